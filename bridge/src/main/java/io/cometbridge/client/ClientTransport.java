@@ -1,0 +1,50 @@
+package io.cometbridge.client;
+
+import io.cometbridge.api.TransportKind;
+import io.cometbridge.protocol.Frame;
+
+import java.util.List;
+
+/**
+ * The client's side of a transport. Calls come from the client's serial executor; a transport
+ * reports frames and failures back through {@link Owner} (which re-serializes them).
+ */
+interface ClientTransport {
+
+    TransportKind kind();
+
+    /** Connects and sends the attach frame; the open frame (or an error) comes back via the owner. */
+    void start(Frame.Attach attach);
+
+    /** Whether {@link #send} may be called now (polling: no send request in flight). */
+    boolean canSend();
+
+    /** Sends frames in order. WebSocket sends each as its own message; polling posts them as one batch. */
+    void send(List<Frame> frames);
+
+    /** Ends the transport politely (the session lives on elsewhere or is closed). */
+    void stop();
+
+    /** Test hook: ends the connection abruptly, as a network failure would. */
+    void kill();
+
+    /** What a transport tells its client. */
+    interface Owner {
+        void onFrames(ClientTransport from, List<Frame> frames);
+
+        /** The connection failed or ended without the session closing. */
+        void onTransportFailed(ClientTransport from, Throwable cause);
+
+        /** The server refused with a documented error (unknown session, origin, …). */
+        void onServerError(ClientTransport from, io.cometbridge.protocol.BridgeException error);
+
+        /** A polling send finished: more may be sent. */
+        void onSendComplete(ClientTransport from);
+
+        /** A polling send failed at the network level: what it carried must be sent again. */
+        void onSendFailed(ClientTransport from);
+
+        /** The highest server sequence number processed (for polling acks). */
+        long lastReceived();
+    }
+}

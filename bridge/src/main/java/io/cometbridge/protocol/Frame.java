@@ -1,0 +1,44 @@
+package io.cometbridge.protocol;
+
+/**
+ * A unit on the wire (docs/PROTOCOL.md section 1). Data frames carry application messages;
+ * the others are control frames.
+ */
+public sealed interface Frame {
+
+    /** An application message with its sequence number; {@code ack} is piggybacked, or -1. */
+    record Data(long seq, Message message, long ack) implements Frame {
+        public Data(long seq, Message message) {
+            this(seq, message, -1);
+        }
+    }
+
+    /** Client → server: attach this transport to session {@code sid} (null: a new session). */
+    record Attach(String sid, long last) implements Frame {
+    }
+
+    /** Server → client: the answer to attach. */
+    record Open(String sid, long ack, boolean resumed, long heartbeatMillis, long pollMillis,
+                long graceMillis) implements Frame {
+    }
+
+    record Ack(long ack) implements Frame {
+    }
+
+    record Ping(long ts) implements Frame {
+    }
+
+    record Pong(long ts) implements Frame {
+    }
+
+    /** WebSocket only, before attach: an echo that proves the socket passes frames both ways. */
+    record Probe() implements Frame {
+    }
+
+    /** Closes the session (not just the transport). */
+    record Close(int code, String reason) implements Frame {
+    }
+
+    record Error(String error, String message) implements Frame {
+    }
+}

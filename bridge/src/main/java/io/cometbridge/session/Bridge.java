@@ -1,0 +1,219 @@
+package io.cometbridge.session;
+
+import io.cometbridge.api.BridgeHandler;
+import io.cometbridge.api.CloseReason;
+import io.cometbridge.protocol.BridgeException;
+import io.cometbridge.protocol.ErrorCode;
+import io.cometbridge.protocol.Frame;
+import io.cometbridge.transport.Transport;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The session core as one object: the registry of sessions, their rooms, timers and threads.
+ * Transports hand it attach frames; the application gets a {@link BridgeHandler} callback per
+ * event and a {@link Rooms} for broadcast. Independent of any HTTP server.
+ */
+public final class Bridge implements SessionContext, AutoCloseable {
+    private final BridgeConfig config;
+    private final BridgeHandler handler;
+    private final SessionStore store;
+    private final RoomRegistry rooms = new RoomRegistry();
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final Executor workers;
+    private final boolean ownsWorkers;
+    /** Closed sessions whose close frame waits for a poll, with the nano time to forget them. */
+    private final Map<Session, Long> lingering = new ConcurrentHashMap<>();
+    private final AtomicInteger opened = new AtomicInteger();
+
+    private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, Executor workers) {
+        this.config = config;
+        this.handler = handler;
+        this.store = store;
+        this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("bridge-timer"));
+        this.scheduler.setRemoveOnCancelPolicy(true); // cancelled grace timers must not pile up
+        this.ownsWorkers = workers == null;
+        this.workers = workers != null ? workers
+                : Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), daemonThreads("bridge-worker"));
+        scheduler.scheduleWithFixedDelay(this::reap, 1, 1, TimeUnit.SECONDS);
+    }
+
+    public static Builder builder(BridgeHandler handler) {
+        return new Builder(handler);
+    }
+
+    // ---------------------------------------------------------------- for transports
+
+    /**
+     * Attaches a transport to the session an attach frame names, or to a new session when it
+     * names none. Errors (unknown session, server full, bad sequence) go to {@code onRejected}.
+     */
+    public void attach(Transport transport, Frame.Attach attach, Consumer<BridgeException> onRejected) {
+        Session session;
+        if (attach.sid() == null) {
+            if (attach.last() != 0) {
+                onRejected.accept(new BridgeException(ErrorCode.BAD_SEQUENCE, "a new session starts with last 0"));
+                return;
+            }
+            if (store.size() >= config.maxSessions()) {
+                onRejected.accept(new BridgeException(ErrorCode.SERVER_FULL, "the server has reached its session limit"));
+                return;
+            }
+            session = new Session(SessionIds.next(), this);
+            store.put(session);
+            opened.incrementAndGet();
+        } else {
+            session = find(attach.sid());
+            if (session == null) {
+                onRejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"));
+                return;
+            }
+        }
+        session.attach(transport, attach.last(), onRejected);
+    }
+
+    /** The live session with this id, or null. */
+    public Session find(String id) {
+        return SessionIds.isWellFormed(id) ? store.get(id) : null;
+    }
+
+    // ---------------------------------------------------------------- for the application
+
+    @Override
+    public RoomRegistry rooms() {
+        return rooms;
+    }
+
+    public Collection<Session> sessions() {
+        return store.all();
+    }
+
+    public int sessionCount() {
+        return store.size();
+    }
+
+    /** Sessions opened since start (statistics). */
+    public int sessionsOpened() {
+        return opened.get();
+    }
+
+    public BridgeConfig config() {
+        return config;
+    }
+
+    /**
+     * Closes every session with 4003 (the clients are told) and waits up to {@code drain} for the
+     * close frames to go out. Then stops the timers.
+     */
+    public void shutdown(Duration drain) {
+        for (Session s : store.all()) s.close(CloseReason.SHUTDOWN);
+        long deadline = System.nanoTime() + drain.toNanos();
+        while (System.nanoTime() < deadline && store.size() > 0) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        if (ownsWorkers && workers instanceof java.util.concurrent.ExecutorService es) es.shutdown();
+    }
+
+    // ---------------------------------------------------------------- SessionContext
+
+    @Override
+    public BridgeHandler handler() {
+        return handler;
+    }
+
+    @Override
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public Executor workers() {
+        return workers;
+    }
+
+    @Override
+    public void sessionClosed(Session session, boolean closeFramePending) {
+        if (closeFramePending) {
+            lingering.put(session, System.nanoTime() + config.heartbeatTimeout().toNanos());
+        } else {
+            store.remove(session);
+        }
+    }
+
+    @Override
+    public void sessionGone(Session session) {
+        lingering.remove(session);
+        store.remove(session);
+    }
+
+    /** Forgets closed sessions whose close frame nobody came to collect. */
+    private void reap() {
+        long now = System.nanoTime();
+        lingering.forEach((s, deadline) -> {
+            if (now - deadline > 0) sessionGone(s);
+        });
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    public static final class Builder {
+        private final BridgeHandler handler;
+        private BridgeConfig config = BridgeConfig.defaults();
+        private SessionStore store = new InMemorySessionStore();
+        private Executor workers;
+
+        private Builder(BridgeHandler handler) {
+            this.handler = Objects.requireNonNull(handler, "handler");
+        }
+
+        public Builder config(BridgeConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        public Builder store(SessionStore store) {
+            this.store = store;
+            return this;
+        }
+
+        /** Threads that run session work (default: a fixed pool sized to the cores). */
+        public Builder workers(Executor workers) {
+            this.workers = workers;
+            return this;
+        }
+
+        public Bridge build() {
+            return new Bridge(config, handler, store, workers);
+        }
+    }
+}

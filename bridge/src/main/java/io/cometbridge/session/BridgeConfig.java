@@ -1,0 +1,121 @@
+package io.cometbridge.session;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every tunable of the session core, with production defaults. Immutable; build with
+ * {@link #builder()}. The server's command line maps one option to each field.
+ *
+ * @param pollTimeout         how long a long-poll is held before answering empty (below proxy idle cuts of 30–60 s)
+ * @param heartbeatInterval   server ping period on push transports; a transport silent for twice this is dead
+ * @param gracePeriod         how long a session outlives its last transport
+ * @param attachTimeout       how long a new WebSocket may stay without attaching
+ * @param maxMessageBytes     largest single message accepted (either transport)
+ * @param maxRequestBytes     largest polling request body
+ * @param maxBatchBytes       a poll response stops adding messages past this size (one message always fits)
+ * @param maxQueuedMessages   replay buffer bound per session, in messages
+ * @param maxQueuedBytes      replay buffer bound per session, in payload bytes
+ * @param maxSessions         sessions per server; past it new sessions get server_full
+ * @param allowedOrigins      Origin allowlist; empty means same-origin only; "*" allows any
+ * @param ackDelay            longest delay before acknowledging received messages
+ * @param ackEvery            acknowledge at once after this many unacknowledged messages
+ */
+public record BridgeConfig(
+        Duration pollTimeout,
+        Duration heartbeatInterval,
+        Duration gracePeriod,
+        Duration attachTimeout,
+        int maxMessageBytes,
+        int maxRequestBytes,
+        int maxBatchBytes,
+        int maxQueuedMessages,
+        long maxQueuedBytes,
+        int maxSessions,
+        List<String> allowedOrigins,
+        Duration ackDelay,
+        int ackEvery) {
+
+    public BridgeConfig {
+        allowedOrigins = List.copyOf(allowedOrigins);
+        requirePositive(pollTimeout, "pollTimeout");
+        requirePositive(heartbeatInterval, "heartbeatInterval");
+        requirePositive(attachTimeout, "attachTimeout");
+        if (gracePeriod.isNegative()) throw new IllegalArgumentException("gracePeriod must not be negative");
+        if (maxMessageBytes < 1 || maxRequestBytes < 1 || maxBatchBytes < 1 || maxQueuedMessages < 1
+                || maxQueuedBytes < 1 || maxSessions < 1 || ackEvery < 1) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        if (d.isZero() || d.isNegative()) throw new IllegalArgumentException(name + " must be positive");
+    }
+
+    /** A transport with no traffic (and no held poll) for this long is dead. */
+    public Duration heartbeatTimeout() {
+        return heartbeatInterval.multipliedBy(2);
+    }
+
+    public static BridgeConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.pollTimeout = pollTimeout;
+        b.heartbeatInterval = heartbeatInterval;
+        b.gracePeriod = gracePeriod;
+        b.attachTimeout = attachTimeout;
+        b.maxMessageBytes = maxMessageBytes;
+        b.maxRequestBytes = maxRequestBytes;
+        b.maxBatchBytes = maxBatchBytes;
+        b.maxQueuedMessages = maxQueuedMessages;
+        b.maxQueuedBytes = maxQueuedBytes;
+        b.maxSessions = maxSessions;
+        b.allowedOrigins = allowedOrigins;
+        b.ackDelay = ackDelay;
+        b.ackEvery = ackEvery;
+        return b;
+    }
+
+    public static final class Builder {
+        private Duration pollTimeout = Duration.ofSeconds(20);
+        private Duration heartbeatInterval = Duration.ofSeconds(15);
+        private Duration gracePeriod = Duration.ofSeconds(30);
+        private Duration attachTimeout = Duration.ofSeconds(10);
+        private int maxMessageBytes = 256 * 1024;
+        private int maxRequestBytes = 1024 * 1024;
+        private int maxBatchBytes = 256 * 1024;
+        private int maxQueuedMessages = 4096;
+        private long maxQueuedBytes = 8L * 1024 * 1024;
+        private int maxSessions = 100_000;
+        private List<String> allowedOrigins = List.of();
+        private Duration ackDelay = Duration.ofMillis(25);
+        private int ackEvery = 32;
+
+        public Builder pollTimeout(Duration d) { pollTimeout = d; return this; }
+        public Builder heartbeatInterval(Duration d) { heartbeatInterval = d; return this; }
+        public Builder gracePeriod(Duration d) { gracePeriod = d; return this; }
+        public Builder attachTimeout(Duration d) { attachTimeout = d; return this; }
+        public Builder maxMessageBytes(int n) { maxMessageBytes = n; return this; }
+        public Builder maxRequestBytes(int n) { maxRequestBytes = n; return this; }
+        public Builder maxBatchBytes(int n) { maxBatchBytes = n; return this; }
+        public Builder maxQueuedMessages(int n) { maxQueuedMessages = n; return this; }
+        public Builder maxQueuedBytes(long n) { maxQueuedBytes = n; return this; }
+        public Builder maxSessions(int n) { maxSessions = n; return this; }
+        public Builder allowedOrigins(List<String> origins) { allowedOrigins = origins; return this; }
+        public Builder ackDelay(Duration d) { ackDelay = d; return this; }
+        public Builder ackEvery(int n) { ackEvery = n; return this; }
+
+        public BridgeConfig build() {
+            return new BridgeConfig(pollTimeout, heartbeatInterval, gracePeriod, attachTimeout, maxMessageBytes,
+                    maxRequestBytes, maxBatchBytes, maxQueuedMessages, maxQueuedBytes, maxSessions, allowedOrigins,
+                    ackDelay, ackEvery);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.cometbridge.session;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/** Unguessable session ids: 144 bits from a secure generator, URL-safe base64 (24 characters). */
+public final class SessionIds {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+    private SessionIds() {
+    }
+
+    public static String next() {
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        return ENCODER.encodeToString(bytes);
+    }
+
+    /** Cheap shape check before a lookup: 24 URL-safe base64 characters. */
+    public static boolean isWellFormed(String id) {
+        if (id == null || id.length() != 24) return false;
+        for (int i = 0; i < 24; i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+            if (!ok) return false;
+        }
+        return true;
+    }
+}
