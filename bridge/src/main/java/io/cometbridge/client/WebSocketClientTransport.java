@@ -123,7 +123,8 @@ final class WebSocketClientTransport implements ClientTransport, WebSocket.Liste
     public void kill() {
         stopped = true;
         WebSocket ws = socket;
-        if (ws != null) ws.abort(); // TCP closed, no close frame
+        if (ws != null) ws.abort(); // TCP closed, no close frame; the JDK reports nothing after abort
+        owner.onTransportFailed(this, new java.io.IOException("killed"));
     }
 
     // ---------------------------------------------------------------- WebSocket.Listener

@@ -1,0 +1,113 @@
+package io.cometbridge.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Random;
+
+/**
+ * A deliberately minimal RFC 6455 client on a raw socket, for sending what well-behaved clients
+ * cannot: invalid UTF-8, truncated frames, arbitrary opcodes.
+ */
+public final class RawWebSocket implements AutoCloseable {
+    public static final int TEXT = 1, BINARY = 2, CLOSE = 8, PING = 9, PONG = 10;
+
+    /** A received frame. */
+    public record Frame(int opcode, byte[] payload) {
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        /** The close code of a close frame (1005 when it carries none). */
+        public int closeCode() {
+            return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+        }
+    }
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private final Random random = new Random();
+    public final String handshakeResponse;
+
+    public RawWebSocket(int port, String path, String origin) throws IOException {
+        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket.setSoTimeout(10_000);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+        String key = Base64.getEncoder().encodeToString(new byte[16]);
+        String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
+                + (origin != null ? "Origin: " + origin + "\r\n" : "") + "\r\n";
+        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) break;
+            head.write(b);
+        }
+        handshakeResponse = head.toString(StandardCharsets.US_ASCII);
+    }
+
+    public boolean upgraded() {
+        return handshakeResponse.startsWith("HTTP/1.1 101");
+    }
+
+    public void sendText(String text) throws IOException {
+        send(TEXT, text.getBytes(StandardCharsets.UTF_8), true);
+    }
+
+    /** Sends one masked frame. */
+    public void send(int opcode, byte[] payload, boolean fin) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write((fin ? 0x80 : 0) | opcode);
+        int n = payload.length;
+        if (n < 126) {
+            frame.write(0x80 | n);
+        } else if (n < 65536) {
+            frame.write(0x80 | 126);
+            frame.write(n >> 8);
+            frame.write(n);
+        } else {
+            frame.write(0x80 | 127);
+            for (int i = 7; i >= 0; i--) frame.write((int) ((long) n >> (8 * i)));
+        }
+        byte[] mask = new byte[4];
+        random.nextBytes(mask);
+        frame.write(mask);
+        for (int i = 0; i < n; i++) frame.write(payload[i] ^ mask[i % 4]);
+        out.write(frame.toByteArray());
+        out.flush();
+    }
+
+    /** Reads the next frame (server frames are unmasked). */
+    public Frame read() throws IOException {
+        int b0 = in.readUnsignedByte();
+        int b1 = in.readUnsignedByte();
+        long len = b1 & 0x7f;
+        if (len == 126) len = in.readUnsignedShort();
+        else if (len == 127) len = in.readLong();
+        byte[] payload = new byte[(int) len];
+        in.readFully(payload);
+        return new Frame(b0 & 0x0f, payload);
+    }
+
+    /** Reads frames until a close frame arrives; returns it. */
+    public Frame readUntilClose() throws IOException {
+        while (true) {
+            Frame f = read();
+            if (f.opcode() == CLOSE) return f;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
