@@ -9,6 +9,9 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
@@ -27,7 +30,8 @@ import java.util.List;
 public final class BridgeServer implements AutoCloseable {
     private final Bridge bridge;
     private final Server server;
-    private final ServerConnector connector;
+    private final ServerConnector connector;     // plain HTTP, or null
+    private final ServerConnector tlsConnector;  // HTTPS, or null
     private final String prefix;
     private final Duration drain;
 
@@ -43,11 +47,40 @@ public final class BridgeServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false); // no version banner; fewer bytes per poll
         http.setSendXPoweredBy(false);
-        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setHost(b.host);
-        connector.setPort(b.port);
-        connector.setIdleTimeout(bridge.config().pollTimeout().plus(Duration.ofSeconds(30)).toMillis());
-        server.addConnector(connector);
+        // Slowloris bound for bodies: a request body trickling in slower than this is cut off.
+        http.setMinRequestDataRate(b.minRequestDataRate);
+        long idleMillis = b.idleTimeout != null ? b.idleTimeout.toMillis()
+                : bridge.config().pollTimeout().plus(Duration.ofSeconds(30)).toMillis();
+        if (b.plainHttp) {
+            this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            connector.setHost(b.host);
+            connector.setPort(b.port);
+            connector.setIdleTimeout(idleMillis);
+            server.addConnector(connector);
+        } else {
+            this.connector = null;
+        }
+        if (b.tls != null) {
+            HttpConfiguration https = new HttpConfiguration(http);
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            secure.setSniHostCheck(false); // clients may address the server by IP
+            https.addCustomizer(secure);
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            try {
+                ssl.setKeyStore(b.tls.loadKeyStore());
+            } catch (Exception e) {
+                throw new IllegalArgumentException("cannot load the TLS identity: " + e.getMessage(), e);
+            }
+            ssl.setKeyStorePassword(b.tls.keyPassword());
+            this.tlsConnector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+            tlsConnector.setHost(b.host);
+            tlsConnector.setPort(b.tls.port());
+            tlsConnector.setIdleTimeout(idleMillis);
+            server.addConnector(tlsConnector);
+        } else {
+            this.tlsConnector = null;
+        }
+        if (connector == null && tlsConnector == null) throw new IllegalArgumentException("neither HTTP nor TLS is enabled");
 
         OriginPolicy origins = new OriginPolicy(bridge.config().allowedOrigins());
         ContextHandlerCollection contexts = new ContextHandlerCollection();
@@ -90,15 +123,30 @@ public final class BridgeServer implements AutoCloseable {
         return this;
     }
 
+    /** The plain HTTP port, or the TLS port when plain HTTP is off. */
     public int port() {
-        return connector.getLocalPort();
+        return (connector != null ? connector : tlsConnector).getLocalPort();
     }
 
-    /** The base HTTP URI of the bridge, prefix included, e.g. {@code http://127.0.0.1:8080/bridge}. */
+    /** The TLS port, or -1 without TLS. */
+    public int tlsPort() {
+        return tlsConnector == null ? -1 : tlsConnector.getLocalPort();
+    }
+
+    /** The base URI of the bridge, prefix included, e.g. {@code http://127.0.0.1:8080/bridge} (https without plain HTTP). */
     public URI uri() {
-        String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0") ? "127.0.0.1" : connector.getHost();
+        return connector != null ? uriOf("http", connector) : uriOf("https", tlsConnector);
+    }
+
+    /** The https base URI, or null without TLS. */
+    public URI tlsUri() {
+        return tlsConnector == null ? null : uriOf("https", tlsConnector);
+    }
+
+    private URI uriOf(String scheme, ServerConnector c) {
+        String host = c.getHost() == null || c.getHost().equals("0.0.0.0") ? "127.0.0.1" : c.getHost();
         if (host.contains(":")) host = "[" + host + "]";
-        return URI.create("http://" + host + ":" + port() + prefix);
+        return URI.create(scheme + "://" + host + ":" + c.getLocalPort() + prefix);
     }
 
     public Bridge bridge() {
@@ -122,6 +170,10 @@ public final class BridgeServer implements AutoCloseable {
         private int port = 0;
         private String prefix = "/bridge";
         private int maxThreads = 200;
+        private boolean plainHttp = true;
+        private TlsOptions tls;
+        private Duration idleTimeout;
+        private long minRequestDataRate = 512;
         private Duration drain = Duration.ofSeconds(2);
         private final List<BridgeModule> modules = new ArrayList<>();
 
@@ -140,6 +192,13 @@ public final class BridgeServer implements AutoCloseable {
         }
 
         public Builder maxThreads(int n) { this.maxThreads = n; return this; }
+        /** Serve https/wss too (or only, with {@code plainHttp(false)}). */
+        public Builder tls(TlsOptions tls) { this.tls = tls; return this; }
+        public Builder plainHttp(boolean enabled) { this.plainHttp = enabled; return this; }
+        /** How long a connection may sit idle mid-request (slowloris bound); default poll timeout + 30 s. */
+        public Builder idleTimeout(Duration d) { this.idleTimeout = d; return this; }
+        /** Bytes per second below which a request body is abandoned (0 = no minimum); default 512. */
+        public Builder minRequestDataRate(long bytesPerSecond) { this.minRequestDataRate = bytesPerSecond; return this; }
         public Builder drain(Duration d) { this.drain = d; return this; }
         public Builder module(BridgeModule m) { modules.add(m); return this; }
 

@@ -37,11 +37,13 @@ public final class Bridge implements SessionContext, AutoCloseable {
     /** Closed sessions whose close frame waits for a poll, with the nano time to forget them. */
     private final Map<Session, Long> lingering = new ConcurrentHashMap<>();
     private final AtomicInteger opened = new AtomicInteger();
+    private final AddressRateLimiter newSessions;
 
     private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, Executor workers) {
         this.config = config;
         this.handler = handler;
         this.store = store;
+        this.newSessions = new AddressRateLimiter(config.newSessionsPerSecond(), config.newSessionBurst());
         this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("bridge-timer"));
         this.scheduler.setRemoveOnCancelPolicy(true); // cancelled grace timers must not pile up
         this.ownsWorkers = workers == null;
@@ -65,6 +67,10 @@ public final class Bridge implements SessionContext, AutoCloseable {
         if (attach.sid() == null) {
             if (attach.last() != 0) {
                 onRejected.accept(new BridgeException(ErrorCode.BAD_SEQUENCE, "a new session starts with last 0"));
+                return;
+            }
+            if (!newSessions.tryAcquire(transport.remoteAddress())) {
+                onRejected.accept(new BridgeException(ErrorCode.RATE_LIMITED, "too many new sessions from this address"));
                 return;
             }
             if (store.size() >= config.maxSessions()) {
@@ -169,8 +175,9 @@ public final class Bridge implements SessionContext, AutoCloseable {
         store.remove(session);
     }
 
-    /** Forgets closed sessions whose close frame nobody came to collect. */
+    /** Forgets closed sessions whose close frame nobody came to collect, and quiet rate-limit buckets. */
     private void reap() {
+        newSessions.forgetIdle();
         long now = System.nanoTime();
         lingering.forEach((s, deadline) -> {
             if (now - deadline > 0) sessionGone(s);

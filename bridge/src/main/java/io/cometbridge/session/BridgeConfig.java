@@ -17,6 +17,9 @@ import java.util.List;
  * @param maxQueuedMessages   replay buffer bound per session, in messages
  * @param maxQueuedBytes      replay buffer bound per session, in payload bytes
  * @param maxSessions         sessions per server; past it new sessions get server_full
+ * @param maxBatchFrames      frames in one polling request body; past it the request gets too_large
+ * @param newSessionsPerSecond new sessions per second per client address (token bucket refill rate)
+ * @param newSessionBurst     new sessions one address may open at once before the rate applies
  * @param allowedOrigins      Origin allowlist; empty means same-origin only; "*" allows any
  * @param ackDelay            longest delay before acknowledging received messages
  * @param ackEvery            acknowledge at once after this many unacknowledged messages
@@ -32,6 +35,9 @@ public record BridgeConfig(
         int maxQueuedMessages,
         long maxQueuedBytes,
         int maxSessions,
+        int maxBatchFrames,
+        double newSessionsPerSecond,
+        int newSessionBurst,
         List<String> allowedOrigins,
         Duration ackDelay,
         int ackEvery) {
@@ -43,7 +49,8 @@ public record BridgeConfig(
         requirePositive(attachTimeout, "attachTimeout");
         if (gracePeriod.isNegative()) throw new IllegalArgumentException("gracePeriod must not be negative");
         if (maxMessageBytes < 1 || maxRequestBytes < 1 || maxBatchBytes < 1 || maxQueuedMessages < 1
-                || maxQueuedBytes < 1 || maxSessions < 1 || ackEvery < 1) {
+                || maxQueuedBytes < 1 || maxSessions < 1 || ackEvery < 1 || maxBatchFrames < 1
+                || newSessionsPerSecond <= 0 || newSessionBurst < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
     }
@@ -77,6 +84,9 @@ public record BridgeConfig(
         b.maxQueuedMessages = maxQueuedMessages;
         b.maxQueuedBytes = maxQueuedBytes;
         b.maxSessions = maxSessions;
+        b.maxBatchFrames = maxBatchFrames;
+        b.newSessionsPerSecond = newSessionsPerSecond;
+        b.newSessionBurst = newSessionBurst;
         b.allowedOrigins = allowedOrigins;
         b.ackDelay = ackDelay;
         b.ackEvery = ackEvery;
@@ -94,6 +104,9 @@ public record BridgeConfig(
         private int maxQueuedMessages = 4096;
         private long maxQueuedBytes = 8L * 1024 * 1024;
         private int maxSessions = 100_000;
+        private int maxBatchFrames = 1000;
+        private double newSessionsPerSecond = 20;
+        private int newSessionBurst = 50;
         private List<String> allowedOrigins = List.of();
         private Duration ackDelay = Duration.ofMillis(25);
         private int ackEvery = 32;
@@ -108,13 +121,17 @@ public record BridgeConfig(
         public Builder maxQueuedMessages(int n) { maxQueuedMessages = n; return this; }
         public Builder maxQueuedBytes(long n) { maxQueuedBytes = n; return this; }
         public Builder maxSessions(int n) { maxSessions = n; return this; }
+        public Builder maxBatchFrames(int n) { maxBatchFrames = n; return this; }
+        public Builder newSessionsPerSecond(double n) { newSessionsPerSecond = n; return this; }
+        public Builder newSessionBurst(int n) { newSessionBurst = n; return this; }
         public Builder allowedOrigins(List<String> origins) { allowedOrigins = origins; return this; }
         public Builder ackDelay(Duration d) { ackDelay = d; return this; }
         public Builder ackEvery(int n) { ackEvery = n; return this; }
 
         public BridgeConfig build() {
             return new BridgeConfig(pollTimeout, heartbeatInterval, gracePeriod, attachTimeout, maxMessageBytes,
-                    maxRequestBytes, maxBatchBytes, maxQueuedMessages, maxQueuedBytes, maxSessions, allowedOrigins,
+                    maxRequestBytes, maxBatchBytes, maxQueuedMessages, maxQueuedBytes, maxSessions, maxBatchFrames,
+                    newSessionsPerSecond, newSessionBurst, allowedOrigins,
                     ackDelay, ackEvery);
         }
     }

@@ -21,6 +21,9 @@ public interface Transport {
 
     boolean isPull();
 
+    /** The client's IP address as this server saw it (for per-address limits), or null. */
+    String remoteAddress();
+
     /** Whether {@link #send} may be called now. Push transports say false only under backpressure. */
     boolean canSend();
 

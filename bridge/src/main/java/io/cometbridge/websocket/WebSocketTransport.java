@@ -152,6 +152,11 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
     }
 
     @Override
+    public String remoteAddress() {
+        return socket.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress() : null;
+    }
+
+    @Override
     public boolean canSend() {
         return !ended && bytesInFlight.get() < MAX_BYTES_IN_FLIGHT;
     }

@@ -15,12 +15,24 @@ public final class TestServer implements AutoCloseable {
     public final BridgeServer server;
 
     public TestServer(RecordingApp app, BridgeConfig config, List<BridgeModule> modules) throws Exception {
+        this(app, config, modules, b -> { });
+    }
+
+    /** With extra server settings (TLS, idle timeout, …). */
+    public TestServer(RecordingApp app, BridgeConfig config, List<BridgeModule> modules,
+                      java.util.function.Consumer<BridgeServer.Builder> customizer) throws Exception {
         this.app = app;
         this.bridge = Bridge.builder(app).config(config).build();
         app.bridgeRooms = bridge.rooms();
         BridgeServer.Builder b = BridgeServer.builder(bridge).host("127.0.0.1").port(0);
         for (BridgeModule m : modules) b.module(m);
+        customizer.accept(b);
         this.server = b.build().start();
+    }
+
+    /** Test defaults: the production limits, except that loopback tests may open many sessions quickly. */
+    public static BridgeConfig.Builder config() {
+        return BridgeConfig.builder().newSessionsPerSecond(100_000).newSessionBurst(100_000);
     }
 
     /** http://127.0.0.1:port/bridge */

@@ -71,7 +71,7 @@ final class PollingServlet extends HttpServlet {
             throw new BridgeException(ErrorCode.MALFORMED, "attach needs one attach frame");
         }
         PollExchange exchange = new PollExchange(request.startAsync());
-        bridge.attach(new PollingTransport(bridge, exchange), attach, exchange::fail);
+        bridge.attach(new PollingTransport(bridge, exchange, request.getRemoteAddr()), attach, exchange::fail);
     }
 
     private void recv(HttpServletRequest request, String body) {
@@ -102,6 +102,9 @@ final class PollingServlet extends HttpServlet {
 
     private void send(HttpServletRequest request, String body) {
         List<Frame> frames = FrameCodec.decodeBatch(body);
+        if (frames.size() > bridge.config().maxBatchFrames()) {
+            throw new BridgeException(ErrorCode.TOO_LARGE, "more than " + bridge.config().maxBatchFrames() + " frames in one request");
+        }
         Session session = session(request);
         PollExchange exchange = new PollExchange(request.startAsync());
         session.execute(() -> {

@@ -26,9 +26,12 @@ final class PollingTransport implements Transport {
     private ScheduledFuture<?> holdTimer;
     private boolean replaced;
 
-    PollingTransport(Bridge bridge, PollExchange attachExchange) {
+    private final String remoteAddress;
+
+    PollingTransport(Bridge bridge, PollExchange attachExchange, String remoteAddress) {
         this.bridge = bridge;
         this.attachExchange = attachExchange;
+        this.remoteAddress = remoteAddress;
     }
 
     /**
@@ -77,6 +80,11 @@ final class PollingTransport implements Transport {
     @Override
     public boolean isPull() {
         return true;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
     }
 
     @Override

@@ -58,7 +58,7 @@ class AbruptFailureTest {
 
     /** Streams COUNT messages each way and injects the fault five times along the way. */
     private void exchangeWhileFailing(TransportKind kind, Consumer<BridgeClient> fault) throws Exception {
-        startServer(BridgeConfig.builder().maxQueuedMessages(COUNT + 10).build());
+        startServer(TestServer.config().maxQueuedMessages(COUNT + 10).build());
         ClientLog log = new ClientLog();
         try (BridgeClient client = BridgeClient.builder(server.uri()).transports(kind).listener(log).build()) {
             client.connect().get();
@@ -88,7 +88,7 @@ class AbruptFailureTest {
 
     @Test
     void outageLongerThanGracePeriodEndsTheSessionAndTheClientStartsAnew() throws Exception {
-        startServer(BridgeConfig.builder()
+        startServer(TestServer.config()
                 .gracePeriod(Duration.ofMillis(800))
                 .heartbeatInterval(Duration.ofMillis(300))
                 .pollTimeout(Duration.ofMillis(500))

@@ -39,7 +39,7 @@ class BadInputTest {
 
     @BeforeAll
     static void start() throws Exception {
-        BridgeConfig config = BridgeConfig.builder().maxMessageBytes(MAX_MESSAGE).maxRequestBytes(10_000).build();
+        BridgeConfig config = TestServer.config().maxMessageBytes(MAX_MESSAGE).maxRequestBytes(10_000).build();
         server = new TestServer(new RecordingApp(RecordingApp.Mode.ECHO), config, List.of(new LongPollingModule()));
         healthyWs = BridgeClient.builder(server.uri()).transports(TransportKind.WEBSOCKET).listener(wsLog).build();
         healthyPoll = BridgeClient.builder(server.uri()).transports(TransportKind.POLLING).listener(pollLog).build();

@@ -34,7 +34,7 @@ class ExactlyOnceAcrossSwitchesTest {
     }
 
     private void startServer() throws Exception {
-        BridgeConfig config = BridgeConfig.builder().maxQueuedMessages(COUNT + 10).gracePeriod(Duration.ofSeconds(20)).build();
+        BridgeConfig config = TestServer.config().maxQueuedMessages(COUNT + 10).gracePeriod(Duration.ofSeconds(20)).build();
         server = new TestServer(new RecordingApp(RecordingApp.Mode.RECORD), config, List.of(new LongPollingModule()));
     }
 

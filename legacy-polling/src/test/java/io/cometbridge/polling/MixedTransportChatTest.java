@@ -24,7 +24,7 @@ class MixedTransportChatTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new TestServer(new RecordingApp(RecordingApp.Mode.CHAT), BridgeConfig.defaults(),
+        server = new TestServer(new RecordingApp(RecordingApp.Mode.CHAT), TestServer.config().build(),
                 List.of(new LongPollingModule()));
     }
 
@@ -62,7 +62,7 @@ class MixedTransportChatTest {
     @Test
     void binaryMessagesSurviveBothTransportsByteForByte() throws Exception {
         server.close();
-        server = new TestServer(new RecordingApp(RecordingApp.Mode.ECHO), BridgeConfig.defaults(), List.of(new LongPollingModule()));
+        server = new TestServer(new RecordingApp(RecordingApp.Mode.ECHO), TestServer.config().build(), List.of(new LongPollingModule()));
         Random random = new Random(42);
         for (TransportKind kind : TransportKind.values()) {
             ClientLog log = new ClientLog();
