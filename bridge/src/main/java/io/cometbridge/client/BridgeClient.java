@@ -107,7 +107,7 @@ public final class BridgeClient implements AutoCloseable {
     private BridgeClient(Builder b) {
         String base = b.uri.toString().endsWith("/") ? b.uri.toString() : b.uri + "/";
         this.httpBase = URI.create(base);
-        this.wsUri = URI.create(base.replaceFirst("^http", "ws") + "ws");
+        this.wsUri = b.webSocketUri != null ? b.webSocketUri : URI.create(base.replaceFirst("^http", "ws") + "ws");
         this.order = List.copyOf(b.order);
         this.origin = b.origin;
         this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
@@ -484,6 +484,7 @@ public final class BridgeClient implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private int maxQueuedMessages = 4096;
         private long maxQueuedBytes = 8L * 1024 * 1024;
+        private URI webSocketUri;
 
         private Builder(URI uri) {
             this.uri = Objects.requireNonNull(uri);
@@ -496,6 +497,8 @@ public final class BridgeClient implements AutoCloseable {
         }
 
         public Builder listener(Listener l) { this.listener = l; return this; }
+        /** Where the WebSocket endpoint is, when not at {@code {uri}/ws} (e.g. wss on another port). */
+        public Builder webSocketUri(URI uri) { this.webSocketUri = uri; return this; }
         /** An Origin header to send (browsers always do; the server checks it when present). */
         public Builder origin(String origin) { this.origin = origin; return this; }
         public Builder httpClient(HttpClient http) { this.http = http; return this; }
