@@ -452,7 +452,7 @@ public final class Session implements BridgeSession {
             closeFramePending = !controls.isEmpty();
             if (!closeFramePending) {
                 transport = null;
-                t.detached(1000, reason.reason());
+                t.detached(reason.equals(CloseReason.SHUTDOWN) ? 1001 : 1000, reason.reason());
             }
         }
         outbound.failAll(f -> f.completeExceptionally(new SessionClosedException(reason)));

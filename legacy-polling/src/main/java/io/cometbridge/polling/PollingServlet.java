@@ -79,13 +79,8 @@ final class PollingServlet extends HttpServlet {
         Session session = session(request);
         PollExchange exchange = new PollExchange(request.startAsync());
         session.execute(() -> {
-            Transport current = session.currentTransport();
-            if (!(current instanceof PollingTransport polling) || polling.isReplaced()) {
-                exchange.fail(session.state() == SessionState.CLOSED
-                        ? new BridgeException(ErrorCode.UNKNOWN_SESSION, "session closed")
-                        : new BridgeException(ErrorCode.TRANSPORT_REPLACED, "the session moved to another transport"));
-                return;
-            }
+            PollingTransport polling = currentPolling(session, exchange);
+            if (polling == null) return;
             polling.hold(exchange);
             if (session.state() == SessionState.CLOSED) {
                 session.deliverPendingClose(polling);
@@ -108,13 +103,8 @@ final class PollingServlet extends HttpServlet {
         Session session = session(request);
         PollExchange exchange = new PollExchange(request.startAsync());
         session.execute(() -> {
-            Transport current = session.currentTransport();
-            if (!(current instanceof PollingTransport polling) || polling.isReplaced()) {
-                exchange.fail(session.state() == SessionState.CLOSED
-                        ? new BridgeException(ErrorCode.UNKNOWN_SESSION, "session closed")
-                        : new BridgeException(ErrorCode.TRANSPORT_REPLACED, "the session moved to another transport"));
-                return;
-            }
+            PollingTransport polling = currentPolling(session, exchange);
+            if (polling == null) return;
             session.receive(polling, frames, error -> {
                 if (error != null) {
                     exchange.fail(error);
@@ -124,6 +114,19 @@ final class PollingServlet extends HttpServlet {
                 }
             });
         });
+    }
+
+    /**
+     * The session's polling transport, on its executor; or null after answering the exchange with
+     * why there is none (the session moved to another transport, or is gone).
+     */
+    private static PollingTransport currentPolling(Session session, PollExchange exchange) {
+        Transport current = session.currentTransport();
+        if (current instanceof PollingTransport polling && !polling.isReplaced()) return polling;
+        exchange.fail(session.state() == SessionState.CLOSED
+                ? new BridgeException(ErrorCode.UNKNOWN_SESSION, "session closed")
+                : new BridgeException(ErrorCode.TRANSPORT_REPLACED, "the session moved to another transport"));
+        return null;
     }
 
     // ---------------------------------------------------------------- validation
