@@ -200,6 +200,15 @@ public final class BridgeClient implements AutoCloseable {
         return sessionId;
     }
 
+    /** A diagnostic snapshot (racy reads; for logs and test failures). Never prints the session id. */
+    @Override
+    public String toString() {
+        ClientTransport t = current;
+        return "BridgeClient[" + state + " on " + transportKind + ", current " + t + (t != null ? " canSend=" + t.canSend() : "")
+                + ", pending " + pending + ", received " + lastReceived + ", unacked " + outbound.size()
+                + ", unsent " + outbound.hasUnsent() + ", failures " + failuresInRow + "]";
+    }
+
     /** Test hook: the current connection dies abruptly (no close frame, held poll aborted). */
     public void killTransport() {
         executor.execute(() -> {
@@ -218,8 +227,11 @@ public final class BridgeClient implements AutoCloseable {
 
     private final ClientTransport.Owner owner = new ClientTransport.Owner() {
         @Override
-        public void onFrames(ClientTransport from, List<Frame> frames) {
-            executor.execute(() -> frames(from, frames));
+        public void onFrames(ClientTransport from, List<Frame> frames, Runnable thenRun) {
+            executor.execute(() -> {
+                frames(from, frames);
+                if (thenRun != null) thenRun.run();
+            });
         }
 
         @Override
@@ -247,7 +259,7 @@ public final class BridgeClient implements AutoCloseable {
 
         @Override
         public long lastReceived() {
-            return lastReceived; // read racily by the poll loop: it only ever grows
+            return lastReceived; // the poll loop reads it after its frames were processed
         }
     };
 

@@ -30,7 +30,11 @@ interface ClientTransport {
 
     /** What a transport tells its client. */
     interface Owner {
-        void onFrames(ClientTransport from, List<Frame> frames);
+        /**
+         * Frames from the server. {@code thenRun} (may be null) runs after the client has processed
+         * them: the poll loop asks for more only then, so its ack is never stale.
+         */
+        void onFrames(ClientTransport from, List<Frame> frames, Runnable thenRun);
 
         /** The connection failed or ended without the session closing. */
         void onTransportFailed(ClientTransport from, Throwable cause);

@@ -64,8 +64,7 @@ final class PollingClientTransport implements ClientTransport {
                     for (Frame f : frames) {
                         if (f instanceof Frame.Open open) sid = open.sid();
                     }
-                    owner.onFrames(this, frames);
-                    poll();
+                    owner.onFrames(this, frames, this::poll);
                 });
     }
 
@@ -92,8 +91,7 @@ final class PollingClientTransport implements ClientTransport {
             }
             List<Frame> frames = parse(response);
             if (frames == null) return;
-            if (!frames.isEmpty()) owner.onFrames(this, frames);
-            poll();
+            owner.onFrames(this, frames, this::poll); // the next poll's ack covers these frames
         });
     }
 
@@ -120,7 +118,7 @@ final class PollingClientTransport implements ClientTransport {
                     }
                     List<Frame> answer = parse(response);
                     if (answer == null) return;
-                    owner.onFrames(this, answer);
+                    owner.onFrames(this, answer, null);
                     owner.onSendComplete(this);
                 });
     }

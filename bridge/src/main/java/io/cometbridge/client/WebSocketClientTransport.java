@@ -175,7 +175,7 @@ final class WebSocketClientTransport implements ClientTransport, WebSocket.Liste
             owner.onServerError(this, new BridgeException(code == null ? ErrorCode.MALFORMED : code, err.message()));
             return;
         }
-        owner.onFrames(this, List.of(frame));
+        owner.onFrames(this, List.of(frame), null);
     }
 
     @Override

@@ -12,11 +12,15 @@ import java.util.logging.Logger;
  *
  * <p>The first submitter that finds the executor idle runs the queue on its own thread (no hand-off
  * latency in the common uncontended case); after {@link #BUDGET} tasks it hands the rest to the
- * pool so one busy session cannot hog a caller's thread.
+ * pool so one busy session cannot hog a caller's thread. A thread that is already running some
+ * serial executor's queue (one session sending to another, a broadcast from a handler) never runs
+ * a second one inline: that would nest one session's callbacks inside another's, half-way through
+ * the first one's work, and make their order depend on the stack.
  */
 public final class SerialExecutor implements Executor {
     private static final Logger LOG = Logger.getLogger(SerialExecutor.class.getName());
     private static final int BUDGET = 128;
+    private static final ThreadLocal<Boolean> IN_LOOP = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private final Executor pool;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -30,7 +34,13 @@ public final class SerialExecutor implements Executor {
     @Override
     public void execute(Runnable task) {
         tasks.offer(task); // offer before counting: a positive count always means poll() succeeds
-        if (pending.getAndIncrement() == 0) runLoop();
+        if (pending.getAndIncrement() == 0) {
+            if (IN_LOOP.get()) {
+                pool.execute(this::runLoop);
+            } else {
+                runLoop();
+            }
+        }
     }
 
     /** Submits to the pool instead of running inline (for callers that must not run session work). */
@@ -40,19 +50,24 @@ public final class SerialExecutor implements Executor {
     }
 
     private void runLoop() {
-        int budget = BUDGET;
-        while (true) {
-            Runnable task = tasks.poll();
-            try {
-                task.run();
-            } catch (Throwable t) {
-                LOG.log(Level.WARNING, "session task failed", t);
+        IN_LOOP.set(Boolean.TRUE);
+        try {
+            int budget = BUDGET;
+            while (true) {
+                Runnable task = tasks.poll();
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    LOG.log(Level.WARNING, "session task failed", t);
+                }
+                if (pending.decrementAndGet() == 0) return;
+                if (--budget == 0) {
+                    pool.execute(this::runLoop);
+                    return;
+                }
             }
-            if (pending.decrementAndGet() == 0) return;
-            if (--budget == 0) {
-                pool.execute(this::runLoop);
-                return;
-            }
+        } finally {
+            IN_LOOP.set(Boolean.FALSE);
         }
     }
 }

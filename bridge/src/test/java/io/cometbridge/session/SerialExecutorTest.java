@@ -58,4 +58,25 @@ class SerialExecutorTest {
         serial.execute(ran::incrementAndGet);
         assertThat(ran.get()).isEqualTo(1);
     }
+
+    @Test
+    void aTaskThatSubmitsToAnotherExecutorDoesNotRunItInline() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            SerialExecutor a = new SerialExecutor(pool), b = new SerialExecutor(pool);
+            List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CountDownLatch done = new CountDownLatch(1);
+            a.executeLater(() -> { // on the pool's only thread, so b can run only after a
+                b.execute(() -> {
+                    order.add("b");
+                    done.countDown();
+                });
+                order.add("a finished"); // b must not have run in the middle of a
+            });
+            assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(order).containsExactly("a finished", "b");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -51,6 +51,15 @@ public class RecordingApp implements BridgeHandler {
     /** Set by the fixture once the bridge exists (CHAT mode broadcasts through it). */
     public volatile io.cometbridge.api.Rooms bridgeRooms;
 
+    /**
+     * The application's view of a session the client just opened. The server sends the open frame
+     * before it calls onOpen, so a client can know its session a moment before the application does.
+     */
+    public BridgeSession session(String sessionId) {
+        org.awaitility.Awaitility.await().until(() -> opened.containsKey(sessionId));
+        return opened.get(sessionId);
+    }
+
     public List<Message> receivedBy(String sessionId) {
         return received.getOrDefault(sessionId, List.of());
     }

@@ -62,7 +62,7 @@ class AbruptFailureTest {
         ClientLog log = new ClientLog();
         try (BridgeClient client = BridgeClient.builder(server.uri()).transports(kind).listener(log).build()) {
             client.connect().get();
-            BridgeSession session = server.app.opened.values().iterator().next();
+            BridgeSession session = server.app.session(client.sessionId());
             List<CompletableFuture<Void>> acks = new ArrayList<>();
             for (int i = 1; i <= COUNT; i++) {
                 acks.add(client.send("c" + i));
@@ -70,7 +70,13 @@ class AbruptFailureTest {
                 if (i % (COUNT / 5) == COUNT / 10) fault.accept(client);
                 if (i % 100 == 0) Thread.sleep(5); // let faults land mid-stream, not after it
             }
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get();
+            try {
+                CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                long done = acks.stream().filter(CompletableFuture::isDone).count();
+                throw new AssertionError("acks done " + done + "/" + acks.size() + "; client " + client + ", received " + log.messages.size() + "; server session " + session
+                        + ", app received " + server.app.receivedBy(session.id()).size());
+            }
             await().atMost(Duration.ofSeconds(30)).until(() -> log.messages.size() >= COUNT);
             Thread.sleep(200); // a duplicate would arrive now
             ExactlyOnceAcrossSwitchesTestSupport.assertExactlyInOrder(log.texts(), "s", COUNT);

@@ -44,7 +44,7 @@ class ExactlyOnceAcrossSwitchesTest {
         ClientLog log = new ClientLog();
         try (BridgeClient client = BridgeClient.builder(server.uri()).listener(log).maxQueuedMessages(COUNT + 10).build()) {
             client.connect().get();
-            BridgeSession session = server.app.opened.values().iterator().next();
+            BridgeSession session = server.app.session(client.sessionId());
             List<TransportKind> plan = List.of(TransportKind.POLLING, TransportKind.WEBSOCKET, TransportKind.POLLING,
                     TransportKind.WEBSOCKET, TransportKind.POLLING, TransportKind.WEBSOCKET);
 

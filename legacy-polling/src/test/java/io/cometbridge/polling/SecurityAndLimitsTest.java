@@ -191,7 +191,7 @@ class SecurityAndLimitsTest {
              RawWebSocket slow = new RawWebSocket(server.port(), "/bridge/ws", null)) {
             slow.sendText(NEW_SESSION); // then never acknowledges anything
             String sid = slow.read().text().replaceAll(".*\"sid\":\"([^\"]+)\".*", "$1");
-            BridgeSession session = server.app.opened.get(sid);
+            BridgeSession session = server.app.session(sid);
             for (int i = 0; i < 60; i++) session.send("m" + i);
             await().until(() -> server.app.closed.containsKey(sid));
             assertThat(server.app.closed.get(sid)).isEqualTo(CloseReason.QUEUE_FULL);
@@ -208,7 +208,7 @@ class SecurityAndLimitsTest {
         try (RawWebSocket slow = new RawWebSocket(server.port(), "/bridge/ws", null)) {
             slow.sendText(NEW_SESSION);
             String sid = slow.read().text().replaceAll(".*\"sid\":\"([^\"]+)\".*", "$1");
-            for (int i = 0; i < 5; i++) server.app.opened.get(sid).send(Message.text("x".repeat(300)));
+            for (int i = 0; i < 5; i++) server.app.session(sid).send(Message.text("x".repeat(300)));
             await().until(() -> CloseReason.QUEUE_FULL.equals(server.app.closed.get(sid)));
         }
     }
