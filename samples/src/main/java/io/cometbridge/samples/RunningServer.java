@@ -43,16 +43,16 @@ public final class RunningServer implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: the ticker stops, every session is closed with 4003 "server shutdown" and its
-     * client told (waiting up to --drain for the close frames), then Jetty stops. Idempotent.
+     * Graceful stop: every session is closed with 4003 "server shutdown" and its client told
+     * (waiting up to --drain for the close frames), Jetty stops, then the demo apps. Idempotent.
      */
     @Override
     public void close() throws Exception {
         if (!closed.compareAndSet(false, true)) return;
         try {
-            app.close();
             server.close();
         } finally {
+            app.close();
             stopped.countDown();
         }
     }

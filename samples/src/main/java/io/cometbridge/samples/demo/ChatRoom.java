@@ -4,15 +4,15 @@ import io.cometbridge.api.BridgeSession;
 import io.cometbridge.api.Rooms;
 
 /**
- * Room "chat": every message goes to everyone in the room, the sender included. Broadcasts are
- * made one at a time (under this object's lock), so every member receives them in the same order
- * and every page shows the same history.
+ * Room "chat": every message goes to everyone in the room, the sender included, so every page
+ * shows the same history. Confined to the demo's one thread ({@link DemoApp}): broadcasts are made
+ * one after another, whole, and so reach every member in the same order.
  */
 final class ChatRoom {
     static final String ROOM = "chat";
     static final int MAX_NAME = 40;
     static final int MAX_TEXT = 2000;
-    private static final String NAME = "demo.chat.name";   // session attribute: the name last used
+    private static final String NAME = "demo.chat.name";     // session attribute: the name last used
     private static final String MEMBER = "demo.chat.member"; // session attribute: in the room
 
     private final Rooms rooms;
@@ -21,30 +21,26 @@ final class ChatRoom {
         this.rooms = rooms;
     }
 
-    synchronized void join(BridgeSession session, String name) {
+    void join(BridgeSession session, String name) {
         if (name != null) session.attributes().put(NAME, name);
-        if (session.attributes().putIfAbsent(MEMBER, Boolean.TRUE) != null) return; // already in
+        if (!session.isOpen() || session.attributes().putIfAbsent(MEMBER, Boolean.TRUE) != null) return;
         session.join(ROOM);
         rooms.broadcast(ROOM, AppProtocol.system(nameOf(session) + " joined"));
     }
 
-    synchronized void leave(BridgeSession session) {
+    /** Also for a closed session: it has already left every room, the others are told. */
+    void leave(BridgeSession session) {
         if (session.attributes().remove(MEMBER) == null) return;
         session.leave(ROOM);
         rooms.broadcast(ROOM, AppProtocol.system(nameOf(session) + " left"));
     }
 
-    synchronized void say(BridgeSession session, String name, String text) {
+    void say(BridgeSession session, String name, String text) {
         if (!session.attributes().containsKey(MEMBER)) {
             throw new AppProtocol.Invalid("join room \"chat\" before you chat");
         }
         session.attributes().put(NAME, name);
         rooms.broadcast(ROOM, AppProtocol.chat(name, text, System.currentTimeMillis()));
-    }
-
-    /** The session closed: it has already left every room; tell the others. */
-    void closed(BridgeSession session) {
-        leave(session);
     }
 
     private static String nameOf(BridgeSession session) {
