@@ -144,9 +144,11 @@ public final class Main implements Callable<Integer> {
      */
     private static void stop(RunningServer running) {
         int sessions = running.server().bridge().sessionCount();
+        long start = System.nanoTime();
         try {
             running.close();
-            OUT.println("Comet Bridge stopped: " + sessions + " session(s) closed with 4003 server shutdown");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            OUT.println("Comet Bridge stopped in " + millis + " ms: " + sessions + " session(s) closed with 4003 server shutdown");
             OUT.flush();
             Runtime.getRuntime().halt(0);
         } catch (Throwable t) {
