@@ -6,5 +6,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-mvn -B -ntp -q -DskipTests package
+# Maven's output goes to stderr: stdout carries only the server's own lines (the start line
+# is parsed by scripts); Maven 3.8 prints colour resets even with -B -q.
+mvn -B -ntp -q -DskipTests package >&2
 exec java ${JAVA_OPTS:-} -jar samples/target/comet-bridge.jar "$@"

@@ -1,0 +1,135 @@
+package io.cometbridge.samples;
+
+import io.cometbridge.session.BridgeConfig;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The server's command-line options and their mapping to {@link BridgeConfig}. The defaults are
+ * the core's own ({@code ServerOptionsTest} checks that they agree).
+ */
+public final class ServerOptions {
+    private static final Pattern PREFIX = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Address to listen on; 0.0.0.0 = every interface. Default: ${DEFAULT-VALUE}")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+            description = "TCP port; 0 = any free port (the start line says which). Default: ${DEFAULT-VALUE}")
+    int port;
+
+    @Option(names = "--prefix", paramLabel = "PATH", defaultValue = "/bridge",
+            description = "URL prefix of both transports and the client files. Default: ${DEFAULT-VALUE}")
+    String prefix;
+
+    @Option(names = "--poll-timeout", paramLabel = "DURATION", defaultValue = "20s", converter = DurationConverter.class,
+            description = "How long a long-poll is held before it is answered empty (keep it below proxy idle cuts). Default: ${DEFAULT-VALUE}")
+    Duration pollTimeout;
+
+    @Option(names = "--heartbeat", paramLabel = "DURATION", defaultValue = "15s", converter = DurationConverter.class,
+            description = "Server ping interval; a transport silent for twice this is dead. Default: ${DEFAULT-VALUE}")
+    Duration heartbeat;
+
+    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How long a session outlives its transport before it closes (4001). Default: ${DEFAULT-VALUE}")
+    Duration grace;
+
+    @Option(names = "--allowed-origins", paramLabel = "ORIGIN", split = ",",
+            description = "Comma-separated browser origins allowed besides the server's own, e.g. https://app.example.com; * = any. Default: empty = same-origin only")
+    List<String> allowedOrigins = new ArrayList<>();
+
+    @Option(names = "--max-message-bytes", paramLabel = "N", defaultValue = "262144",
+            description = "Largest single message (either direction, either transport). Default: ${DEFAULT-VALUE}")
+    int maxMessageBytes;
+
+    @Option(names = "--max-request-bytes", paramLabel = "N", defaultValue = "1048576",
+            description = "Largest long-polling request body. Default: ${DEFAULT-VALUE}")
+    int maxRequestBytes;
+
+    @Option(names = "--max-queued-messages", paramLabel = "N", defaultValue = "4096",
+            description = "Unacknowledged messages kept per session; past it the session closes (4002). Default: ${DEFAULT-VALUE}")
+    int maxQueuedMessages;
+
+    @Option(names = "--max-queued-bytes", paramLabel = "N", defaultValue = "8388608",
+            description = "Unacknowledged payload bytes kept per session; past it the session closes (4002). Default: ${DEFAULT-VALUE}")
+    long maxQueuedBytes;
+
+    @Option(names = "--max-sessions", paramLabel = "N", defaultValue = "100000",
+            description = "Sessions per server; past it new sessions get server_full. Default: ${DEFAULT-VALUE}")
+    int maxSessions;
+
+    @Option(names = "--drain", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
+            description = "On shutdown, how long to wait for the close frames (4003) to reach the clients. Default: ${DEFAULT-VALUE}")
+    Duration drain;
+
+    @Option(names = "--ticker-interval", paramLabel = "DURATION", defaultValue = "500ms", converter = DurationConverter.class,
+            description = "Demo: how often the live ticker broadcasts prices. Default: ${DEFAULT-VALUE}")
+    Duration tickerInterval;
+
+    /** Checks what the types alone cannot; the message names the option. */
+    void validate() {
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535, not " + port);
+        if (host.isBlank()) throw new IllegalArgumentException("--host must not be empty");
+        if (!PREFIX.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("--prefix must look like /bridge (a leading /, no trailing /), not '" + prefix + "'");
+        }
+        requirePositive(pollTimeout, "--poll-timeout");
+        requirePositive(heartbeat, "--heartbeat");
+        requirePositive(tickerInterval, "--ticker-interval");
+        requirePositive(maxMessageBytes, "--max-message-bytes");
+        requirePositive(maxRequestBytes, "--max-request-bytes");
+        requirePositive(maxQueuedMessages, "--max-queued-messages");
+        requirePositive(maxQueuedBytes, "--max-queued-bytes");
+        requirePositive(maxSessions, "--max-sessions");
+        for (String origin : allowedOrigins) {
+            if (!origin.equals("*") && !looksLikeOrigin(origin)) {
+                throw new IllegalArgumentException("--allowed-origins: '" + origin + "' is not an origin like https://app.example.com[:port]");
+            }
+        }
+    }
+
+    private static boolean looksLikeOrigin(String origin) {
+        try {
+            URI u = URI.create(origin);
+            return u.getScheme() != null && u.getScheme().matches("(?i)https?") && u.getHost() != null
+                    && (u.getRawPath() == null || u.getRawPath().isEmpty()) && u.getRawQuery() == null && u.getRawFragment() == null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static void requirePositive(Duration d, String option) {
+        if (d.isZero() || d.isNegative()) throw new IllegalArgumentException(option + " must be above zero");
+    }
+
+    private static void requirePositive(long n, String option) {
+        if (n < 1) throw new IllegalArgumentException(option + " must be at least 1, not " + n);
+    }
+
+    /** The session core's settings; what the command line does not set keeps the core's default. */
+    public BridgeConfig toBridgeConfig() {
+        return BridgeConfig.builder()
+                .pollTimeout(pollTimeout)
+                .heartbeatInterval(heartbeat)
+                .gracePeriod(grace)
+                .allowedOrigins(List.copyOf(allowedOrigins))
+                .maxMessageBytes(maxMessageBytes)
+                .maxRequestBytes(maxRequestBytes)
+                .maxQueuedMessages(maxQueuedMessages)
+                .maxQueuedBytes(maxQueuedBytes)
+                .maxSessions(maxSessions)
+                .build();
+    }
+
+    public String host() { return host; }
+    public int port() { return port; }
+    public String prefix() { return prefix; }
+    public Duration drain() { return drain; }
+    public Duration tickerInterval() { return tickerInterval; }
+}

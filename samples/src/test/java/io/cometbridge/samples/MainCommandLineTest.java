@@ -1,0 +1,139 @@
+package io.cometbridge.samples;
+
+import io.cometbridge.session.BridgeConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+import picocli.CommandLine.TypeConversionException;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The command line alone: help, errors and the mapping to BridgeConfig. No server starts here. */
+class MainCommandLineTest {
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    /** Runs the command line in-process. Only ever called with args that stop before serving. */
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsDefault() {
+        Run r = run("--help");
+        assertThat(r.exitCode).isZero();
+        String help = r.out.replaceAll("\\s+", " ");
+        String[][] optionAndDefault = {
+                {"--host=HOST", "Default: 127.0.0.1"},
+                {"--port=PORT", "Default: 8080"},
+                {"--prefix=PATH", "Default: /bridge"},
+                {"--poll-timeout=DURATION", "Default: 20s"},
+                {"--heartbeat=DURATION", "Default: 15s"},
+                {"--grace=DURATION", "Default: 30s"},
+                {"--allowed-origins=ORIGIN[,ORIGIN...]", "Default: empty = same-origin only"},
+                {"--max-message-bytes=N", "Default: 262144"},
+                {"--max-request-bytes=N", "Default: 1048576"},
+                {"--max-queued-messages=N", "Default: 4096"},
+                {"--max-queued-bytes=N", "Default: 8388608"},
+                {"--max-sessions=N", "Default: 100000"},
+                {"--drain=DURATION", "Default: 2s"},
+                {"--ticker-interval=DURATION", "Default: 500ms"},
+        };
+        for (String[] od : optionAndDefault) {
+            int at = help.indexOf(od[0]);
+            assertThat(at).as(od[0]).isNotNegative();
+            int next = help.indexOf(" --", at + od[0].length());
+            String entry = help.substring(at, next < 0 ? help.length() : next);
+            assertThat(entry).as(od[0]).contains(od[1]);
+        }
+        assertThat(help).contains("-h, --help");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--port|abc|Invalid value for option '--port': 'abc' is not an int",
+            "--port|70000|--port must be 0..65535",
+            "--heartbeat|15|'15' is not a duration: use a whole number and a unit",
+            "--grace|1.5s|'1.5s' is not a duration",
+            "--poll-timeout|0s|--poll-timeout must be above zero",
+            "--prefix|bridge/|--prefix must look like /bridge",
+            "--prefix|/|--prefix must look like /bridge",
+            "--allowed-origins|https://ok.example.com,nope|'nope' is not an origin",
+            "--max-sessions|0|--max-sessions must be at least 1",
+            "--max-queued-bytes|lots|Invalid value for option '--max-queued-bytes'",
+            "--frobnicate|1|Unknown option"})
+    void badValueExitsWithCode2AndSaysWhy(String option, String value, String message) {
+        Run r = run(option, value);
+        assertThat(r.exitCode).isEqualTo(2);
+        assertThat(r.err).startsWith("comet-bridge: ").contains(message).contains("Try 'comet-bridge --help'");
+        assertThat(r.out).isEmpty();
+    }
+
+    @Test
+    void defaultsAreTheCoreDefaults() {
+        assertThat(parse().toBridgeConfig()).isEqualTo(BridgeConfig.defaults());
+        ServerOptions o = parse();
+        assertThat(o.host()).isEqualTo("127.0.0.1");
+        assertThat(o.port()).isEqualTo(8080);
+        assertThat(o.prefix()).isEqualTo("/bridge");
+        assertThat(o.drain()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(o.tickerInterval()).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void everyOptionReachesTheConfig() {
+        ServerOptions o = parse("--host", "0.0.0.0", "--port", "0", "--prefix", "/rt/bridge",
+                "--poll-timeout", "5s", "--heartbeat", "1m", "--grace", "0s",
+                "--allowed-origins", "https://a.example.com,http://b.example.com:8081",
+                "--max-message-bytes", "1000", "--max-request-bytes", "2000", "--max-queued-messages", "30",
+                "--max-queued-bytes", "40000", "--max-sessions", "50", "--drain", "250ms", "--ticker-interval", "1s");
+        o.validate();
+        BridgeConfig c = o.toBridgeConfig();
+        assertThat(c.pollTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.gracePeriod()).isZero();
+        assertThat(c.allowedOrigins()).containsExactly("https://a.example.com", "http://b.example.com:8081");
+        assertThat(c.maxMessageBytes()).isEqualTo(1000);
+        assertThat(c.maxRequestBytes()).isEqualTo(2000);
+        assertThat(c.maxQueuedMessages()).isEqualTo(30);
+        assertThat(c.maxQueuedBytes()).isEqualTo(40000);
+        assertThat(c.maxSessions()).isEqualTo(50);
+        assertThat(o.host()).isEqualTo("0.0.0.0");
+        assertThat(o.port()).isZero();
+        assertThat(o.prefix()).isEqualTo("/rt/bridge");
+        assertThat(o.drain()).isEqualTo(Duration.ofMillis(250));
+        assertThat(o.tickerInterval()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void durationForms() {
+        DurationConverter d = new DurationConverter();
+        assertThat(d.convert("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(d.convert("20s")).isEqualTo(Duration.ofSeconds(20));
+        assertThat(d.convert("1m")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(d.convert("2h")).isEqualTo(Duration.ofHours(2));
+        assertThat(d.convert(" 30S ")).isEqualTo(Duration.ofSeconds(30));
+        for (String bad : List.of("", "20", "s", "-1s", "1.5s", "20 s", "1d", "PT20S", "9999999999s")) {
+            assertThatThrownBy(() -> d.convert(bad)).as(bad).isInstanceOf(TypeConversionException.class);
+        }
+    }
+
+    private static ServerOptions parse(String... args) {
+        Main main = new Main();
+        new CommandLine(main).parseArgs(args);
+        return main.options;
+    }
+}
