@@ -82,11 +82,15 @@ class UpgradeDiagnosticsTest {
 
     @Test
     void plainGetAndOtherNonces_tellNobodyElse() throws Exception {
-        String answer = raw("GET /bridge/ws?n=someoneElsesNonce1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        String mine = "nonceCCCCCCCCCCCCCCCCCC";
+        String sid = attach(mine);
+        CompletableFuture<List<Frame>> held = recv(sid, 0);
+        // Someone else's damaged attempt first: this session must not hear about it.
+        raw("GET /bridge/ws?n=someoneElsesNonce1 HTTP/1.0\r\nSec-WebSocket-Key: " + KEY + "\r\n\r\n");
+        String answer = raw("GET /bridge/ws?n=" + mine + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
         assertThat(answer).startsWith("HTTP/1.1 426").contains("not_websocket");
-        String sid = attach("nonceCCCCCCCCCCCCCCCCCC");
-        // Nothing for this session: the poll ends empty at the poll timeout.
-        assertThat(recv(sid, 0).get()).isEmpty();
+        assertThat(held.get()).singleElement().isInstanceOfSatisfying(Frame.Notice.class,
+                n -> assertThat(n.reason()).startsWith("not_websocket:"));
     }
 
     @Test
