@@ -17,11 +17,13 @@ const $ = (id) => document.getElementById(id);
 const nameInput = $('name');
 nameInput.value = params.get('name') || localStorage.getItem('chat-name') || 'guest-' + Math.random().toString(36).slice(2, 6);
 
+const startMs = Math.round(performance.now());
 const sock = new BridgeSocket(prefix, options);
 
 // What the page saw, for people and for the browser tests.
 const demo = {
   sock,
+  startMs,          // when the client started, ms after navigation start (page load)
   openMs: null,
   firstMessageMs: null,
   chats: [],        // {name, text} in arrival order
@@ -37,6 +39,7 @@ const demo = {
       readyState: sock.readyState,
       fallbackReason: sock.fallbackReason,
       fallbackSource: sock.fallbackSource,
+      startMs: demo.startMs,
       openMs: demo.openMs,
       firstMessageMs: demo.firstMessageMs,
       transports: demo.transports.slice(),

@@ -568,16 +568,25 @@ export class BridgeSocket extends BaseEventTarget {
       return;
     }
     this.readyState = CLOSING;
+    this._flush();
     const frame = JSON.stringify({ t: 'close', code, reason });
     if (t.kind === WEBSOCKET) {
-      t.send([frame]);
+      t.send([frame]); // after every data frame on the same socket
       this._finish(code, reason, true);
-    } else {
-      // One last send request, whatever else is in flight; then we are done.
-      const done = () => this._finish(code, reason, true);
-      const timer = setTimeout(done, 2000);
-      t._post('send', '[' + frame + ']', 2000).catch(() => null).then(() => { clearTimeout(timer); done(); });
+      return;
     }
+    // Polling: messages already sent go first (one send request at a time), for up to 2 s.
+    const deadline = now() + 2000;
+    const done = () => this._finish(code, reason, true);
+    const sendClose = () => {
+      if (this.readyState === CLOSED) return;
+      if ((this._out.length || t.sending) && now() < deadline && this._cur === t) {
+        setTimeout(sendClose, 25);
+        return;
+      }
+      t._post('send', '[' + frame + ']', 2000).catch(() => null).then(done);
+    };
+    sendClose();
   }
 
   // ------------------------------------------------------------------ connecting
@@ -894,7 +903,7 @@ export class BridgeSocket extends BaseEventTarget {
 
   _flush() {
     const t = this._cur;
-    if (!t || this.readyState !== OPEN || !t.canSend()) return;
+    if (!t || (this.readyState !== OPEN && this.readyState !== CLOSING) || !t.canSend()) return;
     const first = this._out.length ? this._out[0].seq : this._nextSeq;
     let i = Math.max(0, this._sentUpTo + 1 - first);
     if (!this._controls.length && i >= this._out.length) return;

@@ -49,7 +49,7 @@ class BrowserDegradationTest {
 
     @AfterAll
     static void printTable() {
-        System.out.println("[browser] case                              | transport | first message | fallback reason");
+        System.out.println("[browser] case                              | transport | first message | after client start | fallback reason / notes");
         TABLE.forEach(System.out::println);
     }
 
@@ -83,6 +83,7 @@ class BrowserDegradationTest {
         assertThat(str(state, "transport")).isEqualTo("websocket");
         assertThat(state.get("fallbackReason").isJsonNull()).isTrue();
         record("direct", state);
+        screenshot(browser, "direct-websocket");
     }
 
     @Test
@@ -132,6 +133,7 @@ class BrowserDegradationTest {
         assertThat(str(state, "fallbackReason")).startsWith("upgrade_stripped").contains("HTTP/1.0");
         assertThat(browser.driver.findElement(By.id("fallback")).getText()).startsWith("upgrade_stripped");
         record("nginx plain proxy_pass", state);
+        screenshot(browser, "nginx-polling");
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(nginx.accessLog())
                 .anyMatch(l -> l.contains("\"GET /bridge/ws?n=") && l.contains("\" 426 "))
@@ -211,10 +213,11 @@ class BrowserDegradationTest {
         assertThat(by.getAsJsonObject("websocket").get("messagesIn").getAsInt()).isPositive();
         assertThat(by.getAsJsonObject("polling").get("messagesOut").getAsInt()).isPositive();
         assertThat(by.getAsJsonObject("websocket").get("messagesOut").getAsInt()).isPositive();
-        TABLE.add(String.format("[browser] %-34s| %-9s | %8d ms   | moved up %d ms after the proxy allowed CONNECT; %d+%d messages each way, "
-                        + "none lost or duplicated (dropped resends: %s)",
-                "blocking proxy taken away", str(state, "transport"), state.get("firstMessageMs").getAsLong(), switchMs,
-                n, n, state.getAsJsonObject("stats").get("duplicates")));
+        long first = state.get("firstMessageMs").getAsLong();
+        TABLE.add(String.format("[browser] %-34s| %-9s | %8d ms   | %7d ms     | moved up %d ms after the proxy allowed CONNECT;"
+                        + " %d messages each way, none lost or duplicated (resends dropped by the page: %s)",
+                "blocking proxy taken away", str(state, "transport"), first, first - state.get("startMs").getAsLong(), switchMs,
+                n, state.getAsJsonObject("stats").get("duplicates")));
         System.out.println(TABLE.get(TABLE.size() - 1));
         assertThat(proxy.accessLog).anyMatch(l -> l.contains("CONNECT") && l.endsWith("REFUSE"))
                 .anyMatch(l -> l.contains("CONNECT") && l.endsWith("TUNNEL"));
@@ -324,11 +327,20 @@ class BrowserDegradationTest {
 
     private static void record(String name, JsonObject state) {
         String reason = str(state, "fallbackReason");
-        String line = String.format("[browser] %-34s| %-9s | %8d ms   | %s", name, str(state, "transport"),
-                state.get("firstMessageMs").getAsLong(), reason == null ? "-" : reason);
+        long first = state.get("firstMessageMs").getAsLong();
+        String line = String.format("[browser] %-34s| %-9s | %8d ms   | %7d ms     | %s", name, str(state, "transport"),
+                first, first - state.get("startMs").getAsLong(), reason == null ? "-" : reason);
         TABLE.add(line);
         System.out.println(line);
         System.out.println("[browser]   client log: " + state.get("log"));
+    }
+
+    /** For people: what the demo page showed, in target/browser-screenshots/. */
+    private static void screenshot(Chromium browser, String name) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of("target", "browser-screenshots");
+        java.nio.file.Files.createDirectories(dir);
+        byte[] png = browser.driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
+        java.nio.file.Files.write(dir.resolve(name + ".png"), png);
     }
 
     private static void sleep(long ms) {
