@@ -177,8 +177,8 @@ class BrowserDegradationTest {
         BridgeClient java = javaClient(javaLog);
         int n = 150;
         // Both sides send sequence-tagged chat lines every 20 ms while the proxy changes its mind.
-        browser.script("let i = 0; window.pump = setInterval(() => { if (++i > arguments[0]) clearInterval(window.pump);"
-                + " else demo.sendChat('browser', 'b-' + i); }, 20);", n);
+        browser.script("window.pumped = 0; window.pump = setInterval(() => { if (window.pumped >= arguments[0])"
+                + " clearInterval(window.pump); else demo.sendChat('browser', 'b-' + ++window.pumped); }, 20);", n);
         Thread sender = new Thread(() -> {
             for (int i = 1; i <= n; i++) {
                 java.send(chat("java", "j-" + i));
@@ -186,7 +186,8 @@ class BrowserDegradationTest {
             }
         });
         sender.start();
-        sleep(1000);
+        // A quarter of the traffic on polling, then the proxy stops blocking; the rest overlaps the move.
+        await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) browser.script("return window.pumped")).intValue() >= n / 4);
         long unblocked = System.nanoTime();
         proxy.policy(TestProxy.Policy.TUNNEL);
         await().atMost(Duration.ofSeconds(10)).until(() -> "websocket".equals(str(browser.demoState(), "transport")));
