@@ -15,6 +15,7 @@ public enum ErrorCode {
     POLL_CONFLICT("poll_conflict", 409, 0),
     TRANSPORT_REPLACED("transport_replaced", 409, 4409),
     TOO_LARGE("too_large", 413, 1009),
+    UPGRADE_REQUIRED("upgrade_required", 426, 0),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, 0),
     RATE_LIMITED("rate_limited", 429, 4429),
     SERVER_FULL("server_full", 503, 4503),

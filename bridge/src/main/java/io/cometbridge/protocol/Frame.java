@@ -13,8 +13,15 @@ public sealed interface Frame {
         }
     }
 
-    /** Client → server: attach this transport to session {@code sid} (null: a new session). */
-    record Attach(String sid, long last) implements Frame {
+    /**
+     * Client → server: attach this transport to session {@code sid} (null: a new session).
+     * {@code ws} (optional, null when absent) is the nonce the client put in its WebSocket URLs, so
+     * the server can tell it why those WebSocket attempts failed (a {@link Notice}).
+     */
+    record Attach(String sid, long last, String ws) implements Frame {
+        public Attach(String sid, long last) {
+            this(sid, last, null);
+        }
     }
 
     /** Server → client: the answer to attach. */
@@ -40,5 +47,13 @@ public sealed interface Frame {
     }
 
     record Error(String error, String message) implements Frame {
+    }
+
+    /**
+     * Server → client: information that changes nothing in the session, e.g. why the client's
+     * WebSocket attempts failed ({@code kind} "ws_fallback"). Sent only to clients that asked for
+     * it (an attach with {@code ws}).
+     */
+    record Notice(String kind, String reason) implements Frame {
     }
 }

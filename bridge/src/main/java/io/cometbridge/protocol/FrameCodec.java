@@ -64,7 +64,12 @@ public final class FrameCodec {
                 Json.quoteInto(out, a.sid());
                 out.append(',');
             }
-            out.append("\"last\":").append(a.last()).append('}');
+            out.append("\"last\":").append(a.last());
+            if (a.ws() != null) {
+                out.append(",\"ws\":");
+                Json.quoteInto(out, a.ws());
+            }
+            out.append('}');
         } else if (frame instanceof Frame.Open o) {
             out.append("{\"t\":\"open\",\"sid\":");
             Json.quoteInto(out, o.sid());
@@ -82,6 +87,12 @@ public final class FrameCodec {
             Json.quoteInto(out, e.error());
             out.append(",\"message\":");
             Json.quoteInto(out, e.message());
+            out.append('}');
+        } else if (frame instanceof Frame.Notice n) {
+            out.append("{\"t\":\"notice\",\"kind\":");
+            Json.quoteInto(out, n.kind());
+            out.append(",\"reason\":");
+            Json.quoteInto(out, n.reason());
             out.append('}');
         } else {
             throw new IllegalArgumentException("unknown frame " + frame);
@@ -208,7 +219,7 @@ public final class FrameCodec {
     /** Reads a control object; unknown fields are skipped, missing required ones are malformed. */
     private static Frame readControl(JsonReader in) throws IOException {
         in.beginObject();
-        String type = null, sid = null, reason = null, error = null, message = null;
+        String type = null, sid = null, reason = null, error = null, message = null, ws = null, kind = null;
         Long last = null, ack = null, a = null, ts = null, code = null, hb = null, poll = null, grace = null;
         Boolean resumed = null;
         while (in.hasNext()) {
@@ -219,6 +230,8 @@ public final class FrameCodec {
                 case "reason" -> reason = readString(in, name);
                 case "error" -> error = readString(in, name);
                 case "message" -> message = readString(in, name);
+                case "ws" -> ws = readString(in, name);
+                case "kind" -> kind = readString(in, name);
                 case "last" -> last = readLong(in, name);
                 case "ack" -> ack = readLong(in, name);
                 case "a" -> a = readLong(in, name);
@@ -237,7 +250,7 @@ public final class FrameCodec {
         in.endObject();
         if (type == null) throw new BridgeException(ErrorCode.MALFORMED, "control frame without \"t\"");
         return switch (type) {
-            case "attach" -> new Frame.Attach(sid, nonNegative(last == null ? 0 : last, "last"));
+            case "attach" -> new Frame.Attach(sid, nonNegative(last == null ? 0 : last, "last"), ws);
             case "ack" -> new Frame.Ack(nonNegative(require(a, "a"), "a"));
             case "ping" -> new Frame.Ping(ts == null ? 0 : ts);
             case "pong" -> new Frame.Pong(ts == null ? 0 : ts);
@@ -247,6 +260,7 @@ public final class FrameCodec {
             case "open" -> new Frame.Open(requireString(sid, "sid"), require(ack, "ack"), resumed != null && resumed,
                     require(hb, "hb"), require(poll, "poll"), require(grace, "grace"));
             case "error" -> new Frame.Error(requireString(error, "error"), message == null ? "" : message);
+            case "notice" -> new Frame.Notice(requireString(kind, "kind"), reason == null ? "" : reason);
             default -> throw new BridgeException(ErrorCode.MALFORMED, "unknown frame type " + Json.quote(type));
         };
     }

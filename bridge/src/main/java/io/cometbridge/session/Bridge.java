@@ -38,6 +38,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
     private final Map<Session, Long> lingering = new ConcurrentHashMap<>();
     private final AtomicInteger opened = new AtomicInteger();
     private final AddressRateLimiter newSessions;
+    private final UpgradeNotices upgradeNotices = new UpgradeNotices(4096, Duration.ofMinutes(2), this::find);
 
     private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, Executor workers) {
         this.config = config;
@@ -88,6 +89,12 @@ public final class Bridge implements SessionContext, AutoCloseable {
             }
         }
         session.attach(transport, attach.last(), onRejected);
+        if (attach.ws() != null) upgradeNotices.attached(attach.ws(), session); // queued behind the open frame
+    }
+
+    /** Reasons for failed WebSocket attempts, told to the sessions that name them (PROTOCOL.md 3.1). */
+    public UpgradeNotices upgradeNotices() {
+        return upgradeNotices;
     }
 
     /** The live session with this id, or null. */

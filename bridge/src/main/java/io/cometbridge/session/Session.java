@@ -243,6 +243,22 @@ public final class Session implements BridgeSession {
         executor.execute(this::flush);
     }
 
+    /**
+     * Queues a control frame for the client (a {@link Frame.Notice}, for example): it goes out with
+     * the next flush on the current transport, and is dropped if the session is closed or the
+     * transport changes before then (control frames are never replayed).
+     */
+    public void sendControl(Frame frame) {
+        if (frame instanceof Frame.Data || frame instanceof Frame.Close) {
+            throw new IllegalArgumentException("data and close frames have their own paths");
+        }
+        executor.execute(() -> {
+            if (state == SessionState.CLOSED) return;
+            controls.add(frame);
+            flush();
+        });
+    }
+
     /** Highest client sequence number delivered (the ack to give). Read on the executor. */
     public long lastReceived() {
         return lastReceived;
