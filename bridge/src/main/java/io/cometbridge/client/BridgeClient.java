@@ -79,6 +79,7 @@ public final class BridgeClient implements AutoCloseable {
     private final Listener listener;
     private final SerialExecutor executor;
     private final Duration connectTimeout;
+    private final Duration openTimeout;
     private final Duration ackDelay = Duration.ofMillis(25);
 
     private volatile State state = State.CONNECTING;
@@ -114,6 +115,7 @@ public final class BridgeClient implements AutoCloseable {
         this.listener = b.listener;
         this.executor = new SerialExecutor(b.executor);
         this.connectTimeout = b.connectTimeout;
+        this.openTimeout = b.openTimeout;
         this.maxQueuedMessages = b.maxQueuedMessages;
         this.maxQueuedBytes = b.maxQueuedBytes;
         this.outbound = new ReplayBuffer(maxQueuedMessages, maxQueuedBytes);
@@ -125,7 +127,10 @@ public final class BridgeClient implements AutoCloseable {
 
     // ================================================================ public API
 
-    /** Opens the session; the future completes when the first transport is attached. */
+    /**
+     * Opens the session; the future completes when the first transport is attached, or fails after
+     * the open timeout (the client keeps trying in the background until {@link #close()}).
+     */
     public CompletableFuture<Void> connect() {
         executor.execute(() -> {
             if (current == null && pending == null && state != State.CLOSED) {
@@ -133,6 +138,8 @@ public final class BridgeClient implements AutoCloseable {
                 attachWith(order.get(0));
             }
         });
+        TIMERS.schedule(() -> connected.completeExceptionally(new java.util.concurrent.TimeoutException(
+                "no session within " + openTimeout.toMillis() + " ms")), openTimeout.toMillis(), TimeUnit.MILLISECONDS);
         return connected;
     }
 
@@ -266,10 +273,15 @@ public final class BridgeClient implements AutoCloseable {
     private void attachWith(TransportKind kind) {
         if (pending != null) pending.stop();
         pendingKind = kind;
-        pending = kind == TransportKind.WEBSOCKET
+        ClientTransport t = kind == TransportKind.WEBSOCKET
                 ? new WebSocketClientTransport(http, wsUri, origin, connectTimeout, owner)
                 : new PollingClientTransport(http, httpBase, origin, Duration.ofSeconds(20), owner);
-        pending.start(new Frame.Attach(sessionId, lastReceived));
+        pending = t;
+        try {
+            t.start(new Frame.Attach(sessionId, lastReceived));
+        } catch (RuntimeException e) { // a bad URI or a client refusing the request: same as a failed connect
+            transportFailed(t, e);
+        }
     }
 
     private void frames(ClientTransport from, List<Frame> frames) {
@@ -497,6 +509,7 @@ public final class BridgeClient implements AutoCloseable {
         private int maxQueuedMessages = 4096;
         private long maxQueuedBytes = 8L * 1024 * 1024;
         private URI webSocketUri;
+        private Duration openTimeout = Duration.ofSeconds(30);
 
         private Builder(URI uri) {
             this.uri = Objects.requireNonNull(uri);
@@ -516,6 +529,8 @@ public final class BridgeClient implements AutoCloseable {
         public Builder httpClient(HttpClient http) { this.http = http; return this; }
         public Builder executor(Executor executor) { this.executor = executor; return this; }
         public Builder connectTimeout(Duration d) { this.connectTimeout = d; return this; }
+        /** How long {@link #connect()} waits for the first session before its future fails. */
+        public Builder openTimeout(Duration d) { this.openTimeout = d; return this; }
         public Builder maxQueuedMessages(int n) { this.maxQueuedMessages = n; return this; }
         public Builder maxQueuedBytes(long n) { this.maxQueuedBytes = n; return this; }
 

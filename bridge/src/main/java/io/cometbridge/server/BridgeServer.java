@@ -61,6 +61,7 @@ public final class BridgeServer implements AutoCloseable {
             connector.setHost(b.host);
             connector.setPort(b.port);
             connector.setIdleTimeout(idleMillis);
+            connector.setShutdownIdleTimeout(100); // idle keep-alive connections must not delay a stop
             server.addConnector(connector);
         } else {
             this.connector = null;
@@ -81,6 +82,7 @@ public final class BridgeServer implements AutoCloseable {
             tlsConnector.setHost(b.host);
             tlsConnector.setPort(b.tls.port());
             tlsConnector.setIdleTimeout(idleMillis);
+            tlsConnector.setShutdownIdleTimeout(100);
             server.addConnector(tlsConnector);
         } else {
             this.tlsConnector = null;
@@ -115,6 +117,7 @@ public final class BridgeServer implements AutoCloseable {
         ws.setHandler(contexts);
         server.setHandler(ws);
         server.setDefaultHandler(new JsonErrorHandler());
+        server.setErrorHandler(new JsonErrorPages());
     }
 
     /** The origin a request addressed ({@code scheme://host:port}), for same-origin checks. */

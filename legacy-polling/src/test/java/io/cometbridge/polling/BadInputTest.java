@@ -175,6 +175,23 @@ class BadInputTest {
         assertThat(ok.body()).isEqualTo("[{\"t\":\"ack\",\"a\":1}]");
     }
 
+    @Test
+    void jettyLevelErrorsAreJsonToo() throws Exception {
+        // Rejected by Jetty's parser before any handler runs: an oversized header, an h2c-style upgrade.
+        for (String request : List.of(
+                "GET /bridge/poll/recv HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n",
+                "GET /bridge/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\n\r\n")) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String response = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(response).startsWith("HTTP/1.1 4");
+                assertThat(response).containsIgnoringCase("content-type: application/json");
+                assertThat(response).contains("\"error\":");
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- WebSocket cases
 
     private static RawWebSocket attachedSocket() throws Exception {
