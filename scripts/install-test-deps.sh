@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suites need (Debian/Ubuntu):
-#   chromium, chromium-driver, squid, nginx, redis-server
+#   chromium, chromium-driver, squid, nginx, redis-server, nodejs (the browser client's logic tests)
 #
 # Idempotent: packages whose binary is already present are skipped.
 # Tests start their own squid/nginx/redis instances on loopback ephemeral
@@ -13,7 +13,7 @@ set -euo pipefail
 log() { echo "[install-test-deps] $*"; }
 
 # package -> binary that proves it is installed
-PACKAGES=(chromium chromium-driver squid nginx redis-server)
+PACKAGES=(chromium chromium-driver squid nginx redis-server nodejs)
 binary_for() {
   case "$1" in
     chromium)        echo /usr/bin/chromium ;;
@@ -21,6 +21,7 @@ binary_for() {
     squid)           echo /usr/sbin/squid ;;
     nginx)           echo /usr/sbin/nginx ;;
     redis-server)    echo /usr/bin/redis-server ;;
+    nodejs)          echo /usr/bin/node ;;
   esac
 }
 

@@ -27,7 +27,7 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The browser client in real headless Chromium, through real proxies, chatting with the Java client
@@ -44,7 +44,7 @@ class BrowserDegradationTest {
 
     @BeforeAll
     static void requireBrowser() {
-        assumeTrue(Chromium.available(), "chromium and chromium-driver are not installed (scripts/install-test-deps.sh)");
+        assertTrue(Chromium.available(), "chromium and chromium-driver are not installed (scripts/install-test-deps.sh)");
     }
 
     @AfterAll
@@ -88,7 +88,7 @@ class BrowserDegradationTest {
 
     @Test
     void squidWithDefaultRules_refusesConnect_landsOnPollingAndRemembersIt() throws Exception {
-        assumeTrue(ProxyProcess.installed("/usr/sbin/squid"), "squid is not installed");
+        assertTrue(ProxyProcess.installed("/usr/sbin/squid"), "squid is not installed");
         startBridge(List.of());
         ProxyProcess squid = use(ProxyProcess.squid());
         Chromium browser = use(new Chromium(squid.address()));
@@ -118,7 +118,7 @@ class BrowserDegradationTest {
 
     @Test
     void nginxPlainProxyPass_dropsUpgrade_landsOnPollingWithTheServersReason() throws Exception {
-        assumeTrue(ProxyProcess.installed("/usr/sbin/nginx"), "nginx is not installed");
+        assertTrue(ProxyProcess.installed("/usr/sbin/nginx"), "nginx is not installed");
         int nginxPort = TempDirs.freePort();
         startBridge(List.of("http://127.0.0.1:" + nginxPort)); // the page's origin is nginx's
         ProxyProcess nginx = use(ProxyProcess.nginx(nginxPort, server.port()));
