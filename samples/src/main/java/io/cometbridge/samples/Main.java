@@ -98,6 +98,8 @@ public final class Main implements Callable<Integer> {
                 .port(options.port())
                 .prefix(options.prefix())
                 .drain(options.drain())
+                .tls(options.tls())
+                .plainHttp(options.plainHttp())
                 .module(new LongPollingModule())
                 .module(StaticResourcesModule.atPrefix("io/cometbridge/client/")) // {prefix}/client.js, client.d.ts
                 .module(StaticResourcesModule.at("/", "web/"))                      // demo pages

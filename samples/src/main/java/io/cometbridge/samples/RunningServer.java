@@ -39,7 +39,9 @@ public final class RunningServer implements AutoCloseable {
 
     /** The one line printed on start; scripts and tests parse it. */
     public String startLine() {
-        return "Comet Bridge listening on " + demoUri() + " (demo) \u2014 bridge at " + bridgeUri();
+        URI tls = server.tlsUri();
+        String line = "Comet Bridge listening on " + demoUri() + " (demo) \u2014 bridge at " + bridgeUri();
+        return tls == null || tls.equals(bridgeUri()) ? line : line + " \u2014 tls at " + tls;
     }
 
     /**

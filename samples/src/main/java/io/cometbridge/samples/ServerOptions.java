@@ -1,9 +1,11 @@
 package io.cometbridge.samples;
 
+import io.cometbridge.server.TlsOptions;
 import io.cometbridge.session.BridgeConfig;
 import picocli.CommandLine.Option;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +66,38 @@ public final class ServerOptions {
             description = "Sessions per server; past it new sessions get server_full. Default: ${DEFAULT-VALUE}")
     int maxSessions;
 
+    @Option(names = "--max-batch-frames", paramLabel = "N", defaultValue = "1000",
+            description = "Frames in one long-polling request; past it the request gets too_large. Default: ${DEFAULT-VALUE}")
+    int maxBatchFrames;
+
+    @Option(names = "--new-sessions-per-second", paramLabel = "RATE", defaultValue = "20",
+            description = "New sessions per second per client address; past it rate_limited (429 / 4429). Default: ${DEFAULT-VALUE}")
+    double newSessionsPerSecond;
+
+    @Option(names = "--new-session-burst", paramLabel = "N", defaultValue = "50",
+            description = "New sessions one address may open at once before the rate applies. Default: ${DEFAULT-VALUE}")
+    int newSessionBurst;
+
+    @Option(names = "--tls-port", paramLabel = "PORT",
+            description = "Serve https/wss on this port too (needs --tls-cert and --tls-key, or --tls-keystore). Default: no TLS")
+    Integer tlsPort;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for TLS.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM PKCS#8 private key (BEGIN PRIVATE KEY) for TLS.")
+    Path tlsKey;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE", description = "PKCS#12 keystore for TLS (instead of --tls-cert/--tls-key).")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-keystore-password", paramLabel = "PASSWORD",
+            description = "Password of the PKCS#12 keystore. Default: empty")
+    String tlsKeystorePassword;
+
+    @Option(names = "--no-http", description = "Serve only TLS (needs --tls-port).")
+    boolean noHttp;
+
     @Option(names = "--drain", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
             description = "On shutdown, how long to wait for the close frames (4003) to reach the clients. Default: ${DEFAULT-VALUE}")
     Duration drain;
@@ -87,6 +121,19 @@ public final class ServerOptions {
         requirePositive(maxQueuedMessages, "--max-queued-messages");
         requirePositive(maxQueuedBytes, "--max-queued-bytes");
         requirePositive(maxSessions, "--max-sessions");
+        requirePositive(maxBatchFrames, "--max-batch-frames");
+        requirePositive(newSessionBurst, "--new-session-burst");
+        if (!(newSessionsPerSecond > 0)) throw new IllegalArgumentException("--new-sessions-per-second must be above zero");
+        if (tlsPort != null) {
+            if (tlsPort < 0 || tlsPort > 65535) throw new IllegalArgumentException("--tls-port must be 0..65535, not " + tlsPort);
+            boolean pem = tlsCert != null && tlsKey != null;
+            if (pem == (tlsKeystore != null)) {
+                throw new IllegalArgumentException("--tls-port needs either --tls-cert and --tls-key, or --tls-keystore");
+            }
+        } else if (tlsCert != null || tlsKey != null || tlsKeystore != null) {
+            throw new IllegalArgumentException("TLS files given without --tls-port");
+        }
+        if (noHttp && tlsPort == null) throw new IllegalArgumentException("--no-http needs --tls-port");
         for (String origin : allowedOrigins) {
             if (!origin.equals("*") && !looksLikeOrigin(origin)) {
                 throw new IllegalArgumentException("--allowed-origins: '" + origin + "' is not an origin like https://app.example.com[:port]");
@@ -124,6 +171,9 @@ public final class ServerOptions {
                 .maxQueuedMessages(maxQueuedMessages)
                 .maxQueuedBytes(maxQueuedBytes)
                 .maxSessions(maxSessions)
+                .maxBatchFrames(maxBatchFrames)
+                .newSessionsPerSecond(newSessionsPerSecond)
+                .newSessionBurst(newSessionBurst)
                 .build();
     }
 
@@ -131,5 +181,13 @@ public final class ServerOptions {
     public int port() { return port; }
     public String prefix() { return prefix; }
     public Duration drain() { return drain; }
+    public boolean plainHttp() { return !noHttp; }
+
+    /** The TLS settings, or null without --tls-port. */
+    public TlsOptions tls() {
+        if (tlsPort == null) return null;
+        return tlsKeystore != null ? TlsOptions.pkcs12(tlsPort, tlsKeystore, tlsKeystorePassword)
+                : TlsOptions.pem(tlsPort, tlsCert, tlsKey);
+    }
     public Duration tickerInterval() { return tickerInterval; }
 }

@@ -37,10 +37,14 @@ class ReadmeTest {
         for (OptionSpec o : options) {
             if (o.usageHelp()) continue;
             String name = o.longestName();
-            List<String> matching = rows.stream().filter(r -> r.startsWith("| `" + name + "=")).collect(Collectors.toList());
+            boolean flag = o.arity().max() == 0;
+            String rowStart = "| `" + name + (flag ? "`" : "=");
+            List<String> matching = rows.stream().filter(r -> r.startsWith(rowStart)).collect(Collectors.toList());
             assertThat(matching).as("README row for " + name).hasSize(1);
             String defaultColumn = matching.get(0).split("\\|")[2].trim();
-            if (o.defaultValue() == null) {
+            if (flag) {
+                assertThat(defaultColumn).as(name).isEqualTo("off");
+            } else if (o.defaultValue() == null) {
                 assertThat(defaultColumn).as(name).startsWith("empty");
             } else {
                 assertThat(defaultColumn).as(name).isEqualTo("`" + o.defaultValue() + "`");
