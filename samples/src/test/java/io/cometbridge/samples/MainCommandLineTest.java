@@ -51,6 +51,11 @@ class MainCommandLineTest {
                 {"--max-sessions=N", "Default: 100000"},
                 {"--drain=DURATION", "Default: 2s"},
                 {"--ticker-interval=DURATION", "Default: 500ms"},
+                {"--max-batch-frames=N", "Default: 1000"},
+                {"--new-sessions-per-second=RATE", "Default: 20"},
+                {"--new-session-burst=N", "Default: 50"},
+                {"--tls-port=PORT", "Serve https/wss"},
+                {"--no-http", "Serve only TLS"},
         };
         for (String[] od : optionAndDefault) {
             int at = help.indexOf(od[0]);
@@ -74,6 +79,10 @@ class MainCommandLineTest {
             "--allowed-origins|https://ok.example.com,nope|'nope' is not an origin",
             "--max-sessions|0|--max-sessions must be at least 1",
             "--max-queued-bytes|lots|Invalid value for option '--max-queued-bytes'",
+            "--new-sessions-per-second|0|--new-sessions-per-second must be above zero",
+            "--max-batch-frames|0|--max-batch-frames must be at least 1",
+            "--tls-port|8443|--tls-port needs either --tls-cert and --tls-key, or --tls-keystore",
+            "--tls-cert|cert.pem|TLS files given without --tls-port",
             "--frobnicate|1|Unknown option"})
     void badValueExitsWithCode2AndSaysWhy(String option, String value, String message) {
         Run r = run(option, value);
