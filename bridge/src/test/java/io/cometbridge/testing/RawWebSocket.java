@@ -110,6 +110,11 @@ public final class RawWebSocket implements AutoCloseable {
         return frame.toByteArray();
     }
 
+    /** Whether the server has sent bytes not read yet (a frame is arriving). */
+    public boolean hasData() throws IOException {
+        return in.available() > 0;
+    }
+
     /** Sets how long {@link #read} waits for the server. */
     public void soTimeout(int millis) throws IOException {
         socket.setSoTimeout(millis);

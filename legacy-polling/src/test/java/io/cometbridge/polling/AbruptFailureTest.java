@@ -62,6 +62,7 @@ class AbruptFailureTest {
         ClientLog log = new ClientLog();
         try (BridgeClient client = BridgeClient.builder(server.uri()).transports(kind).listener(log).build()) {
             client.connect().get();
+            await().atMost(Duration.ofSeconds(5)).until(() -> !server.app.opened.isEmpty()); // onOpen may run just after the client heard "open"
             BridgeSession session = server.app.opened.values().iterator().next();
             List<CompletableFuture<Void>> acks = new ArrayList<>();
             for (int i = 1; i <= COUNT; i++) {

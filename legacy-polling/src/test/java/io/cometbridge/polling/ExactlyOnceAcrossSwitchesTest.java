@@ -44,6 +44,7 @@ class ExactlyOnceAcrossSwitchesTest {
         ClientLog log = new ClientLog();
         try (BridgeClient client = BridgeClient.builder(server.uri()).listener(log).maxQueuedMessages(COUNT + 10).build()) {
             client.connect().get();
+            await().atMost(Duration.ofSeconds(5)).until(() -> !server.app.opened.isEmpty()); // onOpen may run just after the client heard "open"
             BridgeSession session = server.app.opened.values().iterator().next();
             List<TransportKind> plan = List.of(TransportKind.POLLING, TransportKind.WEBSOCKET, TransportKind.POLLING,
                     TransportKind.WEBSOCKET, TransportKind.POLLING, TransportKind.WEBSOCKET);
