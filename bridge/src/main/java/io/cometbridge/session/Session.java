@@ -292,7 +292,7 @@ public final class Session implements BridgeSession {
         } else if (f instanceof Frame.Ack a) {
             onAck(a.ack());
         } else if (f instanceof Frame.Ping p) {
-            controls.add(new Frame.Pong(p.ts()));
+            queueControl(new Frame.Pong(p.ts())); // only the latest ping is answered: a flood cannot grow the queue
         } else if (f instanceof Frame.Pong p) {
             stats.roundTrip(from.kind(), System.nanoTime() - p.ts());
         } else if (f instanceof Frame.Close c) {
@@ -362,8 +362,18 @@ public final class Session implements BridgeSession {
     }
 
     private void queueAck() {
-        controls.add(new Frame.Ack(lastReceived));
+        queueControl(new Frame.Ack(lastReceived));
         lastAckSent = lastReceived;
+    }
+
+    /**
+     * Queues a control frame, replacing a waiting one of the same kind: acks are cumulative, and
+     * only the latest ping needs its pong. So at most one ack, ping and pong wait at any time,
+     * however many pings a client sends without collecting the answers (docs/BAD_INPUT.md H51).
+     */
+    private void queueControl(Frame f) {
+        controls.removeIf(c -> c.getClass() == f.getClass());
+        controls.add(f);
     }
 
     /** Puts whatever is waiting on the wire, if the transport can take it. */
@@ -443,7 +453,7 @@ public final class Session implements BridgeSession {
             return;
         }
         if (!t.isPull()) {
-            controls.add(new Frame.Ping(now));
+            queueControl(new Frame.Ping(now));
             flush();
         }
     }

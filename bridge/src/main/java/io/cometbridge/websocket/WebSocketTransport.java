@@ -79,10 +79,15 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
         onFrame(frame);
     }
 
+    /**
+     * Answers a protocol ping, and reads the next frame only once the pong is written: a client
+     * that floods pings without reading the pongs stalls itself instead of queueing pongs in
+     * server memory (docs/BAD_INPUT.md W35). The payload is copied: Jetty reuses its buffer.
+     */
     @Override
     public void onWebSocketPing(ByteBuffer payload) {
-        socket.sendPong(payload, Callback.NOOP);
-        socket.demand();
+        ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.slice()).flip();
+        socket.sendPong(copy, Callback.from(socket::demand, failure -> { }));
     }
 
     @Override

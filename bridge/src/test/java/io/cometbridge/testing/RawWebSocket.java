@@ -65,25 +65,59 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends one masked frame. */
     public void send(int opcode, byte[] payload, boolean fin) throws IOException {
+        sendFrame((fin ? 0x80 : 0) | opcode, payload, true);
+    }
+
+    /**
+     * Sends one frame exactly as told: {@code firstByte} is FIN, RSV1-3 and the opcode, so
+     * reserved bits, unknown opcodes and unmasked frames can be sent on purpose.
+     */
+    public void sendFrame(int firstByte, byte[] payload, boolean masked) throws IOException {
+        out.write(frame(firstByte, payload, masked));
+        out.flush();
+    }
+
+    /** Sends raw bytes (a hand-made frame header, say). */
+    public void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** The bytes of one frame; a client frame is masked unless told otherwise. */
+    public byte[] frame(int firstByte, byte[] payload, boolean masked) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write((fin ? 0x80 : 0) | opcode);
+        frame.write(firstByte);
+        int maskBit = masked ? 0x80 : 0;
         int n = payload.length;
         if (n < 126) {
-            frame.write(0x80 | n);
+            frame.write(maskBit | n);
         } else if (n < 65536) {
-            frame.write(0x80 | 126);
+            frame.write(maskBit | 126);
             frame.write(n >> 8);
             frame.write(n);
         } else {
-            frame.write(0x80 | 127);
+            frame.write(maskBit | 127);
             for (int i = 7; i >= 0; i--) frame.write((int) ((long) n >> (8 * i)));
         }
-        byte[] mask = new byte[4];
-        random.nextBytes(mask);
-        frame.write(mask);
-        for (int i = 0; i < n; i++) frame.write(payload[i] ^ mask[i % 4]);
-        out.write(frame.toByteArray());
-        out.flush();
+        if (masked) {
+            byte[] mask = new byte[4];
+            random.nextBytes(mask);
+            frame.write(mask, 0, 4);
+            for (int i = 0; i < n; i++) frame.write(payload[i] ^ mask[i % 4]);
+        } else {
+            frame.write(payload, 0, n);
+        }
+        return frame.toByteArray();
+    }
+
+    /** Whether the server has sent bytes not read yet (a frame is arriving). */
+    public boolean hasData() throws IOException {
+        return in.available() > 0;
+    }
+
+    /** Sets how long {@link #read} waits for the server. */
+    public void soTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
     }
 
     /** Reads the next frame (server frames are unmasked). */

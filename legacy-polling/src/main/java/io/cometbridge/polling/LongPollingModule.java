@@ -11,6 +11,8 @@ public final class LongPollingModule implements BridgeModule {
     @Override
     public ContextHandler createContext(ModuleContext ctx) {
         ServletContextHandler context = new ServletContextHandler(ctx.prefix() + "/poll");
+        // {prefix}/poll itself is answered by the servlet (a documented 404), not redirected to {prefix}/poll/.
+        context.setAllowNullPathInContext(true);
         ServletHolder holder = new ServletHolder("long-polling", new PollingServlet(ctx.bridge(), ctx.origins()));
         holder.setAsyncSupported(true);
         context.addServlet(holder, "/*");

@@ -13,18 +13,23 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The three long-polling endpoints (docs/PROTOCOL.md section 4): {@code attach}, {@code recv} and
  * {@code send}, all POST. Every request is validated here (method, origin, content type, size,
  * session), then suspended (servlet async) and finished by the session's executor, so no thread
- * waits with a held poll.
+ * waits with a held poll. Bodies are read with non-blocking IO, so no thread waits for a slow
+ * client's body either (docs/BAD_INPUT.md H48).
  */
 final class PollingServlet extends HttpServlet {
     private final Bridge bridge;
@@ -37,6 +42,7 @@ final class PollingServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String endpoint;
         try {
             if (!PollingHeaders.cors(request, response, origins)) {
                 throw new BridgeException(ErrorCode.ORIGIN_NOT_ALLOWED, "origin not allowed");
@@ -45,7 +51,7 @@ final class PollingServlet extends HttpServlet {
                 PollingHeaders.preflight(response);
                 return;
             }
-            String endpoint = request.getPathInfo() == null ? "" : request.getPathInfo();
+            endpoint = request.getPathInfo() == null ? "" : request.getPathInfo();
             if (!endpoint.equals("/attach") && !endpoint.equals("/recv") && !endpoint.equals("/send")) {
                 throw new BridgeException(ErrorCode.NOT_FOUND, "no such endpoint");
             }
@@ -53,31 +59,36 @@ final class PollingServlet extends HttpServlet {
                 response.setHeader("Allow", "POST, OPTIONS");
                 throw new BridgeException(ErrorCode.METHOD_NOT_ALLOWED, "use POST");
             }
-            String body = readBody(request);
-            switch (endpoint) {
-                case "/attach" -> attach(request, body);
-                case "/recv" -> recv(request, body);
-                default -> send(request, body);
-            }
+            checkBodyHeaders(request);
         } catch (BridgeException e) {
             writeError(response, e);
+            return;
         }
+        // From here on no thread waits: the body is read as it arrives (a client trickling it
+        // holds a socket, never a server thread), then the request is handled and suspended.
+        String remoteAddress = request.getRemoteAddr(); // for the per-address session rate
+        PollExchange exchange = new PollExchange(request.startAsync());
+        readBody(request, exchange, body -> {
+            switch (endpoint) {
+                case "/attach" -> attach(body, exchange, remoteAddress);
+                case "/recv" -> recv(request, body, exchange);
+                default -> send(request, body, exchange);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- endpoints
 
-    private void attach(HttpServletRequest request, String body) {
+    private void attach(String body, PollExchange exchange, String remoteAddress) {
         if (!(FrameCodec.decode(body) instanceof Frame.Attach attach)) {
             throw new BridgeException(ErrorCode.MALFORMED, "attach needs one attach frame");
         }
-        PollExchange exchange = new PollExchange(request.startAsync());
-        bridge.attach(new PollingTransport(bridge, exchange, request.getRemoteAddr()), attach, exchange::fail);
+        bridge.attach(new PollingTransport(bridge, exchange, remoteAddress), attach, exchange::fail);
     }
 
-    private void recv(HttpServletRequest request, String body) {
+    private void recv(HttpServletRequest request, String body, PollExchange exchange) {
         long ack = ackOf(FrameCodec.decodeBatch(body));
         Session session = session(request);
-        PollExchange exchange = new PollExchange(request.startAsync());
         session.execute(() -> {
             PollingTransport polling = currentPolling(session, exchange);
             if (polling == null) return;
@@ -95,13 +106,12 @@ final class PollingServlet extends HttpServlet {
         });
     }
 
-    private void send(HttpServletRequest request, String body) {
+    private void send(HttpServletRequest request, String body, PollExchange exchange) {
         List<Frame> frames = FrameCodec.decodeBatch(body);
         if (frames.size() > bridge.config().maxBatchFrames()) {
             throw new BridgeException(ErrorCode.TOO_LARGE, "more than " + bridge.config().maxBatchFrames() + " frames in one request");
         }
         Session session = session(request);
-        PollExchange exchange = new PollExchange(request.startAsync());
         session.execute(() -> {
             PollingTransport polling = currentPolling(session, exchange);
             if (polling == null) return;
@@ -152,8 +162,8 @@ final class PollingServlet extends HttpServlet {
         return ack;
     }
 
-    /** Reads a bounded UTF-8 JSON body; the limit is checked before and while reading. */
-    private String readBody(HttpServletRequest request) throws IOException {
+    /** Checks what the headers say about the body before any of it is read: size and type. */
+    private void checkBodyHeaders(HttpServletRequest request) {
         int max = bridge.config().maxRequestBytes();
         long declared = request.getContentLengthLong();
         if (declared > max) throw new BridgeException(ErrorCode.TOO_LARGE, "request body above " + max + " bytes");
@@ -161,12 +171,57 @@ final class PollingServlet extends HttpServlet {
         if (declared != 0 && (type == null || !type.toLowerCase().startsWith("application/json"))) {
             throw new BridgeException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send application/json");
         }
-        byte[] bytes;
-        try (InputStream in = request.getInputStream()) {
-            bytes = in.readNBytes(max + 1);
-        }
-        if (bytes.length > max) throw new BridgeException(ErrorCode.TOO_LARGE, "request body above " + max + " bytes");
-        if (bytes.length == 0) throw new BridgeException(ErrorCode.MALFORMED, "empty body");
+    }
+
+    /**
+     * Reads a bounded UTF-8 JSON body without blocking (servlet non-blocking IO), then hands it to
+     * {@code handler} on the container thread that read its last bytes. The limit is checked
+     * while reading. A body that stops arriving ends with Jetty's idle timeout. Any documented
+     * error, from here or from the handler, answers the exchange.
+     */
+    private void readBody(HttpServletRequest request, PollExchange exchange, Consumer<String> handler) throws IOException {
+        int max = bridge.config().maxRequestBytes();
+        ServletInputStream in = request.getInputStream();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.max(0, Math.min(request.getContentLengthLong(), max)));
+        in.setReadListener(new ReadListener() {
+            private final byte[] chunk = new byte[8192];
+            private boolean done;
+
+            @Override
+            public void onDataAvailable() throws IOException {
+                while (!done && in.isReady()) {
+                    int n = in.read(chunk);
+                    if (n < 0) return; // onAllDataRead follows
+                    bytes.write(chunk, 0, n);
+                    if (bytes.size() > max) {
+                        done = true;
+                        exchange.fail(new BridgeException(ErrorCode.TOO_LARGE, "request body above " + max + " bytes"));
+                    }
+                }
+            }
+
+            @Override
+            public void onAllDataRead() {
+                if (done) return;
+                done = true;
+                try {
+                    if (bytes.size() == 0) throw new BridgeException(ErrorCode.MALFORMED, "empty body");
+                    handler.accept(utf8(bytes.toByteArray()));
+                } catch (BridgeException e) {
+                    exchange.fail(e);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                if (done) return;
+                done = true;
+                exchange.fail(new BridgeException(ErrorCode.MALFORMED, "request body incomplete"));
+            }
+        });
+    }
+
+    private static String utf8(byte[] bytes) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
