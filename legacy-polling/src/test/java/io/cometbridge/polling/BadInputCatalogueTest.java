@@ -84,7 +84,7 @@ class BadInputCatalogueTest {
 
     @BeforeAll
     static void start() throws Exception {
-        BridgeConfig config = BridgeConfig.builder()
+        BridgeConfig config = TestServer.config()
                 .maxMessageBytes(MAX_MESSAGE)
                 .maxRequestBytes(MAX_REQUEST)
                 .attachTimeout(Duration.ofMillis(1500))
@@ -798,12 +798,12 @@ class BadInputCatalogueTest {
                 assertStillOpen(ws, 1);
             }
         });
-        row("W38", "an upgrade with an unsupported Sec-WebSocket-Version (12)", "404 not_found", () -> {
+        row("W38", "an upgrade with an unsupported Sec-WebSocket-Version (12)", "426 upgrade_required", () -> {
             String req = "GET /bridge/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\nSec-WebSocket-Version: 12\r\nConnection: close\r\n\r\n";
-            String response = rawHttp(req); // Jetty does not take it as an upgrade: it falls through to the JSON 404
-            assertThat(statusOf(response)).isEqualTo(404);
-            assertThat(response).contains("\"error\":\"not_found\"");
+            String response = rawHttp(req); // Jetty does not upgrade it; the damaged-upgrade handler explains why
+            assertThat(statusOf(response)).isEqualTo(426);
+            assertThat(response).contains("\"error\":\"upgrade_required\"");
         });
         row("W39", "an upgrade without Sec-WebSocket-Key", "400", () -> {
             String req = "GET /bridge/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

@@ -9,6 +9,7 @@ import io.cometbridge.protocol.Message;
 import io.cometbridge.server.BridgeServer;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.BridgeConfig;
+import io.cometbridge.testing.TestServer;
 import io.cometbridge.testing.FaultyRelay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -181,7 +182,7 @@ class ChaosTest {
         System.out.printf("CHAOS start: %d sessions x %d messages each way, window %d, seed %d%n",
                 SESSIONS, EACH_WAY, WINDOW, SEED);
         App app = new App();
-        BridgeConfig config = BridgeConfig.builder()
+        BridgeConfig config = TestServer.config()
                 .gracePeriod(Duration.ofSeconds(60))   // a client stuck behind stalls and backoff keeps its session
                 .maxQueuedMessages(4096)               // the default: the window keeps far below it
                 .build();

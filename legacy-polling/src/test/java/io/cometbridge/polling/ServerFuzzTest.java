@@ -83,7 +83,7 @@ class ServerFuzzTest {
     @BeforeAll
     static void start() throws Exception {
         Logger.getLogger("io.cometbridge").addHandler(logWatch);
-        BridgeConfig config = BridgeConfig.builder()
+        BridgeConfig config = TestServer.config()
                 .maxMessageBytes(64 * 1024).maxRequestBytes(256 * 1024)
                 .pollTimeout(Duration.ofMillis(300)) // held polls end fast: the fuzzer never waits long
                 .gracePeriod(Duration.ofSeconds(2))   // abandoned fuzz sessions are reaped during the run
