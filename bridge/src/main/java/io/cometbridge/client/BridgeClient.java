@@ -71,6 +71,8 @@ public final class BridgeClient implements AutoCloseable {
 
     public enum State { CONNECTING, OPEN, RECONNECTING, CLOSED }
 
+    private static final int MAX_FRAMES_PER_SEND = 500;
+
     private final URI httpBase;
     private final URI wsUri;
     private final List<TransportKind> order;
@@ -383,8 +385,10 @@ public final class BridgeClient implements AutoCloseable {
         } else {
             List<Frame> batch = new ArrayList<>(controls);
             controls.clear();
+            // Stay inside the server's default request limits (1 MiB, 1000 frames per request).
             long budget = 256 * 1024;
-            while (outbound.hasUnsent() && budget > 0) {
+            int frames = batch.size();
+            while (outbound.hasUnsent() && budget > 0 && frames++ < MAX_FRAMES_PER_SEND) {
                 budget -= outbound.peekUnsent().message().size() + 16;
                 batch.add(nextData(false));
             }

@@ -52,6 +52,8 @@ export const DEFAULTS = Object.freeze({
 });
 
 const MAX_BATCH_BYTES = 256 * 1024;
+// The server refuses a polling request with more than 1000 frames (its default maxBatchFrames).
+const MAX_BATCH_FRAMES = 500;
 const ACK_DELAY = 25, ACK_EVERY = 32;
 const MAX_WS_BUFFERED = 1 << 20;
 const LOG_SIZE = 200;
@@ -931,7 +933,7 @@ export class BridgeSocket extends BaseEventTarget {
       const frames = this._controls;
       this._controls = [];
       let budget = MAX_BATCH_BYTES;
-      for (; i < this._out.length && (budget > 0 || frames.length === 0); i++) {
+      for (; i < this._out.length && (budget > 0 || frames.length === 0) && frames.length < MAX_BATCH_FRAMES; i++) {
         const e = this._out[i];
         const f = encodeData(e.seq, e);
         budget -= f.length;
