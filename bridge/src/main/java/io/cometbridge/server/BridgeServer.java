@@ -11,11 +11,16 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 import java.net.URI;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +48,15 @@ public final class BridgeServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false); // no version banner; fewer bytes per poll
         http.setSendXPoweredBy(false);
-        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        // Every socket counts its bytes for the statistics (WireMeter), so wire figures are exact.
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(http)) {
+            @Override
+            protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
+                MeteredEndPoint endPoint = new MeteredEndPoint(channel, selector, key, getScheduler(), bridge.totals());
+                endPoint.setIdleTimeout(getIdleTimeout());
+                return endPoint;
+            }
+        };
         connector.setHost(b.host);
         connector.setPort(b.port);
         connector.setIdleTimeout(bridge.config().pollTimeout().plus(Duration.ofSeconds(30)).toMillis());
@@ -53,6 +66,12 @@ public final class BridgeServer implements AutoCloseable {
         ContextHandlerCollection contexts = new ContextHandlerCollection();
         BridgeModule.ModuleContext moduleContext = new BridgeModule.ModuleContext(bridge, prefix, origins);
         for (BridgeModule m : b.modules) contexts.addHandler(m.createContext(moduleContext));
+        if (b.stats) {
+            ContextHandler stats = new ContextHandler(prefix + "/stats");
+            stats.setAllowNullPathInContext(true);
+            stats.setHandler(new StatsHandler(bridge));
+            contexts.addHandler(stats);
+        }
 
         BridgeConfig config = bridge.config();
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
@@ -67,7 +86,9 @@ public final class BridgeServer implements AutoCloseable {
                             new BridgeException(ErrorCode.ORIGIN_NOT_ALLOWED, "origin not allowed: " + origin));
                     return null;
                 }
-                return new WebSocketTransport(bridge);
+                WireMeter meter = WireMeter.of(request);
+                meter.upgrade(); // the handshake and every frame belong to the session this socket attaches
+                return new WebSocketTransport(bridge, meter);
             });
         });
         ws.setHandler(contexts);
@@ -124,6 +145,7 @@ public final class BridgeServer implements AutoCloseable {
         private int maxThreads = 200;
         private Duration drain = Duration.ofSeconds(2);
         private final List<BridgeModule> modules = new ArrayList<>();
+        private boolean stats = true;
 
         private Builder(Bridge bridge) {
             this.bridge = bridge;
@@ -142,6 +164,8 @@ public final class BridgeServer implements AutoCloseable {
         public Builder maxThreads(int n) { this.maxThreads = n; return this; }
         public Builder drain(Duration d) { this.drain = d; return this; }
         public Builder module(BridgeModule m) { modules.add(m); return this; }
+        /** Serve {@code {prefix}/stats} (default on; see {@link StatsHandler}). */
+        public Builder stats(boolean enabled) { this.stats = enabled; return this; }
 
         public BridgeServer build() {
             return new BridgeServer(this);

@@ -37,6 +37,8 @@ public final class Bridge implements SessionContext, AutoCloseable {
     /** Closed sessions whose close frame waits for a poll, with the nano time to forget them. */
     private final Map<Session, Long> lingering = new ConcurrentHashMap<>();
     private final AtomicInteger opened = new AtomicInteger();
+    private final TransportTotals totals = new TransportTotals();
+    private final java.util.concurrent.atomic.AtomicLong statsLabels = new java.util.concurrent.atomic.AtomicLong();
 
     private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, Executor workers) {
         this.config = config;
@@ -152,6 +154,17 @@ public final class Bridge implements SessionContext, AutoCloseable {
     @Override
     public Executor workers() {
         return workers;
+    }
+
+    /** Server-wide statistics per transport (closed sessions included). */
+    @Override
+    public TransportTotals totals() {
+        return totals;
+    }
+
+    @Override
+    public String nextStatsLabel() {
+        return "s" + statsLabels.incrementAndGet();
     }
 
     @Override

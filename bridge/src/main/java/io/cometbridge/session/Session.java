@@ -41,7 +41,7 @@ public final class Session implements BridgeSession {
     private final SerialExecutor executor;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
-    private final SessionStats stats = new SessionStats();
+    private final SessionStats stats;
 
     private volatile SessionState state = SessionState.NEW;
     private volatile Transport transport;
@@ -56,10 +56,12 @@ public final class Session implements BridgeSession {
     private ScheduledFuture<?> graceTimer;
     private ScheduledFuture<?> heartbeatTimer;
     private CloseReason closeReason;
+    private long pullAnsweredNanos; // when a pull transport last took frames (a polling round-trip sample starts)
 
     Session(String id, SessionContext ctx) {
         this.id = id;
         this.ctx = ctx;
+        this.stats = new SessionStats(ctx.nextStatsLabel(), ctx.totals());
         this.executor = new SerialExecutor(ctx.workers());
         BridgeConfig config = ctx.config();
         this.outbound = new ReplayBuffer(config.maxQueuedMessages(), config.maxQueuedBytes());
@@ -180,6 +182,8 @@ public final class Session implements BridgeSession {
             outbound.acknowledge(clientLast);
             outbound.rewindTo(clientLast);
             stats.attached(t.kind());
+            stats.framesOut(t.kind(), 1); // the open frame
+            pullAnsweredNanos = 0;
             BridgeConfig c = ctx.config();
             t.opened(this, new Frame.Open(id, lastReceived, resumed, c.heartbeatInterval().toMillis(),
                     c.pollTimeout().toMillis(), c.gracePeriod().toMillis()));
@@ -208,6 +212,7 @@ public final class Session implements BridgeSession {
                     throw new BridgeException(ErrorCode.UNKNOWN_SESSION, "session closed");
                 }
                 if (from == transport) lastHeardNanos = System.nanoTime();
+                stats.framesIn(from.kind(), frames.size());
                 for (Frame f : frames) handle(from, f);
             } catch (BridgeException e) {
                 error = e;
@@ -226,6 +231,10 @@ public final class Session implements BridgeSession {
         if (t != transport) return;
         validateAck(ack);
         lastHeardNanos = System.nanoTime();
+        if (pullAnsweredNanos != 0) { // answer written -> next receive arrived: one round trip (plus client time)
+            stats.roundTrip(t.kind(), lastHeardNanos - pullAnsweredNanos);
+            pullAnsweredNanos = 0;
+        }
         outbound.acknowledge(ack);
         outbound.rewindTo(ack);
         flush();
@@ -356,11 +365,15 @@ public final class Session implements BridgeSession {
         if (t == null || !t.canSend()) return;
         if (controls.isEmpty() && !outbound.hasUnsent()) return;
         if (t.isPull()) {
-            t.send(nextBatch());
+            List<Frame> batch = nextBatch();
+            stats.framesOut(t.kind(), batch.size());
+            pullAnsweredNanos = System.nanoTime();
+            t.send(batch);
             return;
         }
         while (t.canSend() && (!controls.isEmpty() || outbound.hasUnsent())) {
             Frame f = controls.isEmpty() ? nextData(true) : controls.poll();
+            stats.framesOut(t.kind(), 1);
             t.send(List.of(f));
         }
     }
@@ -447,7 +460,10 @@ public final class Session implements BridgeSession {
                 controls.add(new Frame.Close(reason.code(), reason.reason()));
                 // A push transport takes this one frame even under backpressure; a pull transport
                 // only if a poll is held, otherwise the frame waits for the next poll.
-                if (t.canSend() || !t.isPull()) t.send(List.of(controls.poll()));
+                if (t.canSend() || !t.isPull()) {
+                    stats.framesOut(t.kind(), 1);
+                    t.send(List.of(controls.poll()));
+                }
             }
             closeFramePending = !controls.isEmpty();
             if (!closeFramePending) {
@@ -470,6 +486,7 @@ public final class Session implements BridgeSession {
     public boolean deliverPendingClose(Transport t) {
         if (state != SessionState.CLOSED || t != transport || controls.isEmpty()) return false;
         if (!t.canSend()) return false;
+        stats.framesOut(t.kind(), 1);
         t.send(List.of(controls.poll()));
         transport = null;
         t.detached(1000, closeReason.reason());

@@ -1,15 +1,18 @@
 package io.cometbridge.polling;
 
+import io.cometbridge.api.TransportKind;
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Frame;
 import io.cometbridge.protocol.FrameCodec;
 import io.cometbridge.server.OriginPolicy;
+import io.cometbridge.server.WireMeter;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.Session;
 import io.cometbridge.session.SessionState;
 import io.cometbridge.transport.Transport;
 import jakarta.servlet.http.HttpServlet;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -71,7 +74,7 @@ final class PollingServlet extends HttpServlet {
             throw new BridgeException(ErrorCode.MALFORMED, "attach needs one attach frame");
         }
         PollExchange exchange = new PollExchange(request.startAsync());
-        bridge.attach(new PollingTransport(bridge, exchange), attach, exchange::fail);
+        bridge.attach(new PollingTransport(bridge, exchange, meter(request)), attach, exchange::fail);
     }
 
     private void recv(HttpServletRequest request, String body) {
@@ -132,7 +135,13 @@ final class PollingServlet extends HttpServlet {
         }
         Session session = bridge.find(sid);
         if (session == null) throw new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session");
+        meter(request).bind(session.stats(), TransportKind.POLLING); // this request's bytes are the session's
         return session;
+    }
+
+    /** The byte counter of the connection this request came on. */
+    private static WireMeter meter(HttpServletRequest request) {
+        return WireMeter.of(ServletContextRequest.getServletContextRequest(request));
     }
 
     /** A recv body is a batch of ack frames; the highest one counts. */

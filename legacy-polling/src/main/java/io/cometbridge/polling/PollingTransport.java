@@ -5,6 +5,7 @@ import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Frame;
 import io.cometbridge.protocol.FrameCodec;
+import io.cometbridge.server.WireMeter;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.Session;
 import io.cometbridge.transport.Transport;
@@ -20,15 +21,17 @@ import java.util.concurrent.TimeUnit;
  */
 final class PollingTransport implements Transport {
     private final Bridge bridge;
+    private final WireMeter attachMeter;
     private PollExchange attachExchange;
     private Session session;
     private PollExchange held;
     private ScheduledFuture<?> holdTimer;
     private boolean replaced;
 
-    PollingTransport(Bridge bridge, PollExchange attachExchange) {
+    PollingTransport(Bridge bridge, PollExchange attachExchange, WireMeter attachMeter) {
         this.bridge = bridge;
         this.attachExchange = attachExchange;
+        this.attachMeter = attachMeter;
     }
 
     /**
@@ -94,6 +97,7 @@ final class PollingTransport implements Transport {
     @Override
     public void opened(Session session, Frame.Open open) {
         this.session = session;
+        attachMeter.bind(session.stats(), TransportKind.POLLING); // the attach request: charged once the session exists
         attachExchange.respond("[" + FrameCodec.encode(open) + "]");
         attachExchange = null;
     }
