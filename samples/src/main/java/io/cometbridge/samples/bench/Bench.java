@@ -67,8 +67,9 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--server", defaultValue = "child", paramLabel = "MODE",
             description = "Without --url: 'child' (a separate server JVM: clean CPU and memory figures) or 'in-process' (default ${DEFAULT-VALUE}).")
     String serverMode;
-    @Option(names = "--server-jvm", defaultValue = "-Xms512m -Xmx2g -XX:+UseG1GC", paramLabel = "OPTS",
-            description = "JVM options of the child server (default '${DEFAULT-VALUE}').")
+    @Option(names = "--server-jvm", defaultValue = "-Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+UseG1GC", paramLabel = "OPTS",
+            description = {"JVM options of the child server (default '${DEFAULT-VALUE}').",
+                    "A fixed, pre-touched heap keeps RSS steady, so RSS growth per session is native memory only."})
     String serverJvm;
     @Option(names = "--server-jfr", paramLabel = "FILE", description = "Record a JFR profile of the child server into FILE.")
     Path serverJfr;

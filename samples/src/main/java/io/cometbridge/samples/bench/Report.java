@@ -51,8 +51,9 @@ final class Report {
             new Row("fanout", "httpRequestsPerMsg", "HTTP requests per delivery", "", 3, false, NONE, NONE),
             new Row("fanout", "serverCpuPercent", "server CPU", "%", 0, false, NONE, NONE),
             new Row("fanout", "clientCpuPercent", "load generator CPU", "%", 0, false, NONE, NONE),
-            new Row("idle", "heapPerSessionBytes", "heap per session", "B", 0, false, 12_288, 12_288),
-            new Row("idle", "rssPerSessionBytes", "RSS per session", "B", 0, false, 12_288, 12_288),
+            new Row("idle", "memoryPerSessionBytes", "memory per session (heap + native)", "B", 0, false, 12_288, 12_288),
+            new Row("idle", "heapPerSessionBytes", "heap per session (after GC)", "B", 0, false, NONE, NONE),
+            new Row("idle", "rssPerSessionBytes", "RSS growth per session", "B", 0, false, NONE, NONE),
             new Row("idle", "serverCpuUsPerSessionSec", "server CPU per session", "µs/s", 2, false, NONE, NONE),
             new Row("idle", "wireInPerSessionMin", "wire bytes up per session", "B/min", 0, false, NONE, NONE),
             new Row("idle", "wireOutPerSessionMin", "wire bytes down per session", "B/min", 0, false, NONE, NONE),
@@ -79,8 +80,9 @@ final class Report {
                     m.get("roundTripsPerSec"), m.get("latencyP99Ms"), m.get("serverCpuUsPerMsg"), m.get("wireUpPerMsg"), m.get("wireDownPerMsg"));
             case "fanout" -> String.format(Locale.ROOT, "%,.0f deliveries/s p99 %.1f ms, %.2f µs CPU/delivery, lost %.0f",
                     m.get("deliveriesPerSec"), m.get("latencyP99Ms"), m.get("serverCpuUsPerMsg"), m.get("lost"));
-            default -> String.format(Locale.ROOT, "%,.0f sessions: heap %.1f KB, RSS %.1f KB per session",
-                    m.get("sessions"), m.get("heapPerSessionBytes") / 1024, m.get("rssPerSessionBytes") / 1024);
+            default -> String.format(Locale.ROOT, "%,.0f sessions: %.1f KB per session (heap %.1f KB, RSS growth %.1f KB)",
+                    m.get("sessions"), m.get("memoryPerSessionBytes") / 1024, m.get("heapPerSessionBytes") / 1024,
+                    m.get("rssPerSessionBytes") / 1024);
         };
     }
 
