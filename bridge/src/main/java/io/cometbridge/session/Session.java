@@ -101,6 +101,15 @@ public final class Session implements BridgeSession {
         executor.execute(() -> enqueue(message, null));
     }
 
+    /**
+     * Broadcast path for large rooms: queued on this session's executor now (so it keeps its place
+     * before anything the caller sends next), but run by the worker pool rather than on the
+     * broadcasting thread, so one broadcast's writes spread over the workers.
+     */
+    void sendSharedLater(Message message) {
+        executor.executeLater(() -> enqueue(message, null));
+    }
+
     @Override
     public void close(int code, String reason) {
         CloseReason why = new CloseReason(code, reason == null ? "" : reason);
