@@ -52,6 +52,7 @@ public final class Session implements BridgeSession {
     private long lastReceived;      // highest client seq delivered to the application
     private long lastAckSent;       // highest client seq we acknowledged
     private boolean ackTimerArmed;
+    private boolean ackCheckQueued;
     private long lastHeardNanos = System.nanoTime();
     private ScheduledFuture<?> graceTimer;
     private ScheduledFuture<?> heartbeatTimer;
@@ -346,13 +347,24 @@ public final class Session implements BridgeSession {
         if (unacked > 0 && transport != null && !transport.isPull()) {
             if (unacked >= ctx.config().ackEvery()) {
                 queueAck();
-            } else if (!ackTimerArmed) {
-                ackTimerArmed = true;
-                ctx.scheduler().schedule(() -> executor.execute(this::ackTimerFired),
-                        ctx.config().ackDelay().toMillis(), TimeUnit.MILLISECONDS);
+            } else if (!ackTimerArmed && !ackCheckQueued) {
+                // Decide after the tasks queued behind this one (the application's replies, which
+                // usually carry the ack piggybacked): a timer only when the ack is still owed.
+                ackCheckQueued = true;
+                executor.execute(this::ackCheck);
             }
         }
         flush();
+    }
+
+    private void ackCheck() {
+        ackCheckQueued = false;
+        Transport t = transport;
+        if (lastReceived > lastAckSent && !ackTimerArmed && state == SessionState.ATTACHED && t != null && !t.isPull()) {
+            ackTimerArmed = true;
+            ctx.scheduler().schedule(() -> executor.execute(this::ackTimerFired),
+                    ctx.config().ackDelay().toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private void ackTimerFired() {
