@@ -104,6 +104,17 @@ final class Workloads {
             final CompletableFuture<Void> joined = new CompletableFuture<>();
             long received; // confined to the client's executor
             volatile long receivedSeen;
+            volatile boolean closed;
+
+            @Override
+            public void onClose(BridgeClient c, io.cometbridge.api.CloseReason reason) {
+                closed = true;
+            }
+
+            @Override
+            public void onSessionLost(BridgeClient c, String reason) {
+                closed = true;
+            }
 
             @Override
             public void onMessage(BridgeClient c, Message m) {
@@ -143,9 +154,10 @@ final class Workloads {
             sleep(s.durationSeconds);
             Snapshot s1 = Snapshot.of(server.stats(), kind);
             double c1 = clientCpu();
-            // Drain: every client should get every broadcast (exactly once, in order).
+            // Drain: every client should get every broadcast (exactly once, in order). What has not
+            // arrived 30 s after the last broadcast counts as lost.
             progress.phase(label + " draining", () -> "");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline) {
                 JsonObject st = server.broadcastStatus();
                 boolean running = st.get("running").getAsBoolean();
@@ -155,8 +167,11 @@ final class Workloads {
                 Thread.sleep(100);
             }
             long sent = server.broadcastStatus().get("sent").getAsLong();
-            long lost = 0;
-            for (FanClient f : fans) lost += Math.max(0, sent - f.receivedSeen);
+            long lost = 0, closedSessions = 0;
+            for (FanClient f : fans) {
+                lost += Math.max(0, sent - f.receivedSeen);
+                if (f.closed) closedSessions++;
+            }
             Histogram h = latency.getIntervalHistogram();
             double secs = s0.seconds(s1);
             long deliveries = Math.max(1, s1.messagesOut() - s0.messagesOut());
@@ -166,6 +181,7 @@ final class Workloads {
             m.put("deliveriesPerSec", deliveries / secs);
             putLatency(m, h);
             m.put("lost", (double) lost);
+            m.put("sessionsClosed", (double) closedSessions);
             putServerCosts(m, s0, s1, deliveries);
             m.put("clientCpuPercent", (c1 - c0) / 1e7 / secs);
             return m;
