@@ -77,11 +77,12 @@ class WireAccountingTest {
             });
             assertThat(relay.up.get()).isGreaterThan(0);
             assertThat(stats.get(kind, Counter.MESSAGES_IN)).isEqualTo(n);
-            assertThat(stats.get(kind, Counter.MESSAGES_OUT)).isEqualTo(n);
+            // Out counts resends too (a poll that names an older ack gets frames again).
+            assertThat(stats.get(kind, Counter.MESSAGES_OUT)).isGreaterThanOrEqualTo(n);
             long payload = 0;
             for (int i = 0; i < n; i++) payload += ("message " + i + " " + "x".repeat(i * 7)).length();
             assertThat(stats.get(kind, Counter.PAYLOAD_BYTES_IN)).isEqualTo(payload);
-            assertThat(stats.get(kind, Counter.PAYLOAD_BYTES_OUT)).isEqualTo(payload);
+            assertThat(stats.get(kind, Counter.PAYLOAD_BYTES_OUT)).isGreaterThanOrEqualTo(payload);
             assertThat(stats.get(kind, Counter.FRAMES_IN)).isGreaterThanOrEqualTo(n);
             assertThat(stats.get(kind, Counter.FRAMES_OUT)).isGreaterThan(n); // the open frame too
             if (kind == TransportKind.WEBSOCKET) {

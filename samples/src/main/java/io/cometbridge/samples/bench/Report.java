@@ -38,6 +38,7 @@ final class Report {
             new Row("echo", "wireUpPerMsg", "wire bytes up per round trip", "B", 0, false, 90, 250),
             new Row("echo", "wireDownPerMsg", "wire bytes down per round trip", "B", 0, false, 85, 250),
             new Row("echo", "httpRequestsPerMsg", "HTTP requests per round trip", "", 2, false, NONE, NONE),
+            new Row("echo", "resentPerMsg", "messages sent again per round trip", "", 3, false, NONE, NONE),
             new Row("echo", "serverCpuPercent", "server CPU", "%", 0, false, NONE, NONE),
             new Row("echo", "clientCpuPercent", "load generator CPU", "%", 0, false, NONE, NONE),
             new Row("fanout", "deliveriesPerSec", "deliveries/s", "", 0, true, NONE, NONE),

@@ -85,6 +85,8 @@ final class Workloads {
             m.put("roundTripsPerSec", n / secs);
             putLatency(m, h);
             putServerCosts(m, s0, s1, n);
+            // Every echo is one message in and one out: anything more out was sent again.
+            m.put("resentPerMsg", (double) ((s1.messagesOut() - s0.messagesOut()) - (s1.messagesIn() - s0.messagesIn())) / n);
             m.put("clientCpuPercent", (c1 - c0) / 1e7 / secs);
             return m;
         } finally {
