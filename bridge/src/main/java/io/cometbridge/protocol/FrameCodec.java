@@ -117,6 +117,12 @@ public final class FrameCodec {
     // ---------------------------------------------------------------- decoding
 
     public static Frame decode(String json) {
+        Frame fast = FastDecoder.frame(json);
+        return fast != null ? fast : decodeStrict(json);
+    }
+
+    /** The general strict decoder (the fast path's reference). */
+    static Frame decodeStrict(String json) {
         try (JsonReader in = reader(json)) {
             Frame f = readFrame(in);
             expectEnd(in);
@@ -127,6 +133,11 @@ public final class FrameCodec {
     }
 
     public static List<Frame> decodeBatch(String json) {
+        List<Frame> fast = FastDecoder.batch(json);
+        return fast != null ? fast : decodeBatchStrict(json);
+    }
+
+    static List<Frame> decodeBatchStrict(String json) {
         try (JsonReader in = reader(json)) {
             if (in.peek() != JsonToken.BEGIN_ARRAY) throw new BridgeException(ErrorCode.MALFORMED, "a batch must be a JSON array of frames");
             in.beginArray();

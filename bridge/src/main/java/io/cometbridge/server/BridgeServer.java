@@ -10,6 +10,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
@@ -20,10 +21,14 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 import java.net.URI;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,17 +57,17 @@ public final class BridgeServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false); // no version banner; fewer bytes per poll
         http.setSendXPoweredBy(false);
-        // Jetty keeps a header cache per HTTP/1.1 connection: a 1,024-row trie, about 100 KB of heap
+        // Jetty keeps a header cache per HTTP/1.1 connection: a 1,024-row trie, 50-100 KB of heap
         // for every open connection. Long-polling keeps one or two connections open per session for
-        // its whole life, so at 10,000 sessions the caches alone took ~750 MB (the soak test,
-        // docs/HARDENING.md). The bridge's requests carry a handful of headers: no cache.
+        // its whole life (polling sessions cost 64-73 KB each with it, under 10 KB without; the soak
+        // test saw ~750 MB at 10,000 sessions). The bridge's requests carry a handful of headers.
         http.setHeaderCacheSize(0);
         // Slowloris bound for bodies: a request body trickling in slower than this is cut off.
         http.setMinRequestDataRate(b.minRequestDataRate);
         long idleMillis = b.idleTimeout != null ? b.idleTimeout.toMillis()
                 : bridge.config().pollTimeout().plus(Duration.ofSeconds(30)).toMillis();
         if (b.plainHttp) {
-            this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            this.connector = meteredConnector(new HttpConnectionFactory(http));
             connector.setHost(b.host);
             connector.setPort(b.port);
             connector.setIdleTimeout(idleMillis);
@@ -83,7 +88,7 @@ public final class BridgeServer implements AutoCloseable {
                 throw new IllegalArgumentException("cannot load the TLS identity: " + e.getMessage(), e);
             }
             ssl.setKeyStorePassword(b.tls.keyPassword());
-            this.tlsConnector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+            this.tlsConnector = meteredConnector(new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
             tlsConnector.setHost(b.host);
             tlsConnector.setPort(b.tls.port());
             tlsConnector.setIdleTimeout(idleMillis);
@@ -102,6 +107,12 @@ public final class BridgeServer implements AutoCloseable {
         ContextHandler damaged = new ContextHandler(new DamagedUpgradeHandler(bridge, origins), prefix + "/ws");
         damaged.setAllowNullPathInContext(true);
         contexts.addHandler(damaged);
+        if (b.stats) {
+            ContextHandler stats = new ContextHandler(prefix + "/stats");
+            stats.setAllowNullPathInContext(true);
+            stats.setHandler(new StatsHandler(bridge));
+            contexts.addHandler(stats);
+        }
 
         BridgeConfig config = bridge.config();
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
@@ -116,13 +127,27 @@ public final class BridgeServer implements AutoCloseable {
                             new BridgeException(ErrorCode.ORIGIN_NOT_ALLOWED, "origin not allowed: " + origin));
                     return null;
                 }
-                return new WebSocketTransport(bridge);
+                WireMeter meter = WireMeter.of(request);
+                meter.upgrade(); // the handshake and every frame belong to the session this socket attaches
+                return new WebSocketTransport(bridge, meter);
             });
         });
         ws.setHandler(contexts);
         server.setHandler(ws);
         server.setDefaultHandler(new JsonErrorHandler());
         server.setErrorHandler(new JsonErrorPages());
+    }
+
+    /** A connector whose sockets count their bytes for the statistics (WireMeter), so wire figures are exact. */
+    private ServerConnector meteredConnector(ConnectionFactory... factories) {
+        return new ServerConnector(server, factories) {
+            @Override
+            protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
+                MeteredEndPoint endPoint = new MeteredEndPoint(channel, selector, key, getScheduler(), bridge.totals());
+                endPoint.setIdleTimeout(getIdleTimeout());
+                return endPoint;
+            }
+        };
     }
 
     /** The origin a request addressed ({@code scheme://host:port}), for same-origin checks. */
@@ -259,6 +284,7 @@ public final class BridgeServer implements AutoCloseable {
         private long minRequestDataRate = 512;
         private Duration drain = Duration.ofSeconds(2);
         private final List<BridgeModule> modules = new ArrayList<>();
+        private boolean stats = true;
 
         private Builder(Bridge bridge) {
             this.bridge = bridge;
@@ -284,6 +310,8 @@ public final class BridgeServer implements AutoCloseable {
         public Builder minRequestDataRate(long bytesPerSecond) { this.minRequestDataRate = bytesPerSecond; return this; }
         public Builder drain(Duration d) { this.drain = d; return this; }
         public Builder module(BridgeModule m) { modules.add(m); return this; }
+        /** Serve {@code {prefix}/stats} (default on; see {@link StatsHandler}). */
+        public Builder stats(boolean enabled) { this.stats = enabled; return this; }
 
         public BridgeServer build() {
             return new BridgeServer(this);

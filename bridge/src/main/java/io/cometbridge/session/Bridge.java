@@ -39,6 +39,8 @@ public final class Bridge implements SessionContext, AutoCloseable {
     private final AtomicInteger opened = new AtomicInteger();
     private final AddressRateLimiter newSessions;
     private final UpgradeNotices upgradeNotices = new UpgradeNotices(4096, Duration.ofMinutes(2), this::find);
+    private final TransportTotals totals = new TransportTotals();
+    private final java.util.concurrent.atomic.AtomicLong statsLabels = new java.util.concurrent.atomic.AtomicLong();
 
     private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, Executor workers) {
         this.config = config;
@@ -165,6 +167,17 @@ public final class Bridge implements SessionContext, AutoCloseable {
     @Override
     public Executor workers() {
         return workers;
+    }
+
+    /** Server-wide statistics per transport (closed sessions included). */
+    @Override
+    public TransportTotals totals() {
+        return totals;
+    }
+
+    @Override
+    public String nextStatsLabel() {
+        return "s" + statsLabels.incrementAndGet();
     }
 
     @Override

@@ -9,6 +9,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** Rooms for broadcast: lock-free sets of sessions by name. Empty rooms are removed. */
 public final class RoomRegistry implements Rooms {
+    /**
+     * From this many receivers on, a broadcast hands each session's work to the worker pool
+     * instead of doing every session's encoding and socket write on the calling thread.
+     */
+    static final int OFFLOAD_FROM = 64;
+
     private final ConcurrentHashMap<String, Set<Session>> rooms = new ConcurrentHashMap<>();
 
     void add(String room, Session session) {
@@ -27,10 +33,12 @@ public final class RoomRegistry implements Rooms {
         Set<Session> members = rooms.get(room);
         if (members == null) return 0;
         message.json(); // serialize once here, not once per receiver
+        boolean offload = members.size() >= OFFLOAD_FROM;
         int n = 0;
         for (Session s : members) {
             if (s != except) {
-                s.sendShared(message);
+                if (offload) s.sendSharedLater(message);
+                else s.sendShared(message);
                 n++;
             }
         }

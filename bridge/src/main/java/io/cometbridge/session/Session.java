@@ -41,7 +41,7 @@ public final class Session implements BridgeSession {
     private final SerialExecutor executor;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
-    private final SessionStats stats = new SessionStats();
+    private final SessionStats stats;
 
     private volatile SessionState state = SessionState.NEW;
     private volatile Transport transport;
@@ -52,14 +52,17 @@ public final class Session implements BridgeSession {
     private long lastReceived;      // highest client seq delivered to the application
     private long lastAckSent;       // highest client seq we acknowledged
     private boolean ackTimerArmed;
+    private boolean ackCheckQueued;
     private long lastHeardNanos = System.nanoTime();
     private ScheduledFuture<?> graceTimer;
     private ScheduledFuture<?> heartbeatTimer;
     private CloseReason closeReason;
+    private long pullAnsweredNanos; // when a pull transport last took frames (a polling round-trip sample starts)
 
     Session(String id, SessionContext ctx) {
         this.id = id;
         this.ctx = ctx;
+        this.stats = new SessionStats(ctx.nextStatsLabel(), ctx.totals());
         this.executor = new SerialExecutor(ctx.workers());
         BridgeConfig config = ctx.config();
         this.outbound = new ReplayBuffer(config.maxQueuedMessages(), config.maxQueuedBytes());
@@ -97,6 +100,15 @@ public final class Session implements BridgeSession {
     /** Broadcast path: no per-receiver future. */
     void sendShared(Message message) {
         executor.execute(() -> enqueue(message, null));
+    }
+
+    /**
+     * Broadcast path for large rooms: queued on this session's executor now (so it keeps its place
+     * before anything the caller sends next), but run by the worker pool rather than on the
+     * broadcasting thread, so one broadcast's writes spread over the workers.
+     */
+    void sendSharedLater(Message message) {
+        executor.executeLater(() -> enqueue(message, null));
     }
 
     @Override
@@ -180,6 +192,8 @@ public final class Session implements BridgeSession {
             outbound.acknowledge(clientLast);
             outbound.rewindTo(clientLast);
             stats.attached(t.kind());
+            stats.framesOut(t.kind(), 1); // the open frame
+            pullAnsweredNanos = 0;
             BridgeConfig c = ctx.config();
             t.opened(this, new Frame.Open(id, lastReceived, resumed, c.heartbeatInterval().toMillis(),
                     c.pollTimeout().toMillis(), c.gracePeriod().toMillis()));
@@ -208,6 +222,7 @@ public final class Session implements BridgeSession {
                     throw new BridgeException(ErrorCode.UNKNOWN_SESSION, "session closed");
                 }
                 if (from == transport) lastHeardNanos = System.nanoTime();
+                stats.framesIn(from.kind(), frames.size());
                 for (Frame f : frames) handle(from, f);
             } catch (BridgeException e) {
                 error = e;
@@ -226,6 +241,10 @@ public final class Session implements BridgeSession {
         if (t != transport) return;
         validateAck(ack);
         lastHeardNanos = System.nanoTime();
+        if (pullAnsweredNanos != 0) { // answer written -> next receive arrived: one round trip (plus client time)
+            stats.roundTrip(t.kind(), lastHeardNanos - pullAnsweredNanos);
+            pullAnsweredNanos = 0;
+        }
         outbound.acknowledge(ack);
         outbound.rewindTo(ack);
         flush();
@@ -344,13 +363,24 @@ public final class Session implements BridgeSession {
         if (unacked > 0 && transport != null && !transport.isPull()) {
             if (unacked >= ctx.config().ackEvery()) {
                 queueAck();
-            } else if (!ackTimerArmed) {
-                ackTimerArmed = true;
-                ctx.scheduler().schedule(() -> executor.execute(this::ackTimerFired),
-                        ctx.config().ackDelay().toMillis(), TimeUnit.MILLISECONDS);
+            } else if (!ackTimerArmed && !ackCheckQueued) {
+                // Decide after the tasks queued behind this one (the application's replies, which
+                // usually carry the ack piggybacked): a timer only when the ack is still owed.
+                ackCheckQueued = true;
+                executor.execute(this::ackCheck);
             }
         }
         flush();
+    }
+
+    private void ackCheck() {
+        ackCheckQueued = false;
+        Transport t = transport;
+        if (lastReceived > lastAckSent && !ackTimerArmed && state == SessionState.ATTACHED && t != null && !t.isPull()) {
+            ackTimerArmed = true;
+            ctx.scheduler().schedule(() -> executor.execute(this::ackTimerFired),
+                    ctx.config().ackDelay().toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private void ackTimerFired() {
@@ -382,11 +412,15 @@ public final class Session implements BridgeSession {
         if (t == null || !t.canSend()) return;
         if (controls.isEmpty() && !outbound.hasUnsent()) return;
         if (t.isPull()) {
-            t.send(nextBatch());
+            List<Frame> batch = nextBatch();
+            stats.framesOut(t.kind(), batch.size());
+            pullAnsweredNanos = System.nanoTime();
+            t.send(batch);
             return;
         }
         while (t.canSend() && (!controls.isEmpty() || outbound.hasUnsent())) {
             Frame f = controls.isEmpty() ? nextData(true) : controls.poll();
+            stats.framesOut(t.kind(), 1);
             t.send(List.of(f));
         }
     }
@@ -473,7 +507,10 @@ public final class Session implements BridgeSession {
                 controls.add(new Frame.Close(reason.code(), reason.reason()));
                 // A push transport takes this one frame even under backpressure; a pull transport
                 // only if a poll is held, otherwise the frame waits for the next poll.
-                if (t.canSend() || !t.isPull()) t.send(List.of(controls.poll()));
+                if (t.canSend() || !t.isPull()) {
+                    stats.framesOut(t.kind(), 1);
+                    t.send(List.of(controls.poll()));
+                }
             }
             closeFramePending = !controls.isEmpty();
             if (!closeFramePending) {
@@ -496,6 +533,7 @@ public final class Session implements BridgeSession {
     public boolean deliverPendingClose(Transport t) {
         if (state != SessionState.CLOSED || t != transport || controls.isEmpty()) return false;
         if (!t.canSend()) return false;
+        stats.framesOut(t.kind(), 1);
         t.send(List.of(controls.poll()));
         transport = null;
         t.detached(1000, closeReason.reason());

@@ -17,6 +17,12 @@ interface SessionContext {
 
     Executor workers();
 
+    /** Server-wide counters per transport that every session's statistics add to. */
+    TransportTotals totals();
+
+    /** A short non-secret label for a new session's statistics (never derived from its id). */
+    String nextStatsLabel();
+
     /** The session closed; if a close frame still waits for a poll, keep it findable for a while. */
     void sessionClosed(Session session, boolean closeFramePending);
 

@@ -5,6 +5,7 @@ import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Frame;
 import io.cometbridge.protocol.FrameCodec;
+import io.cometbridge.server.WireMeter;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.Session;
 import io.cometbridge.transport.Transport;
@@ -37,9 +38,16 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
     private volatile boolean ended;
     private ScheduledFuture<?> attachTimer;
     private final AtomicLong bytesInFlight = new AtomicLong();
+    private final WireMeter meter;
 
     public WebSocketTransport(Bridge bridge) {
+        this(bridge, WireMeter.NONE);
+    }
+
+    /** {@code meter} counts this socket's bytes; they are charged to the session it attaches. */
+    public WebSocketTransport(Bridge bridge, WireMeter meter) {
         this.bridge = bridge;
+        this.meter = meter;
     }
 
     // ---------------------------------------------------------------- Jetty events
@@ -184,6 +192,7 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
     public void opened(Session session, Frame.Open open) {
         if (attachTimer != null) attachTimer.cancel(false);
         this.session = session;
+        meter.bind(session.stats(), TransportKind.WEBSOCKET);
         write(FrameCodec.encode(open));
         socket.demand();
     }

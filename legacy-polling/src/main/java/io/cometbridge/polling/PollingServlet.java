@@ -1,15 +1,18 @@
 package io.cometbridge.polling;
 
+import io.cometbridge.api.TransportKind;
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Frame;
 import io.cometbridge.protocol.FrameCodec;
 import io.cometbridge.server.OriginPolicy;
+import io.cometbridge.server.WireMeter;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.Session;
 import io.cometbridge.session.SessionState;
 import io.cometbridge.transport.Transport;
 import jakarta.servlet.http.HttpServlet;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -66,11 +69,10 @@ final class PollingServlet extends HttpServlet {
         }
         // From here on no thread waits: the body is read as it arrives (a client trickling it
         // holds a socket, never a server thread), then the request is handled and suspended.
-        String remoteAddress = request.getRemoteAddr(); // for the per-address session rate
         PollExchange exchange = new PollExchange(request.startAsync());
         readBody(request, exchange, body -> {
             switch (endpoint) {
-                case "/attach" -> attach(body, exchange, remoteAddress);
+                case "/attach" -> attach(request, body, exchange);
                 case "/recv" -> recv(request, body, exchange);
                 default -> send(request, body, exchange);
             }
@@ -79,11 +81,11 @@ final class PollingServlet extends HttpServlet {
 
     // ---------------------------------------------------------------- endpoints
 
-    private void attach(String body, PollExchange exchange, String remoteAddress) {
+    private void attach(HttpServletRequest request, String body, PollExchange exchange) {
         if (!(FrameCodec.decode(body) instanceof Frame.Attach attach)) {
             throw new BridgeException(ErrorCode.MALFORMED, "attach needs one attach frame");
         }
-        bridge.attach(new PollingTransport(bridge, exchange, remoteAddress), attach, exchange::fail);
+        bridge.attach(new PollingTransport(bridge, exchange, meter(request), request.getRemoteAddr()), attach, exchange::fail);
     }
 
     private void recv(HttpServletRequest request, String body, PollExchange exchange) {
@@ -148,7 +150,13 @@ final class PollingServlet extends HttpServlet {
         }
         Session session = bridge.find(sid);
         if (session == null) throw new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session");
+        meter(request).bind(session.stats(), TransportKind.POLLING); // this request's bytes are the session's
         return session;
+    }
+
+    /** The byte counter of the connection this request came on. */
+    private static WireMeter meter(HttpServletRequest request) {
+        return WireMeter.of(ServletContextRequest.getServletContextRequest(request));
     }
 
     /** A recv body is a batch of ack frames; the highest one counts. */

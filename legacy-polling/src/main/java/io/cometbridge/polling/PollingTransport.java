@@ -5,6 +5,7 @@ import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Frame;
 import io.cometbridge.protocol.FrameCodec;
+import io.cometbridge.server.WireMeter;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.Session;
 import io.cometbridge.transport.Transport;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class PollingTransport implements Transport {
     private final Bridge bridge;
+    private final WireMeter attachMeter;
     private PollExchange attachExchange;
     private Session session;
     private PollExchange held;
@@ -28,9 +30,10 @@ final class PollingTransport implements Transport {
 
     private final String remoteAddress;
 
-    PollingTransport(Bridge bridge, PollExchange attachExchange, String remoteAddress) {
+    PollingTransport(Bridge bridge, PollExchange attachExchange, WireMeter attachMeter, String remoteAddress) {
         this.bridge = bridge;
         this.attachExchange = attachExchange;
+        this.attachMeter = attachMeter;
         this.remoteAddress = remoteAddress;
     }
 
@@ -102,6 +105,7 @@ final class PollingTransport implements Transport {
     @Override
     public void opened(Session session, Frame.Open open) {
         this.session = session;
+        attachMeter.bind(session.stats(), TransportKind.POLLING); // the attach request: charged once the session exists
         attachExchange.respond("[" + FrameCodec.encode(open) + "]");
         attachExchange = null;
     }

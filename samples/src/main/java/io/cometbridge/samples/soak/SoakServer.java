@@ -45,6 +45,8 @@ public final class SoakServer {
             }
         };
         BridgeConfig config = BridgeConfig.builder()
+                // every load-generator client comes from 127.0.0.1: lift the per-address session rate
+                .newSessionsPerSecond(1_000_000).newSessionBurst(1_000_000)
                 .gracePeriod(Duration.ofSeconds(graceSeconds))
                 .heartbeatInterval(Duration.ofSeconds(heartbeatSeconds))
                 .build();

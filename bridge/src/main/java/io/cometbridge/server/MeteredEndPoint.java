@@ -1,0 +1,54 @@
+package io.cometbridge.server;
+
+import io.cometbridge.session.TransportTotals;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/** A socket endpoint that reports every byte it reads and writes to its {@link WireMeter}. */
+final class MeteredEndPoint extends SocketChannelEndPoint {
+    private final WireMeter meter;
+
+    MeteredEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
+                    TransportTotals totals) {
+        super(channel, selector, key, scheduler);
+        this.meter = new WireMeter(totals);
+    }
+
+    WireMeter meter() {
+        return meter;
+    }
+
+    @Override
+    public int fill(ByteBuffer buffer) throws IOException {
+        int n = super.fill(buffer);
+        if (n > 0) meter.filled(n);
+        return n;
+    }
+
+    @Override
+    public boolean flush(ByteBuffer... buffers) throws IOException {
+        long before = 0;
+        for (ByteBuffer b : buffers) if (b != null) before += b.remaining();
+        boolean done;
+        try {
+            done = super.flush(buffers);
+        } finally {
+            long after = 0;
+            for (ByteBuffer b : buffers) if (b != null) after += b.remaining();
+            if (before > after) meter.flushed(before - after);
+        }
+        return done;
+    }
+
+    @Override
+    public void onClose(Throwable failure) {
+        super.onClose(failure);
+        meter.closed();
+    }
+}
