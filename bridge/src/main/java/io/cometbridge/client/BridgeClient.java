@@ -342,7 +342,14 @@ public final class BridgeClient implements AutoCloseable {
 
     private void onData(Frame.Data d) {
         if (d.ack() >= 0 && d.ack() <= outbound.lastAssigned()) outbound.acknowledge(d.ack());
-        if (d.seq() <= lastReceived) return; // duplicate of a resend: drop
+        if (d.seq() <= lastReceived) {
+            // A duplicate of a resend: drop it and acknowledge again (PROTOCOL.md section 2, rule 2).
+            // The server resends only what it believes we lack, e.g. messages that reached us on a
+            // transport being replaced after our attach named an older last; without a fresh ack
+            // their send futures on the server would never complete.
+            lastAckSent = Math.min(lastAckSent, d.seq() - 1);
+            return;
+        }
         if (d.seq() != lastReceived + 1) {
             LOG.warning("gap in server sequence: expected " + (lastReceived + 1) + ", got " + d.seq());
             return; // dropped; the next attach resends from lastReceived

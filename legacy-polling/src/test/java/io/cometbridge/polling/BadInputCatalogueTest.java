@@ -1,6 +1,5 @@
 package io.cometbridge.polling;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.cometbridge.api.TransportKind;
@@ -38,9 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -610,6 +607,13 @@ class BadInputCatalogueTest {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(server.app.receivedBy(sid)).hasSize(1);
         });
+        row("H53", "an ambiguous path: an empty segment (/bridge/poll//send, /bridge/poll/send//)", "400", () -> {
+            for (String path : List.of("/bridge/poll//send", "/bridge/poll/send//", "/bridge//poll/send")) {
+                String response = rawHttp(postHead("", "Connection: close\r\n", 2).replace("/bridge/poll/ ", path + " ") + "[]");
+                assertThat(statusOf(response)).isEqualTo(400);
+                assertThat(response).contains("no-store");
+            }
+        });
     }
 
     // ================================================================ the catalogue: WebSocket
@@ -816,12 +820,5 @@ class BadInputCatalogueTest {
                 assertThat(ws.handshakeResponse).startsWith("HTTP/1.1 404");
             }
         });
-    }
-
-    /** Row ids and expected outcomes, for the docs table (run main to print it). */
-    public static void main(String[] args) {
-        Map<String, Row> byId = new LinkedHashMap<>();
-        for (Row r : ROWS) byId.put(r.id(), r);
-        byId.values().forEach(r -> System.out.println("| " + r.id() + " | " + r.input() + " | " + r.expected() + " |"));
     }
 }
