@@ -21,6 +21,7 @@ import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -166,7 +167,15 @@ final class PollingServlet extends HttpServlet {
         }
         byte[] bytes;
         try (InputStream in = request.getInputStream()) {
-            bytes = in.readNBytes(max + 1);
+            if (declared >= 0) {
+                // The usual case: exactly Content-Length bytes (readNBytes(max + 1) would allocate
+                // an 8 KB buffer per request for bodies of a few dozen bytes).
+                byte[] buf = new byte[(int) declared];
+                int n = in.readNBytes(buf, 0, buf.length);
+                bytes = n == buf.length ? buf : Arrays.copyOf(buf, n);
+            } else {
+                bytes = in.readNBytes(max + 1);
+            }
         }
         if (bytes.length > max) throw new BridgeException(ErrorCode.TOO_LARGE, "request body above " + max + " bytes");
         if (bytes.length == 0) throw new BridgeException(ErrorCode.MALFORMED, "empty body");
