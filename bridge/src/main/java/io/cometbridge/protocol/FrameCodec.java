@@ -29,6 +29,10 @@ public final class FrameCodec {
     // ---------------------------------------------------------------- encoding
 
     public static String encode(Frame frame) {
+        if (frame instanceof Frame.Data d) { // the common case, built at its exact size in one allocation
+            String json = d.message().json();
+            return d.ack() >= 0 ? "[" + d.seq() + "," + json + "," + d.ack() + "]" : "[" + d.seq() + "," + json + "]";
+        }
         StringBuilder out = new StringBuilder(64);
         encodeInto(out, frame);
         return out.toString();

@@ -8,9 +8,20 @@ public final class Json {
     }
 
     public static String quote(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 2);
+        if (!needsEscaping(s)) return "\"" + s + "\""; // the common case: one exact-size allocation
+        StringBuilder out = new StringBuilder(s.length() + 16);
         quoteInto(out, s);
         return out.toString();
+    }
+
+    /** Whether {@link #quoteInto} would escape any character of {@code s}. */
+    private static boolean needsEscaping(String s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c == '\u2028' || c == '\u2029' || Character.isSurrogate(c)) return true;
+        }
+        return false;
     }
 
     public static void quoteInto(StringBuilder out, String s) {

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -192,7 +193,9 @@ final class PollingServlet extends HttpServlet {
         ServletInputStream in = request.getInputStream();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.max(0, Math.min(request.getContentLengthLong(), max)));
         in.setReadListener(new ReadListener() {
-            private final byte[] chunk = new byte[8192];
+            // Sized to Content-Length when known: bodies are usually a few dozen bytes.
+            private final byte[] chunk = new byte[(int) Math.max(1, Math.min(8192,
+                    request.getContentLengthLong() > 0 ? request.getContentLengthLong() : 8192))];
             private boolean done;
 
             @Override
