@@ -65,6 +65,9 @@ final class PollingServlet extends HttpServlet {
             }
             checkBodyHeaders(request);
         } catch (BridgeException e) {
+            // The body (if any) is left unread, so this connection cannot carry another request:
+            // say so, or a client's pool may reuse it just as it closes.
+            if (request.getContentLengthLong() != 0) response.setHeader("Connection", "close");
             writeError(response, e);
             return;
         }
