@@ -83,24 +83,24 @@ public final class FrameCodec {
                     .append(",\"poll\":").append(o.pollMillis())
                     .append(",\"grace\":").append(o.graceMillis()).append('}');
         } else if (frame instanceof Frame.Close c) {
-            out.append("{\"t\":\"close\",\"code\":").append(c.code()).append(",\"reason\":");
-            Json.quoteInto(out, c.reason());
-            out.append('}');
+            out.append("{\"t\":\"close\",\"code\":").append(c.code());
+            stringField(out, "reason", c.reason()).append('}');
         } else if (frame instanceof Frame.Error e) {
-            out.append("{\"t\":\"error\",\"error\":");
-            Json.quoteInto(out, e.error());
-            out.append(",\"message\":");
-            Json.quoteInto(out, e.message());
-            out.append('}');
+            out.append("{\"t\":\"error\"");
+            stringField(stringField(out, "error", e.error()), "message", e.message()).append('}');
         } else if (frame instanceof Frame.Notice n) {
-            out.append("{\"t\":\"notice\",\"kind\":");
-            Json.quoteInto(out, n.kind());
-            out.append(",\"reason\":");
-            Json.quoteInto(out, n.reason());
-            out.append('}');
+            out.append("{\"t\":\"notice\"");
+            stringField(stringField(out, "kind", n.kind()), "reason", n.reason()).append('}');
         } else {
             throw new IllegalArgumentException("unknown frame " + frame);
         }
+    }
+
+    /** Appends {@code ,"name":"value"} with the value escaped. */
+    private static StringBuilder stringField(StringBuilder out, String name, String value) {
+        out.append(",\"").append(name).append("\":");
+        Json.quoteInto(out, value);
+        return out;
     }
 
     /** {@code [seq,payload]} or {@code [seq,payload,ack]}; the payload JSON is the message's cached form. */

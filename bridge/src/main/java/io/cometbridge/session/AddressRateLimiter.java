@@ -61,8 +61,4 @@ final class AddressRateLimiter {
             }
         });
     }
-
-    int trackedAddresses() {
-        return buckets.size();
-    }
 }

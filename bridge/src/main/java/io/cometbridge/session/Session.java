@@ -253,7 +253,7 @@ public final class Session implements BridgeSession {
     /** The transport's connection ended (socket closed, error). The session waits for a new one. */
     public void transportClosed(Transport t) {
         executor.execute(() -> {
-            if (t == transport && state == SessionState.ATTACHED) detach("transport closed");
+            if (t == transport && state == SessionState.ATTACHED) detach(ErrorCode.TRANSPORT_REPLACED, "transport closed");
         });
     }
 
@@ -453,14 +453,12 @@ public final class Session implements BridgeSession {
         return new Frame.Data(e.seq(), e.message(), ack);
     }
 
-    private void detach(String why) {
+    /** The transport is gone or dead: end it with {@code code} and wait out the grace period. */
+    private void detach(ErrorCode code, String why) {
         Transport t = transport;
         transport = null;
         state = SessionState.DETACHED;
-        if (t != null) {
-            ErrorCode code = why.startsWith("heartbeat") ? ErrorCode.HEARTBEAT_TIMEOUT : ErrorCode.TRANSPORT_REPLACED;
-            t.detached(code.closeCode(), why);
-        }
+        if (t != null) t.detached(code.closeCode(), why);
         cancel(graceTimer);
         graceTimer = ctx.scheduler().schedule(() -> executor.execute(this::graceExpired),
                 ctx.config().gracePeriod().toMillis(), TimeUnit.MILLISECONDS);
@@ -483,7 +481,7 @@ public final class Session implements BridgeSession {
         long now = System.nanoTime();
         boolean holdsPoll = t.isPull() && t.canSend();
         if (!holdsPoll && now - lastHeardNanos > ctx.config().heartbeatTimeout().toNanos()) {
-            detach("heartbeat timeout");
+            detach(ErrorCode.HEARTBEAT_TIMEOUT, "heartbeat timeout");
             return;
         }
         if (!t.isPull()) {
