@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BridgeSocket, encodeBinaryFrame, decodeBinaryFrame, toBase64, fromBase64, utf8Length,
-} from '../../../../bridge/src/main/resources/io/cometbridge/client/client.js';
+} from '../../../../bridge/server/src/main/resources/io/cometbridge/client/client.js';
 
 class FakeWebSocket {
   static all = [];

@@ -1,4 +1,4 @@
-package io.cometbridge.session;
+package io.cometbridge.channel;
 
 import io.cometbridge.protocol.Message;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Frame;
 import io.cometbridge.protocol.Message;
-import io.cometbridge.session.ReplayBuffer;
+import io.cometbridge.channel.ReplayBuffer;
 import io.cometbridge.util.SerialExecutor;
 
 import java.net.URI;

@@ -1,6 +1,5 @@
-package io.cometbridge.session;
+package io.cometbridge.util;
 
-import io.cometbridge.util.SerialExecutor;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

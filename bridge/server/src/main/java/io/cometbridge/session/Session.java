@@ -9,6 +9,7 @@ import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Frame;
 import io.cometbridge.protocol.Message;
 import io.cometbridge.transport.Transport;
+import io.cometbridge.channel.ReplayBuffer;
 import io.cometbridge.util.SerialExecutor;
 
 import java.util.ArrayDeque;
