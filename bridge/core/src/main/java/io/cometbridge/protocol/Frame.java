@@ -24,9 +24,19 @@ public sealed interface Frame {
         }
     }
 
-    /** Server → client: the answer to attach. */
+    /**
+     * Server → client: the answer to attach. {@code ackMillis}/{@code ackEvery} are the
+     * acknowledgement policy the server asks the client to follow (its own, as configured).
+     */
     record Open(String sid, long ack, boolean resumed, long heartbeatMillis, long pollMillis,
-                long graceMillis) implements Frame {
+                long graceMillis, long ackMillis, int ackEvery) implements Frame {
+        /** The policy of protocol version 1 servers that did not announce one. */
+        public static final long DEFAULT_ACK_MILLIS = 25;
+        public static final int DEFAULT_ACK_EVERY = 32;
+
+        public Open(String sid, long ack, boolean resumed, long heartbeatMillis, long pollMillis, long graceMillis) {
+            this(sid, ack, resumed, heartbeatMillis, pollMillis, graceMillis, DEFAULT_ACK_MILLIS, DEFAULT_ACK_EVERY);
+        }
     }
 
     record Ack(long ack) implements Frame {
