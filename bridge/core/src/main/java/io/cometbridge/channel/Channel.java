@@ -139,17 +139,37 @@ public final class Channel<T> {
     /**
      * The peer has everything up to {@code peerLast} and nothing after it (an attach's {@code last},
      * an open's {@code ack}, a polling receive's ack): acknowledge up to there and send the rest
-     * again. Control frames queued for the previous transport are dropped (a close stays).
-     * A resume point below what the peer already acknowledged would leave a gap nobody can fill,
-     * and one above what was sent is impossible: both are {@link ErrorCode#BAD_SEQUENCE}.
+     * again, from {@link #resendFrom()}. A resume point above what was sent is impossible
+     * ({@link ErrorCode#BAD_SEQUENCE}); one below what the peer already acknowledged is stale (its
+     * request was overtaken by a later acknowledgement on another connection) and counts as that
+     * acknowledgement: those messages are gone, and the peer learns where sending resumes from
+     * the open frame's {@code next}.
      */
     public void resume(long peerLast) {
-        if (peerLast < outbound.lastAcknowledged()) {
-            throw new BridgeException(ErrorCode.BAD_SEQUENCE, "resume point below what was already acknowledged");
-        }
         acknowledge(peerLast);
-        outbound.rewindTo(peerLast);
+        outbound.rewindTo(Math.max(peerLast, outbound.lastAcknowledged()));
+    }
+
+    /**
+     * The session moved to a new transport: control frames queued for the old one (acks, pings,
+     * pongs, notices) are dropped, since the handshake carries the acknowledgement and heartbeats
+     * start over. A close frame stays.
+     */
+    public void discardControls() {
         controls.removeIf(f -> !(f instanceof Frame.Close));
+    }
+
+    /** The sequence number sending resumes from after {@link #resume}: the first message not acknowledged. */
+    public long resendFrom() {
+        return outbound.lastAcknowledged() + 1;
+    }
+
+    /**
+     * What went out on the current transport may not have arrived (a batch whose request failed):
+     * send every message the peer has not acknowledged again. The peer drops what it already has.
+     */
+    public void rewind() {
+        outbound.rewindTo(outbound.lastAcknowledged());
     }
 
     /**

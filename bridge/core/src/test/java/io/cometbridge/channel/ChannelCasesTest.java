@@ -108,6 +108,12 @@ class ChannelCasesTest {
                 });
             } else if (step.has("resume")) {
                 expectError(step, where, () -> channel.resume(step.get("resume").getAsLong()));
+            } else if (step.has("discardControls")) {
+                channel.discardControls();
+            } else if (step.has("rewind")) {
+                channel.rewind();
+            } else if (step.has("resendFrom")) {
+                assertThat(channel.resendFrom()).as(where).isEqualTo(step.get("resendFrom").getAsLong());
             } else if (step.has("takeAck")) {
                 assertThat(channel.takeAck()).as(where).isEqualTo(step.get("takeAck").getAsLong());
             } else if (step.has("tick")) {

@@ -21,7 +21,7 @@ class FrameCodecTest {
                 new Frame.Attach(null, 0),
                 new Frame.Attach("abc", 12),
                 new Frame.Open("sid", 4, true, 15000, 20000, 30000),
-                new Frame.Open("sid", 4, false, 15000, 20000, 30000, 10, 8),
+                new Frame.Open("sid", 4, 7, false, 15000, 20000, 30000, 10, 8),
                 new Frame.Ack(5),
                 new Frame.Ping(123),
                 new Frame.Pong(456),
