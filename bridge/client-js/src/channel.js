@@ -8,11 +8,7 @@
 import { BridgeError, ErrorCode } from './codes.js';
 import { ReplayBuffer } from './replay-buffer.js';
 
-/** @typedef {import('./codec.js').Message} Message */
-/** @typedef {import('./codec.js').Frame} Frame */
-/** @typedef {import('./codec.js').ControlFrame} ControlFrame */
-/** @typedef {import('./codec.js').CloseFrame} CloseFrame */
-/** @typedef {import('./codec.js').DataFrame} DataFrame */
+/** @import { Message, Frame, ControlFrame, CloseFrame, DataFrame } from './codec.js' */
 
 /**
  * How a transport carries frames, which decides how a channel acknowledges.
