@@ -121,34 +121,32 @@ export class PollLink {
   async write(frames) {
     const body = encodeBatch(frames);
     this.sending = true;
-    try {
-      for (let failures = 0; ;) {
-        const r = await this.post('send', body, REQUEST_TIMEOUT);
-        if (this.isDead()) return;
-        if (r !== null && r.status === 200) {
-          this.sending = false;
-          this.owner.frames(this, r.frames);
-          this.owner.writable(this);
-          return;
+    for (let failures = 0; !this.isDead();) {
+      const r = await this.post('send', body, REQUEST_TIMEOUT);
+      if (this.isDead()) break;
+      if (r === null || (isProxyTrouble(r) && r.error !== ErrorCode.TRANSPORT_REPLACED.name)) {
+        if (++failures <= MAX_FAILURES) {
+          await sleep(nextDelay(failures));
+          continue;
         }
-        if (r !== null && r.error === ErrorCode.TRANSPORT_REPLACED.name) {
-          this.lose('polling replaced');
-          return;
-        }
-        if (r !== null && !isProxyTrouble(r)) {
-          this.stop();
-          this.owner.error(this, r.error, r.message);
-          return;
-        }
-        if (++failures > MAX_FAILURES) {
-          this.lose('polling_failed: ' + describe(r) + ' on ' + failures + ' sends in a row');
-          return;
-        }
-        await sleep(nextDelay(failures));
       }
-    } finally {
+      // Done, one way or the other: no longer sending before the owner hears of it, since the
+      // owner may start the next send from inside these calls.
       this.sending = false;
+      if (r !== null && r.status === 200) {
+        this.owner.frames(this, r.frames);
+        this.owner.writable(this);
+      } else if (r === null || isProxyTrouble(r)) {
+        this.lose('polling_failed: ' + describe(r) + ' on ' + failures + ' sends in a row');
+      } else if (r.error === ErrorCode.TRANSPORT_REPLACED.name) {
+        this.lose('polling replaced');
+      } else {
+        this.stop();
+        this.owner.error(this, r.error, r.message);
+      }
+      return;
     }
+    this.sending = false;
   }
 
   /**

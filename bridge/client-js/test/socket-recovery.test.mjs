@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BridgeSocket } from '../src/index.js';
-import { FakeWebSocket, OPEN, nextRequest, openOnWebSocket, tick } from './fakes.mjs';
+import { FakeWebSocket, OPEN, nextRequest, openOnWebSocket, requests, tick } from './fakes.mjs';
 
 test('a sequence gap drops the WebSocket and re-attaches; the resend fills the gap', async () => {
   const { s, ws, got } = await openOnWebSocket(BridgeSocket, { transports: ['websocket'] });
@@ -95,5 +95,25 @@ test('background probes back off and stop after maxProbes failures while polling
   assert.equal(s.transport, 'polling');
   assert.ok(s.log.some((l) => l.includes('no more websocket probes after 3 failures')), s.log.join('\n'));
   (await nextRequest('recv')).answer(200, []);
+  s.close();
+});
+
+test('polling sends one batch at a time, also when the next starts from the previous one\'s answer', async () => {
+  requests.splice(0); // what earlier tests' closed sockets left unanswered
+  const s = new BridgeSocket('http://bridge.test/bridge', { storage: null, transports: ['polling'] });
+  (await nextRequest('attach')).answer(200, [OPEN(0, false)]);
+  const recv = await nextRequest('recv');
+  s.send('m1');
+  const send1 = await nextRequest('send');
+  s.send('m2'); // waits for send1
+  send1.answer(200, [{ t: 'ack', a: 1 }]);
+  const send2 = await nextRequest('send'); // started from inside send1's answer
+  assert.deepEqual(send2.body, [[2, 'm2']]);
+  s.send('m3'); // send2 is still in flight: m3 waits
+  await tick(50);
+  assert.equal(requests.filter((r) => r.url.endsWith('/poll/send')).length, 0, 'a second send while one is in flight');
+  send2.answer(200, [{ t: 'ack', a: 2 }]);
+  assert.deepEqual((await nextRequest('send')).body, [[3, 'm3']]);
+  recv.answer(200, []);
   s.close();
 });

@@ -69,7 +69,7 @@ class MainServerTest {
         HttpResponse<String> js = get(server.bridgeUri().resolve("/bridge/client.js"));
         assertThat(js.statusCode()).isEqualTo(200);
         assertThat(js.headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
-        assertThat(js.body()).contains("class BridgeSocket").endsWith("//# sourceMappingURL=client.js.map\n");
+        assertThat(js.body()).contains("BridgeSocket").contains("export {").endsWith("//# sourceMappingURL=client.js.map\n");
         HttpResponse<String> map = get(server.bridgeUri().resolve("/bridge/client.js.map"));
         assertThat(map.statusCode()).isEqualTo(200);
         assertThat(map.headers().firstValue("content-type")).hasValue("application/json; charset=utf-8");
