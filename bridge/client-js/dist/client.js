@@ -1718,6 +1718,8 @@ var Session = class {
       sessionId: () => this.sid
     };
     this.watchdog = setInterval(() => this.checkHeartbeat(), 1e3);
+    /** @type {unknown} */
+    this.watchdog.unref?.();
   }
   /** @private */
   newChannel() {

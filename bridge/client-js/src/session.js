@@ -78,6 +78,8 @@ export class Session {
       sessionId: () => this.sid,
     };
     /** @private */ this.watchdog = setInterval(() => this.checkHeartbeat(), 1000);
+    // Outside a browser (node: tests, server-side rendering) the watchdog alone keeps no process alive.
+    /** @type {{ unref?: () => void }} */ (/** @type {unknown} */ (this.watchdog)).unref?.();
   }
 
   /** @private */
