@@ -1,5 +1,5 @@
 // @ts-check
-// Which link carries the session (DESIGN.md section 7), for session.js:
+// Which link carries the session, for session.js:
 //
 //  * WebSocket first (order configurable). A WebSocket counts only once its probe's echo came back
 //    (ws-link.js); if it has not after `parallelDelay`, long-polling starts beside it. Only one
@@ -35,7 +35,7 @@ export class Connector {
     /** @private */ this.probes = new ProbeSchedule(session.options.probeDelay, session.options.probeMaxDelay, session.options.maxProbes);
   }
 
-    /** (Re)connects: WebSocket first with polling after parallelDelay, or polling first. */
+  /** (Re)connects: WebSocket first with polling after parallelDelay, or polling first. */
   establish() {
     if (this.s.readyState === CLOSED) return;
     this.probes.reset();
