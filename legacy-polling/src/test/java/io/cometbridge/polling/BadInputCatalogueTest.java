@@ -8,6 +8,7 @@ import io.cometbridge.protocol.Message;
 import io.cometbridge.session.BridgeConfig;
 import io.cometbridge.session.SessionIds;
 import io.cometbridge.testing.ClientLog;
+import io.cometbridge.testing.RawHttp;
 import io.cometbridge.testing.RawWebSocket;
 import io.cometbridge.testing.RecordingApp;
 import io.cometbridge.testing.TestServer;
@@ -614,6 +615,17 @@ class BadInputCatalogueTest {
                 assertThat(response).contains("no-store");
             }
         });
+        row("H54", "an Origin that is not exactly scheme://host[:port] (userinfo, path, two Origin headers), dressed as the server's own",
+                "403 origin_not_allowed", () -> {
+                    String self = "127.0.0.1:" + server.port();
+                    for (String origin : List.of("Origin: http://evil.example@" + self + "\r\n", "Origin: http://" + self + "/x\r\n",
+                            "Origin: http://" + self + "\r\nOrigin: http://evil.example\r\n")) {
+                        RawHttp.Response r = RawHttp.post(server.port(), "/bridge/poll/attach", self, origin, "{\"t\":\"attach\",\"last\":0}");
+                        assertThat(r.status()).as(origin).isEqualTo(403);
+                        assertThat(r.body()).contains("\"error\":\"origin_not_allowed\"");
+                        assertThat(r.header("Access-Control-Allow-Origin")).isNull();
+                    }
+                });
     }
 
     // ================================================================ the catalogue: WebSocket
@@ -818,6 +830,14 @@ class BadInputCatalogueTest {
             try (RawWebSocket ws = new RawWebSocket(server.port(), "/bridge/wsx", null)) {
                 assertThat(ws.upgraded()).isFalse();
                 assertThat(ws.handshakeResponse).startsWith("HTTP/1.1 404");
+            }
+        });
+        row("W41", "an upgrade whose Origin is not exactly scheme://host[:port] (userinfo, path)", "403 origin_not_allowed", () -> {
+            String self = "127.0.0.1:" + server.port();
+            for (String origin : List.of("http://evil.example@" + self, "http://" + self + "/x")) {
+                try (RawWebSocket ws = new RawWebSocket(server.port(), "/bridge/ws", origin)) {
+                    assertThat(ws.handshakeResponse).as(origin).startsWith("HTTP/1.1 403");
+                }
             }
         });
     }

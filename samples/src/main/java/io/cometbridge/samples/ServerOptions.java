@@ -1,10 +1,10 @@
 package io.cometbridge.samples;
 
+import io.cometbridge.server.OriginSyntax;
 import io.cometbridge.server.TlsOptions;
 import io.cometbridge.session.BridgeConfig;
 import picocli.CommandLine.Option;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ public final class ServerOptions {
     Duration grace;
 
     @Option(names = "--allowed-origins", paramLabel = "ORIGIN", split = ",",
-            description = "Comma-separated browser origins allowed besides the server's own, e.g. https://app.example.com; * = any. Default: empty = same-origin only")
+            description = "Comma-separated browser origins allowed besides the server's own, exactly scheme://host[:port], e.g. https://app.example.com; * = any; null = the opaque origin 'null'. Default: empty = same-origin only")
     List<String> allowedOrigins = new ArrayList<>();
 
     @Option(names = "--max-message-bytes", paramLabel = "N", defaultValue = "262144",
@@ -135,19 +135,10 @@ public final class ServerOptions {
         }
         if (noHttp && tlsPort == null) throw new IllegalArgumentException("--no-http needs --tls-port");
         for (String origin : allowedOrigins) {
-            if (!origin.equals("*") && !looksLikeOrigin(origin)) {
-                throw new IllegalArgumentException("--allowed-origins: '" + origin + "' is not an origin like https://app.example.com[:port]");
+            if (!origin.equals("*") && !origin.equals("null") && OriginSyntax.canonical(origin) == null) {
+                throw new IllegalArgumentException("--allowed-origins: '" + origin + "' is not an origin like"
+                        + " https://app.example.com[:port] (scheme://host[:port], nothing else), * or null");
             }
-        }
-    }
-
-    private static boolean looksLikeOrigin(String origin) {
-        try {
-            URI u = URI.create(origin);
-            return u.getScheme() != null && u.getScheme().matches("(?i)https?") && u.getHost() != null
-                    && (u.getRawPath() == null || u.getRawPath().isEmpty()) && u.getRawQuery() == null && u.getRawFragment() == null;
-        } catch (IllegalArgumentException e) {
-            return false;
         }
     }
 

@@ -77,6 +77,8 @@ class MainCommandLineTest {
             "--prefix|bridge/|--prefix must look like /bridge",
             "--prefix|/|--prefix must look like /bridge",
             "--allowed-origins|https://ok.example.com,nope|'nope' is not an origin",
+            "--allowed-origins|http://evil.com@ok.example.com|'http://evil.com@ok.example.com' is not an origin",
+            "--allowed-origins|http://ok.example.com/app|'http://ok.example.com/app' is not an origin",
             "--max-sessions|0|--max-sessions must be at least 1",
             "--max-queued-bytes|lots|Invalid value for option '--max-queued-bytes'",
             "--new-sessions-per-second|0|--new-sessions-per-second must be above zero",

@@ -121,10 +121,9 @@ public final class BridgeServer implements AutoCloseable {
             container.setMaxTextMessageSize(6L * config.maxMessageBytes() + 64);
             container.setMaxBinaryMessageSize(config.maxMessageBytes() + 9L);
             container.addMapping(prefix + "/ws", (request, response, callback) -> {
-                String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-                if (!origins.allows(origin, selfOrigin(request))) {
-                    JsonErrorHandler.write(response, callback,
-                            new BridgeException(ErrorCode.ORIGIN_NOT_ALLOWED, "origin not allowed: " + origin));
+                BridgeException refused = origins.check(OriginPolicy.originHeader(request.getHeaders()), selfOrigin(request));
+                if (refused != null) {
+                    JsonErrorHandler.write(response, callback, refused);
                     return null;
                 }
                 WireMeter meter = WireMeter.of(request);
@@ -222,10 +221,9 @@ public final class BridgeServer implements AutoCloseable {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
-            String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-            if (!origins.allows(origin, selfOrigin(request))) {
-                JsonErrorHandler.write(response, callback,
-                        new BridgeException(ErrorCode.ORIGIN_NOT_ALLOWED, "origin not allowed: " + origin));
+            BridgeException refused = origins.check(OriginPolicy.originHeader(request.getHeaders()), selfOrigin(request));
+            if (refused != null) {
+                JsonErrorHandler.write(response, callback, refused);
                 return true;
             }
             String reason = diagnose(request);
