@@ -1,15 +1,9 @@
 package io.cometbridge.server;
 
 import io.cometbridge.protocol.BridgeException;
-import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.BridgeConfig;
 import io.cometbridge.websocket.WebSocketTransport;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -203,71 +197,6 @@ public final class BridgeServer implements AutoCloseable {
     public void close() throws Exception {
         bridge.shutdown(drain);
         server.stop();
-    }
-
-    /**
-     * A request to {@code {prefix}/ws} that Jetty did not upgrade. Browsers hide why a WebSocket
-     * failed (close 1006), so the server records what it saw under the nonce in the URL's {@code n}
-     * parameter; the client's polling session then gets the reason as a notice (PROTOCOL.md 3.1).
-     */
-    static final class DamagedUpgradeHandler extends Handler.Abstract.NonBlocking {
-        private final Bridge bridge;
-        private final OriginPolicy origins;
-
-        DamagedUpgradeHandler(Bridge bridge, OriginPolicy origins) {
-            this.bridge = bridge;
-            this.origins = origins;
-        }
-
-        @Override
-        public boolean handle(Request request, Response response, Callback callback) {
-            BridgeException refused = origins.check(OriginPolicy.originHeader(request.getHeaders()), selfOrigin(request));
-            if (refused != null) {
-                JsonErrorHandler.write(response, callback, refused);
-                return true;
-            }
-            String reason = diagnose(request);
-            bridge.upgradeNotices().damaged(Request.extractQueryParameters(request).getValue("n"), reason);
-            response.getHeaders().put(HttpHeader.UPGRADE, "websocket");
-            JsonErrorHandler.write(response, callback, new BridgeException(ErrorCode.UPGRADE_REQUIRED, reason));
-            return true;
-        }
-
-        /** "code: what the server saw", e.g. "upgrade_stripped: ...". */
-        static String diagnose(Request request) {
-            HttpFields h = request.getHeaders();
-            String method = request.getMethod();
-            String version = request.getConnectionMetaData().getHttpVersion().asString();
-            String upgrade = h.get(HttpHeader.UPGRADE);
-            String connection = h.get(HttpHeader.CONNECTION);
-            String reason;
-            if (!"GET".equals(method)) {
-                reason = "method_changed: a " + clean(method) + " request reached the WebSocket endpoint";
-            } else if (h.get(HttpHeader.SEC_WEBSOCKET_KEY) == null) {
-                reason = "not_websocket: a plain GET without WebSocket handshake headers reached the WebSocket"
-                        + " endpoint (an intermediary rewrote the request)";
-            } else if (upgrade == null) {
-                reason = "upgrade_stripped: the WebSocket handshake reached the server without its Upgrade header ("
-                        + version + (connection == null ? "" : ", Connection: " + clean(connection))
-                        + "): an intermediary does not pass upgrades, e.g. a reverse proxy with a plain proxy_pass";
-            } else if (!upgrade.equalsIgnoreCase("websocket")) {
-                reason = "upgrade_changed: the handshake arrived with Upgrade: " + clean(upgrade);
-            } else if (connection == null || !connection.toLowerCase(java.util.Locale.ROOT).contains("upgrade")) {
-                reason = "connection_stripped: the handshake kept Upgrade: websocket but its Connection header lost"
-                        + " \"upgrade\" (" + (connection == null ? "none" : "Connection: " + clean(connection)) + ", "
-                        + version + ")";
-            } else {
-                reason = "not_upgraded: the handshake reached the server but could not be upgraded (" + version + ")";
-            }
-            String via = h.get(HttpHeader.VIA);
-            return via == null ? reason : reason + " [via " + clean(via) + "]";
-        }
-
-        /** Header text fit to show a user: printable ASCII, at most 100 characters. */
-        private static String clean(String s) {
-            String t = s.replaceAll("[^\\x20-\\x7e]", "?");
-            return t.length() > 100 ? t.substring(0, 100) + "..." : t;
-        }
     }
 
     public static final class Builder {
