@@ -100,6 +100,9 @@ public final class Main implements Callable<Integer> {
                 .drain(options.drain())
                 .tls(options.tls())
                 .plainHttp(options.plainHttp())
+                .allowedHosts(options.allowedHosts())
+                .stats(options.stats())
+                .statsToken(options.stats() ? options.statsToken() : null)
                 .module(new LongPollingModule())
                 .module(StaticResourcesModule.atPrefix("io/cometbridge/client/")) // {prefix}/client.js, client.d.ts
                 .module(StaticResourcesModule.at("/", "web/"))                      // demo pages

@@ -54,6 +54,9 @@ class MainCommandLineTest {
                 {"--max-batch-frames=N", "Default: 1000"},
                 {"--new-sessions-per-second=RATE", "Default: 20"},
                 {"--new-session-burst=N", "Default: 50"},
+                {"--allowed-hosts=HOST[,HOST...]", "Default: empty = none when bound to loopback, any otherwise"},
+                {"--stats", "Serve {prefix}/stats"},
+                {"--stats-token-file=FILE", "Default: empty = no token"},
                 {"--tls-port=PORT", "Serve https/wss"},
                 {"--no-http", "Serve only TLS"},
         };
@@ -85,6 +88,8 @@ class MainCommandLineTest {
             "--max-batch-frames|0|--max-batch-frames must be at least 1",
             "--tls-port|8443|--tls-port needs either --tls-cert and --tls-key, or --tls-keystore",
             "--tls-cert|cert.pem|TLS files given without --tls-port",
+            "--allowed-hosts|http://chat.example.com|'http://chat.example.com' is not a host name",
+            "--stats-token-file|/nonexistent/token|--stats-token-file needs --stats",
             "--frobnicate|1|Unknown option"})
     void badValueExitsWithCode2AndSaysWhy(String option, String value, String message) {
         Run r = run(option, value);
@@ -127,6 +132,38 @@ class MainCommandLineTest {
         assertThat(o.prefix()).isEqualTo("/rt/bridge");
         assertThat(o.drain()).isEqualTo(Duration.ofMillis(250));
         assertThat(o.tickerInterval()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void statsTokenComesFromAFileOrTheEnvironmentNeverTheCommandLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("token");
+        java.nio.file.Files.writeString(file, "  from-the-file \nsecond line\n");
+        ServerOptions o = parse("--stats", "--stats-token-file", file.toString());
+        o.validate();
+        assertThat(o.statsToken()).isEqualTo("from-the-file");
+
+        ServerOptions fromEnv = parse("--stats");
+        fromEnv.env = name -> name.equals(ServerOptions.STATS_TOKEN_ENV) ? "from-env" : null;
+        assertThat(fromEnv.statsToken()).isEqualTo("from-env");
+        assertThat(parse("--stats").statsToken()).as("no file, no variable").isNull();
+
+        java.nio.file.Files.writeString(file, "\n");
+        Run empty = run("--stats", "--stats-token-file", file.toString());
+        assertThat(empty.exitCode).isEqualTo(2);
+        assertThat(empty.err).contains("has no token on its first line");
+        Run missing = run("--stats", "--stats-token-file", dir.resolve("nope").toString());
+        assertThat(missing.exitCode).isEqualTo(2);
+        assertThat(missing.err).contains("--stats-token-file: cannot read");
+    }
+
+    @Test
+    void statsOffAndHostsDefaultWithoutOptions() {
+        ServerOptions o = parse();
+        assertThat(o.stats()).isFalse();
+        assertThat(o.allowedHosts()).isEmpty();
+        assertThat(parse("--allowed-hosts", "chat.example.com,admin.example.com:8443").allowedHosts())
+                .containsExactly("chat.example.com", "admin.example.com:8443");
     }
 
     @Test

@@ -26,18 +26,21 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * The HTTP server around a {@link Bridge}: one port, one prefix. The WebSocket endpoint lives at
  * {@code {prefix}/ws}; modules (long-polling, static files, demos) add their own contexts.
  */
 public final class BridgeServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(BridgeServer.class.getName());
     private final Bridge bridge;
     private final Server server;
     private final ServerConnector connector;     // plain HTTP, or null
     private final ServerConnector tlsConnector;  // HTTPS, or null
     private final String prefix;
     private final Duration drain;
+    private final HostPolicy hosts;
 
     private BridgeServer(Builder b) {
         this.bridge = b.bridge;
@@ -104,7 +107,7 @@ public final class BridgeServer implements AutoCloseable {
         if (b.stats) {
             ContextHandler stats = new ContextHandler(prefix + "/stats");
             stats.setAllowNullPathInContext(true);
-            stats.setHandler(new StatsHandler(bridge));
+            stats.setHandler(new StatsHandler(bridge, b.statsToken));
             contexts.addHandler(stats);
         }
 
@@ -126,7 +129,8 @@ public final class BridgeServer implements AutoCloseable {
             });
         });
         ws.setHandler(contexts);
-        server.setHandler(ws);
+        this.hosts = HostPolicy.of(b.host, b.allowedHosts);
+        server.setHandler(new HostCheckHandler(hosts, ws)); // before anything else, the upgrade included
         server.setDefaultHandler(new JsonErrorHandler());
         server.setErrorHandler(new JsonErrorPages());
     }
@@ -155,6 +159,11 @@ public final class BridgeServer implements AutoCloseable {
 
     public BridgeServer start() throws Exception {
         server.start();
+        if (hosts.acceptsAnyHost() && hosts.configured().isEmpty()) {
+            LOG.warning("listening on " + (connector != null ? connector : tlsConnector).getHost() + ", not loopback, with no"
+                    + " allowed hosts configured: any Host name is served (no DNS rebinding protection)."
+                    + " Name the public host names (--allowed-hosts) to refuse others with 421.");
+        }
         return this;
     }
 
@@ -211,7 +220,9 @@ public final class BridgeServer implements AutoCloseable {
         private long minRequestDataRate = 512;
         private Duration drain = Duration.ofSeconds(2);
         private final List<BridgeModule> modules = new ArrayList<>();
-        private boolean stats = true;
+        private boolean stats = false;
+        private String statsToken;
+        private List<String> allowedHosts = List.of();
 
         private Builder(Bridge bridge) {
             this.bridge = bridge;
@@ -237,8 +248,23 @@ public final class BridgeServer implements AutoCloseable {
         public Builder minRequestDataRate(long bytesPerSecond) { this.minRequestDataRate = bytesPerSecond; return this; }
         public Builder drain(Duration d) { this.drain = d; return this; }
         public Builder module(BridgeModule m) { modules.add(m); return this; }
-        /** Serve {@code {prefix}/stats} (default on; see {@link StatsHandler}). */
+        /** Serve {@code {prefix}/stats} (default off; see {@link StatsHandler}). */
         public Builder stats(boolean enabled) { this.stats = enabled; return this; }
+        /** A bearer token {@code {prefix}/stats} requires (null: none). */
+        public Builder statsToken(String token) {
+            if (token != null && token.isBlank()) throw new IllegalArgumentException("the stats token must not be blank");
+            this.statsToken = token;
+            return this;
+        }
+        /**
+         * Host names served besides IP addresses and localhost ({@code name}, {@code name:port}, {@code *});
+         * empty: none when bound to loopback, any otherwise. See {@link HostPolicy}.
+         */
+        public Builder allowedHosts(List<String> hosts) {
+            HostPolicy.of("127.0.0.1", hosts); // refuse bad entries now, naming them
+            this.allowedHosts = List.copyOf(hosts);
+            return this;
+        }
 
         public BridgeServer build() {
             return new BridgeServer(this);
