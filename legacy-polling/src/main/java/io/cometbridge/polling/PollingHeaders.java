@@ -29,7 +29,7 @@ final class PollingHeaders {
     static boolean cors(HttpServletRequest request, HttpServletResponse response, OriginPolicy origins) {
         String origin = originHeader(request);
         if (origin == null) return true;
-        BridgeException refused = origins.check(origin, selfOrigin(request));
+        BridgeException refused = origins.check(origin, selfOrigin(request), request.getAttribute(OriginPolicy.UNTRUSTED_FORWARDER));
         if (refused != null) throw refused;
         // Echoed as sent: it has the exact shape of an origin (OriginSyntax), nothing more.
         response.setHeader("Access-Control-Allow-Origin", origin);

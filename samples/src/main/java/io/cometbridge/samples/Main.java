@@ -101,6 +101,7 @@ public final class Main implements Callable<Integer> {
                 .tls(options.tls())
                 .plainHttp(options.plainHttp())
                 .allowedHosts(options.allowedHosts())
+                .trustedProxies(options.trustedProxies())
                 .stats(options.stats())
                 .statsToken(options.stats() ? options.statsToken() : null)
                 .module(new LongPollingModule())

@@ -1,5 +1,6 @@
 package io.cometbridge.samples;
 
+import io.cometbridge.server.AddressSet;
 import io.cometbridge.server.HostPolicy;
 import io.cometbridge.server.OriginSyntax;
 import io.cometbridge.server.TlsOptions;
@@ -56,6 +57,10 @@ public final class ServerOptions {
     @Option(names = "--allowed-hosts", paramLabel = "HOST", split = ",",
             description = "Comma-separated Host names served besides IP addresses and localhost (the DNS rebinding defence), e.g. chat.example.com or chat.example.com:8443; * = any; others get 421. Default: empty = none when bound to loopback, any otherwise")
     List<String> allowedHosts = new ArrayList<>();
+
+    @Option(names = "--trusted-proxies", paramLabel = "CIDR", split = ",",
+            description = "Comma-separated reverse proxies (addresses or CIDR blocks, e.g. 127.0.0.1,10.0.0.0/8) whose Forwarded and X-Forwarded-For/-Host/-Proto headers are believed: the public host and scheme for the origin and host checks, the client address for the session rate. Default: empty = none")
+    List<String> trustedProxies = new ArrayList<>();
 
     @Option(names = "--max-message-bytes", paramLabel = "N", defaultValue = "262144",
             description = "Largest single message (either direction, either transport). Default: ${DEFAULT-VALUE}")
@@ -159,6 +164,11 @@ public final class ServerOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--allowed-hosts: " + e.getMessage());
         }
+        try {
+            new AddressSet(trustedProxies);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--trusted-proxies: " + e.getMessage());
+        }
         if (statsTokenFile != null && !stats) throw new IllegalArgumentException("--stats-token-file needs --stats");
         if (statsTokenFile != null) statsToken(); // readable and not empty
         for (String origin : allowedOrigins) {
@@ -219,6 +229,7 @@ public final class ServerOptions {
 
     public boolean stats() { return stats; }
     public List<String> allowedHosts() { return List.copyOf(allowedHosts); }
+    public List<String> trustedProxies() { return List.copyOf(trustedProxies); }
     public String host() { return host; }
     public int port() { return port; }
     public String prefix() { return prefix; }

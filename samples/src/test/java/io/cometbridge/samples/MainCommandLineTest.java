@@ -55,6 +55,7 @@ class MainCommandLineTest {
                 {"--new-sessions-per-second=RATE", "Default: 20"},
                 {"--new-session-burst=N", "Default: 50"},
                 {"--allowed-hosts=HOST[,HOST...]", "Default: empty = none when bound to loopback, any otherwise"},
+                {"--trusted-proxies=CIDR[,CIDR...]", "Default: empty = none"},
                 {"--stats", "Serve {prefix}/stats"},
                 {"--stats-token-file=FILE", "Default: empty = no token"},
                 {"--tls-port=PORT", "Serve https/wss"},
@@ -90,6 +91,8 @@ class MainCommandLineTest {
             "--tls-cert|cert.pem|TLS files given without --tls-port",
             "--allowed-hosts|http://chat.example.com|'http://chat.example.com' is not a host name",
             "--stats-token-file|/nonexistent/token|--stats-token-file needs --stats",
+            "--trusted-proxies|10.0.0.0/33|'10.0.0.0/33' is not an IP address or CIDR block",
+            "--trusted-proxies|proxy.internal|'proxy.internal' is not an IP address or CIDR block",
             "--frobnicate|1|Unknown option"})
     void badValueExitsWithCode2AndSaysWhy(String option, String value, String message) {
         Run r = run(option, value);
@@ -162,6 +165,9 @@ class MainCommandLineTest {
         ServerOptions o = parse();
         assertThat(o.stats()).isFalse();
         assertThat(o.allowedHosts()).isEmpty();
+        assertThat(o.trustedProxies()).isEmpty();
+        assertThat(parse("--trusted-proxies", "127.0.0.1,10.0.0.0/8,fd00::/8").trustedProxies())
+                .containsExactly("127.0.0.1", "10.0.0.0/8", "fd00::/8");
         assertThat(parse("--allowed-hosts", "chat.example.com,admin.example.com:8443").allowedHosts())
                 .containsExactly("chat.example.com", "admin.example.com:8443");
     }

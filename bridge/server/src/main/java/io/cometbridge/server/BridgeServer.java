@@ -61,6 +61,8 @@ public final class BridgeServer implements AutoCloseable {
         http.setHeaderCacheSize(0);
         // Slowloris bound for bodies: a request body trickling in slower than this is cut off.
         http.setMinRequestDataRate(b.minRequestDataRate);
+        // Forwarding headers count only from trusted proxies (PROTOCOL.md 7.2); from others they are noted, not believed.
+        http.addCustomizer(new TrustedProxyCustomizer(b.trustedProxies));
         long idleMillis = b.idleTimeout != null ? b.idleTimeout.toMillis()
                 : bridge.config().pollTimeout().plus(Duration.ofSeconds(30)).toMillis();
         if (b.plainHttp) {
@@ -118,11 +120,13 @@ public final class BridgeServer implements AutoCloseable {
             container.setMaxTextMessageSize(6L * config.maxMessageBytes() + 64);
             container.setMaxBinaryMessageSize(config.maxMessageBytes() + 9L);
             container.addMapping(prefix + "/ws", (request, response, callback) -> {
-                BridgeException refused = origins.check(OriginPolicy.originHeader(request.getHeaders()), selfOrigin(request));
+                BridgeException refused = origins.check(OriginPolicy.originHeader(request.getHeaders()), selfOrigin(request),
+                        request.getAttribute(OriginPolicy.UNTRUSTED_FORWARDER));
                 if (refused != null) {
                     JsonErrorHandler.write(response, callback, refused);
                     return null;
                 }
+                MeteredEndPoint.pinClientAddress(request);
                 WireMeter meter = WireMeter.of(request);
                 meter.upgrade(); // the handshake and every frame belong to the session this socket attaches
                 return new WebSocketTransport(bridge, meter);
@@ -223,6 +227,7 @@ public final class BridgeServer implements AutoCloseable {
         private boolean stats = false;
         private String statsToken;
         private List<String> allowedHosts = List.of();
+        private AddressSet trustedProxies = new AddressSet(List.of());
 
         private Builder(Bridge bridge) {
             this.bridge = bridge;
@@ -260,6 +265,15 @@ public final class BridgeServer implements AutoCloseable {
          * Host names served besides IP addresses and localhost ({@code name}, {@code name:port}, {@code *});
          * empty: none when bound to loopback, any otherwise. See {@link HostPolicy}.
          */
+        /**
+         * Reverse proxies (addresses, CIDR blocks) whose Forwarded / X-Forwarded-For/-Host/-Proto
+         * headers are believed; from any other peer they are ignored. Default: none.
+         */
+        public Builder trustedProxies(List<String> proxies) {
+            this.trustedProxies = new AddressSet(proxies);
+            return this;
+        }
+
         public Builder allowedHosts(List<String> hosts) {
             HostPolicy.of("127.0.0.1", hosts); // refuse bad entries now, naming them
             this.allowedHosts = List.copyOf(hosts);

@@ -38,7 +38,8 @@ final class DamagedUpgradeHandler extends Handler.Abstract.NonBlocking {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        BridgeException refused = origins.check(OriginPolicy.originHeader(request.getHeaders()), BridgeServer.selfOrigin(request));
+        BridgeException refused = origins.check(OriginPolicy.originHeader(request.getHeaders()), BridgeServer.selfOrigin(request),
+                request.getAttribute(OriginPolicy.UNTRUSTED_FORWARDER));
         if (refused != null) {
             JsonErrorHandler.write(response, callback, refused);
             return true;

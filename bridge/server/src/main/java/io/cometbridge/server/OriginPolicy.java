@@ -62,10 +62,26 @@ public final class OriginPolicy {
         return anyOrigin || allowed.contains(o) || o.equals(OriginSyntax.canonical(selfOrigin));
     }
 
+    /**
+     * Request attribute naming the peer that sent forwarding headers without being a trusted
+     * proxy: the server's own origin then came from the proxy's rewritten Host, which a refusal says.
+     */
+    public static final String UNTRUSTED_FORWARDER = "io.cometbridge.untrustedForwarder";
+
     /** The documented 403 for a refused origin, or null when {@code origin} is allowed. */
     public BridgeException check(String origin, String selfOrigin) {
-        return allows(origin, selfOrigin) ? null
-                : new BridgeException(ErrorCode.ORIGIN_NOT_ALLOWED, refusal(origin, selfOrigin));
+        return check(origin, selfOrigin, null);
+    }
+
+    /** As {@link #check(String, String)}; {@code untrustedForwarder}: the {@link #UNTRUSTED_FORWARDER} attribute, or null. */
+    public BridgeException check(String origin, String selfOrigin, Object untrustedForwarder) {
+        if (allows(origin, selfOrigin)) return null;
+        String why = refusal(origin, selfOrigin);
+        if (untrustedForwarder != null) {
+            why += ". The request came through a proxy at " + untrustedForwarder + " that sent forwarding headers"
+                    + " (X-Forwarded-Host, Forwarded) but is not a trusted proxy (--trusted-proxies)";
+        }
+        return new BridgeException(ErrorCode.ORIGIN_NOT_ALLOWED, why);
     }
 
     /** Why {@code origin} is refused, for the 403 body: what was seen and what was expected. */
