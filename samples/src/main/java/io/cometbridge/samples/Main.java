@@ -96,6 +96,7 @@ public final class Main implements Callable<Integer> {
         BridgeServer server = BridgeServer.builder(bridge)
                 .host(options.host())
                 .port(options.port())
+                .acceptQueueSize(options.acceptQueue())
                 .prefix(options.prefix())
                 .drain(options.drain())
                 .tls(options.tls())

@@ -1,6 +1,7 @@
 package io.cometbridge.samples;
 
 import io.cometbridge.server.AddressSet;
+import io.cometbridge.server.BridgeServer;
 import io.cometbridge.server.HostPolicy;
 import io.cometbridge.server.OriginSyntax;
 import io.cometbridge.server.TlsOptions;
@@ -33,6 +34,10 @@ public final class ServerOptions {
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
             description = "TCP port; 0 = any free port (the start line says which). Default: ${DEFAULT-VALUE}")
     int port;
+
+    @Option(names = "--accept-queue", paramLabel = "N", defaultValue = "" + BridgeServer.DEFAULT_ACCEPT_QUEUE,
+            description = "Listen backlog: connections the kernel completes before the server accepts them (a burst of connects beyond it waits for SYN retries); Linux caps it at net.core.somaxconn. Default: ${DEFAULT-VALUE}")
+    int acceptQueue;
 
     @Option(names = "--prefix", paramLabel = "PATH", defaultValue = "/bridge",
             description = "URL prefix of both transports and the client files. Default: ${DEFAULT-VALUE}")
@@ -138,6 +143,7 @@ public final class ServerOptions {
         if (!PREFIX.matcher(prefix).matches()) {
             throw new IllegalArgumentException("--prefix must look like /bridge (a leading /, no trailing /), not '" + prefix + "'");
         }
+        requirePositive(acceptQueue, "--accept-queue");
         requirePositive(pollTimeout, "--poll-timeout");
         requirePositive(heartbeat, "--heartbeat");
         requirePositive(tickerInterval, "--ticker-interval");
@@ -232,6 +238,7 @@ public final class ServerOptions {
     public List<String> trustedProxies() { return List.copyOf(trustedProxies); }
     public String host() { return host; }
     public int port() { return port; }
+    public int acceptQueue() { return acceptQueue; }
     public String prefix() { return prefix; }
     public Duration drain() { return drain; }
     public boolean plainHttp() { return !noHttp; }

@@ -39,6 +39,7 @@ class MainCommandLineTest {
         String[][] optionAndDefault = {
                 {"--host=HOST", "Default: 127.0.0.1"},
                 {"--port=PORT", "Default: 8080"},
+                {"--accept-queue=N", "Default: 4096"},
                 {"--prefix=PATH", "Default: /bridge"},
                 {"--poll-timeout=DURATION", "Default: 20s"},
                 {"--heartbeat=DURATION", "Default: 15s"},
@@ -93,6 +94,7 @@ class MainCommandLineTest {
             "--stats-token-file|/nonexistent/token|--stats-token-file needs --stats",
             "--trusted-proxies|10.0.0.0/33|'10.0.0.0/33' is not an IP address or CIDR block",
             "--trusted-proxies|proxy.internal|'proxy.internal' is not an IP address or CIDR block",
+            "--accept-queue|0|--accept-queue must be at least 1",
             "--frobnicate|1|Unknown option"})
     void badValueExitsWithCode2AndSaysWhy(String option, String value, String message) {
         Run r = run(option, value);
@@ -166,6 +168,8 @@ class MainCommandLineTest {
         assertThat(o.stats()).isFalse();
         assertThat(o.allowedHosts()).isEmpty();
         assertThat(o.trustedProxies()).isEmpty();
+        assertThat(o.acceptQueue()).isEqualTo(4096);
+        assertThat(parse("--accept-queue", "65535").acceptQueue()).isEqualTo(65535);
         assertThat(parse("--trusted-proxies", "127.0.0.1,10.0.0.0/8,fd00::/8").trustedProxies())
                 .containsExactly("127.0.0.1", "10.0.0.0/8", "fd00::/8");
         assertThat(parse("--allowed-hosts", "chat.example.com,admin.example.com:8443").allowedHosts())

@@ -51,6 +51,12 @@ class MainServerTest {
     }
 
     @Test
+    void theAcceptQueueIsTheOptionsDefault() {
+        var connector = (org.eclipse.jetty.server.ServerConnector) server.server().jetty().getConnectors()[0];
+        assertThat(connector.getAcceptQueueSize()).isEqualTo(io.cometbridge.server.BridgeServer.DEFAULT_ACCEPT_QUEUE);
+    }
+
+    @Test
     void statsAreOffByDefault() throws Exception {
         HttpResponse<String> stats = get(server.bridgeUri().resolve("/bridge/stats"));
         assertThat(stats.statusCode()).isEqualTo(404);

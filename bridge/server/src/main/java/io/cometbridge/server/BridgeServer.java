@@ -34,6 +34,8 @@ import java.util.logging.Logger;
  */
 public final class BridgeServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BridgeServer.class.getName());
+    /** The default listen backlog: Linux's default net.core.somaxconn since kernel 5.4. */
+    public static final int DEFAULT_ACCEPT_QUEUE = 4096;
     private final Bridge bridge;
     private final Server server;
     private final ServerConnector connector;     // plain HTTP, or null
@@ -71,6 +73,7 @@ public final class BridgeServer implements AutoCloseable {
             connector.setPort(b.port);
             connector.setIdleTimeout(idleMillis);
             connector.setShutdownIdleTimeout(100); // idle keep-alive connections must not delay a stop
+            connector.setAcceptQueueSize(b.acceptQueueSize);
             server.addConnector(connector);
         } else {
             this.connector = null;
@@ -92,6 +95,7 @@ public final class BridgeServer implements AutoCloseable {
             tlsConnector.setPort(b.tls.port());
             tlsConnector.setIdleTimeout(idleMillis);
             tlsConnector.setShutdownIdleTimeout(100);
+            tlsConnector.setAcceptQueueSize(b.acceptQueueSize);
             server.addConnector(tlsConnector);
         } else {
             this.tlsConnector = null;
@@ -163,12 +167,36 @@ public final class BridgeServer implements AutoCloseable {
 
     public BridgeServer start() throws Exception {
         server.start();
+        warnIfTheKernelCapsTheAcceptQueue();
         if (hosts.acceptsAnyHost() && hosts.configured().isEmpty()) {
             LOG.warning("listening on " + (connector != null ? connector : tlsConnector).getHost() + ", not loopback, with no"
                     + " allowed hosts configured: any Host name is served (no DNS rebinding protection)."
                     + " Name the public host names (--allowed-hosts) to refuse others with 421.");
         }
         return this;
+    }
+
+    /**
+     * Linux silently caps a listen backlog at net.core.somaxconn (128 on kernels before 5.4, 4096
+     * after): say so, or a configured accept queue is a number nothing enforces.
+     */
+    private void warnIfTheKernelCapsTheAcceptQueue() {
+        long cap = somaxconn();
+        int wanted = (connector != null ? connector : tlsConnector).getAcceptQueueSize();
+        if (cap > 0 && wanted > cap) {
+            LOG.warning("accept queue " + wanted + " is capped by the kernel at net.core.somaxconn=" + cap
+                    + ": a burst of connects beyond it waits for SYN retries (raise it: sysctl -w net.core.somaxconn=" + wanted + ")");
+        }
+    }
+
+    /** net.core.somaxconn on Linux, or -1 elsewhere. */
+    static long somaxconn() {
+        try {
+            // Not Files.readString: procfs reports a size of 0 and the JDK then reads a partial value.
+            return Long.parseLong(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/net/core/somaxconn")).get(0).trim());
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** The plain HTTP port, or the TLS port when plain HTTP is off. */
@@ -218,6 +246,7 @@ public final class BridgeServer implements AutoCloseable {
         private int port = 0;
         private String prefix = "/bridge";
         private int maxThreads = 200;
+        private int acceptQueueSize = DEFAULT_ACCEPT_QUEUE;
         private boolean plainHttp = true;
         private TlsOptions tls;
         private Duration idleTimeout;
@@ -244,6 +273,16 @@ public final class BridgeServer implements AutoCloseable {
         }
 
         public Builder maxThreads(int n) { this.maxThreads = n; return this; }
+        /**
+         * The listen backlog: connections the kernel completes before the server accepts them.
+         * Jetty's default is the JDK's 50, which a burst of connects (a reconnect storm after a
+         * restart) overflows; the kernel caps it at net.core.somaxconn. Default {@value #DEFAULT_ACCEPT_QUEUE}.
+         */
+        public Builder acceptQueueSize(int n) {
+            if (n < 1) throw new IllegalArgumentException("the accept queue must hold at least 1 connection");
+            this.acceptQueueSize = n;
+            return this;
+        }
         /** Serve https/wss too (or only, with {@code plainHttp(false)}). */
         public Builder tls(TlsOptions tls) { this.tls = tls; return this; }
         public Builder plainHttp(boolean enabled) { this.plainHttp = enabled; return this; }
