@@ -61,7 +61,10 @@ public final class BridgeServer implements AutoCloseable {
         // its whole life (polling sessions cost 64-73 KB each with it, under 10 KB without; the soak
         // test saw ~750 MB at 10,000 sessions). The bridge's requests carry a handful of headers.
         http.setHeaderCacheSize(0);
-        // Slowloris bound for bodies: a request body trickling in slower than this is cut off.
+        // Off by default (issue 9 item 9): Jetty measures the rate from the first body byte the
+        // servlet reads, so a 30-byte body whose end is read 60 ms later fails it, and under load
+        // (or after one TCP retransmission) valid polling requests were answered 400. Bodies are
+        // read without a thread (BAD_INPUT.md H48); a stalled one ends at the idle timeout.
         http.setMinRequestDataRate(b.minRequestDataRate);
         // Forwarding headers count only from trusted proxies (PROTOCOL.md 7.2); from others they are noted, not believed.
         http.addCustomizer(new TrustedProxyCustomizer(b.trustedProxies));
@@ -250,7 +253,7 @@ public final class BridgeServer implements AutoCloseable {
         private boolean plainHttp = true;
         private TlsOptions tls;
         private Duration idleTimeout;
-        private long minRequestDataRate = 512;
+        private long minRequestDataRate = 0;
         private Duration drain = Duration.ofSeconds(2);
         private final List<BridgeModule> modules = new ArrayList<>();
         private boolean stats = false;
@@ -288,7 +291,12 @@ public final class BridgeServer implements AutoCloseable {
         public Builder plainHttp(boolean enabled) { this.plainHttp = enabled; return this; }
         /** How long a connection may sit idle mid-request (slowloris bound); default poll timeout + 30 s. */
         public Builder idleTimeout(Duration d) { this.idleTimeout = d; return this; }
-        /** Bytes per second below which a request body is abandoned (0 = no minimum); default 512. */
+        /**
+         * Bytes per second below which a request body is abandoned (0 = no minimum, the default).
+         * Jetty measures it from the first body byte read, with no grace: a minimum of R fails any
+         * body of N bytes whose end is read more than N/R seconds after its start, which small
+         * bodies on a busy server or a lossy network do.
+         */
         public Builder minRequestDataRate(long bytesPerSecond) { this.minRequestDataRate = bytesPerSecond; return this; }
         public Builder drain(Duration d) { this.drain = d; return this; }
         public Builder module(BridgeModule m) { modules.add(m); return this; }
