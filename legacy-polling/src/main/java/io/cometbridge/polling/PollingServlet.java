@@ -9,8 +9,6 @@ import io.cometbridge.server.OriginPolicy;
 import io.cometbridge.server.WireMeter;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.Session;
-import io.cometbridge.session.SessionState;
-import io.cometbridge.transport.Transport;
 import jakarta.servlet.http.HttpServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import jakarta.servlet.http.HttpServletRequest;
@@ -24,7 +22,6 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -94,22 +91,7 @@ final class PollingServlet extends HttpServlet {
 
     private void recv(HttpServletRequest request, String body, PollExchange exchange) {
         long ack = ackOf(FrameCodec.decodeBatch(body));
-        Session session = session(request);
-        session.execute(() -> {
-            PollingTransport polling = currentPolling(session, exchange);
-            if (polling == null) return;
-            polling.hold(exchange);
-            if (session.state() == SessionState.CLOSED) {
-                session.deliverPendingClose(polling);
-                return;
-            }
-            try {
-                session.pullReady(polling, ack);
-            } catch (BridgeException e) {
-                polling.unhold(exchange);
-                exchange.fail(e);
-            }
-        });
+        session(request).withTransport(PollingTransport.class, polling -> polling.onRecv(exchange, ack), exchange::fail);
     }
 
     private void send(HttpServletRequest request, String body, PollExchange exchange) {
@@ -117,32 +99,7 @@ final class PollingServlet extends HttpServlet {
         if (frames.size() > bridge.config().maxBatchFrames()) {
             throw new BridgeException(ErrorCode.TOO_LARGE, "more than " + bridge.config().maxBatchFrames() + " frames in one request");
         }
-        Session session = session(request);
-        session.execute(() -> {
-            PollingTransport polling = currentPolling(session, exchange);
-            if (polling == null) return;
-            session.receive(polling, frames, error -> {
-                if (error != null) {
-                    exchange.fail(error);
-                } else {
-                    session.ackSentByTransport();
-                    exchange.respond("[" + FrameCodec.encode(new Frame.Ack(session.lastReceived())) + "]");
-                }
-            });
-        });
-    }
-
-    /**
-     * The session's polling transport, on its executor; or null after answering the exchange with
-     * why there is none (the session moved to another transport, or is gone).
-     */
-    private static PollingTransport currentPolling(Session session, PollExchange exchange) {
-        Transport current = session.currentTransport();
-        if (current instanceof PollingTransport polling && !polling.isReplaced()) return polling;
-        exchange.fail(session.state() == SessionState.CLOSED
-                ? new BridgeException(ErrorCode.UNKNOWN_SESSION, "session closed")
-                : new BridgeException(ErrorCode.TRANSPORT_REPLACED, "the session moved to another transport"));
-        return null;
+        session(request).withTransport(PollingTransport.class, polling -> polling.onSend(exchange, frames), exchange::fail);
     }
 
     // ---------------------------------------------------------------- validation
@@ -154,7 +111,7 @@ final class PollingServlet extends HttpServlet {
         }
         Session session = bridge.find(sid);
         if (session == null) throw new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session");
-        meter(request).bind(session.stats(), TransportKind.POLLING); // this request's bytes are the session's
+        meter(request).chargeTo(session.wireTally(), TransportKind.POLLING); // this request's bytes are the session's
         return session;
     }
 

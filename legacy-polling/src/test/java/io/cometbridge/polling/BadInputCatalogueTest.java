@@ -590,14 +590,16 @@ class BadInputCatalogueTest {
             assertError(first.get(), 409, "poll_conflict");
             assertThat(second.statusCode()).isEqualTo(200);
         });
-        row("H51", "a ping flood over polling without ever polling (10,000 pings in 25 sends)", "200, one pong kept", () -> {
+        row("H51", "a ping flood over polling without ever polling (10,000 pings in 25 sends)", "200, one pong per answer", () -> {
             String sid = attachPolling();
             String batch = "[" + String.join(",", java.util.Collections.nCopies(400, "{\"t\":\"ping\",\"ts\":7}")) + "]";
-            for (int i = 0; i < 25; i++) assertThat(post("send", sid, batch).statusCode()).isEqualTo(200);
-            post("send", sid, "[{\"t\":\"ping\",\"ts\":8}]");
-            HttpResponse<String> r = post("recv", sid, "[{\"t\":\"ack\",\"a\":0}]");
-            assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.body()).isEqualTo("[{\"t\":\"pong\",\"ts\":8}]"); // only the latest answer waited
+            for (int i = 0; i < 25; i++) {
+                HttpResponse<String> r = post("send", sid, batch);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("[{\"t\":\"pong\",\"ts\":7},{\"t\":\"ack\",\"a\":0}]"); // only the latest ping answered
+            }
+            HttpResponse<String> r = post("send", sid, "[{\"t\":\"ping\",\"ts\":8}]");
+            assertThat(r.body()).isEqualTo("[{\"t\":\"pong\",\"ts\":8},{\"t\":\"ack\",\"a\":0}]");
         });
         row("H52", "a batch of 300 ack frames and 300 duplicate data frames", "200", () -> {
             String sid = attachPolling();

@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The wire figures of the statistics (DESIGN.md section 9) against bytes counted independently:
+ * The wire figures of the statistics (docs/PROTOCOL.md section 10) against bytes counted independently:
  * the client talks to the server through a TCP relay that counts every byte each way.
  */
 class WireAccountingTest {

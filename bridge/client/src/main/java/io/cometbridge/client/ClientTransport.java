@@ -1,6 +1,8 @@
 package io.cometbridge.client;
 
 import io.cometbridge.api.TransportKind;
+import io.cometbridge.channel.Framing;
+import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.Frame;
 
 import java.util.List;
@@ -12,6 +14,9 @@ import java.util.List;
 interface ClientTransport {
 
     TransportKind kind();
+
+    /** How frames travel, which decides how the client's channel acknowledges on it. */
+    Framing framing();
 
     /** Connects and sends the attach frame; the open frame (or an error) comes back via the owner. */
     void start(Frame.Attach attach);
@@ -31,8 +36,8 @@ interface ClientTransport {
     /** What a transport tells its client. */
     interface Owner {
         /**
-         * Frames from the server. {@code thenRun} (may be null) runs after the client has processed
-         * them: the poll loop asks for more only then, so its ack is never stale.
+         * Frames from the server. {@code thenRun} (may be null) runs on the client's executor after
+         * it has processed them: the poll loop asks for more only then, so its ack is never stale.
          */
         void onFrames(ClientTransport from, List<Frame> frames, Runnable thenRun);
 
@@ -40,7 +45,7 @@ interface ClientTransport {
         void onTransportFailed(ClientTransport from, Throwable cause);
 
         /** The server refused with a documented error (unknown session, origin, …). */
-        void onServerError(ClientTransport from, io.cometbridge.protocol.BridgeException error);
+        void onServerError(ClientTransport from, BridgeException error);
 
         /** A polling send finished: more may be sent. */
         void onSendComplete(ClientTransport from);
@@ -48,7 +53,10 @@ interface ClientTransport {
         /** A polling send failed at the network level: what it carried must be sent again. */
         void onSendFailed(ClientTransport from);
 
-        /** The highest server sequence number processed (for polling acks). */
-        long lastReceived();
+        /**
+         * Runs {@code request} on the client's executor with the acknowledgement a polling receive
+         * carries (everything processed so far counts as acknowledged from then on).
+         */
+        void withAck(java.util.function.LongConsumer request);
     }
 }

@@ -1,6 +1,7 @@
 package io.cometbridge.client;
 
 import io.cometbridge.api.TransportKind;
+import io.cometbridge.channel.Framing;
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Frame;
@@ -51,6 +52,11 @@ final class PollingClientTransport implements ClientTransport {
     }
 
     @Override
+    public Framing framing() {
+        return Framing.BATCH;
+    }
+
+    @Override
     public void start(Frame.Attach attach) {
         http.sendAsync(post("attach", FrameCodec.encode(attach)), HttpResponse.BodyHandlers.ofString())
                 .whenComplete((response, error) -> {
@@ -68,9 +74,14 @@ final class PollingClientTransport implements ClientTransport {
                 });
     }
 
+    /** Asks for the next receive; its ack is taken on the client's executor. */
     private void poll() {
+        if (!stopped) owner.withAck(this::poll);
+    }
+
+    private void poll(long ack) {
         if (stopped) return;
-        String body = "[" + FrameCodec.encode(new Frame.Ack(owner.lastReceived())) + "]";
+        String body = "[" + FrameCodec.encode(new Frame.Ack(ack)) + "]";
         CompletableFuture<HttpResponse<String>> f = http.sendAsync(post("recv", body), HttpResponse.BodyHandlers.ofString());
         currentPoll = f;
         f.whenComplete((response, error) -> {

@@ -1,6 +1,7 @@
 package io.cometbridge.client;
 
 import io.cometbridge.api.TransportKind;
+import io.cometbridge.channel.Framing;
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Frame;
@@ -46,6 +47,11 @@ final class WebSocketClientTransport implements ClientTransport, WebSocket.Liste
     @Override
     public TransportKind kind() {
         return TransportKind.WEBSOCKET;
+    }
+
+    @Override
+    public Framing framing() {
+        return Framing.STREAM;
     }
 
     @Override

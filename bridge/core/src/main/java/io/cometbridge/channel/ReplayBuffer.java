@@ -2,7 +2,6 @@ package io.cometbridge.channel;
 
 import io.cometbridge.protocol.Message;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -11,16 +10,19 @@ import java.util.function.Consumer;
  * moves it back to the first message the peer lacks. Not thread-safe: its owner serializes access.
  *
  * <p>A ring array that grows on demand keeps an idle session small.
+ *
+ * @param <T> what the owner wants back when a message is acknowledged (a future, say); may be null
  */
-public final class ReplayBuffer {
+public final class ReplayBuffer<T> {
 
-    /** A queued message; {@code acked} may be null (broadcasts need no per-receiver future). */
-    public record Entry(long seq, Message message, CompletableFuture<Void> acked) {
+    /** A queued message and its completion token (null when nobody waits for it, e.g. a broadcast). */
+    public record Entry<T>(long seq, Message message, T token) {
     }
 
     private final int maxMessages;
     private final long maxBytes;
-    private Entry[] ring = new Entry[4];
+    @SuppressWarnings("unchecked")
+    private Entry<T>[] ring = new Entry[4];
     private int head;          // index of the oldest unacknowledged entry
     private int count;
     private long bytes;
@@ -33,32 +35,34 @@ public final class ReplayBuffer {
     }
 
     /** Queues a message; false when the bound would be exceeded (nothing is queued then). */
-    public boolean offer(Message message, CompletableFuture<Void> acked) {
+    public boolean offer(Message message, T token) {
         int size = message.size();
         if (count == maxMessages || (count > 0 && bytes + size > maxBytes)) return false;
         if (count == ring.length) grow();
-        ring[(head + count) % ring.length] = new Entry(nextSeq++, message, acked);
+        ring[(head + count) % ring.length] = new Entry<>(nextSeq++, message, token);
         count++;
         bytes += size;
         return true;
     }
 
+    @SuppressWarnings("unchecked")
     private void grow() {
-        Entry[] bigger = new Entry[Math.min(Math.max(ring.length * 2, 4), Math.max(maxMessages, 4))];
+        Entry<T>[] bigger = new Entry[Math.min(Math.max(ring.length * 2, 4), Math.max(maxMessages, 4))];
         for (int i = 0; i < count; i++) bigger[i] = ring[(head + i) % ring.length];
         ring = bigger;
         head = 0;
     }
 
-    /** Releases every message up to {@code seq} and completes its future. */
-    public void acknowledge(long seq) {
+    /** Releases every message up to {@code seq}, handing each non-null token to {@code acked}. */
+    @SuppressWarnings("unchecked")
+    public void acknowledge(long seq, Consumer<? super T> acked) {
         while (count > 0 && ring[head].seq() <= seq) {
-            Entry e = ring[head];
+            Entry<T> e = ring[head];
             ring[head] = null;
             head = (head + 1) % ring.length;
             count--;
             bytes -= e.message().size();
-            if (e.acked() != null) e.acked().complete(null);
+            if (e.token() != null) acked.accept(e.token());
         }
         if (cursor <= seq) cursor = seq + 1;
         if (count == 0 && ring.length > 16) { // shrink after a burst
@@ -77,14 +81,14 @@ public final class ReplayBuffer {
     }
 
     /** The next message to send; advances the cursor. Call only when {@link #hasUnsent()}. */
-    public Entry nextUnsent() {
-        Entry e = ring[(head + (int) (cursor - firstSeq())) % ring.length];
+    public Entry<T> nextUnsent() {
+        Entry<T> e = peekUnsent();
         cursor++;
         return e;
     }
 
     /** Peeks at the next message to send without advancing. */
-    public Entry peekUnsent() {
+    public Entry<T> peekUnsent() {
         return ring[(head + (int) (cursor - firstSeq())) % ring.length];
     }
 
@@ -97,6 +101,11 @@ public final class ReplayBuffer {
         return nextSeq - 1;
     }
 
+    /** The highest sequence number the peer has acknowledged. */
+    public long lastAcknowledged() {
+        return firstSeq() - 1;
+    }
+
     public int size() {
         return count;
     }
@@ -105,11 +114,12 @@ public final class ReplayBuffer {
         return bytes;
     }
 
-    /** Empties the buffer, failing every pending future. */
-    public void failAll(Consumer<CompletableFuture<Void>> failer) {
+    /** Empties the buffer, handing every non-null token to {@code failed}. Nothing is sent after this. */
+    @SuppressWarnings("unchecked")
+    public void failAll(Consumer<? super T> failed) {
         for (int i = 0; i < count; i++) {
-            Entry e = ring[(head + i) % ring.length];
-            if (e.acked() != null) failer.accept(e.acked());
+            Entry<T> e = ring[(head + i) % ring.length];
+            if (e.token() != null) failed.accept(e.token());
         }
         ring = new Entry[4];
         head = 0;

@@ -2,14 +2,17 @@ package io.cometbridge.protocol;
 
 /**
  * Every documented error (docs/PROTOCOL.md section 5): its wire name, HTTP status and WebSocket
- * close code (0 where one of them does not apply).
+ * close code (0 where one of them does not apply). With {@link CloseCode} this is the whole code
+ * table; {@code bridge/spec/codes.json} holds the same rows for the browser client's tests.
+ * {@code origin_not_allowed} has no close frame on the wire (the handshake is refused with 403);
+ * its 4403 is what a client reports when it gives up for that reason.
  */
 public enum ErrorCode {
     MALFORMED("malformed", 400, 4400),
     BAD_SEQUENCE("bad_sequence", 400, 4400),
     MISSING_SESSION("missing_session", 400, 0),
     UNAUTHORIZED("unauthorized", 401, 0),
-    ORIGIN_NOT_ALLOWED("origin_not_allowed", 403, 0),
+    ORIGIN_NOT_ALLOWED("origin_not_allowed", 403, 4403),
     UNKNOWN_SESSION("unknown_session", 404, 4404),
     NOT_FOUND("not_found", 404, 0),
     METHOD_NOT_ALLOWED("method_not_allowed", 405, 0),

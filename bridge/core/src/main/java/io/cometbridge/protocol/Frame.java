@@ -24,9 +24,27 @@ public sealed interface Frame {
         }
     }
 
-    /** Server → client: the answer to attach. */
-    record Open(String sid, long ack, boolean resumed, long heartbeatMillis, long pollMillis,
-                long graceMillis) implements Frame {
+    /**
+     * Server → client: the answer to attach. {@code ack}: the highest client message the server
+     * has (the client resends what follows). {@code next}: the first server message the server
+     * sends now (resent or new; 0 when unknown): above the client's last + 1 means messages the
+     * client never got are gone, and the session cannot go on. {@code ackMillis}/{@code ackEvery}
+     * are the acknowledgement policy the server asks the client to follow.
+     */
+    record Open(String sid, long ack, long next, boolean resumed, long heartbeatMillis, long pollMillis,
+                long graceMillis, long ackMillis, int ackEvery) implements Frame {
+        /** The policy of protocol version 1 servers that did not announce one. */
+        public static final long DEFAULT_ACK_MILLIS = 25;
+        public static final int DEFAULT_ACK_EVERY = 32;
+
+        public Open(String sid, long ack, boolean resumed, long heartbeatMillis, long pollMillis, long graceMillis) {
+            this(sid, ack, 0, resumed, heartbeatMillis, pollMillis, graceMillis, DEFAULT_ACK_MILLIS, DEFAULT_ACK_EVERY);
+        }
+
+        /** Whether a client that has received up to {@code received} misses messages the server cannot resend. */
+        public boolean leavesGapAfter(long received) {
+            return next > received + 1;
+        }
     }
 
     record Ack(long ack) implements Frame {

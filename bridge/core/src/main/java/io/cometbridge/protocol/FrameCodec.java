@@ -78,10 +78,13 @@ public final class FrameCodec {
             out.append("{\"t\":\"open\",\"sid\":");
             Json.quoteInto(out, o.sid());
             out.append(",\"ack\":").append(o.ack())
+                    .append(",\"next\":").append(o.next())
                     .append(",\"resumed\":").append(o.resumed())
                     .append(",\"hb\":").append(o.heartbeatMillis())
                     .append(",\"poll\":").append(o.pollMillis())
-                    .append(",\"grace\":").append(o.graceMillis()).append('}');
+                    .append(",\"grace\":").append(o.graceMillis())
+                    .append(",\"ackMs\":").append(o.ackMillis())
+                    .append(",\"ackEvery\":").append(o.ackEvery()).append('}');
         } else if (frame instanceof Frame.Close c) {
             out.append("{\"t\":\"close\",\"code\":").append(c.code());
             stringField(out, "reason", c.reason()).append('}');
@@ -236,6 +239,7 @@ public final class FrameCodec {
         in.beginObject();
         String type = null, sid = null, reason = null, error = null, message = null, ws = null, kind = null;
         Long last = null, ack = null, a = null, ts = null, code = null, hb = null, poll = null, grace = null;
+        Long ackMs = null, ackEvery = null, next = null;
         Boolean resumed = null;
         while (in.hasNext()) {
             String name = in.nextName();
@@ -255,6 +259,9 @@ public final class FrameCodec {
                 case "hb" -> hb = readLong(in, name);
                 case "poll" -> poll = readLong(in, name);
                 case "grace" -> grace = readLong(in, name);
+                case "ackMs" -> ackMs = readLong(in, name);
+                case "next" -> next = readLong(in, name);
+                case "ackEvery" -> ackEvery = readLong(in, name);
                 case "resumed" -> {
                     if (in.peek() != JsonToken.BOOLEAN) throw new BridgeException(ErrorCode.MALFORMED, "resumed must be a boolean");
                     resumed = in.nextBoolean();
@@ -272,8 +279,11 @@ public final class FrameCodec {
             case "probe" -> new Frame.Probe();
             case "close" -> new Frame.Close(code == null ? 1000 : (int) Math.max(0, Math.min(4999, code)),
                     reason == null ? "" : reason);
-            case "open" -> new Frame.Open(requireString(sid, "sid"), require(ack, "ack"), resumed != null && resumed,
-                    require(hb, "hb"), require(poll, "poll"), require(grace, "grace"));
+            case "open" -> new Frame.Open(requireString(sid, "sid"), require(ack, "ack"),
+                    next == null ? 0 : nonNegative(next, "next"), resumed != null && resumed,
+                    require(hb, "hb"), require(poll, "poll"), require(grace, "grace"),
+                    ackMs == null ? Frame.Open.DEFAULT_ACK_MILLIS : nonNegative(ackMs, "ackMs"),
+                    ackEvery == null ? Frame.Open.DEFAULT_ACK_EVERY : (int) Math.max(1, Math.min(1 << 20, ackEvery)));
             case "error" -> new Frame.Error(requireString(error, "error"), message == null ? "" : message);
             case "notice" -> new Frame.Notice(requireString(kind, "kind"), reason == null ? "" : reason);
             default -> throw new BridgeException(ErrorCode.MALFORMED, "unknown frame type " + Json.quote(type));

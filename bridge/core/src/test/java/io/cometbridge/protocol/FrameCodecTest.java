@@ -21,6 +21,7 @@ class FrameCodecTest {
                 new Frame.Attach(null, 0),
                 new Frame.Attach("abc", 12),
                 new Frame.Open("sid", 4, true, 15000, 20000, 30000),
+                new Frame.Open("sid", 4, 7, false, 15000, 20000, 30000, 10, 8),
                 new Frame.Ack(5),
                 new Frame.Ping(123),
                 new Frame.Pong(456),
@@ -31,6 +32,13 @@ class FrameCodecTest {
             assertThat(FrameCodec.decode(FrameCodec.encode(f))).as(FrameCodec.encode(f)).isEqualTo(f);
         }
         assertThat(FrameCodec.decodeBatch(FrameCodec.encodeBatch(frames))).isEqualTo(frames);
+    }
+
+    @Test
+    void anOpenWithoutAnAckPolicyMeansTheVersion1Defaults() {
+        Frame.Open open = (Frame.Open) FrameCodec.decode("{\"t\":\"open\",\"sid\":\"s\",\"ack\":0,\"resumed\":false,\"hb\":1,\"poll\":2,\"grace\":3}");
+        assertThat(open.ackMillis()).isEqualTo(25);
+        assertThat(open.ackEvery()).isEqualTo(32);
     }
 
     @Test

@@ -1,40 +1,42 @@
 package io.cometbridge.server;
 
 import io.cometbridge.api.TransportKind;
-import io.cometbridge.session.SessionStats;
 import io.cometbridge.session.TransportTotals;
+import io.cometbridge.transport.ConnectionMeter;
+import io.cometbridge.transport.WireTally;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 
 /**
  * Counts the bytes one TCP connection reads and writes at the socket (see {@link MeteredEndPoint})
- * and charges them to the session they belong to: "bytes on the wire" of DESIGN.md section 9,
- * HTTP headers and bodies, WebSocket frame headers, masks and control frames included.
+ * and charges them to the session they belong to: the "bytes on the wire" of the A/B comparison
+ * (docs/PROTOCOL.md section 10), HTTP headers and bodies, WebSocket frame headers, masks and
+ * control frames included.
  *
  * <p>An HTTP/1.1 connection is a series of exchanges: request bytes in, then response bytes out
  * (clients do not pipeline). The first bytes read after the connection has written anything start
- * a new exchange. Bytes of an exchange wait until a transport {@link #bind binds} it to a session
+ * a new exchange. Bytes of an exchange wait until a transport {@link #chargeTo charges} it to a session
  * (as soon as the request names one), so a keep-alive connection that carries requests of several
  * sessions charges each request to its own session. A WebSocket connection is {@link #upgrade()
  * upgraded}: from then on it is one exchange for its whole life, the handshake included, charged
  * to the session its attach frame names. Bytes no session claims go to the unattributed totals:
  * an HTTP exchange still unbound when its response starts is charged there at once (every
- * transport binds before it answers), an upgraded one when the socket closes.
+ * transport charges it before it answers), an upgraded one when the socket closes.
  *
- * <p>Thread-safe: reads, writes and binds come from different threads.
+ * <p>Thread-safe: reads, writes and charges come from different threads.
  */
-public final class WireMeter {
+public final class WireMeter implements ConnectionMeter {
     /** A meter that counts nothing (a connection that is not metered). */
     public static final WireMeter NONE = new WireMeter(null);
 
     private final TransportTotals totals;
     // ---- guarded by this ----
-    private SessionStats target;
+    private WireTally target;
     private TransportKind kind;
     private boolean upgraded;
     private boolean wroteSinceRead;
-    private boolean unclaimed; // this HTTP exchange answered without a bind: its bytes are unattributed
+    private boolean unclaimed; // this HTTP exchange answered without a charge: its bytes are unattributed
     private long pendingIn;
     private long pendingOut;
 
@@ -56,10 +58,11 @@ public final class WireMeter {
 
     /**
      * Charges the current exchange (the request being handled, and its response) to a session's
-     * transport, bytes already read included, and counts one HTTP request. The first bind of an
+     * transport, bytes already read included, and counts one HTTP request. The first charge of an
      * exchange wins.
      */
-    public void bind(SessionStats stats, TransportKind transport) {
+    @Override
+    public void chargeTo(WireTally stats, TransportKind transport) {
         if (totals == null) return;
         long in, out;
         synchronized (this) {
@@ -81,7 +84,7 @@ public final class WireMeter {
     }
 
     void filled(int n) {
-        SessionStats charge;
+        WireTally charge;
         TransportKind k;
         synchronized (this) {
             if (!upgraded && wroteSinceRead) endExchange();
@@ -97,7 +100,7 @@ public final class WireMeter {
     }
 
     void flushed(long n) {
-        SessionStats charge;
+        WireTally charge;
         TransportKind k;
         synchronized (this) {
             wroteSinceRead = true;
@@ -106,7 +109,7 @@ public final class WireMeter {
                     pendingOut += n; // the socket attaches later, if at all
                 } else if (unclaimed) {
                     totals.unattributed(0, n, false);
-                } else { // answered without a bind: no session will claim this exchange
+                } else { // answered without a charge: no session will claim this exchange
                     unclaimed = true;
                     totals.unattributed(pendingIn, pendingOut + n, true);
                     pendingIn = 0;

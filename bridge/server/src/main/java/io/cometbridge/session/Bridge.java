@@ -6,16 +6,13 @@ import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Frame;
 import io.cometbridge.transport.Transport;
+import io.cometbridge.util.Scheduler;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,28 +28,25 @@ public final class Bridge implements SessionContext, AutoCloseable {
     private final BridgeHandler handler;
     private final SessionStore store;
     private final RoomRegistry rooms = new RoomRegistry();
-    private final ScheduledThreadPoolExecutor scheduler;
+    private final Scheduler scheduler;
     private final Executor workers;
     private final boolean ownsWorkers;
-    /** Closed sessions whose close frame waits for a poll, with the nano time to forget them. */
-    private final Map<Session, Long> lingering = new ConcurrentHashMap<>();
     private final AtomicInteger opened = new AtomicInteger();
     private final AddressRateLimiter newSessions;
     private final UpgradeNotices upgradeNotices = new UpgradeNotices(4096, Duration.ofMinutes(2), this::find);
     private final TransportTotals totals = new TransportTotals();
     private final java.util.concurrent.atomic.AtomicLong statsLabels = new java.util.concurrent.atomic.AtomicLong();
 
-    private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, Executor workers) {
+    private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, Executor workers, Scheduler scheduler) {
         this.config = config;
         this.handler = handler;
         this.store = store;
         this.newSessions = new AddressRateLimiter(config.newSessionsPerSecond(), config.newSessionBurst());
-        this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("bridge-timer"));
-        this.scheduler.setRemoveOnCancelPolicy(true); // cancelled grace timers must not pile up
+        this.scheduler = scheduler != null ? scheduler : Scheduler.system("bridge-timer");
         this.ownsWorkers = workers == null;
         this.workers = workers != null ? workers
                 : Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), daemonThreads("bridge-worker"));
-        scheduler.scheduleWithFixedDelay(this::reap, 1, 1, TimeUnit.SECONDS);
+        this.scheduler.every(TimeUnit.SECONDS.toNanos(1), this::reap);
     }
 
     public static Builder builder(BridgeHandler handler) {
@@ -148,7 +142,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        scheduler.shutdown();
         if (ownsWorkers && workers instanceof java.util.concurrent.ExecutorService es) es.shutdown();
     }
 
@@ -160,7 +154,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
     }
 
     @Override
-    public ScheduledExecutorService scheduler() {
+    public Scheduler scheduler() {
         return scheduler;
     }
 
@@ -181,27 +175,13 @@ public final class Bridge implements SessionContext, AutoCloseable {
     }
 
     @Override
-    public void sessionClosed(Session session, boolean closeFramePending) {
-        if (closeFramePending) {
-            lingering.put(session, System.nanoTime() + config.heartbeatTimeout().toNanos());
-        } else {
-            store.remove(session);
-        }
-    }
-
-    @Override
-    public void sessionGone(Session session) {
-        lingering.remove(session);
+    public void sessionEnded(Session session) {
         store.remove(session);
     }
 
-    /** Forgets closed sessions whose close frame nobody came to collect, and quiet rate-limit buckets. */
+    /** Forgets quiet rate-limit buckets. (Sessions end by their own timers: grace, CLOSING's bound.) */
     private void reap() {
         newSessions.forgetIdle();
-        long now = System.nanoTime();
-        lingering.forEach((s, deadline) -> {
-            if (now - deadline > 0) sessionGone(s);
-        });
     }
 
     private static ThreadFactory daemonThreads(String name) {
@@ -218,6 +198,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
         private BridgeConfig config = BridgeConfig.defaults();
         private SessionStore store = new InMemorySessionStore();
         private Executor workers;
+        private Scheduler scheduler;
 
         private Builder(BridgeHandler handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
@@ -239,8 +220,14 @@ public final class Bridge implements SessionContext, AutoCloseable {
             return this;
         }
 
+        /** The clock and timers (default: the system clock and one timer thread); tests drive a manual one. */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = scheduler;
+            return this;
+        }
+
         public Bridge build() {
-            return new Bridge(config, handler, store, workers);
+            return new Bridge(config, handler, store, workers, scheduler);
         }
     }
 }

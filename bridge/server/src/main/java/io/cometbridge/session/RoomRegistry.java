@@ -37,8 +37,7 @@ public final class RoomRegistry implements Rooms {
         int n = 0;
         for (Session s : members) {
             if (s != except) {
-                if (offload) s.sendSharedLater(message);
-                else s.sendShared(message);
+                s.sendShared(message, offload);
                 n++;
             }
         }

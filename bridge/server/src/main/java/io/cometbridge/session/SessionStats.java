@@ -1,22 +1,25 @@
 package io.cometbridge.session;
 
 import io.cometbridge.api.TransportKind;
+import io.cometbridge.protocol.Frame;
+import io.cometbridge.transport.WireTally;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Per-session, per-transport counters (DESIGN.md section 9): messages and payload bytes each way,
+ * Per-session, per-transport counters (the raw material of the A/B comparison, docs/PROTOCOL.md section 10): messages and payload bytes each way,
  * bytes on the wire each way (HTTP request and response headers and bodies; WebSocket frames with
  * their headers, masks and control frames), HTTP requests, protocol frames, round-trip samples.
  *
  * <p>Message, frame and round-trip counters are written on the session's executor (single writer);
- * wire bytes and HTTP requests come from I/O threads (see {@code io.cometbridge.server.WireMeter})
+ * wire bytes and HTTP requests come from I/O threads (see {@link io.cometbridge.transport.ConnectionMeter})
  * and are added atomically. Every increment also goes to the server's {@link TransportTotals}, so
  * totals include sessions that have closed. Read from any thread.
  *
  * <p>A session is identified here only by a short non-secret {@link #label()}: never by its id.
  */
-public final class SessionStats {
+public final class SessionStats implements WireTally {
     /** Counter slots per transport kind. */
     public enum Counter {
         MESSAGES_IN("messagesIn"),
@@ -113,6 +116,14 @@ public final class SessionStats {
         add(kind, FRAMES_OUT, n);
     }
 
+    /** Frames put on the wire, the messages among them counted too. */
+    void framesSent(TransportKind kind, List<Frame> frames) {
+        add(kind, FRAMES_OUT, frames.size());
+        for (Frame f : frames) {
+            if (f instanceof Frame.Data d) sent(kind, d.message().size());
+        }
+    }
+
     void attached(TransportKind kind) {
         add(kind, ATTACHES, 1);
     }
@@ -124,12 +135,14 @@ public final class SessionStats {
     }
 
     /** Bytes read from or written to the socket for this session (any thread). */
+    @Override
     public void wire(TransportKind kind, long bytesIn, long bytesOut) {
         if (bytesIn != 0) addAtomic(kind, WIRE_IN, bytesIn);
         if (bytesOut != 0) addAtomic(kind, WIRE_OUT, bytesOut);
     }
 
     /** One HTTP request of this session (a poll request, or a WebSocket upgrade). Any thread. */
+    @Override
     public void httpRequest(TransportKind kind) {
         addAtomic(kind, HTTP, 1);
     }

@@ -1,40 +1,47 @@
 package io.cometbridge.transport;
 
 import io.cometbridge.api.TransportKind;
+import io.cometbridge.channel.Framing;
 import io.cometbridge.protocol.Frame;
-import io.cometbridge.session.Session;
 
 import java.util.List;
 
 /**
  * What a session needs from a transport (the SPI both transports implement). Every method is
  * called on the owning session's serial executor, so implementations need no locking of their own
- * for state the session drives.
+ * for state the session drives. A transport reports back through the {@link TransportListener} it
+ * gets in {@link #opened}; it never sees the session itself.
  *
- * <p>A push transport (WebSocket) takes frames whenever it {@link #canSend()}. A pull transport
- * (long-polling) can send only while the client holds a receive request open; {@link #send}
- * answers that request, after which it cannot send until the next one arrives.
+ * <p>A {@link Framing#STREAM} transport (WebSocket) takes frames whenever it {@link #canSend()}.
+ * A {@link Framing#BATCH} transport (long-polling) can send only while the client holds a receive
+ * request open; {@link #send} answers that request, after which it cannot send until the next one.
  */
 public interface Transport {
 
     TransportKind kind();
 
-    boolean isPull();
+    /** How frames travel, which decides how the session's channel acknowledges on it. */
+    Framing framing();
 
     /** The client's IP address as this server saw it (for per-address limits), or null. */
     String remoteAddress();
 
-    /** Whether {@link #send} may be called now. Push transports say false only under backpressure. */
+    /** Whether {@link #send} may be called now. Stream transports say false only under backpressure. */
     boolean canSend();
 
-    /** Writes frames, in order. Push transports get one frame at a time; pull ones a batch. */
+    /** Whether the client holds a request open on this transport (a parked poll): alive without traffic. */
+    default boolean holdsRequest() {
+        return false;
+    }
+
+    /** Writes frames, in order (a batch transport answers the held request with all of them). */
     void send(List<Frame> frames);
 
     /**
-     * The session accepted this transport's attach: from now on frames from the client go to
-     * {@code session}. Deliver the open frame before anything else.
+     * The session accepted this transport's attach: from now on it reports to {@code listener}.
+     * Deliver the open frame before anything else.
      */
-    void opened(Session session, Frame.Open open);
+    void opened(TransportListener listener, Frame.Open open);
 
     /**
      * The session is done with this transport (replaced, timed out or closed): release any held

@@ -5,18 +5,17 @@ import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Frame;
 import io.cometbridge.protocol.FrameCodec;
-import io.cometbridge.server.WireMeter;
+import io.cometbridge.channel.Framing;
 import io.cometbridge.session.Bridge;
-import io.cometbridge.session.Session;
+import io.cometbridge.transport.ConnectionMeter;
 import io.cometbridge.transport.Transport;
+import io.cometbridge.transport.TransportListener;
+import io.cometbridge.util.Scheduler;
 import org.eclipse.jetty.websocket.api.Callback;
 
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * One WebSocket connection (docs/PROTOCOL.md section 3), as a Jetty endpoint and a push
@@ -33,19 +32,19 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
 
     private final Bridge bridge;
     private volatile org.eclipse.jetty.websocket.api.Session socket;
-    private volatile Session session;       // set once the attach is accepted
+    private volatile TransportListener session; // set once the attach is accepted
     private volatile boolean attachSeen;
     private volatile boolean ended;
-    private ScheduledFuture<?> attachTimer;
+    private volatile Scheduler.Timer attachTimer;
     private final AtomicLong bytesInFlight = new AtomicLong();
-    private final WireMeter meter;
+    private final ConnectionMeter meter;
 
     public WebSocketTransport(Bridge bridge) {
-        this(bridge, WireMeter.NONE);
+        this(bridge, ConnectionMeter.NONE);
     }
 
     /** {@code meter} counts this socket's bytes; they are charged to the session it attaches. */
-    public WebSocketTransport(Bridge bridge, WireMeter meter) {
+    public WebSocketTransport(Bridge bridge, ConnectionMeter meter) {
         this.bridge = bridge;
         this.meter = meter;
     }
@@ -55,9 +54,9 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
     @Override
     public void onWebSocketOpen(org.eclipse.jetty.websocket.api.Session socket) {
         this.socket = socket;
-        attachTimer = bridge.scheduler().schedule(() -> {
+        attachTimer = bridge.scheduler().schedule(bridge.config().attachTimeout().toNanos(), () -> {
             if (!attachSeen) fail(new BridgeException(ErrorCode.ATTACH_TIMEOUT, "no attach frame in time"));
-        }, bridge.config().attachTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        });
         socket.demand();
     }
 
@@ -115,15 +114,15 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
 
     private void connectionEnded() {
         ended = true;
-        if (attachTimer != null) attachTimer.cancel(false);
-        Session s = session;
-        if (s != null) s.transportClosed(this);
+        if (attachTimer != null) attachTimer.cancel();
+        TransportListener s = session;
+        if (s != null) s.closed(this);
     }
 
     private void onFrame(Frame frame) {
-        Session s = session;
+        TransportListener s = session;
         if (s != null) {
-            s.receive(this, List.of(frame), whenProcessed);
+            s.received(this, List.of(frame), whenProcessed);
         } else if (frame instanceof Frame.Probe) {
             write(FrameCodec.encode(frame));
             socket.demand();
@@ -136,7 +135,7 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
     }
 
     /** After the session processed a frame: read the next one, or end the socket on error. */
-    private final Consumer<BridgeException> whenProcessed = error -> {
+    private final TransportListener.Reply whenProcessed = (reply, error) -> {
         if (error == null) {
             socket.demand();
         } else {
@@ -160,8 +159,8 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
     }
 
     @Override
-    public boolean isPull() {
-        return false;
+    public Framing framing() {
+        return Framing.STREAM;
     }
 
     @Override
@@ -189,10 +188,10 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
     }
 
     @Override
-    public void opened(Session session, Frame.Open open) {
-        if (attachTimer != null) attachTimer.cancel(false);
+    public void opened(TransportListener session, Frame.Open open) {
+        if (attachTimer != null) attachTimer.cancel();
         this.session = session;
-        meter.bind(session.stats(), TransportKind.WEBSOCKET);
+        meter.chargeTo(session.wireTally(), TransportKind.WEBSOCKET);
         write(FrameCodec.encode(open));
         socket.demand();
     }
@@ -220,7 +219,7 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
 
     private void released(int size) {
         long now = bytesInFlight.addAndGet(-size);
-        Session s = session;
-        if (s != null && now < MAX_BYTES_IN_FLIGHT && now + size >= MAX_BYTES_IN_FLIGHT) s.transportWritable(this);
+        TransportListener s = session;
+        if (s != null && now < MAX_BYTES_IN_FLIGHT && now + size >= MAX_BYTES_IN_FLIGHT) s.writable(this);
     }
 }

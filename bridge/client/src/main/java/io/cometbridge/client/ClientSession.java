@@ -1,0 +1,438 @@
+package io.cometbridge.client;
+
+import io.cometbridge.api.CloseReason;
+import io.cometbridge.api.SessionClosedException;
+import io.cometbridge.api.TransportKind;
+import io.cometbridge.channel.Backoff;
+import io.cometbridge.client.BridgeClient.State;
+import io.cometbridge.channel.Channel;
+import io.cometbridge.channel.ChannelEvents;
+import io.cometbridge.channel.ChannelPolicy;
+import io.cometbridge.channel.Framing;
+import io.cometbridge.channel.Heartbeat;
+import io.cometbridge.protocol.BridgeException;
+import io.cometbridge.protocol.ErrorCode;
+import io.cometbridge.protocol.Frame;
+import io.cometbridge.protocol.Message;
+import io.cometbridge.util.SerialExecutor;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The client's session: the delivery {@link Channel} (the same rules as the server's), the
+ * transport carrying it and the one attaching, and the lifecycle: fall back along the configured
+ * order, resume after a dropped connection, switch on demand, start anew when the server forgot
+ * the session. {@link BridgeClient} is its public face.
+ *
+ * <p>All state is confined to one serial executor; listener callbacks run there, one at a time.
+ */
+final class ClientSession {
+    private static final Logger LOG = Logger.getLogger(BridgeClient.class.getName());
+    /** Requests stay inside the server's default limits (1 MiB and 1000 frames per request). */
+    private static final int MAX_BATCH_BYTES = 256 * 1024;
+    private static final int MAX_BATCH_FRAMES = 500;
+    /** How long a closing client keeps its transport for the close frame to leave. */
+    private static final long CLOSE_LINGER_MILLIS = 200;
+
+    private final BridgeClient client;
+    private final ClientConfig config;
+    private final BridgeClient.Listener listener;
+    private final SerialExecutor executor;
+    private final TransportFactory transports;
+
+    private volatile State state = State.CONNECTING;
+    private volatile TransportKind transportKind;
+    private volatile String sessionId;
+
+    // ---- confined to the executor ----
+    private Channel<CompletableFuture<Void>> channel;
+    private Heartbeat heartbeat;
+    private ClientTransport current;   // attached (open received)
+    private ClientTransport pending;   // attaching
+    private ClientTransport previous;  // the one the last switch left: its frames in flight still count
+    private TransportKind pendingKind;
+    private int failuresInRow;
+    private boolean everOpened;
+    private boolean ackCheckPending;
+    private final CompletableFuture<Void> connected = new CompletableFuture<>();
+    private CompletableFuture<Void> switched;
+    private java.util.concurrent.ScheduledFuture<?> watchdog;
+
+    ClientSession(BridgeClient client, ClientConfig config) {
+        this.client = client;
+        this.config = config;
+        this.listener = config.listener();
+        this.executor = new SerialExecutor(config.executor());
+        this.transports = new TransportFactory(config, owner);
+        this.channel = newChannel();
+        this.heartbeat = new Heartbeat(Duration.ofSeconds(15).toNanos(), Heartbeat.CLIENT_SLACK_NANOS, System.nanoTime());
+    }
+
+    private Channel<CompletableFuture<Void>> newChannel() {
+        return new Channel<>(new ChannelPolicy(ChannelPolicy.DEFAULT_ACK_DELAY, ChannelPolicy.DEFAULT_ACK_EVERY,
+                Integer.MAX_VALUE, config.maxQueuedMessages(), config.maxQueuedBytes()), events);
+    }
+
+    // ================================================================ what BridgeClient asks
+
+    /**
+     * Opens the session; the future completes when the first transport is attached, or fails after
+     * the open timeout (the client keeps trying in the background until {@link #close()}).
+     */
+    CompletableFuture<Void> connect() {
+        executor.execute(() -> {
+            if (current == null && pending == null && state != State.CLOSED) {
+                watchdog = ClientTimers.TIMERS.scheduleWithFixedDelay(() -> executor.execute(this::checkHeartbeat), 1, 1, TimeUnit.SECONDS);
+                attachWith(config.order().get(0));
+            }
+        });
+        ClientTimers.later(config.openTimeout().toMillis(), () -> connected.completeExceptionally(
+                new TimeoutException("no session within " + config.openTimeout().toMillis() + " ms")));
+        return connected;
+    }
+
+    /** Queues a message; completes when the server acknowledges it. Never blocks. */
+    CompletableFuture<Void> send(Message message) {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        executor.execute(() -> {
+            if (state == State.CLOSED) {
+                acked.completeExceptionally(new SessionClosedException(CloseReason.CLIENT_CLOSED));
+            } else if (!channel.offer(message, acked)) {
+                acked.completeExceptionally(new IllegalStateException("send queue full (" + channel.unacknowledged() + " messages unacknowledged)"));
+            } else {
+                flush();
+            }
+        });
+        return acked;
+    }
+
+    /** Moves the session to another transport; completes once it is attached there. */
+    CompletableFuture<Void> switchTo(TransportKind kind) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        executor.execute(() -> {
+            if (state == State.CLOSED) {
+                done.completeExceptionally(new IllegalStateException("closed"));
+            } else if (current != null && current.kind() == kind && pending == null) {
+                done.complete(null);
+            } else {
+                if (switched != null) switched.completeExceptionally(new IllegalStateException("superseded"));
+                switched = done;
+                attachWith(kind);
+            }
+        });
+        return done;
+    }
+
+    /**
+     * Closes the session (code 1000); the server's application is told. Messages not yet
+     * acknowledged fail; the close frame goes after what is already on the wire.
+     */
+    void close() {
+        executor.execute(() -> {
+            if (state == State.CLOSED) return;
+            ClientTransport t = current;
+            if (t != null) channel.close(new Frame.Close(CloseReason.CLIENT_CLOSED.code(), CloseReason.CLIENT_CLOSED.reason()));
+            finish(CloseReason.CLIENT_CLOSED, false);
+            flush();
+            if (t != null) ClientTimers.later(CLOSE_LINGER_MILLIS, () -> executor.execute(t::stop));
+        });
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** The transport the session rides on now (null while reconnecting). */
+    TransportKind transport() {
+        return transportKind;
+    }
+
+    String sessionId() {
+        return sessionId;
+    }
+
+    /** A diagnostic snapshot (racy reads; for logs and test failures). Never prints the session id. */
+    @Override
+    public String toString() {
+        ClientTransport t = current;
+        return "BridgeClient[" + state + " on " + transportKind + ", current " + t + (t != null ? " canSend=" + t.canSend() : "")
+                + ", pending " + pending + ", " + channel + ", failures " + failuresInRow + "]";
+    }
+
+    /** Test hook: the current connection dies abruptly (no close frame, held poll aborted). */
+    void killTransport() {
+        executor.execute(() -> {
+            if (current != null) current.kill();
+        });
+    }
+
+    /** Test hook: the next non-empty poll response is lost after the server wrote it. */
+    void dropNextPollResponse() {
+        executor.execute(() -> {
+            if (current instanceof PollingClientTransport p) p.dropNextPollResponse();
+        });
+    }
+
+    // ================================================================ transport events
+
+    private final ClientTransport.Owner owner = new ClientTransport.Owner() {
+        @Override
+        public void onFrames(ClientTransport from, List<Frame> frames, Runnable thenRun) {
+            executor.execute(() -> {
+                frames(from, frames);
+                if (thenRun != null) thenRun.run();
+            });
+        }
+
+        @Override
+        public void onTransportFailed(ClientTransport from, Throwable cause) {
+            executor.execute(() -> transportFailed(from, cause));
+        }
+
+        @Override
+        public void onServerError(ClientTransport from, BridgeException error) {
+            executor.execute(() -> serverError(from, error));
+        }
+
+        @Override
+        public void onSendComplete(ClientTransport from) {
+            executor.execute(ClientSession.this::flush);
+        }
+
+        @Override
+        public void onSendFailed(ClientTransport from) {
+            executor.execute(() -> {
+                if (from != current) return;
+                channel.rewind();
+                ClientTimers.later(100, () -> executor.execute(ClientSession.this::flush));
+            });
+        }
+
+        @Override
+        public void withAck(LongConsumer request) {
+            executor.execute(() -> request.accept(channel.takeAck()));
+        }
+    };
+
+    /** The channel's events: deliveries to the application, completions of its sends. */
+    private final ChannelEvents<CompletableFuture<Void>> events = new ChannelEvents<>() {
+        @Override
+        public void deliver(Message message) {
+            callback(() -> listener.onMessage(client, message));
+        }
+
+        @Override
+        public void acknowledged(CompletableFuture<Void> token) {
+            token.complete(null);
+        }
+    };
+
+    private void attachWith(TransportKind kind) {
+        if (pending != null) pending.stop();
+        pendingKind = kind;
+        ClientTransport t = transports.create(kind);
+        pending = t;
+        try {
+            t.start(new Frame.Attach(sessionId, channel.takeAck()));
+        } catch (RuntimeException e) { // a bad URI or a client refusing the request: same as a failed connect
+            transportFailed(t, e);
+        }
+    }
+
+    private void frames(ClientTransport from, List<Frame> frames) {
+        if (state == State.CLOSED && !channel.closePending()) return;
+        boolean live = from == current || from == pending;
+        // The transport this session just left may still bring data or acks in flight: both are
+        // idempotent. Anything else from elsewhere is stale (a transport of a lost session, say).
+        if (!live && from != previous) return;
+        long now = System.nanoTime();
+        if (from == current) heartbeat.heard(now);
+        try {
+            for (Frame f : frames) {
+                if (f instanceof Frame.Open o) {
+                    if (from != pending || !opened(from, o)) return;
+                } else if (f instanceof Frame.Close c) {
+                    if (live) finish(new CloseReason(c.code(), c.reason()), true);
+                    return;
+                } else if (live || f instanceof Frame.Data || f instanceof Frame.Ack) {
+                    channel.receive(f, now); // notices and others: nothing the Java client shows yet
+                }
+            }
+        } catch (BridgeException e) {
+            // A gap or an impossible ack: this transport is broken; re-attaching resends from where we are.
+            LOG.log(Level.FINE, "protocol error from the server over " + from, e);
+            if (from == current || from == pending) {
+                from.stop();
+                transportFailed(from, e);
+            }
+            return;
+        }
+        afterInbound();
+    }
+
+    /** The server answered an attach; false if the session cannot go on (a new one is started). */
+    private boolean opened(ClientTransport from, Frame.Open open) {
+        if (open.resumed() && open.leavesGapAfter(channel.received())) {
+            sessionLost("the server can no longer send messages " + (channel.received() + 1) + " to " + (open.next() - 1));
+            return false;
+        }
+        try {
+            channel.resume(open.ack());
+        } catch (BridgeException e) { // the server says it has messages we never sent: not our session any more
+            sessionLost("the server acknowledged messages this client never sent");
+            return false;
+        }
+        channel.discardControls();
+        previous = current;
+        current = from;
+        pending = null;
+        if (previous != null) previous.stop();
+        sessionId = open.sid();
+        channel.useAckPolicy(Duration.ofMillis(open.ackMillis()), open.ackEvery());
+        heartbeat = new Heartbeat(Duration.ofMillis(open.heartbeatMillis()).toNanos(), Heartbeat.CLIENT_SLACK_NANOS, System.nanoTime());
+        failuresInRow = 0;
+        state = State.OPEN;
+        TransportKind before = transportKind;
+        transportKind = from.kind();
+        if (!everOpened || !open.resumed()) {
+            everOpened = true;
+            connected.complete(null);
+            callback(() -> listener.onOpen(client));
+        }
+        if (before != from.kind()) callback(() -> listener.onTransportChange(client, from.kind()));
+        if (switched != null) {
+            switched.complete(null);
+            switched = null;
+        }
+        return true;
+    }
+
+    /** After frames came in: an owed ack on a stream transport waits for replies to ride on, then for its timer. */
+    private void afterInbound() {
+        ClientTransport t = current;
+        if (t != null && t.framing() == Framing.STREAM && channel.ackOwed() && !ackCheckPending) {
+            ackCheckPending = true;
+            executor.execute(this::ackCheck);
+        }
+        flush();
+    }
+
+    private void ackCheck() {
+        ackCheckPending = false;
+        ClientTransport t = current;
+        if (t == null || t.framing() != Framing.STREAM || !channel.ackOwed() || state != State.OPEN) return;
+        long now = System.nanoTime();
+        long due = channel.tick(now);
+        flush();
+        if (due != Long.MAX_VALUE) {
+            ackCheckPending = true;
+            ClientTimers.later(TimeUnit.NANOSECONDS.toMillis(Math.max(0, due - now)) + 1, () -> executor.execute(this::ackCheck));
+        }
+    }
+
+    private void flush() {
+        ClientTransport t = current;
+        if (t == null || (state != State.OPEN && !channel.closePending())) return;
+        while (t.canSend() && channel.hasOutput()) t.send(channel.drain(t.framing(), MAX_BATCH_BYTES, MAX_BATCH_FRAMES));
+    }
+
+    private void transportFailed(ClientTransport from, Throwable cause) {
+        if (state == State.CLOSED) return;
+        if (from == pending) {
+            pending = null;
+            failuresInRow++;
+            LOG.log(Level.FINE, "attach over " + from + " failed", cause);
+            reconnectLater(nextKindAfterFailure(from.kind()));
+        } else if (from == current) {
+            current = null;
+            transportKind = null;
+            state = State.RECONNECTING;
+            failuresInRow++;
+            LOG.log(Level.FINE, from + " failed", cause);
+            if (pending == null) reconnectLater(failuresInRow <= 1 ? from.kind() : nextKindAfterFailure(from.kind()));
+        }
+    }
+
+    /** Retry the same kind once, then move along the configured order. */
+    private TransportKind nextKindAfterFailure(TransportKind failed) {
+        List<TransportKind> order = config.order();
+        if (switched != null && failuresInRow <= 1) return failed;
+        return order.get((order.indexOf(failed) + 1) % order.size());
+    }
+
+    private void reconnectLater(TransportKind kind) {
+        long delay = Backoff.jittered(Backoff.delayMillis(failuresInRow), ThreadLocalRandom.current().nextDouble());
+        ClientTimers.later(delay, () -> executor.execute(() -> {
+            if (state == State.CLOSED || pending != null) return;
+            if (current == null || switched != null) attachWith(kind);
+        }));
+    }
+
+    private void serverError(ClientTransport from, BridgeException error) {
+        if (state == State.CLOSED || (from != current && from != pending)) return;
+        if (error.code() == ErrorCode.UNKNOWN_SESSION) {
+            sessionLost(error.getMessage());
+        } else if (error.code() == ErrorCode.ORIGIN_NOT_ALLOWED) {
+            finish(new CloseReason(ErrorCode.ORIGIN_NOT_ALLOWED.closeCode(), error.getMessage()), false);
+        } else {
+            transportFailed(from, error);
+        }
+    }
+
+    /** The server forgot us: fail what it never acknowledged, then start over with a new session. */
+    private void sessionLost(String why) {
+        if (current != null) current.stop();
+        if (pending != null) pending.stop();
+        TransportKind kind = current != null ? current.kind() : pendingKind != null ? pendingKind : config.order().get(0);
+        current = null;
+        pending = null;
+        previous = null;
+        transportKind = null;
+        sessionId = null;
+        CloseReason lost = new CloseReason(ErrorCode.UNKNOWN_SESSION.closeCode(), "session lost: " + why);
+        channel.failAll(f -> f.completeExceptionally(new SessionClosedException(lost)));
+        channel = newChannel(); // a new session numbers from 1 again
+        state = State.CONNECTING;
+        callback(() -> listener.onSessionLost(client, why));
+        attachWith(kind);
+    }
+
+    private void checkHeartbeat() {
+        ClientTransport t = current;
+        if (t == null || t.framing() != Framing.STREAM || state != State.OPEN) return;
+        long now = System.nanoTime();
+        if (heartbeat.isDead(now)) {
+            LOG.fine("no frame for " + (now - heartbeat.lastHeard()) / 1_000_000 + " ms: the socket is dead");
+            t.kill();
+        }
+    }
+
+    /** The session is over: fail what waits, stop reconnecting, tell the application. */
+    private void finish(CloseReason reason, boolean fromServer) {
+        state = State.CLOSED;
+        transportKind = null;
+        if (watchdog != null) watchdog.cancel(false);
+        if (fromServer && current != null) current.stop();
+        if (pending != null) pending.stop();
+        channel.failAll(f -> f.completeExceptionally(new SessionClosedException(reason)));
+        connected.completeExceptionally(new SessionClosedException(reason));
+        if (switched != null) switched.completeExceptionally(new SessionClosedException(reason));
+        callback(() -> listener.onClose(client, reason));
+    }
+
+    private void callback(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "listener failed", e);
+        }
+    }
+}
