@@ -5,13 +5,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /** The headers every polling response carries: no caching, no proxy buffering, CORS for allowed origins. */
-final class PollingHeaders {
+public final class PollingHeaders {
     static final String SESSION_HEADER = "X-Bridge-Session";
 
     private PollingHeaders() {
     }
 
-    static void noStoreJson(HttpServletResponse response, int length) {
+    public static void noStoreJson(HttpServletResponse response, int length) {
         response.setContentType("application/json; charset=utf-8");
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("X-Accel-Buffering", "no");
@@ -22,7 +22,7 @@ final class PollingHeaders {
      * Adds CORS headers for an allowed cross-origin caller. Returns false if the origin is not
      * allowed (the caller answers 403).
      */
-    static boolean cors(HttpServletRequest request, HttpServletResponse response, OriginPolicy origins) {
+    public static boolean cors(HttpServletRequest request, HttpServletResponse response, OriginPolicy origins) {
         String origin = request.getHeader("Origin");
         if (origin == null) return true;
         if (!origins.allows(origin, selfOrigin(request))) return false;
@@ -32,7 +32,7 @@ final class PollingHeaders {
         return true;
     }
 
-    static void preflight(HttpServletResponse response) {
+    public static void preflight(HttpServletResponse response) {
         response.setStatus(204);
         response.setHeader("Access-Control-Allow-Methods", "POST");
         response.setHeader("Access-Control-Allow-Headers", "Content-Type, " + SESSION_HEADER);
@@ -40,7 +40,8 @@ final class PollingHeaders {
         response.setHeader("Cache-Control", "no-store");
     }
 
-    private static String selfOrigin(HttpServletRequest request) {
+    /** The origin this request addressed ({@code scheme://host:port}), for same-origin checks. */
+    public static String selfOrigin(HttpServletRequest request) {
         int port = request.getServerPort();
         return request.getScheme() + "://" + request.getServerName() + (port > 0 ? ":" + port : "");
     }

@@ -14,16 +14,10 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import jakarta.servlet.ReadListener;
-import jakarta.servlet.ServletInputStream;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * The three long-polling endpoints (docs/PROTOCOL.md section 4): {@code attach}, {@code recv} and
@@ -71,7 +65,7 @@ final class PollingServlet extends HttpServlet {
         // From here on no thread waits: the body is read as it arrives (a client trickling it
         // holds a socket, never a server thread), then the request is handled and suspended.
         PollExchange exchange = new PollExchange(request.startAsync());
-        readBody(request, exchange, body -> {
+        BodyReader.read(request, bridge.config().maxRequestBytes(), exchange, body -> {
             switch (endpoint) {
                 case "/attach" -> attach(request, body, exchange);
                 case "/recv" -> recv(request, body, exchange);
@@ -139,67 +133,6 @@ final class PollingServlet extends HttpServlet {
         String type = request.getContentType();
         if (declared != 0 && (type == null || !type.toLowerCase().startsWith("application/json"))) {
             throw new BridgeException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send application/json");
-        }
-    }
-
-    /**
-     * Reads a bounded UTF-8 JSON body without blocking (servlet non-blocking IO), then hands it to
-     * {@code handler} on the container thread that read its last bytes. The limit is checked
-     * while reading. A body that stops arriving ends with Jetty's idle timeout. Any documented
-     * error, from here or from the handler, answers the exchange.
-     */
-    private void readBody(HttpServletRequest request, PollExchange exchange, Consumer<String> handler) throws IOException {
-        int max = bridge.config().maxRequestBytes();
-        ServletInputStream in = request.getInputStream();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.max(0, Math.min(request.getContentLengthLong(), max)));
-        in.setReadListener(new ReadListener() {
-            // Sized to Content-Length when known: bodies are usually a few dozen bytes.
-            private final byte[] chunk = new byte[(int) Math.max(1, Math.min(8192,
-                    request.getContentLengthLong() > 0 ? request.getContentLengthLong() : 8192))];
-            private boolean done;
-
-            @Override
-            public void onDataAvailable() throws IOException {
-                while (!done && in.isReady()) {
-                    int n = in.read(chunk);
-                    if (n < 0) return; // onAllDataRead follows
-                    bytes.write(chunk, 0, n);
-                    if (bytes.size() > max) {
-                        done = true;
-                        exchange.fail(new BridgeException(ErrorCode.TOO_LARGE, "request body above " + max + " bytes"));
-                    }
-                }
-            }
-
-            @Override
-            public void onAllDataRead() {
-                if (done) return;
-                done = true;
-                try {
-                    if (bytes.size() == 0) throw new BridgeException(ErrorCode.MALFORMED, "empty body");
-                    handler.accept(utf8(bytes.toByteArray()));
-                } catch (BridgeException e) {
-                    exchange.fail(e);
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                if (done) return;
-                done = true;
-                exchange.fail(new BridgeException(ErrorCode.MALFORMED, "request body incomplete"));
-            }
-        });
-    }
-
-    private static String utf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new BridgeException(ErrorCode.MALFORMED, "body is not valid UTF-8");
         }
     }
 
