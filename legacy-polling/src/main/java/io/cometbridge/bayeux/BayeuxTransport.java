@@ -34,6 +34,7 @@ final class BayeuxTransport implements Transport {
     private BayeuxState state;
     private HeldConnect held;
     private Scheduler.Timer holdTimer;
+    private boolean resuming; // a held connect waits for the session to rewind to where its client stands
     private boolean detached;
 
     /** {@code onOpen} runs once the session took the transport (a handshake's or a re-attach's continuation). */
@@ -61,11 +62,19 @@ final class BayeuxTransport implements Transport {
     /** A connect on the attached transport: the client stands at {@code hc.clientAck} (or got everything). */
     void connect(HeldConnect hc) {
         hold(hc);
+        // Nothing may be written into this connect before the session has rewound to the client's
+        // ack: a flush queued in between would send from the old cursor, past messages a lost
+        // answer carried, and the client's next ack would skip them.
+        resuming = true;
         session.pulled(this, hc.ack, error -> {
             if (held == hc) unhold();
             hc.batch.fill(hc.slot, engine.replies().failed(hc, error));
         });
-        session.execute(() -> answerIfImmediate(hc));
+        session.execute(() -> {
+            resuming = false;
+            session.writable(this); // flush from where the client stands
+            session.execute(() -> answerIfImmediate(hc));
+        });
     }
 
     /** A connect that re-attached the session: the attach already resumed from {@code hc.ack}. */
@@ -132,7 +141,7 @@ final class BayeuxTransport implements Transport {
 
     @Override
     public boolean canSend() {
-        return held != null && !detached;
+        return held != null && !resuming && !detached;
     }
 
     @Override
