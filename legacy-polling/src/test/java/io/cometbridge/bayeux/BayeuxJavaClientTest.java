@@ -95,6 +95,17 @@ class BayeuxJavaClientTest {
                     .findFirst().orElseThrow();
             assertThat(server.app.receivedBy(bayeuxSession.id())).singleElement()
                     .satisfies(m -> assertThat(m.topic()).isEqualTo("chat/demo"));
+
+            // /stats counts the Bayeux session under its own transport, bytes on the wire included.
+            String stats = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(server.uri() + "/stats")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            var bayeuxTotals = com.google.gson.JsonParser.parseString(stats).getAsJsonObject()
+                    .getAsJsonObject("transports").getAsJsonObject("bayeux-" + connectionType);
+            assertThat(bayeuxTotals.get("sessions").getAsInt()).isEqualTo(1);
+            assertThat(bayeuxTotals.get("messagesIn").getAsLong()).isEqualTo(1);
+            assertThat(bayeuxTotals.get("messagesOut").getAsLong()).isGreaterThanOrEqualTo(2);
+            assertThat(bayeuxTotals.get("wireBytesIn").getAsLong()).isPositive();
+            assertThat(bayeuxTotals.get("wireBytesOut").getAsLong()).isPositive();
         } finally {
             cometd.disconnect(5000);
         }
