@@ -9,7 +9,7 @@ import java.util.Collections;
 import java.util.List;
 
 /** The headers every polling response carries: no caching, no proxy buffering, CORS for allowed origins. */
-final class PollingHeaders {
+public final class PollingHeaders {
     static final String SESSION_HEADER = "X-Bridge-Session";
     /** The resume key of the polling transport's open frame, on every request after its attach. */
     static final String KEY_HEADER = "X-Bridge-Key";
@@ -17,7 +17,7 @@ final class PollingHeaders {
     private PollingHeaders() {
     }
 
-    static void noStoreJson(HttpServletResponse response, int length) {
+    public static void noStoreJson(HttpServletResponse response, int length) {
         response.setContentType("application/json; charset=utf-8");
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("X-Accel-Buffering", "no");
@@ -28,7 +28,7 @@ final class PollingHeaders {
      * Adds CORS headers for an allowed cross-origin caller and returns true. A refused origin
      * throws the documented 403, whose message names the origin seen and the one expected.
      */
-    static boolean cors(HttpServletRequest request, HttpServletResponse response, OriginPolicy origins) {
+    public static boolean cors(HttpServletRequest request, HttpServletResponse response, OriginPolicy origins) {
         String origin = originHeader(request);
         if (origin == null) return true;
         BridgeException refused = origins.check(origin, selfOrigin(request), request.getAttribute(OriginPolicy.UNTRUSTED_FORWARDER));
@@ -40,7 +40,7 @@ final class PollingHeaders {
         return true;
     }
 
-    static void preflight(HttpServletResponse response) {
+    public static void preflight(HttpServletResponse response) {
         response.setStatus(204);
         response.setHeader("Access-Control-Allow-Methods", "POST");
         response.setHeader("Access-Control-Allow-Headers", "Content-Type, " + SESSION_HEADER + ", " + KEY_HEADER);
@@ -54,7 +54,8 @@ final class PollingHeaders {
         return values.isEmpty() ? null : String.join(", ", values);
     }
 
-    private static String selfOrigin(HttpServletRequest request) {
+    /** The origin this request addressed ({@code scheme://host:port}), for same-origin checks. */
+    public static String selfOrigin(HttpServletRequest request) {
         int port = request.getServerPort();
         return request.getScheme() + "://" + request.getServerName() + (port > 0 ? ":" + port : "");
     }

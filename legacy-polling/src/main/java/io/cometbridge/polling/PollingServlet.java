@@ -14,16 +14,10 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import jakarta.servlet.ReadListener;
-import jakarta.servlet.ServletInputStream;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * The three long-polling endpoints (docs/PROTOCOL.md section 4): {@code attach}, {@code recv} and
@@ -62,16 +56,24 @@ final class PollingServlet extends HttpServlet {
             }
             checkBodyHeaders(request);
         } catch (BridgeException e) {
+            long declared = request.getContentLengthLong();
+            if (declared > 0 && declared <= drainLimit()) {
+                // Read the body away first: a client still uploading then reads the answer, on a
+                // connection that stays open, instead of meeting one the server closed mid-upload.
+                PollExchange exchange = new PollExchange(request.startAsync());
+                BodyReader.discard(request, () -> exchange.fail(e));
+                return;
+            }
             // The body (if any) is left unread, so this connection cannot carry another request:
             // say so, or a client's pool may reuse it just as it closes.
-            if (request.getContentLengthLong() != 0) response.setHeader("Connection", "close");
+            if (declared != 0) response.setHeader("Connection", "close");
             writeError(response, e);
             return;
         }
         // From here on no thread waits: the body is read as it arrives (a client trickling it
         // holds a socket, never a server thread), then the request is handled and suspended.
         PollExchange exchange = new PollExchange(request.startAsync());
-        readBody(request, exchange, body -> {
+        BodyReader.read(request, bridge.config().maxRequestBytes(), exchange, body -> {
             switch (endpoint) {
                 case "/attach" -> attach(request, body, exchange);
                 case "/recv" -> recv(request, body, exchange);
@@ -133,6 +135,11 @@ final class PollingServlet extends HttpServlet {
         return ack;
     }
 
+    /** The largest declared body read (and dropped) before an early error is answered: 4 x the request limit, at most 16 MiB. */
+    private long drainLimit() {
+        return Math.min(16L << 20, 4L * bridge.config().maxRequestBytes());
+    }
+
     /** Checks what the headers say about the body before any of it is read: size and type. */
     private void checkBodyHeaders(HttpServletRequest request) {
         int max = bridge.config().maxRequestBytes();
@@ -141,67 +148,6 @@ final class PollingServlet extends HttpServlet {
         String type = request.getContentType();
         if (declared != 0 && (type == null || !type.toLowerCase().startsWith("application/json"))) {
             throw new BridgeException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send application/json");
-        }
-    }
-
-    /**
-     * Reads a bounded UTF-8 JSON body without blocking (servlet non-blocking IO), then hands it to
-     * {@code handler} on the container thread that read its last bytes. The limit is checked
-     * while reading. A body that stops arriving ends with Jetty's idle timeout. Any documented
-     * error, from here or from the handler, answers the exchange.
-     */
-    private void readBody(HttpServletRequest request, PollExchange exchange, Consumer<String> handler) throws IOException {
-        int max = bridge.config().maxRequestBytes();
-        ServletInputStream in = request.getInputStream();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.max(0, Math.min(request.getContentLengthLong(), max)));
-        in.setReadListener(new ReadListener() {
-            // Sized to Content-Length when known: bodies are usually a few dozen bytes.
-            private final byte[] chunk = new byte[(int) Math.max(1, Math.min(8192,
-                    request.getContentLengthLong() > 0 ? request.getContentLengthLong() : 8192))];
-            private boolean done;
-
-            @Override
-            public void onDataAvailable() throws IOException {
-                while (!done && in.isReady()) {
-                    int n = in.read(chunk);
-                    if (n < 0) return; // onAllDataRead follows
-                    bytes.write(chunk, 0, n);
-                    if (bytes.size() > max) {
-                        done = true;
-                        exchange.fail(new BridgeException(ErrorCode.TOO_LARGE, "request body above " + max + " bytes"));
-                    }
-                }
-            }
-
-            @Override
-            public void onAllDataRead() {
-                if (done) return;
-                done = true;
-                try {
-                    if (bytes.size() == 0) throw new BridgeException(ErrorCode.MALFORMED, "empty body");
-                    handler.accept(utf8(bytes.toByteArray()));
-                } catch (BridgeException e) {
-                    exchange.fail(e);
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                if (done) return;
-                done = true;
-                exchange.fail(new BridgeException(ErrorCode.MALFORMED, "request body incomplete"));
-            }
-        });
-    }
-
-    private static String utf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new BridgeException(ErrorCode.MALFORMED, "body is not valid UTF-8");
         }
     }
 

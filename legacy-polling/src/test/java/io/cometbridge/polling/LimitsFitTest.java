@@ -40,7 +40,7 @@ class LimitsFitTest {
 
     /** 262,144 NUL characters encode to 1.5 MB of JSON: the old 1 MiB request limit answered 413 forever. */
     @ParameterizedTest
-    @EnumSource(TransportKind.class)
+    @EnumSource(value = TransportKind.class, names = {"WEBSOCKET", "POLLING"})
     void theLargestMessageOfTheWorstCharactersIsDeliveredBothWays(TransportKind kind) throws Exception {
         BridgeConfig config = TestServer.config().build(); // the defaults: 256 KiB messages
         try (TestServer server = new TestServer(new RecordingApp(RecordingApp.Mode.ECHO), config, List.of(new LongPollingModule()))) {
@@ -77,7 +77,7 @@ class LimitsFitTest {
      * refuses as too large ends the session with that reason instead of being resent forever.
      */
     @ParameterizedTest
-    @EnumSource(TransportKind.class)
+    @EnumSource(value = TransportKind.class, names = {"WEBSOCKET", "POLLING"})
     void aRefusalThatRetryingCannotCureEndsTheSessionWithItsReason(TransportKind kind) throws Exception {
         BridgeConfig config = TestServer.config().maxMessageBytes(1000).build();
         RecordingApp app = new RecordingApp(RecordingApp.Mode.RECORD);

@@ -1,5 +1,6 @@
 package io.cometbridge.samples;
 
+import io.cometbridge.bayeux.BayeuxModule;
 import io.cometbridge.polling.LongPollingModule;
 import io.cometbridge.samples.demo.DemoApp;
 import io.cometbridge.server.BridgeServer;
@@ -88,12 +89,12 @@ public final class Main implements Callable<Integer> {
         return start(main.options);
     }
 
-    /** Starts the bridge, both transports, the client files and the demos. */
+    /** Starts the bridge, both transports, the Bayeux endpoint, the client files and the demos. */
     public static RunningServer start(ServerOptions options) throws Exception {
         DemoApp app = new DemoApp(options.tickerInterval());
         Bridge bridge = Bridge.builder(app).config(options.toBridgeConfig()).build();
         app.start(bridge.rooms());
-        BridgeServer server = BridgeServer.builder(bridge)
+        BridgeServer.Builder builder = BridgeServer.builder(bridge)
                 .host(options.host())
                 .port(options.port())
                 .acceptQueueSize(options.acceptQueue())
@@ -106,9 +107,14 @@ public final class Main implements Callable<Integer> {
                 .stats(options.stats())
                 .statsToken(options.stats() ? options.statsToken() : null)
                 .module(new LongPollingModule())
+                .module(new BayeuxModule())                                          // {prefix}/cometd: unmodified CometD clients
                 .module(StaticResourcesModule.atPrefix("io/cometbridge/client/")) // {prefix}/client.js, client.d.ts
-                .module(StaticResourcesModule.at("/", "web/"))                      // demo pages
-                .build();
+                .module(StaticResourcesModule.at("/", "web/"));                     // demo pages
+        if (options.cometdJs() != null) { // the official CometD client for cometd.html, from an npm install
+            ClassLoader folder = new java.net.URLClassLoader(new java.net.URL[]{options.cometdJs().toAbsolutePath().getParent().toUri().toURL()}, null);
+            builder.module(StaticResourcesModule.at("/vendor/cometd", options.cometdJs().getFileName() + "/", folder));
+        }
+        BridgeServer server = builder.build();
         try {
             server.start();
         } catch (Exception e) {

@@ -136,6 +136,10 @@ public final class ServerOptions {
             description = "Demo: how often the live ticker broadcasts prices. Default: ${DEFAULT-VALUE}")
     Duration tickerInterval;
 
+    @Option(names = "--cometd-js", paramLabel = "DIR",
+            description = "Demo: serve the official CometD JavaScript client from this folder (an npm-installed node_modules/cometd) at /vendor/cometd/, for the CometD chat page. Default: not served")
+    Path cometdJs;
+
     /** Checks what the types alone cannot; the message names the option. */
     void validate() {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535, not " + port);
@@ -168,6 +172,9 @@ public final class ServerOptions {
             throw new IllegalArgumentException("TLS files given without --tls-port");
         }
         if (noHttp && tlsPort == null) throw new IllegalArgumentException("--no-http needs --tls-port");
+        if (cometdJs != null && !java.nio.file.Files.isRegularFile(cometdJs.resolve("cometd.js"))) {
+            throw new IllegalArgumentException("--cometd-js: no cometd.js in " + cometdJs + " (npm install cometd, then name node_modules/cometd)");
+        }
         try {
             HostPolicy.of(host, allowedHosts);
         } catch (IllegalArgumentException e) {
@@ -254,4 +261,6 @@ public final class ServerOptions {
                 : TlsOptions.pem(tlsPort, tlsCert, tlsKey);
     }
     public Duration tickerInterval() { return tickerInterval; }
+    /** The folder of the official CometD JavaScript client to serve, or null. */
+    public Path cometdJs() { return cometdJs; }
 }

@@ -37,6 +37,11 @@ public final class BridgeClientBuilder {
     /** Transports in the order to try (default WebSocket, then polling). */
     public BridgeClientBuilder transports(TransportKind... kinds) {
         if (kinds.length == 0) throw new IllegalArgumentException("no transports");
+        for (TransportKind k : kinds) {
+            if (k != TransportKind.WEBSOCKET && k != TransportKind.POLLING) {
+                throw new IllegalArgumentException(k + " is the server's Bayeux endpoint, not a transport of this client");
+            }
+        }
         this.order = List.of(kinds);
         return this;
     }

@@ -35,6 +35,8 @@ final class ClientSession {
     private static final Logger LOG = Logger.getLogger(BridgeClient.class.getName());
     /** A batch stays this far below the server's request limit (brackets, the ack frame). */
     private static final int BATCH_SLACK_BYTES = 256;
+    /** Beyond the connect timeout, how long an attach may wait for its open frame. */
+    private static final Duration ATTACH_SLACK = Duration.ofSeconds(10);
     /** How long a closing client keeps its transport for the close frame to leave. */
     private static final long CLOSE_LINGER_MILLIS = 200;
     /** A transport attached this long has worked: failures after it retry at once again. */
@@ -94,11 +96,11 @@ final class ClientSession {
     CompletableFuture<Void> connect() {
         executor.execute(() -> {
             if (current == null && pending == null && state != State.CLOSED) {
-                watchdog = ClientTimers.TIMERS.scheduleWithFixedDelay(() -> executor.execute(this::checkHeartbeat), 1, 1, TimeUnit.SECONDS);
+                watchdog = ClientTimers.TIMERS.scheduleWithFixedDelay(() -> executor.executeLater(this::checkHeartbeat), 1, 1, TimeUnit.SECONDS);
                 attachWith(retries.first());
             }
         });
-        ClientTimers.later(config.openTimeout().toMillis(), () -> connected.completeExceptionally(
+        later(config.openTimeout().toMillis(), () -> connected.completeExceptionally(
                 new TimeoutException("no session within " + config.openTimeout().toMillis() + " ms")));
         return connected;
     }
@@ -150,7 +152,7 @@ final class ClientSession {
             if (t != null) channel.close(new Frame.Close(CloseReason.CLIENT_CLOSED.code(), CloseReason.CLIENT_CLOSED.reason()));
             finish(CloseReason.CLIENT_CLOSED, false);
             flush();
-            if (t != null) ClientTimers.later(CLOSE_LINGER_MILLIS, () -> executor.execute(t::stop));
+            if (t != null) later(CLOSE_LINGER_MILLIS, t::stop);
         });
     }
 
@@ -195,7 +197,7 @@ final class ClientSession {
     void sendFailed(ClientTransport from) {
         if (from != current) return;
         channel.rewind();
-        ClientTimers.later(100, () -> executor.execute(this::flush));
+        later(100, this::flush);
     }
 
     /** The acknowledgement a polling receive carries (everything received counts as acknowledged from now). */
@@ -225,7 +227,15 @@ final class ClientSession {
             t.start(new Frame.Attach(sessionId, resumeKey, channel.takeAck(), null));
         } catch (RuntimeException e) { // a bad URI or a client refusing the request: same as a failed connect
             transportFailed(t, e);
+            return;
         }
+        // An attach that never answers (a handshake a proxy swallows) fails like any other.
+        long bound = config.connectTimeout().plus(ATTACH_SLACK).toMillis();
+        later(bound, () -> {
+            if (pending != t) return;
+            t.stop();
+            transportFailed(t, new TimeoutException("no open frame within " + bound + " ms of the attach over " + t));
+        });
     }
 
     /** Frames from a transport (on the executor). */
@@ -321,7 +331,7 @@ final class ClientSession {
         flush();
         if (due != Long.MAX_VALUE) {
             ackCheckPending = true;
-            ClientTimers.later(TimeUnit.NANOSECONDS.toMillis(Math.max(0, due - now)) + 1, () -> executor.execute(this::ackCheck));
+            later(TimeUnit.NANOSECONDS.toMillis(Math.max(0, due - now)) + 1, this::ackCheck);
         }
     }
 
@@ -349,10 +359,19 @@ final class ClientSession {
     }
 
     private void reconnectLater(TransportKind kind) {
-        ClientTimers.later(retries.delayMillis(), () -> executor.execute(() -> {
+        later(retries.delayMillis(), () -> {
             if (state == State.CLOSED || pending != null) return;
             if (current == null || switched != null) attachWith(kind);
-        }));
+        });
+    }
+
+    /**
+     * Runs {@code task} on the client's executor after {@code millis}. The work goes to the pool,
+     * never onto the one timer thread every client in the JVM shares: a slow listener would stall
+     * all of them.
+     */
+    private void later(long millis, Runnable task) {
+        ClientTimers.later(millis, () -> executor.executeLater(task));
     }
 
     /** The server (or a proxy) refused: retry, start a new session, or give up, as the code table says. */

@@ -8,7 +8,10 @@ import java.util.function.LongConsumer;
 
 /**
  * What the client's transports report, moved onto the client's serial executor: transports call
- * from HTTP and WebSocket threads, the session's state is touched on its executor only.
+ * from the JDK's HTTP and WebSocket threads, the session's state is touched on its executor only.
+ * The work always goes to the executor's pool, never runs on the JDK's thread: the session writes
+ * to its WebSocket as it works, and doing that from inside the JDK's own callbacks could leave a
+ * send waiting on the very thread that should finish it.
  */
 final class TransportEvents implements ClientTransport.Owner {
     private final ClientSession session;
@@ -21,7 +24,7 @@ final class TransportEvents implements ClientTransport.Owner {
 
     @Override
     public void onFrames(ClientTransport from, List<Frame> frames, Runnable thenRun) {
-        executor.execute(() -> {
+        executor.executeLater(() -> {
             session.frames(from, frames);
             if (thenRun != null) thenRun.run();
         });
@@ -29,26 +32,26 @@ final class TransportEvents implements ClientTransport.Owner {
 
     @Override
     public void onTransportFailed(ClientTransport from, Throwable cause) {
-        executor.execute(() -> session.transportFailed(from, cause));
+        executor.executeLater(() -> session.transportFailed(from, cause));
     }
 
     @Override
     public void onRefused(ClientTransport from, ServerRefusal refusal) {
-        executor.execute(() -> session.refused(from, refusal));
+        executor.executeLater(() -> session.refused(from, refusal));
     }
 
     @Override
     public void onSendComplete(ClientTransport from) {
-        executor.execute(session::flush);
+        executor.executeLater(session::flush);
     }
 
     @Override
     public void onSendFailed(ClientTransport from) {
-        executor.execute(() -> session.sendFailed(from));
+        executor.executeLater(() -> session.sendFailed(from));
     }
 
     @Override
     public void withAck(LongConsumer request) {
-        executor.execute(() -> request.accept(session.takeAck()));
+        executor.executeLater(() -> request.accept(session.takeAck()));
     }
 }

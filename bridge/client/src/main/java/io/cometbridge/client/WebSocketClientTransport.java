@@ -64,6 +64,10 @@ final class WebSocketClientTransport implements ClientTransport, WebSocket.Liste
             } else if (stopped) {
                 ws.abort();
             } else {
+                // The JDK may complete this future before it calls onOpen: the socket is known here
+                // either way, and the first send must not find it missing (it would never be sent,
+                // and the attach would wait for nothing).
+                socket = ws;
                 enqueue(FrameCodec.encode(attach));
             }
         });
@@ -104,7 +108,17 @@ final class WebSocketClientTransport implements ClientTransport, WebSocket.Liste
             }
         }
         WebSocket ws = socket;
-        CompletionStage<WebSocket> sent = item instanceof String s ? ws.sendText(s, true) : ws.sendBinary((ByteBuffer) item, true);
+        CompletionStage<WebSocket> sent;
+        try {
+            sent = item instanceof String s ? ws.sendText(s, true) : ws.sendBinary((ByteBuffer) item, true);
+        } catch (RuntimeException e) { // the socket went away under us: a failure like any other, never a stuck queue
+            synchronized (this) {
+                sending = false;
+                pending.clear();
+            }
+            owner.onTransportFailed(this, e);
+            return;
+        }
         sent.whenComplete((w, error) -> {
             if (error != null) {
                 synchronized (this) {

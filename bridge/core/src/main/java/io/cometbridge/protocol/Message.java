@@ -10,16 +10,28 @@ import java.util.Base64;
  * <p>Its JSON form (an escaped string, or {@code {"b64":...}}) is computed once and cached, so a
  * message broadcast to many sessions is serialized once: each session only adds its own
  * sequence-number prefix (see {@link FrameCodec#encodeData}).
+ *
+ * <p>A message may name a {@link #topic()}: the room it was broadcast to, or the Bayeux channel it
+ * was published on (without the leading slash). It is metadata for the server side only (the
+ * application and transports that address by name, like the Bayeux endpoint); the bridge's own
+ * wire frames never carry it, and equality ignores it.
  */
 public final class Message {
     private final String text;
     private final byte[] bytes;
+    private final String topic;
     private volatile String json; // racy single-check caches: computing one twice is harmless
     private volatile int wireSize = -1;
 
     private Message(String text, byte[] bytes) {
+        this(text, bytes, null, null);
+    }
+
+    private Message(String text, byte[] bytes, String topic, String json) {
         this.text = text;
         this.bytes = bytes;
+        this.topic = topic;
+        this.json = json;
     }
 
     public static Message text(String text) {
@@ -35,6 +47,19 @@ public final class Message {
     /** A binary message that takes ownership of the array (no copy). */
     static Message wrapBinary(byte[] data) {
         return new Message(null, data);
+    }
+
+    /** The room or channel this message was addressed to (e.g. {@code chat/demo}), or null. */
+    public String topic() {
+        return topic;
+    }
+
+    /**
+     * The same payload addressed to {@code topic} (null: none). Shares the payload and its cached
+     * JSON form, so re-addressing a broadcast costs no copy and no second serialization.
+     */
+    public Message withTopic(String topic) {
+        return java.util.Objects.equals(topic, this.topic) ? this : new Message(text, bytes, topic, json);
     }
 
     public boolean isBinary() {

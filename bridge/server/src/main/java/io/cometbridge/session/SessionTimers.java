@@ -1,31 +1,33 @@
 package io.cometbridge.session;
 
 import io.cometbridge.util.Scheduler;
+import io.cometbridge.util.SerialExecutor;
 
 import java.time.Duration;
-import java.util.concurrent.Executor;
+
 
 /**
  * A session's timers: the heartbeat, the grace period, the delayed acknowledgement and the bound
- * on CLOSING. Each fires onto the session's executor, so its task runs like any other session
- * work. Touched only on that executor.
+ * on CLOSING. Each hands its task to the session's executor, to run on the worker pool like any
+ * other session work: never on the timer thread itself, which every session shares. Touched only
+ * on that executor.
  */
 final class SessionTimers {
     private final Scheduler scheduler;
-    private final Executor session;
+    private final SerialExecutor session;
     private Scheduler.Timer heartbeat;
     private Scheduler.Timer grace;
     private Scheduler.Timer ack;
     private Scheduler.Timer closing;
     private boolean ackCheckQueued;
 
-    SessionTimers(Scheduler scheduler, Executor session) {
+    SessionTimers(Scheduler scheduler, SerialExecutor session) {
         this.scheduler = scheduler;
         this.session = session;
     }
 
     void startHeartbeat(Duration period, Runnable task) {
-        heartbeat = scheduler.every(period.toNanos(), () -> session.execute(task));
+        heartbeat = scheduler.every(period.toNanos(), () -> session.executeLater(task));
     }
 
     void startGrace(Duration delay, Runnable task) {
@@ -71,7 +73,7 @@ final class SessionTimers {
     }
 
     private Scheduler.Timer once(long nanos, Runnable task) {
-        return scheduler.schedule(nanos, () -> session.execute(task));
+        return scheduler.schedule(nanos, () -> session.executeLater(task));
     }
 
     private static void cancel(Scheduler.Timer t) {
