@@ -1,5 +1,6 @@
 package io.cometbridge.session;
 
+import io.cometbridge.api.AttachRequest;
 import io.cometbridge.api.BridgeSession;
 import io.cometbridge.api.CloseReason;
 import io.cometbridge.api.SessionClosedException;
@@ -51,12 +52,15 @@ public final class Session implements BridgeSession, TransportListener {
 
     private volatile SessionState state = SessionState.NEW;
     private volatile Transport transport;
+    private volatile AttachRequest attachRequest = AttachRequest.NONE;
 
     // ---- confined to the executor ----
     private final SessionEvents app;
     private final Channel<CompletableFuture<Void>> channel;
     private final Heartbeat heartbeat;
     private final SessionTimers timers;
+    private final Acks acks;
+    private final ReceiveGate gate; // client messages held while the application pauses receiving
     private long lastSendNanos;          // when frames last went out (a batch transport's round trip starts)
     private CloseReason closeReason;
 
@@ -71,6 +75,9 @@ public final class Session implements BridgeSession, TransportListener {
                 c.maxQueuedMessages(), c.maxQueuedBytes()), app);
         this.heartbeat = new Heartbeat(c.heartbeatInterval().toNanos(), 0, ctx.scheduler().nanoTime());
         this.timers = new SessionTimers(ctx.scheduler(), executor);
+        this.acks = new Acks(executor, timers, channel, ctx.scheduler(),
+                () -> state == SessionState.ATTACHED && transport != null && transport.framing() == Framing.STREAM, this::flush);
+        this.gate = new ReceiveGate(c, channel, why -> closeNow(why, false));
     }
 
     // ================================================================ application API
@@ -144,6 +151,32 @@ public final class Session implements BridgeSession, TransportListener {
         return attributes;
     }
 
+    @Override
+    public AttachRequest attachRequest() {
+        return attachRequest;
+    }
+
+    @Override
+    public void pauseReceiving() {
+        gate.pause();
+    }
+
+    /** What the gate held is delivered, in order, then the batch that waited goes on: on a worker, never the caller's thread. */
+    @Override
+    public void resumeReceiving() {
+        if (!gate.resume()) return;
+        executor.executeLater(() -> {
+            long now = ctx.scheduler().nanoTime();
+            ReceiveGate.Waiting w = gate.release(now, state::isOpen);
+            if (w == null) {
+                acks.delivered(transport); // the client hears what was delivered
+            } else {
+                if (w.from() == transport) heartbeat.heard(now); // its silence was the gate's doing
+                take(w.from(), w.frames(), w.done(), now);
+            }
+        });
+    }
+
     public SessionStats stats() {
         return stats;
     }
@@ -190,6 +223,7 @@ public final class Session implements BridgeSession, TransportListener {
             Transport old = transport;
             if (old != null && old != t) old.detached(ErrorCode.TRANSPORT_REPLACED.closeCode(), "replaced by a newer transport");
             transport = t;
+            attachRequest = t.attachRequest();
             timers.cancelGrace();
             heartbeat.heard(ctx.scheduler().nanoTime());
             moveTo(SessionState.ATTACHED, (resumed ? "resumed over " : "opened over ") + t.kind().wireName());
@@ -237,21 +271,24 @@ public final class Session implements BridgeSession, TransportListener {
             long now = ctx.scheduler().nanoTime();
             if (from == transport) heartbeat.heard(now);
             stats.framesIn(from.kind(), frames.size());
-            BridgeException error = null;
-            app.inboundOver(from.kind());
-            try {
-                for (Frame f : frames) {
-                    if (!channel.receive(f, now)) lifecycleFrame(f);
-                    if (!state.isOpen()) break; // the client closed the session
-                }
-            } catch (BridgeException e) {
-                error = e;
-            }
-            List<Frame> reply = error == null && from.framing() == Framing.BATCH && state.isOpen() ? channel.reply() : List.of();
-            if (channel.ackOwed() && from.framing() == Framing.STREAM) scheduleAck();
-            flush();
-            done.done(error == null ? reply : null, error);
+            take(from, frames, done, now);
         });
+    }
+
+    /** Acts on a client's frames through the gate; a batch the gate keeps waiting is answered when it goes on. */
+    private void take(Transport from, List<Frame> frames, Reply done, long now) {
+        BridgeException error = null;
+        boolean taken = true;
+        app.inboundOver(from.kind());
+        try {
+            taken = gate.take(from, frames, done, now, state::isOpen); // stops once the client closed the session
+        } catch (BridgeException e) {
+            error = e;
+        }
+        List<Frame> reply = taken && error == null && from.framing() == Framing.BATCH && state.isOpen() ? channel.reply() : List.of();
+        if (channel.ackOwed() && from.framing() == Framing.STREAM) acks.owed();
+        flush();
+        if (taken) done.done(error == null ? reply : null, error);
     }
 
     @Override
@@ -317,15 +354,6 @@ public final class Session implements BridgeSession, TransportListener {
         flush();
     }
 
-    /** A frame the channel left to the session: only a close is expected from a client. */
-    private void lifecycleFrame(Frame f) {
-        if (f instanceof Frame.Close c) {
-            closeNow(new CloseReason(c.code(), c.reason()), false);
-        } else {
-            throw new BridgeException(ErrorCode.MALFORMED, "unexpected frame from a client: " + f.getClass().getSimpleName().toLowerCase());
-        }
-    }
-
     /** Puts whatever waits on the wire, while the transport can take it. */
     private void flush() {
         Transport t = transport;
@@ -340,33 +368,12 @@ public final class Session implements BridgeSession, TransportListener {
         finishIfClosed();
     }
 
-    /**
-     * An acknowledgement is owed on a stream transport: decide after the tasks queued behind this
-     * one (the application's replies, which usually carry it piggybacked), and arm a timer only
-     * when it is still owed then.
-     */
-    private void scheduleAck() {
-        if (timers.ackCheckPending()) return;
-        timers.ackCheckQueued();
-        executor.execute(this::ackCheck);
-    }
-
-    private void ackCheck() {
-        timers.ackCheckDone();
-        Transport t = transport;
-        if (state != SessionState.ATTACHED || t == null || t.framing() != Framing.STREAM || !channel.ackOwed()) return;
-        long now = ctx.scheduler().nanoTime();
-        long due = channel.tick(now);
-        flush();
-        if (due != Long.MAX_VALUE) timers.armAck(due - now, this::ackCheck);
-    }
-
     /** Every heartbeat interval: detect a dead transport; ping a stream transport (a held poll is its own heartbeat). */
     private void heartbeat() {
         Transport t = transport;
         if (state != SessionState.ATTACHED || t == null) return;
         long now = ctx.scheduler().nanoTime();
-        if (!t.holdsRequest() && heartbeat.isDead(now)) {
+        if (!t.holdsRequest() && !gate.stalls(t) && heartbeat.isDead(now)) {
             detach(ErrorCode.HEARTBEAT_TIMEOUT, "heartbeat timeout");
             return;
         }
@@ -400,6 +407,7 @@ public final class Session implements BridgeSession, TransportListener {
         closeReason = reason;
         timers.cancelAll();
         channel.failAll(f -> f.completeExceptionally(new SessionClosedException(reason)));
+        gate.clear();
         for (String room : rooms) ctx.rooms().remove(room, this);
         rooms.clear();
         if (tellClient && transport != null) {
