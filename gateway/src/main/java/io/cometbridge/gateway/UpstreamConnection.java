@@ -98,7 +98,8 @@ public final class UpstreamConnection implements Session.Listener {
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+        callback.succeed();
         end(statusCode, reason, false);
     }
 

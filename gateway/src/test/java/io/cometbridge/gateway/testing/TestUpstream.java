@@ -183,7 +183,8 @@ public final class TestUpstream implements AutoCloseable {
         }
 
         @Override
-        public void onWebSocketClose(int statusCode, String reason) {
+        public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+            callback.succeed();
             closes.add(statusCode + " " + reason);
             connections.remove(this);
         }
