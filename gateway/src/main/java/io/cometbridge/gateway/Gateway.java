@@ -125,6 +125,11 @@ public final class Gateway implements BridgeHandler, AutoCloseable {
 
     @Override
     public String toString() {
-        return "Gateway[" + config.upstream() + ", " + stats + "]";
+        return "Gateway[" + describe(config.upstream()) + ", " + stats + "]";
+    }
+
+    /** An upstream URL for logs and start lines: no user info or query, which may carry credentials. */
+    public static String describe(java.net.URI u) {
+        return u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "") + (u.getRawPath() == null ? "" : u.getRawPath());
     }
 }

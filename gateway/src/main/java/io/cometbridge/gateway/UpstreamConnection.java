@@ -32,13 +32,17 @@ public final class UpstreamConnection implements Session.Listener {
         if (s != null) s.demand();
     }
 
-    /** Writes a message; {@code written} runs when it is on the socket (or failed). */
+    /** Writes a message; {@code written} runs when it is on the socket (or failed: the close event follows). */
     void send(Message m, Runnable written) {
         Callback done = Callback.from(written, failure -> written.run());
-        if (m.isBinary()) {
-            socket.sendBinary(ByteBuffer.wrap(m.bytes()), done);
-        } else {
-            socket.sendText(m.text(), done);
+        try {
+            if (m.isBinary()) {
+                socket.sendBinary(ByteBuffer.wrap(m.bytes()), done);
+            } else {
+                socket.sendText(m.text(), done);
+            }
+        } catch (RuntimeException e) { // a socket closing under us: the window must not keep the message
+            written.run();
         }
     }
 

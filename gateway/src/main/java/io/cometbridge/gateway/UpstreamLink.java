@@ -279,6 +279,13 @@ final class UpstreamLink {
         session.close(code, reason);
     }
 
+    @Override
+    public synchronized String toString() {
+        return "UpstreamLink[" + (ended ? "ended" : open ? "open" : "connecting") + ", unwritten " + unwritten + (upstreamFull ? " (full)" : "")
+                + ", unacknowledged " + unacked + (readingStopped ? " (reading stopped)" : "") + ", backlog " + backlog.size()
+                + (clientPaused ? ", client paused" : "") + "]";
+    }
+
     private void cancelTimer() {
         if (timer != null) timer.cancel(false);
         timer = null;

@@ -109,8 +109,8 @@ public final class UpstreamOptions {
                 .build();
     }
 
-    /** For the start line: the upstream without its query (which may carry a token). */
+    /** For the start line: the upstream without user info or query (which may carry credentials). */
     String describe() {
-        return upstream.getScheme() + "://" + upstream.getRawAuthority() + (upstream.getRawPath() == null ? "" : upstream.getRawPath());
+        return io.cometbridge.gateway.Gateway.describe(upstream);
     }
 }

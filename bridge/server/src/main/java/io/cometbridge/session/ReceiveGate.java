@@ -128,6 +128,13 @@ final class ReceiveGate {
         if (w != null) w.done().done(List.of(), null);
     }
 
+    /** For diagnostics (racy reads from another thread): empty while the gate is open and empty. */
+    @Override
+    public String toString() {
+        if (!paused && held.isEmpty() && waiting == null) return "";
+        return (paused ? ", receiving paused" : ", releasing") + ", " + held.size() + " held" + (waiting != null ? ", a batch waits" : "");
+    }
+
     /** A frame the channel leaves to the session: only a close is expected from a client. */
     private void act(Frame f, long now) {
         if (channel.receive(f, now)) return;

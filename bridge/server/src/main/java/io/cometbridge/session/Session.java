@@ -445,6 +445,6 @@ public final class Session implements BridgeSession, TransportListener {
 
     @Override
     public String toString() {
-        return "Session[" + stats.label() + ", " + state + ", " + transport() + "]"; // never the id: it is a secret
+        return "Session[" + stats.label() + ", " + state + ", " + transport() + gate + "]"; // never the id: it is a secret
     }
 }
