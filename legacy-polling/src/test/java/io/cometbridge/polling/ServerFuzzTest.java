@@ -57,7 +57,7 @@ class ServerFuzzTest {
     static final long SEED = Long.getLong("fuzz.seed", System.nanoTime());
     static final long ITERATIONS = Long.getLong("fuzz.iterations", 0);
     static final double SECONDS = Double.parseDouble(System.getProperty("fuzz.seconds", "3"));
-    static final int MAX_REQUEST = 256 * 1024;
+    static final int MAX_REQUEST = 512 * 1024;
     static final Set<Integer> HTTP_STATUSES = Set.of(200, 400, 404, 405, 409, 413, 415);
     /** Jetty's own refusals (PROTOCOL.md section 5): a request line plus headers above 8 KiB. */
     static final Set<Integer> JETTY_STATUSES = Set.of(414, 431);

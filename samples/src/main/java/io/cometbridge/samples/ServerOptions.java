@@ -50,9 +50,9 @@ public final class ServerOptions {
             description = "Largest single message (either direction, either transport). Default: ${DEFAULT-VALUE}")
     int maxMessageBytes;
 
-    @Option(names = "--max-request-bytes", paramLabel = "N", defaultValue = "1048576",
-            description = "Largest long-polling request body. Default: ${DEFAULT-VALUE}")
-    int maxRequestBytes;
+    @Option(names = "--max-request-bytes", paramLabel = "N",
+            description = "Largest long-polling request body; at least 6 x the message limit + 130, so every message fits one request. Default: empty = 6 x the message limit + 130")
+    Integer maxRequestBytes;
 
     @Option(names = "--max-queued-messages", paramLabel = "N", defaultValue = "4096",
             description = "Unacknowledged messages kept per session; past it the session closes (4002). Default: ${DEFAULT-VALUE}")
@@ -117,7 +117,10 @@ public final class ServerOptions {
         requirePositive(heartbeat, "--heartbeat");
         requirePositive(tickerInterval, "--ticker-interval");
         requirePositive(maxMessageBytes, "--max-message-bytes");
-        requirePositive(maxRequestBytes, "--max-request-bytes");
+        if (maxRequestBytes != null && maxRequestBytes < BridgeConfig.requestBytesFor(maxMessageBytes)) {
+            throw new IllegalArgumentException("--max-request-bytes " + maxRequestBytes + " cannot carry a message of --max-message-bytes "
+                    + maxMessageBytes + " (JSON escaping can grow text sixfold): use at least " + BridgeConfig.requestBytesFor(maxMessageBytes));
+        }
         requirePositive(maxQueuedMessages, "--max-queued-messages");
         requirePositive(maxQueuedBytes, "--max-queued-bytes");
         requirePositive(maxSessions, "--max-sessions");
@@ -161,13 +164,14 @@ public final class ServerOptions {
 
     /** The session core's settings; what the command line does not set keeps the core's default. */
     public BridgeConfig toBridgeConfig() {
-        return BridgeConfig.builder()
+        BridgeConfig.Builder b = BridgeConfig.builder();
+        if (maxRequestBytes != null) b.maxRequestBytes(maxRequestBytes);
+        return b
                 .pollTimeout(pollTimeout)
                 .heartbeatInterval(heartbeat)
                 .gracePeriod(grace)
                 .allowedOrigins(List.copyOf(allowedOrigins))
                 .maxMessageBytes(maxMessageBytes)
-                .maxRequestBytes(maxRequestBytes)
                 .maxQueuedMessages(maxQueuedMessages)
                 .maxQueuedBytes(maxQueuedBytes)
                 .maxSessions(maxSessions)

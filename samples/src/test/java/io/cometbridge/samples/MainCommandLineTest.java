@@ -45,7 +45,7 @@ class MainCommandLineTest {
                 {"--grace=DURATION", "Default: 30s"},
                 {"--allowed-origins=ORIGIN[,ORIGIN...]", "Default: empty = same-origin only"},
                 {"--max-message-bytes=N", "Default: 262144"},
-                {"--max-request-bytes=N", "Default: 1048576"},
+                {"--max-request-bytes=N", "Default: empty = 6 x the message limit + 130"},
                 {"--max-queued-messages=N", "Default: 4096"},
                 {"--max-queued-bytes=N", "Default: 8388608"},
                 {"--max-sessions=N", "Default: 100000"},
@@ -81,6 +81,7 @@ class MainCommandLineTest {
             "--max-queued-bytes|lots|Invalid value for option '--max-queued-bytes'",
             "--new-sessions-per-second|0|--new-sessions-per-second must be above zero",
             "--max-batch-frames|0|--max-batch-frames must be at least 1",
+            "--max-request-bytes|1048576|--max-request-bytes 1048576 cannot carry a message of --max-message-bytes 262144",
             "--tls-port|8443|--tls-port needs either --tls-cert and --tls-key, or --tls-keystore",
             "--tls-cert|cert.pem|TLS files given without --tls-port",
             "--frobnicate|1|Unknown option"})
@@ -107,7 +108,7 @@ class MainCommandLineTest {
         ServerOptions o = parse("--host", "0.0.0.0", "--port", "0", "--prefix", "/rt/bridge",
                 "--poll-timeout", "5s", "--heartbeat", "1m", "--grace", "0s",
                 "--allowed-origins", "https://a.example.com,http://b.example.com:8081",
-                "--max-message-bytes", "1000", "--max-request-bytes", "2000", "--max-queued-messages", "30",
+                "--max-message-bytes", "1000", "--max-request-bytes", "7000", "--max-queued-messages", "30",
                 "--max-queued-bytes", "40000", "--max-sessions", "50", "--drain", "250ms", "--ticker-interval", "1s");
         o.validate();
         BridgeConfig c = o.toBridgeConfig();
@@ -116,7 +117,7 @@ class MainCommandLineTest {
         assertThat(c.gracePeriod()).isZero();
         assertThat(c.allowedOrigins()).containsExactly("https://a.example.com", "http://b.example.com:8081");
         assertThat(c.maxMessageBytes()).isEqualTo(1000);
-        assertThat(c.maxRequestBytes()).isEqualTo(2000);
+        assertThat(c.maxRequestBytes()).isEqualTo(7000);
         assertThat(c.maxQueuedMessages()).isEqualTo(30);
         assertThat(c.maxQueuedBytes()).isEqualTo(40000);
         assertThat(c.maxSessions()).isEqualTo(50);

@@ -65,14 +65,19 @@ class MainServerTest {
                 .map(ContextHandler::getContextPath).collect(Collectors.toList());
         assertThat(contexts).contains("/", "/bridge", "/bridge/poll");
 
+        // The browser client's bundle, its source map and its declarations (bridge/client-js/dist).
         HttpResponse<String> js = get(server.bridgeUri().resolve("/bridge/client.js"));
-        if (getClass().getClassLoader().getResource("io/cometbridge/client/client.js") != null) {
-            assertThat(js.statusCode()).isEqualTo(200);
-            assertThat(js.headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
-        } else { // the browser client is not on this branch yet
-            assertThat(js.statusCode()).isEqualTo(404);
-            assertThat(js.body()).contains("\"error\":\"not_found\"");
-        }
+        assertThat(js.statusCode()).isEqualTo(200);
+        assertThat(js.headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
+        assertThat(js.body()).contains("BridgeSocket").contains("export {").endsWith("//# sourceMappingURL=client.js.map\n");
+        HttpResponse<String> map = get(server.bridgeUri().resolve("/bridge/client.js.map"));
+        assertThat(map.statusCode()).isEqualTo(200);
+        assertThat(map.headers().firstValue("content-type")).hasValue("application/json; charset=utf-8");
+        assertThat(JsonParser.parseString(map.body()).getAsJsonObject().getAsJsonArray("sources").toString()).contains("../src/socket.js");
+        HttpResponse<String> dts = get(server.bridgeUri().resolve("/bridge/client.d.ts"));
+        assertThat(dts.statusCode()).isEqualTo(200);
+        assertThat(dts.headers().firstValue("content-type")).hasValue("application/typescript; charset=utf-8");
+        assertThat(dts.body()).contains("export class BridgeSocket extends EventTarget");
         // The same classpath folder holds the Java client's classes: never served.
         HttpResponse<String> cls = get(server.bridgeUri().resolve("/bridge/BridgeClient.class"));
         assertThat(cls.statusCode()).isEqualTo(404);

@@ -106,13 +106,8 @@ public final class BridgeClient implements AutoCloseable {
         return session.toString();
     }
 
-    /** Test hook: the current connection dies abruptly (no close frame, held poll aborted). */
-    public void killTransport() {
-        session.killTransport();
-    }
-
-    /** Test hook: the next non-empty poll response is lost after the server wrote it. */
-    public void dropNextPollResponse() {
-        session.dropNextPollResponse();
+    /** For fault injection in tests (the client test-jar's {@code ClientFaults}); not an API. */
+    ClientSession session() {
+        return session;
     }
 }

@@ -3,7 +3,6 @@ package io.cometbridge.client;
 import io.cometbridge.api.CloseReason;
 import io.cometbridge.api.SessionClosedException;
 import io.cometbridge.api.TransportKind;
-import io.cometbridge.channel.Backoff;
 import io.cometbridge.client.BridgeClient.State;
 import io.cometbridge.channel.Channel;
 import io.cometbridge.channel.ChannelEvents;
@@ -19,10 +18,8 @@ import io.cometbridge.util.SerialExecutor;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,11 +33,14 @@ import java.util.logging.Logger;
  */
 final class ClientSession {
     private static final Logger LOG = Logger.getLogger(BridgeClient.class.getName());
-    /** Requests stay inside the server's default limits (1 MiB and 1000 frames per request). */
-    private static final int MAX_BATCH_BYTES = 256 * 1024;
-    private static final int MAX_BATCH_FRAMES = 500;
+    /** A batch stays this far below the server's request limit (brackets, the ack frame). */
+    private static final int BATCH_SLACK_BYTES = 256;
     /** How long a closing client keeps its transport for the close frame to leave. */
     private static final long CLOSE_LINGER_MILLIS = 200;
+    /** A transport attached this long has worked: failures after it retry at once again. */
+    private static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Owing acknowledgements and hearing nothing for this long, a client pings to test its WebSocket. */
+    private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final BridgeClient client;
     private final ClientConfig config;
@@ -59,7 +59,10 @@ final class ClientSession {
     private ClientTransport pending;   // attaching
     private ClientTransport previous;  // the one the last switch left: its frames in flight still count
     private TransportKind pendingKind;
-    private int failuresInRow;
+    private Frame.Settings settings = Frame.Settings.DEFAULTS; // the server's, from its latest open frame
+    private String resumeKey;          // from the latest open frame: proof at the next attach
+    private final RetryPlan retries;
+    private long attachedAt;           // when the current transport's open frame came
     private boolean everOpened;
     private boolean ackCheckPending;
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
@@ -71,7 +74,8 @@ final class ClientSession {
         this.config = config;
         this.listener = config.listener();
         this.executor = new SerialExecutor(config.executor());
-        this.transports = new TransportFactory(config, owner);
+        this.transports = new TransportFactory(config, new TransportEvents(this, executor));
+        this.retries = new RetryPlan(config.order());
         this.channel = newChannel();
         this.heartbeat = new Heartbeat(Duration.ofSeconds(15).toNanos(), Heartbeat.CLIENT_SLACK_NANOS, System.nanoTime());
     }
@@ -91,7 +95,7 @@ final class ClientSession {
         executor.execute(() -> {
             if (current == null && pending == null && state != State.CLOSED) {
                 watchdog = ClientTimers.TIMERS.scheduleWithFixedDelay(() -> executor.execute(this::checkHeartbeat), 1, 1, TimeUnit.SECONDS);
-                attachWith(config.order().get(0));
+                attachWith(retries.first());
             }
         });
         ClientTimers.later(config.openTimeout().toMillis(), () -> connected.completeExceptionally(
@@ -105,6 +109,10 @@ final class ClientSession {
         executor.execute(() -> {
             if (state == State.CLOSED) {
                 acked.completeExceptionally(new SessionClosedException(CloseReason.CLIENT_CLOSED));
+            } else if (message.size() > settings.maxMessageBytes()) {
+                // Refused here, with the reason, rather than sent to be refused by the server.
+                acked.completeExceptionally(new IllegalArgumentException("message of " + message.size()
+                        + " above the server's limit of " + settings.maxMessageBytes() + (message.isBinary() ? " bytes" : " characters")));
             } else if (!channel.offer(message, acked)) {
                 acked.completeExceptionally(new IllegalStateException("send queue full (" + channel.unacknowledged() + " messages unacknowledged)"));
             } else {
@@ -164,17 +172,17 @@ final class ClientSession {
     public String toString() {
         ClientTransport t = current;
         return "BridgeClient[" + state + " on " + transportKind + ", current " + t + (t != null ? " canSend=" + t.canSend() : "")
-                + ", pending " + pending + ", " + channel + ", failures " + failuresInRow + "]";
+                + ", pending " + pending + ", " + channel + ", failures " + retries.failuresInRow() + "]";
     }
 
-    /** Test hook: the current connection dies abruptly (no close frame, held poll aborted). */
+    /** Fault injection: the current connection dies abruptly (no close frame, held poll aborted). */
     void killTransport() {
         executor.execute(() -> {
             if (current != null) current.kill();
         });
     }
 
-    /** Test hook: the next non-empty poll response is lost after the server wrote it. */
+    /** Fault injection: the next non-empty poll response is lost after the server wrote it. */
     void dropNextPollResponse() {
         executor.execute(() -> {
             if (current instanceof PollingClientTransport p) p.dropNextPollResponse();
@@ -183,44 +191,17 @@ final class ClientSession {
 
     // ================================================================ transport events
 
-    private final ClientTransport.Owner owner = new ClientTransport.Owner() {
-        @Override
-        public void onFrames(ClientTransport from, List<Frame> frames, Runnable thenRun) {
-            executor.execute(() -> {
-                frames(from, frames);
-                if (thenRun != null) thenRun.run();
-            });
-        }
+    /** A polling send failed at the network level: send what was unacknowledged again, shortly. */
+    void sendFailed(ClientTransport from) {
+        if (from != current) return;
+        channel.rewind();
+        ClientTimers.later(100, () -> executor.execute(this::flush));
+    }
 
-        @Override
-        public void onTransportFailed(ClientTransport from, Throwable cause) {
-            executor.execute(() -> transportFailed(from, cause));
-        }
-
-        @Override
-        public void onServerError(ClientTransport from, BridgeException error) {
-            executor.execute(() -> serverError(from, error));
-        }
-
-        @Override
-        public void onSendComplete(ClientTransport from) {
-            executor.execute(ClientSession.this::flush);
-        }
-
-        @Override
-        public void onSendFailed(ClientTransport from) {
-            executor.execute(() -> {
-                if (from != current) return;
-                channel.rewind();
-                ClientTimers.later(100, () -> executor.execute(ClientSession.this::flush));
-            });
-        }
-
-        @Override
-        public void withAck(LongConsumer request) {
-            executor.execute(() -> request.accept(channel.takeAck()));
-        }
-    };
+    /** The acknowledgement a polling receive carries (everything received counts as acknowledged from now). */
+    long takeAck() {
+        return channel.takeAck();
+    }
 
     /** The channel's events: deliveries to the application, completions of its sends. */
     private final ChannelEvents<CompletableFuture<Void>> events = new ChannelEvents<>() {
@@ -241,13 +222,14 @@ final class ClientSession {
         ClientTransport t = transports.create(kind);
         pending = t;
         try {
-            t.start(new Frame.Attach(sessionId, channel.takeAck()));
+            t.start(new Frame.Attach(sessionId, resumeKey, channel.takeAck(), null));
         } catch (RuntimeException e) { // a bad URI or a client refusing the request: same as a failed connect
             transportFailed(t, e);
         }
     }
 
-    private void frames(ClientTransport from, List<Frame> frames) {
+    /** Frames from a transport (on the executor). */
+    void frames(ClientTransport from, List<Frame> frames) {
         if (state == State.CLOSED && !channel.closePending()) return;
         boolean live = from == current || from == pending;
         // The transport this session just left may still bring data or acks in flight: both are
@@ -263,7 +245,10 @@ final class ClientSession {
                     if (live) finish(new CloseReason(c.code(), c.reason()), true);
                     return;
                 } else if (live || f instanceof Frame.Data || f instanceof Frame.Ack) {
-                    channel.receive(f, now); // notices and others: nothing the Java client shows yet
+                    // Notices and frame types of newer servers: nothing the Java client shows yet.
+                    if (channel.receive(f, now) && from == current && (f instanceof Frame.Data || f instanceof Frame.Ack)) {
+                        retries.progress();
+                    }
                 }
             }
         } catch (BridgeException e) {
@@ -296,9 +281,11 @@ final class ClientSession {
         pending = null;
         if (previous != null) previous.stop();
         sessionId = open.sid();
-        channel.useAckPolicy(Duration.ofMillis(open.ackMillis()), open.ackEvery());
-        heartbeat = new Heartbeat(Duration.ofMillis(open.heartbeatMillis()).toNanos(), Heartbeat.CLIENT_SLACK_NANOS, System.nanoTime());
-        failuresInRow = 0;
+        resumeKey = open.key();
+        settings = open.settings();
+        attachedAt = System.nanoTime();
+        channel.useAckPolicy(Duration.ofMillis(settings.ackMillis()), settings.ackEvery());
+        heartbeat = new Heartbeat(Duration.ofMillis(settings.heartbeatMillis()).toNanos(), Heartbeat.CLIENT_SLACK_NANOS, System.nanoTime());
         state = State.OPEN;
         TransportKind before = transportKind;
         transportKind = from.kind();
@@ -338,52 +325,47 @@ final class ClientSession {
         }
     }
 
-    private void flush() {
+    void flush() {
         ClientTransport t = current;
         if (t == null || (state != State.OPEN && !channel.closePending())) return;
-        while (t.canSend() && channel.hasOutput()) t.send(channel.drain(t.framing(), MAX_BATCH_BYTES, MAX_BATCH_FRAMES));
+        int maxBytes = Math.max(1, settings.maxRequestBytes() - BATCH_SLACK_BYTES);
+        while (t.canSend() && channel.hasOutput()) t.send(channel.drain(t.framing(), maxBytes, settings.maxBatchFrames()));
     }
 
-    private void transportFailed(ClientTransport from, Throwable cause) {
+    void transportFailed(ClientTransport from, Throwable cause) {
         if (state == State.CLOSED) return;
         if (from == pending) {
             pending = null;
-            failuresInRow++;
             LOG.log(Level.FINE, "attach over " + from + " failed", cause);
-            reconnectLater(nextKindAfterFailure(from.kind()));
+            reconnectLater(retries.failed(from.kind(), false, switched != null));
         } else if (from == current) {
             current = null;
             transportKind = null;
             state = State.RECONNECTING;
-            failuresInRow++;
             LOG.log(Level.FINE, from + " failed", cause);
-            if (pending == null) reconnectLater(failuresInRow <= 1 ? from.kind() : nextKindAfterFailure(from.kind()));
+            TransportKind next = retries.failed(from.kind(), true, switched != null);
+            if (pending == null) reconnectLater(next);
         }
     }
 
-    /** Retry the same kind once, then move along the configured order. */
-    private TransportKind nextKindAfterFailure(TransportKind failed) {
-        List<TransportKind> order = config.order();
-        if (switched != null && failuresInRow <= 1) return failed;
-        return order.get((order.indexOf(failed) + 1) % order.size());
-    }
-
     private void reconnectLater(TransportKind kind) {
-        long delay = Backoff.jittered(Backoff.delayMillis(failuresInRow), ThreadLocalRandom.current().nextDouble());
-        ClientTimers.later(delay, () -> executor.execute(() -> {
+        ClientTimers.later(retries.delayMillis(), () -> executor.execute(() -> {
             if (state == State.CLOSED || pending != null) return;
             if (current == null || switched != null) attachWith(kind);
         }));
     }
 
-    private void serverError(ClientTransport from, BridgeException error) {
+    /** The server (or a proxy) refused: retry, start a new session, or give up, as the code table says. */
+    void refused(ClientTransport from, ServerRefusal refusal) {
         if (state == State.CLOSED || (from != current && from != pending)) return;
-        if (error.code() == ErrorCode.UNKNOWN_SESSION) {
-            sessionLost(error.getMessage());
-        } else if (error.code() == ErrorCode.ORIGIN_NOT_ALLOWED) {
-            finish(new CloseReason(ErrorCode.ORIGIN_NOT_ALLOWED.closeCode(), error.getMessage()), false);
-        } else {
-            transportFailed(from, error);
+        switch (refusal.action(everOpened)) {
+            case NEW_SESSION -> sessionLost(refusal.getMessage());
+            case GIVE_UP -> {
+                LOG.log(Level.FINE, "giving up: " + refusal);
+                finish(new CloseReason(refusal.closeCode(), refusal.toString()), false, refusal);
+                if (current != null) current.stop();
+            }
+            case RETRY -> transportFailed(from, refusal);
         }
     }
 
@@ -391,12 +373,13 @@ final class ClientSession {
     private void sessionLost(String why) {
         if (current != null) current.stop();
         if (pending != null) pending.stop();
-        TransportKind kind = current != null ? current.kind() : pendingKind != null ? pendingKind : config.order().get(0);
+        TransportKind kind = current != null ? current.kind() : pendingKind != null ? pendingKind : retries.first();
         current = null;
         pending = null;
         previous = null;
         transportKind = null;
         sessionId = null;
+        resumeKey = null;
         CloseReason lost = new CloseReason(ErrorCode.UNKNOWN_SESSION.closeCode(), "session lost: " + why);
         channel.failAll(f -> f.completeExceptionally(new SessionClosedException(lost)));
         channel = newChannel(); // a new session numbers from 1 again
@@ -405,11 +388,22 @@ final class ClientSession {
         attachWith(kind);
     }
 
+    /**
+     * Once a second: a transport that has lasted counts as progress; a silent WebSocket is dead.
+     * A WebSocket that owes acknowledgements and has been quiet gets a ping: the JDK's WebSocket
+     * does not always notice a connection its peer closed until it writes to it, and waiting for the
+     * heartbeat timeout could outlast the server's grace period.
+     */
     private void checkHeartbeat() {
         ClientTransport t = current;
-        if (t == null || t.framing() != Framing.STREAM || state != State.OPEN) return;
+        if (t == null || state != State.OPEN) return;
         long now = System.nanoTime();
-        if (heartbeat.isDead(now)) {
+        if (now - attachedAt > STABLE_NANOS) retries.progress();
+        if (t.framing() == Framing.STREAM && channel.unacknowledged() > 0 && now - heartbeat.lastHeard() > QUIET_NANOS) {
+            channel.queue(new Frame.Ping(TimeUnit.NANOSECONDS.toMicros(now - attachedAt)));
+            flush();
+        }
+        if (t.framing() == Framing.STREAM && heartbeat.isDead(now)) {
             LOG.fine("no frame for " + (now - heartbeat.lastHeard()) / 1_000_000 + " ms: the socket is dead");
             t.kill();
         }
@@ -417,13 +411,18 @@ final class ClientSession {
 
     /** The session is over: fail what waits, stop reconnecting, tell the application. */
     private void finish(CloseReason reason, boolean fromServer) {
+        finish(reason, fromServer, null);
+    }
+
+    /** The same, with what {@link #connect()}'s future fails with if it has not completed ({@code null}: the close). */
+    private void finish(CloseReason reason, boolean fromServer, Throwable connectFailure) {
         state = State.CLOSED;
         transportKind = null;
         if (watchdog != null) watchdog.cancel(false);
         if (fromServer && current != null) current.stop();
         if (pending != null) pending.stop();
         channel.failAll(f -> f.completeExceptionally(new SessionClosedException(reason)));
-        connected.completeExceptionally(new SessionClosedException(reason));
+        connected.completeExceptionally(connectFailure != null ? connectFailure : new SessionClosedException(reason));
         if (switched != null) switched.completeExceptionally(new SessionClosedException(reason));
         callback(() -> listener.onClose(client, reason));
     }

@@ -2,7 +2,6 @@ package io.cometbridge.client;
 
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.channel.Framing;
-import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.Frame;
 
 import java.util.List;
@@ -44,8 +43,8 @@ interface ClientTransport {
         /** The connection failed or ended without the session closing. */
         void onTransportFailed(ClientTransport from, Throwable cause);
 
-        /** The server refused with a documented error (unknown session, origin, …). */
-        void onServerError(ClientTransport from, BridgeException error);
+        /** The server (or a proxy) answered with an error: a documented one, or a bare HTTP status. */
+        void onRefused(ClientTransport from, ServerRefusal refusal);
 
         /** A polling send finished: more may be sent. */
         void onSendComplete(ClientTransport from);

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The long-polling transport of the Java client: an attach, then one held {@code recv} after
- * another, and {@code send} requests one at a time. Proxy trouble on a poll (502, 503, 504 or a
- * network error) is retried a few times before the transport counts as failed.
+ * another, and {@code send} requests one at a time. Proxy trouble (a network error, or a non-bridge
+ * 408, 425, 429 or 5xx) is retried: a poll a few times before the transport counts as failed, a
+ * send until it goes through.
  */
 final class PollingClientTransport implements ClientTransport {
     private static final int MAX_POLL_RETRIES = 3;
@@ -32,6 +33,7 @@ final class PollingClientTransport implements ClientTransport {
     private final Owner owner;
 
     private volatile String sid;
+    private volatile String key; // this transport's resume key (the open frame's), proof on every request
     private volatile boolean stopped;
     private volatile boolean sendInFlight;
     private volatile CompletableFuture<?> currentPoll;
@@ -68,7 +70,10 @@ final class PollingClientTransport implements ClientTransport {
                     List<Frame> frames = parse(response);
                     if (frames == null) return;
                     for (Frame f : frames) {
-                        if (f instanceof Frame.Open open) sid = open.sid();
+                        if (f instanceof Frame.Open open) {
+                            sid = open.sid();
+                            key = open.key();
+                        }
                     }
                     owner.onFrames(this, frames, this::poll);
                 });
@@ -106,9 +111,14 @@ final class PollingClientTransport implements ClientTransport {
         });
     }
 
+    /**
+     * An answer that is not the bridge's and that proxies and overloaded servers give for a moment
+     * (408, 425, 429, 5xx): the same request is simply made again.
+     */
     private static boolean isProxyTrouble(HttpResponse<String> r) {
-        int s = r.statusCode();
-        return s == 502 || s == 503 && !r.body().contains("server_full") || s == 504;
+        if (r.statusCode() == 200) return false;
+        ServerRefusal refusal = refusalOf(r);
+        return refusal.code() == null && refusal.action(true) == io.cometbridge.protocol.ErrorCode.ClientAction.RETRY;
     }
 
     @Override
@@ -137,12 +147,12 @@ final class PollingClientTransport implements ClientTransport {
     /** The frames of a 200 answer; for an error status, tells the owner and returns null. */
     private List<Frame> parse(HttpResponse<String> response) {
         try {
-            if (response.statusCode() == 200) return FrameCodec.decodeBatch(response.body());
-            BridgeException error = errorOf(response);
-            if (error.code() == ErrorCode.TRANSPORT_REPLACED) {
+            if (response.statusCode() == 200) return FrameCodec.decodeBatchTolerant(response.body());
+            ServerRefusal refusal = refusalOf(response);
+            if (refusal.code() == ErrorCode.TRANSPORT_REPLACED) {
                 stopped = true; // the session moved on; nothing to report
             } else {
-                owner.onServerError(this, error);
+                owner.onRefused(this, refusal);
             }
         } catch (BridgeException e) {
             owner.onTransportFailed(this, e);
@@ -150,17 +160,18 @@ final class PollingClientTransport implements ClientTransport {
         return null;
     }
 
-    private static BridgeException errorOf(HttpResponse<String> response) {
-        ErrorCode code = null;
-        String message = "HTTP " + response.statusCode();
+    /** The documented error of a JSON error body, or the bare status of anything else (a proxy's page). */
+    private static ServerRefusal refusalOf(HttpResponse<String> response) {
         try {
             var json = com.google.gson.JsonParser.parseString(response.body()).getAsJsonObject();
-            code = ErrorCode.fromWireName(json.get("error").getAsString());
-            message = json.get("message").getAsString();
+            ErrorCode code = ErrorCode.fromWireName(json.get("error").getAsString());
+            if (code != null) return new ServerRefusal(response.statusCode(), code, json.get("message").getAsString());
         } catch (RuntimeException ignored) {
-            // not our JSON (a proxy's page): keep the status
+            // not our JSON: keep the status
         }
-        return new BridgeException(code == null ? ErrorCode.MALFORMED : code, message);
+        String body = response.body() == null ? "" : response.body().strip();
+        return new ServerRefusal(response.statusCode(), null, "HTTP " + response.statusCode()
+                + (body.isEmpty() ? "" : ": " + (body.length() > 120 ? body.substring(0, 120) + "..." : body)));
     }
 
     private HttpRequest post(String endpoint, String body) {
@@ -169,6 +180,7 @@ final class PollingClientTransport implements ClientTransport {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (sid != null) b.header("X-Bridge-Session", sid);
+        if (key != null) b.header("X-Bridge-Key", key);
         if (origin != null) b.header("Origin", origin);
         return b.build();
     }

@@ -147,7 +147,7 @@ final class WebSocketClientTransport implements ClientTransport, WebSocket.Liste
         if (last) {
             String text = textParts.toString();
             textParts.setLength(0);
-            deliver(() -> FrameCodec.decode(text));
+            deliver(() -> FrameCodec.decodeTolerant(text));
         }
         webSocket.request(1);
         return null;
@@ -178,7 +178,7 @@ final class WebSocketClientTransport implements ClientTransport, WebSocket.Liste
         }
         if (frame instanceof Frame.Error err) {
             ErrorCode code = ErrorCode.fromWireName(err.error());
-            owner.onServerError(this, new BridgeException(code == null ? ErrorCode.MALFORMED : code, err.message()));
+            owner.onRefused(this, new ServerRefusal(0, code, err.message()));
             return;
         }
         owner.onFrames(this, List.of(frame), null);

@@ -29,6 +29,8 @@ import java.util.function.Consumer;
 public final class Channel<T> {
     /** Frame overhead counted per data frame against a drain's byte budget. */
     static final int FRAME_OVERHEAD = 16;
+    /** How many of the latest messages delivered a duplicate is checked against. */
+    static final int DIGESTS = 64;
 
     private final ChannelEvents<T> events;
     private ChannelPolicy policy;
@@ -39,6 +41,7 @@ public final class Channel<T> {
     private long ackSent;           // highest peer sequence number acknowledged to the peer
     private long ackOwedSince = -1; // when an acknowledgement became owed, or -1
     private boolean closing;        // a close frame is queued: no data goes out any more
+    private int[] digests;          // hashes of the latest DIGESTS messages delivered, by seq (made on the first)
 
     public Channel(ChannelPolicy policy, ChannelEvents<T> events) {
         this.policy = policy;
@@ -90,7 +93,7 @@ public final class Channel<T> {
         } else if (frame instanceof Frame.Ping p) {
             queue(new Frame.Pong(p.ts())); // only the latest ping is answered: a flood cannot grow the queue
         } else if (frame instanceof Frame.Pong p) {
-            events.roundTrip(now - p.ts());
+            events.pong(p.ts());
         } else {
             return false;
         }
@@ -101,7 +104,11 @@ public final class Channel<T> {
         if (d.ack() >= 0) acknowledge(d.ack());
         if (d.seq() <= received) {
             // A resend of something delivered: drop it and acknowledge again, or the peer's replay
-            // buffer keeps it (and its sender waits) until the next handshake.
+            // buffer keeps it (and its sender waits) until the next handshake. It must be the same
+            // message, or someone other than the sender wrote under that number.
+            if (received - d.seq() < DIGESTS && digests[slot(d.seq())] != d.message().hashCode()) {
+                throw new BridgeException(ErrorCode.BAD_SEQUENCE, "a different message under a sequence number already delivered");
+            }
             events.duplicate();
             ackSent = Math.min(ackSent, d.seq() - 1);
             owe(now);
@@ -114,8 +121,14 @@ public final class Channel<T> {
             throw new BridgeException(ErrorCode.TOO_LARGE, "message larger than " + policy.maxInboundBytes());
         }
         received = d.seq();
+        if (digests == null) digests = new int[DIGESTS];
+        digests[slot(d.seq())] = d.message().hashCode();
         owe(now);
         events.deliver(d.message());
+    }
+
+    private static int slot(long seq) {
+        return (int) (seq % DIGESTS);
     }
 
     private void acknowledge(long ack) {
@@ -251,8 +264,9 @@ public final class Channel<T> {
 
     /**
      * The frames to write now, within a budget: every waiting control frame first, then messages
-     * not yet sent, while {@code maxBytes} (payload plus {@value #FRAME_OVERHEAD} per frame) and
-     * {@code maxFrames} allow (one message always fits an empty drain).
+     * not yet sent, while they fit {@code maxBytes} (each message's {@link Message#wireSize()}
+     * plus {@value #FRAME_OVERHEAD}) and {@code maxFrames}. A message alone always goes, even above
+     * the budget (the limits are sized so that any accepted message fits a request).
      *
      * <p>{@link Framing#STREAM}: an owed acknowledgement rides on the first text data frame.
      * {@link Framing#BATCH}: an owed acknowledgement ends the batch as an ack frame.
@@ -264,12 +278,14 @@ public final class Channel<T> {
             long budget = maxBytes;
             int reserve = framing == Framing.BATCH && ackOwedSince >= 0 ? 1 : 0;
             boolean any = false;
-            while (outbound.hasUnsent() && (budget > 0 || !any) && out.size() + reserve < maxFrames) {
+            while (outbound.hasUnsent() && out.size() + reserve < maxFrames) {
+                long cost = outbound.peekUnsent().message().wireSize() + FRAME_OVERHEAD;
+                if (any && cost > budget) break;
                 ReplayBuffer.Entry<T> e = outbound.nextUnsent();
                 long ack = -1;
                 if (framing == Framing.STREAM && ackOwedSince >= 0 && !e.message().isBinary()) ack = takeAck();
                 out.add(new Frame.Data(e.seq(), e.message(), ack));
-                budget -= e.message().size() + FRAME_OVERHEAD;
+                budget -= cost;
                 any = true;
             }
         }

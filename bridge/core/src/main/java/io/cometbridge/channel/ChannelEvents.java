@@ -15,8 +15,8 @@ public interface ChannelEvents<T> {
     /** The peer acknowledged a message queued with this (non-null) token. */
     void acknowledged(T token);
 
-    /** A heartbeat answer came back after {@code nanos}. */
-    default void roundTrip(long nanos) {
+    /** The answer to the owner's ping with this timestamp came back. */
+    default void pong(long ts) {
     }
 
     /** A duplicate of a message already delivered was dropped. */

@@ -8,31 +8,47 @@ package io.cometbridge.protocol;
  * its 4403 is what a client reports when it gives up for that reason.
  */
 public enum ErrorCode {
-    MALFORMED("malformed", 400, 4400),
-    BAD_SEQUENCE("bad_sequence", 400, 4400),
-    MISSING_SESSION("missing_session", 400, 0),
-    ORIGIN_NOT_ALLOWED("origin_not_allowed", 403, 4403),
-    UNKNOWN_SESSION("unknown_session", 404, 4404),
-    NOT_FOUND("not_found", 404, 0),
-    METHOD_NOT_ALLOWED("method_not_allowed", 405, 0),
-    POLL_CONFLICT("poll_conflict", 409, 0),
-    TRANSPORT_REPLACED("transport_replaced", 409, 4409),
-    TOO_LARGE("too_large", 413, 1009),
-    UPGRADE_REQUIRED("upgrade_required", 426, 0),
-    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, 0),
-    RATE_LIMITED("rate_limited", 429, 4429),
-    SERVER_FULL("server_full", 503, 4503),
-    ATTACH_TIMEOUT("attach_timeout", 0, 4408),
-    HEARTBEAT_TIMEOUT("heartbeat_timeout", 0, 4008);
+    MALFORMED("malformed", 400, 4400, ClientAction.RETRY),
+    BAD_SEQUENCE("bad_sequence", 400, 4400, ClientAction.RETRY),
+    MISSING_SESSION("missing_session", 400, 0, ClientAction.GIVE_UP),
+    ORIGIN_NOT_ALLOWED("origin_not_allowed", 403, 4403, ClientAction.GIVE_UP),
+    UNKNOWN_SESSION("unknown_session", 404, 4404, ClientAction.NEW_SESSION),
+    NOT_FOUND("not_found", 404, 0, ClientAction.GIVE_UP),
+    METHOD_NOT_ALLOWED("method_not_allowed", 405, 0, ClientAction.GIVE_UP),
+    POLL_CONFLICT("poll_conflict", 409, 0, ClientAction.RETRY),
+    TRANSPORT_REPLACED("transport_replaced", 409, 4409, ClientAction.RETRY),
+    TOO_LARGE("too_large", 413, 1009, ClientAction.GIVE_UP),
+    UPGRADE_REQUIRED("upgrade_required", 426, 0, ClientAction.RETRY),
+    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, 0, ClientAction.GIVE_UP),
+    RATE_LIMITED("rate_limited", 429, 4429, ClientAction.RETRY),
+    SERVER_FULL("server_full", 503, 4503, ClientAction.RETRY),
+    ATTACH_TIMEOUT("attach_timeout", 0, 4408, ClientAction.RETRY),
+    HEARTBEAT_TIMEOUT("heartbeat_timeout", 0, 4008, ClientAction.RETRY);
+
+    /** What a client does when the server answers with an error (docs/PROTOCOL.md section 5). */
+    public enum ClientAction {
+        /** Try again (the same transport or the next), with backoff; the session lives on. */
+        RETRY,
+        /** The server no longer knows the session: start a new one and tell the application. */
+        NEW_SESSION,
+        /** Retrying cannot help (a wrong URL, a refused origin, a message the server will never take): stop and say why. */
+        GIVE_UP
+    }
 
     private final String wireName;
     private final int httpStatus;
     private final int closeCode;
+    private final ClientAction clientAction;
 
-    ErrorCode(String wireName, int httpStatus, int closeCode) {
+    ErrorCode(String wireName, int httpStatus, int closeCode, ClientAction clientAction) {
         this.wireName = wireName;
         this.httpStatus = httpStatus;
         this.closeCode = closeCode;
+        this.clientAction = clientAction;
+    }
+
+    public ClientAction clientAction() {
+        return clientAction;
     }
 
     public String wireName() {

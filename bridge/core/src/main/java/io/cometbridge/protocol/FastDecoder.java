@@ -13,7 +13,7 @@ import java.util.List;
  */
 final class FastDecoder {
     private static final String ACK_PREFIX = "{\"t\":\"ack\",\"a\":";
-    private static final int MAX_DIGITS = 18; // always fits in a long
+    private static final int MAX_DIGITS = 15; // always below 2^53 (longer numbers: the strict reader checks the range)
 
     private final String s;
     private int i;

@@ -14,37 +14,43 @@ public sealed interface Frame {
     }
 
     /**
-     * Client → server: attach this transport to session {@code sid} (null: a new session).
-     * {@code ws} (optional, null when absent) is the nonce the client put in its WebSocket URLs, so
-     * the server can tell it why those WebSocket attempts failed (a {@link Notice}).
+     * Client → server: attach this transport to session {@code sid} (null: a new session), having
+     * received server messages up to {@code last}. {@code key} is the resume key of the session's
+     * latest open frame (required to resume; null for a new session). {@code ws} (optional, null
+     * when absent) is the nonce the client put in its WebSocket URLs, so the server can tell it why
+     * those WebSocket attempts failed (a {@link Notice}).
      */
-    record Attach(String sid, long last, String ws) implements Frame {
+    record Attach(String sid, String key, long last, String ws) implements Frame {
         public Attach(String sid, long last) {
-            this(sid, last, null);
+            this(sid, null, last, null);
         }
     }
 
     /**
-     * Server → client: the answer to attach. {@code ack}: the highest client message the server
-     * has (the client resends what follows). {@code next}: the first server message the server
-     * sends now (resent or new; 0 when unknown): above the client's last + 1 means messages the
-     * client never got are gone, and the session cannot go on. {@code ackMillis}/{@code ackEvery}
-     * are the acknowledgement policy the server asks the client to follow.
+     * Server → client: the answer to attach. {@code key}: the resume key the client presents at its
+     * next attach (and on this transport's polling requests); a new one at every attach.
+     * {@code ack}: the highest client message the server has (the client resends what follows).
+     * {@code next}: the first server message the server sends now (resent or new; 0 when unknown):
+     * above the client's last + 1 means messages the client never got are gone, and the session
+     * cannot go on. {@code settings}: how the server wants the client to behave.
      */
-    record Open(String sid, long ack, long next, boolean resumed, long heartbeatMillis, long pollMillis,
-                long graceMillis, long ackMillis, int ackEvery) implements Frame {
-        /** The policy of protocol version 1 servers that did not announce one. */
-        public static final long DEFAULT_ACK_MILLIS = 25;
-        public static final int DEFAULT_ACK_EVERY = 32;
-
-        public Open(String sid, long ack, boolean resumed, long heartbeatMillis, long pollMillis, long graceMillis) {
-            this(sid, ack, 0, resumed, heartbeatMillis, pollMillis, graceMillis, DEFAULT_ACK_MILLIS, DEFAULT_ACK_EVERY);
-        }
+    record Open(String sid, String key, long ack, long next, boolean resumed, Settings settings) implements Frame {
 
         /** Whether a client that has received up to {@code received} misses messages the server cannot resend. */
         public boolean leavesGapAfter(long received) {
             return next > received + 1;
         }
+    }
+
+    /**
+     * The server's settings a client follows, sent in every open frame: heartbeat interval, poll
+     * hold and grace period (ms), the acknowledgement policy, and the limits of what it accepts
+     * (largest message, largest polling request body, frames per polling request).
+     */
+    record Settings(long heartbeatMillis, long pollMillis, long graceMillis, long ackMillis, int ackEvery,
+                    int maxMessageBytes, int maxRequestBytes, int maxBatchFrames) {
+        /** What a client assumes of a server whose open frame does not say (protocol version 1 defaults). */
+        public static final Settings DEFAULTS = new Settings(15_000, 20_000, 30_000, 25, 32, 256 * 1024, 1024 * 1024, 1000);
     }
 
     record Ack(long ack) implements Frame {
@@ -65,6 +71,10 @@ public sealed interface Frame {
     }
 
     record Error(String error, String message) implements Frame {
+    }
+
+    /** A control frame of a type this version does not know (a newer peer's): clients ignore it, the server refuses it. */
+    record Unknown(String type) implements Frame {
     }
 
     /**

@@ -14,7 +14,8 @@ import java.util.Base64;
 public final class Message {
     private final String text;
     private final byte[] bytes;
-    private volatile String json; // racy single-check cache: computing it twice is harmless
+    private volatile String json; // racy single-check caches: computing one twice is harmless
+    private volatile int wireSize = -1;
 
     private Message(String text, byte[] bytes) {
         this.text = text;
@@ -70,6 +71,39 @@ public final class Message {
             json = j;
         }
         return j;
+    }
+
+    /**
+     * Bytes of UTF-8 the payload takes in a JSON frame ({@link #json()}): what counts against a
+     * polling request or response. Never more than 6 per UTF-16 unit of text (an escape such as
+     * {@code \u0000}), or 4/3 per byte of binary plus 10.
+     */
+    public int wireSize() {
+        int w = wireSize;
+        if (w < 0) {
+            w = utf8Length(json());
+            wireSize = w;
+        }
+        return w;
+    }
+
+    /** The largest {@link #wireSize()} of a message of {@code size} (text units or bytes). */
+    public static long maxWireSize(int size) {
+        return Math.max(6L * size + 2, 4L * ((size + 2) / 3) + 10);
+    }
+
+    private static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) n += 1;
+            else if (c < 0x800) n += 2;
+            else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else n += 3;
+        }
+        return n;
     }
 
     @Override

@@ -27,9 +27,10 @@ class CodeTableTest {
         List<String> spec = new ArrayList<>();
         for (JsonElement e : table.getAsJsonArray("errors")) {
             JsonObject o = e.getAsJsonObject();
-            spec.add(o.get("name").getAsString() + " " + o.get("http").getAsInt() + " " + o.get("ws").getAsInt());
+            spec.add(o.get("name").getAsString() + " " + o.get("http").getAsInt() + " " + o.get("ws").getAsInt() + " " + o.get("client").getAsString());
         }
-        assertThat(Arrays.stream(ErrorCode.values()).map(c -> c.wireName() + " " + c.httpStatus() + " " + c.closeCode()))
+        assertThat(Arrays.stream(ErrorCode.values()).map(c -> c.wireName() + " " + c.httpStatus() + " " + c.closeCode()
+                + " " + c.clientAction().name().toLowerCase(Locale.ROOT)))
                 .containsExactlyElementsOf(spec);
     }
 

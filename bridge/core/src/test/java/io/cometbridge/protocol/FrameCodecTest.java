@@ -20,8 +20,9 @@ class FrameCodecTest {
                 new Frame.Data(9, Message.binary(new byte[]{0, 1, 2, (byte) 255})),
                 new Frame.Attach(null, 0),
                 new Frame.Attach("abc", 12),
-                new Frame.Open("sid", 4, true, 15000, 20000, 30000),
-                new Frame.Open("sid", 4, 7, false, 15000, 20000, 30000, 10, 8),
+                new Frame.Open("sid", "key", 4, 5, true, Frame.Settings.DEFAULTS),
+                new Frame.Open("sid", null, 4, 7, false, new Frame.Settings(15000, 20000, 30000, 10, 8, 1000, 7000, 50)),
+                new Frame.Attach("abc", "key", 12, "nonce1234"),
                 new Frame.Ack(5),
                 new Frame.Ping(123),
                 new Frame.Pong(456),
@@ -35,10 +36,28 @@ class FrameCodecTest {
     }
 
     @Test
-    void anOpenWithoutAnAckPolicyMeansTheVersion1Defaults() {
-        Frame.Open open = (Frame.Open) FrameCodec.decode("{\"t\":\"open\",\"sid\":\"s\",\"ack\":0,\"resumed\":false,\"hb\":1,\"poll\":2,\"grace\":3}");
-        assertThat(open.ackMillis()).isEqualTo(25);
-        assertThat(open.ackEvery()).isEqualTo(32);
+    void anOpenWithoutSettingsMeansTheVersion1Defaults() {
+        Frame.Open open = (Frame.Open) FrameCodec.decode("{\"t\":\"open\",\"sid\":\"s\",\"ack\":0,\"resumed\":false,\"hb\":15000,\"poll\":20000,\"grace\":30000}");
+        assertThat(open.settings()).isEqualTo(Frame.Settings.DEFAULTS);
+        assertThat(open.key()).isNull();
+        assertThat(open.next()).isZero();
+    }
+
+    @Test
+    void clientsToleratePeersFromTheFuture() {
+        assertThatThrownBy(() -> FrameCodec.decode("{\"t\":\"hello\",\"x\":[1]}")).isInstanceOf(BridgeException.class);
+        assertThat(FrameCodec.decodeTolerant("{\"t\":\"hello\",\"x\":[1]}")).isEqualTo(new Frame.Unknown("hello"));
+        assertThat(FrameCodec.decodeBatchTolerant("[{\"t\":\"hello\"},[1,\"a\"]]"))
+                .containsExactly(new Frame.Unknown("hello"), new Frame.Data(1, Message.text("a")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[9007199254740992,\"a\"]", "[1,\"a\",9007199254740992]", "{\"t\":\"ack\",\"a\":9007199254740992}",
+            "{\"t\":\"ping\",\"ts\":-1}", "{\"t\":\"attach\",\"last\":1e3}"})
+    void numbersAreIntegersThatJavaScriptKeepsExact(String json) {
+        assertThatThrownBy(() -> FrameCodec.decode(json)).isInstanceOfSatisfying(BridgeException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED));
+        assertThat(FrameCodec.decode("[9007199254740991,\"a\"]")).isEqualTo(new Frame.Data(9007199254740991L, Message.text("a")));
     }
 
     @Test

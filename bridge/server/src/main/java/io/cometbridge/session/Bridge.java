@@ -32,6 +32,8 @@ public final class Bridge implements SessionContext, AutoCloseable {
     private final SessionStore store;
     private final RoomRegistry rooms = new RoomRegistry();
     private final Scheduler scheduler;
+    private final long startNanos;
+    private final Frame.Settings clientSettings;
     private final Executor workers;
     private final boolean ownsWorkers;
     private final AtomicInteger opened = new AtomicInteger();
@@ -49,6 +51,8 @@ public final class Bridge implements SessionContext, AutoCloseable {
                 .collect(Collectors.toUnmodifiableSet());
         this.newSessions = new AddressRateLimiter(config.newSessionsPerSecond(), config.newSessionBurst());
         this.scheduler = scheduler != null ? scheduler : Scheduler.system("bridge-timer");
+        this.startNanos = this.scheduler.nanoTime();
+        this.clientSettings = config.clientSettings();
         this.ownsWorkers = workers == null;
         this.workers = workers != null ? workers
                 : Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), daemonThreads("bridge-worker"));
@@ -167,6 +171,16 @@ public final class Bridge implements SessionContext, AutoCloseable {
     @Override
     public Scheduler scheduler() {
         return scheduler;
+    }
+
+    @Override
+    public long micros(long nanoTime) {
+        return (nanoTime - startNanos) / 1000;
+    }
+
+    @Override
+    public Frame.Settings clientSettings() {
+        return clientSettings;
     }
 
     @Override

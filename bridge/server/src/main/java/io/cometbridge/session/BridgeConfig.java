@@ -1,5 +1,8 @@
 package io.cometbridge.session;
 
+import io.cometbridge.protocol.Frame;
+import io.cometbridge.protocol.Message;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -12,7 +15,10 @@ import java.util.List;
  * @param gracePeriod         how long a session outlives its last transport
  * @param attachTimeout       how long a new WebSocket may stay without attaching
  * @param maxMessageBytes     largest single message accepted (either transport)
- * @param maxRequestBytes     largest polling request body
+ * @param maxRequestBytes     largest polling request body; at least the largest encoded message
+ *                            ({@link Message#maxWireSize}: JSON escaping can grow text sixfold) plus
+ *                            frame overhead, so every accepted message fits a request. Left unset,
+ *                            it is derived from {@code maxMessageBytes} that way.
  * @param maxBatchBytes       a poll response stops adding messages past this size (one message always fits)
  * @param maxQueuedMessages   replay buffer bound per session, in messages
  * @param maxQueuedBytes      replay buffer bound per session, in payload bytes
@@ -53,10 +59,28 @@ public record BridgeConfig(
                 || newSessionsPerSecond <= 0 || newSessionBurst < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
+        if (maxRequestBytes < requestBytesFor(maxMessageBytes)) {
+            throw new IllegalArgumentException("maxRequestBytes " + maxRequestBytes + " cannot carry a message of maxMessageBytes "
+                    + maxMessageBytes + " (JSON escaping can grow text sixfold): it must be at least " + requestBytesFor(maxMessageBytes));
+        }
     }
+
+    /** The smallest polling request limit that carries any message of {@code maxMessageBytes} in one request. */
+    public static int requestBytesFor(int maxMessageBytes) {
+        return (int) Math.min(Integer.MAX_VALUE, Message.maxWireSize(maxMessageBytes) + REQUEST_OVERHEAD);
+    }
+
+    /** Room for a batch's brackets, a data frame's sequence number and ack, and an ack frame. */
+    static final int REQUEST_OVERHEAD = 128;
 
     private static void requirePositive(Duration d, String name) {
         if (d.isZero() || d.isNegative()) throw new IllegalArgumentException(name + " must be positive");
+    }
+
+    /** What the open frame tells clients: the timings, the acknowledgement policy and the limits. */
+    public Frame.Settings clientSettings() {
+        return new Frame.Settings(heartbeatInterval.toMillis(), pollTimeout.toMillis(), gracePeriod.toMillis(),
+                ackDelay.toMillis(), ackEvery, maxMessageBytes, maxRequestBytes, maxBatchFrames);
     }
 
     /** A transport with no traffic (and no held poll) for this long is dead. */
@@ -99,7 +123,7 @@ public record BridgeConfig(
         private Duration gracePeriod = Duration.ofSeconds(30);
         private Duration attachTimeout = Duration.ofSeconds(10);
         private int maxMessageBytes = 256 * 1024;
-        private int maxRequestBytes = 1024 * 1024;
+        private int maxRequestBytes = -1; // derived from maxMessageBytes
         private int maxBatchBytes = 256 * 1024;
         private int maxQueuedMessages = 4096;
         private long maxQueuedBytes = 8L * 1024 * 1024;
@@ -130,7 +154,7 @@ public record BridgeConfig(
 
         public BridgeConfig build() {
             return new BridgeConfig(pollTimeout, heartbeatInterval, gracePeriod, attachTimeout, maxMessageBytes,
-                    maxRequestBytes, maxBatchBytes, maxQueuedMessages, maxQueuedBytes, maxSessions, maxBatchFrames,
+                    maxRequestBytes < 0 ? requestBytesFor(maxMessageBytes) : maxRequestBytes, maxBatchBytes, maxQueuedMessages, maxQueuedBytes, maxSessions, maxBatchFrames,
                     newSessionsPerSecond, newSessionBurst, allowedOrigins,
                     ackDelay, ackEvery);
         }

@@ -62,6 +62,8 @@ public final class Session implements BridgeSession, TransportListener {
     private final Acks acks;
     private final ReceiveGate gate; // client messages held while the application pauses receiving
     private long lastSendNanos;          // when frames last went out (a batch transport's round trip starts)
+    private String key;                  // the resume key of the latest open frame
+    private String previousKey;          // the one before: that open frame may have been lost in flight
     private CloseReason closeReason;
 
     Session(String id, SessionContext ctx) {
@@ -70,7 +72,7 @@ public final class Session implements BridgeSession, TransportListener {
         this.stats = new SessionStats(ctx.nextStatsLabel(), ctx.totals());
         this.executor = new SerialExecutor(ctx.workers());
         BridgeConfig c = ctx.config();
-        this.app = new SessionEvents(this, ctx.handler());
+        this.app = new SessionEvents(this, ctx.handler(), () -> ctx.micros(ctx.scheduler().nanoTime()));
         this.channel = new Channel<>(new ChannelPolicy(c.ackDelay(), c.ackEvery(), c.maxMessageBytes(),
                 c.maxQueuedMessages(), c.maxQueuedBytes()), app);
         this.heartbeat = new Heartbeat(c.heartbeatInterval().toNanos(), 0, ctx.scheduler().nanoTime());
@@ -229,11 +231,11 @@ public final class Session implements BridgeSession, TransportListener {
             moveTo(SessionState.ATTACHED, (resumed ? "resumed over " : "opened over ") + t.kind().wireName());
             stats.attached(t.kind());
             stats.framesOut(t.kind(), 1);
-            BridgeConfig c = ctx.config();
-            t.opened(this, new Frame.Open(id, channel.takeAck(), channel.resendFrom(), resumed, c.heartbeatInterval().toMillis(),
-                    c.pollTimeout().toMillis(), c.gracePeriod().toMillis(), c.ackDelay().toMillis(), c.ackEvery()));
+            previousKey = key;
+            key = SessionIds.nextKey();
+            t.opened(this, new Frame.Open(id, key, channel.takeAck(), channel.resendFrom(), resumed, ctx.clientSettings()));
             if (!resumed) {
-                timers.startHeartbeat(c.heartbeatInterval(), this::heartbeat);
+                timers.startHeartbeat(ctx.config().heartbeatInterval(), this::heartbeat);
                 app.opened();
             }
             flush();
@@ -378,7 +380,7 @@ public final class Session implements BridgeSession, TransportListener {
             return;
         }
         if (t.framing() == Framing.STREAM) {
-            channel.queue(new Frame.Ping(now));
+            channel.queue(new Frame.Ping(ctx.micros(now)));
             flush();
         }
     }

@@ -16,6 +16,15 @@ interface SessionContext {
     /** The clock and timers. */
     Scheduler scheduler();
 
+    /**
+     * Microseconds since the bridge started, for a nano time of its clock: the timestamp of a ping,
+     * which must stay below 2^53 (exact in every JSON implementation) for centuries.
+     */
+    long micros(long nanoTime);
+
+    /** The settings every open frame tells clients. */
+    io.cometbridge.protocol.Frame.Settings clientSettings();
+
     Executor workers();
 
     /** Server-wide counters per transport that every session's statistics add to. */

@@ -7,6 +7,7 @@ import io.cometbridge.channel.ChannelEvents;
 import io.cometbridge.protocol.Message;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -20,11 +21,13 @@ final class SessionEvents implements ChannelEvents<CompletableFuture<Void>> {
 
     private final Session session;
     private final BridgeHandler handler;
+    private final LongSupplier micros; // the bridge's clock, in the unit of ping timestamps
     private TransportKind inbound = TransportKind.WEBSOCKET; // the transport whose frames are being processed
 
-    SessionEvents(Session session, BridgeHandler handler) {
+    SessionEvents(Session session, BridgeHandler handler, LongSupplier micros) {
         this.session = session;
         this.handler = handler;
+        this.micros = micros;
     }
 
     /** Frames about to be processed came over this kind of transport (for the statistics). */
@@ -51,9 +54,10 @@ final class SessionEvents implements ChannelEvents<CompletableFuture<Void>> {
         token.complete(null);
     }
 
+    /** The answer to the session's ping (its timestamp in the bridge's microseconds) came back. */
     @Override
-    public void roundTrip(long nanos) {
-        session.stats().roundTrip(inbound, nanos);
+    public void pong(long ts) {
+        session.stats().roundTrip(inbound, (micros.getAsLong() - ts) * 1000);
     }
 
     @Override

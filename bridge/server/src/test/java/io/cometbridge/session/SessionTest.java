@@ -59,7 +59,8 @@ class SessionTest {
         assertThat(open.resumed()).isFalse();
         assertThat(open.ack()).isZero();
         assertThat(open.next()).isEqualTo(1);
-        assertThat(open.ackMillis()).isEqualTo(25);
+        assertThat(open.settings().ackMillis()).isEqualTo(25);
+        assertThat(open.key()).hasSize(22);
         assertThat(app.opened).containsKey(open.sid());
         assertThat(bridge.find(open.sid()).state()).isEqualTo(SessionState.ATTACHED);
     }

@@ -225,6 +225,30 @@ class BrowserDegradationTest {
         java.close();
     }
 
+    @Test
+    void blockingProxy_backgroundProbesStopAfterMaxProbes_sessionStaysOnPolling() throws Exception {
+        startBridge(List.of());
+        TestProxy proxy = use(new TestProxy(TestProxy.Policy.REFUSE));
+        Chromium browser = use(new Chromium(proxy.address()));
+        // Each failed WebSocket costs the page a console error it cannot silence: probes are bounded.
+        JsonObject state = openDemo(browser, pageUrl("&probeDelay=100&probeMaxDelay=200&maxProbes=3"));
+        assertThat(str(state, "transport")).isEqualTo("polling");
+        await().atMost(Duration.ofSeconds(10)).until(() -> clientLog(browser).contains("no more websocket probes after 3 failures"));
+        sleep(1500); // many probe delays: none comes
+        String log = clientLog(browser);
+        assertThat(log.split("websocket probe attempt", -1)).as(log).hasSize(4);
+        assertThat(proxy.accessLog.stream().filter(l -> l.startsWith("CONNECT 127.0.0.1:" + server.port() + " ")))
+                .as("the first try and three probes").hasSize(4);
+        chatBothWays(browser);
+        state = browser.demoState();
+        assertThat(str(state, "transport")).isEqualTo("polling");
+        record("blocking proxy, probes stop at 3", state);
+    }
+
+    private static String clientLog(Chromium browser) {
+        return String.valueOf(browser.script("return JSON.stringify(demo.sock.log)"));
+    }
+
     // ================================================================ fixture
 
     private void startBridge(List<String> allowedOrigins) throws Exception {

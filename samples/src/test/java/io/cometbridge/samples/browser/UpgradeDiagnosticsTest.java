@@ -95,7 +95,7 @@ class UpgradeDiagnosticsTest {
 
     @Test
     void attachAndNoticeFramesRoundTrip() {
-        Frame.Attach a = (Frame.Attach) FrameCodec.decode(FrameCodec.encode(new Frame.Attach(null, 0, "abcdefgh")));
+        Frame.Attach a = (Frame.Attach) FrameCodec.decode(FrameCodec.encode(new Frame.Attach(null, null, 0, "abcdefgh")));
         assertThat(a.ws()).isEqualTo("abcdefgh");
         assertThat(FrameCodec.encode(new Frame.Attach("s", 3))).isEqualTo("{\"t\":\"attach\",\"sid\":\"s\",\"last\":3}");
         Frame.Notice n = new Frame.Notice("ws_fallback", "why \"quoted\"");
