@@ -170,12 +170,8 @@ public final class Session implements BridgeSession, TransportListener {
         executor.executeLater(() -> {
             long now = ctx.scheduler().nanoTime();
             ReceiveGate.Waiting w = gate.release(now, state::isOpen);
-            if (w == null) {
-                acks.delivered(transport); // the client hears what was delivered
-            } else {
-                if (w.from() == transport) heartbeat.heard(now); // its silence was the gate's doing
-                take(w.from(), w.frames(), w.done(), now);
-            }
+            if (w == null) acks.delivered(transport); // the client hears what was delivered
+            else take(w.from(), w.frames(), w.done(), now); // heard again: its silence was the gate's doing
         });
     }
 
@@ -271,7 +267,6 @@ public final class Session implements BridgeSession, TransportListener {
                 return;
             }
             long now = ctx.scheduler().nanoTime();
-            if (from == transport) heartbeat.heard(now);
             stats.framesIn(from.kind(), frames.size());
             take(from, frames, done, now);
         });
@@ -279,6 +274,7 @@ public final class Session implements BridgeSession, TransportListener {
 
     /** Acts on a client's frames through the gate; a batch the gate keeps waiting is answered when it goes on. */
     private void take(Transport from, List<Frame> frames, Reply done, long now) {
+        if (from == transport) heartbeat.heard(now);
         BridgeException error = null;
         boolean taken = true;
         app.inboundOver(from.kind());
