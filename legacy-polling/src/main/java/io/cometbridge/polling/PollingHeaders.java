@@ -7,6 +7,8 @@ import jakarta.servlet.http.HttpServletResponse;
 /** The headers every polling response carries: no caching, no proxy buffering, CORS for allowed origins. */
 final class PollingHeaders {
     static final String SESSION_HEADER = "X-Bridge-Session";
+    /** The resume key of the polling transport's open frame, on every request after its attach. */
+    static final String KEY_HEADER = "X-Bridge-Key";
 
     private PollingHeaders() {
     }
@@ -35,7 +37,7 @@ final class PollingHeaders {
     static void preflight(HttpServletResponse response) {
         response.setStatus(204);
         response.setHeader("Access-Control-Allow-Methods", "POST");
-        response.setHeader("Access-Control-Allow-Headers", "Content-Type, " + SESSION_HEADER);
+        response.setHeader("Access-Control-Allow-Headers", "Content-Type, " + SESSION_HEADER + ", " + KEY_HEADER);
         response.setHeader("Access-Control-Max-Age", "600");
         response.setHeader("Cache-Control", "no-store");
     }

@@ -93,7 +93,8 @@ final class PollingServlet extends HttpServlet {
 
     private void recv(HttpServletRequest request, String body, PollExchange exchange) {
         long ack = ackOf(FrameCodec.decodeBatch(body));
-        session(request).withTransport(PollingTransport.class, polling -> polling.onRecv(exchange, ack), exchange::fail);
+        session(request).withTransport(PollingTransport.class, request.getHeader(PollingHeaders.KEY_HEADER),
+                polling -> polling.onRecv(exchange, ack), exchange::fail);
     }
 
     private void send(HttpServletRequest request, String body, PollExchange exchange) {
@@ -101,7 +102,8 @@ final class PollingServlet extends HttpServlet {
         if (frames.size() > bridge.config().maxBatchFrames()) {
             throw new BridgeException(ErrorCode.TOO_LARGE, "more than " + bridge.config().maxBatchFrames() + " frames in one request");
         }
-        session(request).withTransport(PollingTransport.class, polling -> polling.onSend(exchange, frames), exchange::fail);
+        session(request).withTransport(PollingTransport.class, request.getHeader(PollingHeaders.KEY_HEADER),
+                polling -> polling.onSend(exchange, frames), exchange::fail);
     }
 
     // ---------------------------------------------------------------- validation

@@ -54,6 +54,8 @@ import static org.awaitility.Awaitility.await;
  * expected outcome must appear in docs/BAD_INPUT.md.
  */
 class BadInputCatalogueTest {
+    /** The resume key of each session attached by hand (polling requests present it: X-Bridge-Key). */
+    static final java.util.Map<String, String> KEYS = new java.util.concurrent.ConcurrentHashMap<>();
     static final int MAX_MESSAGE = 1000;
     static final int MAX_REQUEST = 10_000;
     /** Jetty's idle timeout in this test, so slowloris rows end in seconds. */
@@ -151,6 +153,7 @@ class BadInputCatalogueTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) b.header("Content-Type", contentType);
         if (sid != null) b.header("X-Bridge-Session", sid);
+        if (sid != null && KEYS.containsKey(sid)) b.header("X-Bridge-Key", KEYS.get(sid));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -163,6 +166,7 @@ class BadInputCatalogueTest {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (sid != null) b.header("X-Bridge-Session", sid);
+        if (sid != null && KEYS.containsKey(sid)) b.header("X-Bridge-Key", KEYS.get(sid));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -184,7 +188,9 @@ class BadInputCatalogueTest {
     static String attachPolling() throws Exception {
         HttpResponse<String> r = post("attach", null, "{\"t\":\"attach\",\"last\":0}");
         assertThat(r.statusCode()).isEqualTo(200);
-        return JsonParser.parseString(r.body()).getAsJsonArray().get(0).getAsJsonObject().get("sid").getAsString();
+        JsonObject open = JsonParser.parseString(r.body()).getAsJsonArray().get(0).getAsJsonObject();
+        KEYS.put(open.get("sid").getAsString(), open.get("key").getAsString());
+        return open.get("sid").getAsString();
     }
 
     /** Sends raw bytes on a new connection and returns everything the server says until it closes (or a timeout). */
@@ -457,7 +463,7 @@ class BadInputCatalogueTest {
             String sid = attachPolling();
             String chunk = "[[1,\"" + "x".repeat(2 * MAX_REQUEST) + "\"]]";
             String req = "POST /bridge/poll/send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Bridge-Session: "
-                    + sid + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                    + sid + "\r\nX-Bridge-Key: " + KEYS.get(sid) + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
                     + Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n0\r\n\r\n";
             String response = rawHttp(req);
             assertThat(statusOf(response)).isEqualTo(413);
@@ -550,7 +556,7 @@ class BadInputCatalogueTest {
                     try {
                         for (int i = 0; i < 250; i++) {
                             Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port());
-                            s.getOutputStream().write((postHead("send", "X-Bridge-Session: " + sid + "\r\n", 5000) + "[[1,\"xxxx")
+                            s.getOutputStream().write((postHead("send", "X-Bridge-Session: " + sid + "\r\nX-Bridge-Key: " + KEYS.get(sid) + "\r\n", 5000) + "[[1,\"xxxx")
                                     .getBytes(StandardCharsets.US_ASCII));
                             sockets.add(s);
                         }
@@ -572,7 +578,7 @@ class BadInputCatalogueTest {
         row("H49", "recv / send on a polling transport the session has left", "409 transport_replaced", () -> {
             String sid = attachPolling();
             try (RawWebSocket ws = rawSocket()) {
-                ws.sendText("{\"t\":\"attach\",\"sid\":\"" + sid + "\",\"last\":0}");
+                ws.sendText("{\"t\":\"attach\",\"sid\":\"" + sid + "\",\"key\":\"" + KEYS.get(sid) + "\",\"last\":0}");
                 assertThat(ws.read().text()).startsWith("{\"t\":\"open\"");
                 assertError(post("recv", sid, "[{\"t\":\"ack\",\"a\":0}]"), 409, "transport_replaced");
                 assertError(post("send", sid, "[[1,\"x\"]]"), 409, "transport_replaced");
@@ -582,7 +588,7 @@ class BadInputCatalogueTest {
             String sid = attachPolling();
             String recv = "[{\"t\":\"ack\",\"a\":0}]";
             CompletableFuture<HttpResponse<String>> first = http.sendAsync(HttpRequest.newBuilder(URI.create(server.uri() + "/poll/recv"))
-                    .header("Content-Type", "application/json").header("X-Bridge-Session", sid)
+                    .header("Content-Type", "application/json").header("X-Bridge-Session", sid).header("X-Bridge-Key", KEYS.get(sid))
                     .POST(HttpRequest.BodyPublishers.ofString(recv)).build(), HttpResponse.BodyHandlers.ofString());
             Thread.sleep(200);
             HttpResponse<String> second = post("recv", sid, recv); // held until the poll timeout, answered []

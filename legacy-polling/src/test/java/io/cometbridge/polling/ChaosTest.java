@@ -174,6 +174,7 @@ class ChaosTest {
         @Override
         public void onSessionLost(BridgeClient c, String reason) {
             sessionsLost.incrementAndGet();
+            System.out.println("CHAOS session lost: " + reason);
         }
     }
 

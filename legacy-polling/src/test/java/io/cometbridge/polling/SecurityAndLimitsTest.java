@@ -128,7 +128,8 @@ class SecurityAndLimitsTest {
         assertThat(preflight.statusCode()).isEqualTo(204);
         assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
         assertThat(preflight.headers().firstValue("Access-Control-Allow-Credentials")).hasValue("true");
-        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("")).containsIgnoringCase("X-Bridge-Session");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("")).containsIgnoringCase("X-Bridge-Session")
+                .containsIgnoringCase("X-Bridge-Key");
 
         HttpResponse<String> evilPreflight = http.send(HttpRequest.newBuilder(URI.create(server.uri() + "/poll/send"))
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://evil.example").build(),

@@ -150,7 +150,10 @@ final class PollingClientTransport implements ClientTransport {
             if (response.statusCode() == 200) return FrameCodec.decodeBatchTolerant(response.body());
             ServerRefusal refusal = refusalOf(response);
             if (refusal.code() == ErrorCode.TRANSPORT_REPLACED) {
-                stopped = true; // the session moved on; nothing to report
+                // The session moved on: after a switch, nothing to do; if this was still the
+                // client's current transport (an older attach of its own overtook it), it re-attaches.
+                stopped = true;
+                owner.onTransportFailed(this, refusal);
             } else {
                 owner.onRefused(this, refusal);
             }

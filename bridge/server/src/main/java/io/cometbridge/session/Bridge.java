@@ -94,7 +94,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
                 return;
             }
         }
-        session.attach(transport, attach.last(), onRejected);
+        session.attach(transport, attach.last(), attach.key(), onRejected);
         if (attach.ws() != null) upgradeNotices.attached(attach.ws(), session); // queued behind the open frame
     }
 

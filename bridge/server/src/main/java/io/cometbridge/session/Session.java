@@ -62,8 +62,7 @@ public final class Session implements BridgeSession, TransportListener {
     private final Acks acks;
     private final ReceiveGate gate; // client messages held while the application pauses receiving
     private long lastSendNanos;          // when frames last went out (a batch transport's round trip starts)
-    private String key;                  // the resume key of the latest open frame
-    private String previousKey;          // the one before: that open frame may have been lost in flight
+    private final ResumeKeys keys = new ResumeKeys();
     private CloseReason closeReason;
 
     Session(String id, SessionContext ctx) {
@@ -182,16 +181,20 @@ public final class Session implements BridgeSession, TransportListener {
     // ================================================================ for transports and the bridge
 
     /**
-     * Runs {@code action} on the session's executor with the transport carrying the session, if it
-     * is a {@code type}. Otherwise {@code rejected} hears why not: {@code unknown_session} once the
-     * session is closed, {@code transport_replaced} when another transport (or none) carries it.
+     * Runs {@code action} on the session's executor with the transport carrying the session, for a
+     * request of that transport's: a {@code type}, proven by the key its open frame carried.
+     * Otherwise {@code rejected} hears why not: {@code transport_replaced} for a request of an
+     * earlier transport of this client's (its key is one the client may hold), or
+     * {@code unknown_session} once the session is closed or for a key the session never gave out
+     * (the same answer as for a session that does not exist).
      */
-    public <T extends Transport> void withTransport(Class<T> type, Consumer<T> action, Consumer<BridgeException> rejected) {
+    public <T extends Transport> void withTransport(Class<T> type, String presentedKey, Consumer<T> action,
+                                                    Consumer<BridgeException> rejected) {
         executor.execute(() -> {
             Transport t = transport;
-            if (state == SessionState.CLOSED) {
-                rejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "session closed"));
-            } else if (type.isInstance(t)) {
+            if (state == SessionState.CLOSED || !keys.holds(presentedKey)) {
+                rejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"));
+            } else if (type.isInstance(t) && SessionIds.sameKey(keys.latest(), presentedKey)) {
                 action.accept(type.cast(t));
             } else {
                 rejected.accept(new BridgeException(ErrorCode.TRANSPORT_REPLACED, "the session moved to another transport"));
@@ -202,12 +205,19 @@ public final class Session implements BridgeSession, TransportListener {
     /**
      * Attaches a transport (docs/PROTOCOL.md section 2, rule 4): the client's {@code last}
      * acknowledges and rewinds the replay buffer, the old transport is released, and the open frame
-     * goes out before anything else. {@code onRejected} hears why if the session cannot take it.
+     * goes out before anything else. Resuming needs a resume key the client may hold
+     * ({@link ResumeKeys}): without one the session answers as if it did not exist
+     * (docs/PROTOCOL.md section 2.1). {@code onRejected} hears why if the session cannot take the
+     * transport.
      */
-    void attach(Transport t, long clientLast, Consumer<BridgeException> onRejected) {
+    void attach(Transport t, long clientLast, String presentedKey, Consumer<BridgeException> onRejected) {
         executor.execute(() -> {
             if (!state.isOpen()) {
                 onRejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "session closed"));
+                return;
+            }
+            if (state != SessionState.NEW && !keys.accept(presentedKey)) {
+                onRejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"));
                 return;
             }
             try {
@@ -227,9 +237,7 @@ public final class Session implements BridgeSession, TransportListener {
             moveTo(SessionState.ATTACHED, (resumed ? "resumed over " : "opened over ") + t.kind().wireName());
             stats.attached(t.kind());
             stats.framesOut(t.kind(), 1);
-            previousKey = key;
-            key = SessionIds.nextKey();
-            t.opened(this, new Frame.Open(id, key, channel.takeAck(), channel.resendFrom(), resumed, ctx.clientSettings()));
+            t.opened(this, new Frame.Open(id, keys.issue(), channel.takeAck(), channel.resendFrom(), resumed, ctx.clientSettings()));
             if (!resumed) {
                 timers.startHeartbeat(ctx.config().heartbeatInterval(), this::heartbeat);
                 app.opened();

@@ -41,9 +41,12 @@ class SessionTest {
         bridge.close();
     }
 
+    private String key; // the resume key of the latest open frame a test saw
+
     private Session open(FakeTransport t) {
         bridge.attach(t, new Frame.Attach(null, 0), e -> { throw e; });
         Frame.Open open = (Frame.Open) FrameCodec.decode(t.take().get(0));
+        key = open.key();
         return bridge.find(open.sid());
     }
 
@@ -136,7 +139,7 @@ class SessionTest {
         polling.poll(0);
         assertThat(polling.take()).containsExactly("[[1,\"a\"],[2,\"b\"]]");
         FakeTransport ws = FakeTransport.stream();
-        bridge.attach(ws, new Frame.Attach(s.id(), 1), e -> { throw e; });
+        bridge.attach(ws, new Frame.Attach(s.id(), key, 1, null), e -> { throw e; });
         assertThat(polling.closeCode).isEqualTo(ErrorCode.TRANSPORT_REPLACED.closeCode());
         List<String> sent = ws.take();
         Frame.Open open = openFrame(sent.get(0));
@@ -151,9 +154,35 @@ class SessionTest {
         FakeTransport first = FakeTransport.stream();
         Session s = open(first);
         BridgeException[] refused = new BridgeException[1];
-        bridge.attach(FakeTransport.stream(), new Frame.Attach(s.id(), 5), e -> refused[0] = e);
+        bridge.attach(FakeTransport.stream(), new Frame.Attach(s.id(), key, 5, null), e -> refused[0] = e);
         assertThat(refused[0].code()).isEqualTo(ErrorCode.BAD_SEQUENCE);
         assertThat(first.closeCode).isNull();
+    }
+
+    @Test
+    void resumingNeedsTheLatestKeyOrTheLastOneTheClientUsed() {
+        FakeTransport first = FakeTransport.stream();
+        Session s = open(first);
+        String k1 = key;
+        List<ErrorCode> refused = new java.util.ArrayList<>();
+        bridge.attach(FakeTransport.stream(), new Frame.Attach(s.id(), null, 0, null), e -> refused.add(e.code()));
+        bridge.attach(FakeTransport.stream(), new Frame.Attach(s.id(), "not-the-key", 0, null), e -> refused.add(e.code()));
+        assertThat(refused).containsExactly(ErrorCode.UNKNOWN_SESSION, ErrorCode.UNKNOWN_SESSION);
+        assertThat(first.closeCode).as("a refused attach takes nothing over").isNull();
+
+        // The client resumes with k1 twice, and both open frames (k2, k3) are lost in flight: k1 still works.
+        String latest = null;
+        for (int i = 0; i < 2; i++) {
+            FakeTransport t = FakeTransport.stream();
+            bridge.attach(t, new Frame.Attach(s.id(), k1, 0, null), e -> { throw e; });
+            latest = openFrame(t.take().get(0)).key();
+            assertThat(latest).isNotEqualTo(k1);
+        }
+        // Once the client presents the latest key, the older ones are retired.
+        FakeTransport t = FakeTransport.stream();
+        bridge.attach(t, new Frame.Attach(s.id(), latest, 0, null), e -> { throw e; });
+        bridge.attach(FakeTransport.stream(), new Frame.Attach(s.id(), k1, 0, null), e -> refused.add(e.code()));
+        assertThat(refused).hasSize(3);
     }
 
     @Test
@@ -290,13 +319,20 @@ class SessionTest {
 
     @Test
     void requestsForATransportThatNoLongerCarriesTheSessionAreRefused() {
-        FakeTransport ws = FakeTransport.stream();
-        Session s = open(ws);
+        FakeTransport first = FakeTransport.batch();
+        Session s = open(first);
+        String firstKey = key;
         List<ErrorCode> refusals = new java.util.ArrayList<>();
-        ws.listener.closed(ws); // DETACHED: nothing carries it
-        s.withTransport(FakeTransport.class, t -> { throw new AssertionError("no transport"); }, e -> refusals.add(e.code()));
+        List<FakeTransport> served = new java.util.ArrayList<>();
+        s.withTransport(FakeTransport.class, firstKey, served::add, e -> refusals.add(e.code()));
+        s.withTransport(FakeTransport.class, "never-given-out", served::add, e -> refusals.add(e.code()));
+        FakeTransport second = FakeTransport.batch();
+        bridge.attach(second, new Frame.Attach(s.id(), firstKey, 0, null), e -> { throw e; });
+        s.withTransport(FakeTransport.class, firstKey, served::add, e -> refusals.add(e.code())); // the old transport's request
+        first.listener.closed(second); // the new one ends: DETACHED, nothing carries it
         s.close(4000, "over");
-        s.withTransport(FakeTransport.class, t -> { throw new AssertionError("closed"); }, e -> refusals.add(e.code()));
-        assertThat(refusals).containsExactly(ErrorCode.TRANSPORT_REPLACED, ErrorCode.UNKNOWN_SESSION);
+        s.withTransport(FakeTransport.class, firstKey, served::add, e -> refusals.add(e.code()));
+        assertThat(served).containsExactly(first);
+        assertThat(refusals).containsExactly(ErrorCode.UNKNOWN_SESSION, ErrorCode.TRANSPORT_REPLACED, ErrorCode.UNKNOWN_SESSION);
     }
 }
