@@ -8,6 +8,8 @@ import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Frame;
 import io.cometbridge.transport.Transport;
 import io.cometbridge.transport.TransportListener;
+import io.cometbridge.util.Scheduler;
+import io.cometbridge.util.SerialExecutor;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -65,11 +67,22 @@ final class ReceiveGate {
         paused = true;
     }
 
-    /** Lifts the pause; true if it was paused (held frames then wait for {@link #release}). */
-    boolean resume() {
+    /**
+     * Lifts the pause. If it was paused, a task on {@code executor}'s worker (never the caller's
+     * thread: an application may resume under its own locks) delivers the held frames in order
+     * (until paused again, or the session is no longer {@code open}), then hands the batch that
+     * waited, once there is room for it, to {@code goOn}; or, with none, runs {@code delivered} so
+     * the client hears what was delivered.
+     */
+    void resume(SerialExecutor executor, Scheduler clock, BooleanSupplier open, Consumer<Waiting> goOn, Runnable delivered) {
         boolean was = paused;
         paused = false;
-        return was;
+        if (!was) return;
+        executor.executeLater(() -> {
+            Waiting w = release(clock.nanoTime(), open);
+            if (w == null) delivered.run();
+            else goOn.accept(w);
+        });
     }
 
     /**
@@ -96,11 +109,7 @@ final class ReceiveGate {
         return true;
     }
 
-    /**
-     * Receiving resumed: delivers the held frames in order (until paused again, or the session is
-     * no longer {@code open}); returns the batch that waited, once there is room for it, to take next.
-     */
-    Waiting release(long now, BooleanSupplier open) {
+    private Waiting release(long now, BooleanSupplier open) {
         while (!paused && !held.isEmpty() && open.getAsBoolean()) {
             Frame f = held.poll();
             if (f instanceof Frame.Data d) heldBytes -= d.message().size();

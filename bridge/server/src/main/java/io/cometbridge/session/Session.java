@@ -162,16 +162,10 @@ public final class Session implements BridgeSession, TransportListener {
         gate.pause();
     }
 
-    /** What the gate held is delivered, in order, then the batch that waited goes on: on a worker, never the caller's thread. */
     @Override
-    public void resumeReceiving() {
-        if (!gate.resume()) return;
-        executor.executeLater(() -> {
-            long now = ctx.scheduler().nanoTime();
-            ReceiveGate.Waiting w = gate.release(now, state::isOpen);
-            if (w == null) acks.delivered(transport); // the client hears what was delivered
-            else take(w.from(), w.frames(), w.done(), now); // heard again: its silence was the gate's doing
-        });
+    public void resumeReceiving() { // a batch that waited goes on through take(): heard again, its silence was the gate's doing
+        gate.resume(executor, ctx.scheduler(), state::isOpen, w -> take(w.from(), w.frames(), w.done(), ctx.scheduler().nanoTime()),
+                () -> acks.delivered(transport));
     }
 
     public SessionStats stats() {

@@ -53,9 +53,12 @@ class ReceiveGateTest {
         bridge.close();
     }
 
+    private String key; // the resume key of the latest open frame
+
     private Session open(FakeTransport t) {
         bridge.attach(t, new Frame.Attach(null, 0), e -> { throw e; });
         Frame.Open open = (Frame.Open) FrameCodec.decode(t.take().get(0));
+        key = open.key();
         return bridge.find(open.sid());
     }
 
@@ -137,7 +140,7 @@ class ReceiveGateTest {
         ws.fromClient("[1,\"a\"]");
         ws.fromClient("[2,\"b\"]");
         FakeTransport polling = FakeTransport.batch();
-        bridge.attach(polling, new Frame.Attach(s.id(), 0), e -> { throw e; });
+        bridge.attach(polling, new Frame.Attach(s.id(), key, 0, null), e -> { throw e; });
         Frame.Open open = (Frame.Open) FrameCodec.decode(polling.take().get(0));
         assertThat(open.ack()).isZero(); // held messages were never acknowledged: the client resends them
         polling.fromClient("[1,\"a\"]", "[2,\"b\"]", "[3,\"c\"]");
