@@ -1,8 +1,12 @@
 package io.cometbridge.polling;
 
+import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.server.OriginPolicy;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+
+import java.util.Collections;
+import java.util.List;
 
 /** The headers every polling response carries: no caching, no proxy buffering, CORS for allowed origins. */
 final class PollingHeaders {
@@ -21,13 +25,15 @@ final class PollingHeaders {
     }
 
     /**
-     * Adds CORS headers for an allowed cross-origin caller. Returns false if the origin is not
-     * allowed (the caller answers 403).
+     * Adds CORS headers for an allowed cross-origin caller and returns true. A refused origin
+     * throws the documented 403, whose message names the origin seen and the one expected.
      */
     static boolean cors(HttpServletRequest request, HttpServletResponse response, OriginPolicy origins) {
-        String origin = request.getHeader("Origin");
+        String origin = originHeader(request);
         if (origin == null) return true;
-        if (!origins.allows(origin, selfOrigin(request))) return false;
+        BridgeException refused = origins.check(origin, selfOrigin(request), request.getAttribute(OriginPolicy.UNTRUSTED_FORWARDER));
+        if (refused != null) throw refused;
+        // Echoed as sent: it has the exact shape of an origin (OriginSyntax), nothing more.
         response.setHeader("Access-Control-Allow-Origin", origin);
         response.setHeader("Access-Control-Allow-Credentials", "true");
         response.setHeader("Vary", "Origin");
@@ -40,6 +46,12 @@ final class PollingHeaders {
         response.setHeader("Access-Control-Allow-Headers", "Content-Type, " + SESSION_HEADER + ", " + KEY_HEADER);
         response.setHeader("Access-Control-Max-Age", "600");
         response.setHeader("Cache-Control", "no-store");
+    }
+
+    /** The Origin header; two or more are joined, so they match no origin. */
+    private static String originHeader(HttpServletRequest request) {
+        List<String> values = Collections.list(request.getHeaders("Origin"));
+        return values.isEmpty() ? null : String.join(", ", values);
     }
 
     private static String selfOrigin(HttpServletRequest request) {

@@ -8,6 +8,7 @@ import io.cometbridge.protocol.Message;
 import io.cometbridge.session.BridgeConfig;
 import io.cometbridge.session.SessionIds;
 import io.cometbridge.testing.ClientLog;
+import io.cometbridge.testing.RawHttp;
 import io.cometbridge.testing.RawWebSocket;
 import io.cometbridge.testing.RecordingApp;
 import io.cometbridge.testing.TestServer;
@@ -622,6 +623,34 @@ class BadInputCatalogueTest {
                 assertThat(response).contains("no-store");
             }
         });
+        row("H54", "an Origin that is not exactly scheme://host[:port] (userinfo, path, two Origin headers), dressed as the server's own",
+                "403 origin_not_allowed", () -> {
+                    String self = "127.0.0.1:" + server.port();
+                    for (String origin : List.of("Origin: http://evil.example@" + self + "\r\n", "Origin: http://" + self + "/x\r\n",
+                            "Origin: http://" + self + "\r\nOrigin: http://evil.example\r\n")) {
+                        RawHttp.Response r = RawHttp.post(server.port(), "/bridge/poll/attach", self, origin, "{\"t\":\"attach\",\"last\":0}");
+                        assertThat(r.status()).as(origin).isEqualTo(403);
+                        assertThat(r.body()).contains("\"error\":\"origin_not_allowed\"");
+                        assertThat(r.header("Access-Control-Allow-Origin")).isNull();
+                    }
+                });
+        row("H55", "a Host the server does not answer to (DNS rebinding: rebind.evil.example with a matching Origin)",
+                "421 host_not_allowed", () -> {
+                    String evil = "rebind.evil.example:" + server.port();
+                    int sessions = server.bridge.sessionCount();
+                    for (RawHttp.Response r : List.of(
+                            RawHttp.post(server.port(), "/bridge/poll/attach", evil, "Origin: http://" + evil + "\r\n", "{\"t\":\"attach\",\"last\":0}"),
+                            RawHttp.get(server.port(), "/bridge/stats", evil, ""),
+                            RawHttp.get(server.port(), "/nope", evil, ""))) {
+                        assertThat(r.status()).as(r.raw()).isEqualTo(421);
+                        assertThat(r.body()).contains("\"error\":\"host_not_allowed\"");
+                        assertThat(r.header("Connection")).isEqualTo("close");
+                    }
+                    assertThat(server.bridge.sessionCount()).isEqualTo(sessions);
+                });
+        row("H56", "GET /bridge/stats on a server that does not serve statistics (the default)", "404 not_found", () -> {
+            assertError(request("GET", "/bridge/stats"), 404, "not_found");
+        });
     }
 
     // ================================================================ the catalogue: WebSocket
@@ -826,6 +855,22 @@ class BadInputCatalogueTest {
             try (RawWebSocket ws = new RawWebSocket(server.port(), "/bridge/wsx", null)) {
                 assertThat(ws.upgraded()).isFalse();
                 assertThat(ws.handshakeResponse).startsWith("HTTP/1.1 404");
+            }
+        });
+        row("W42", "an upgrade with a Host the server does not answer to", "421 host_not_allowed", () -> {
+            String evil = "rebind.evil.example:" + server.port();
+            try (RawWebSocket ws = RawWebSocket.over(server.port(), "GET /bridge/ws HTTP/1.1\r\nHost: " + evil
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nOrigin: http://" + evil + "\r\n")) {
+                assertThat(ws.handshakeResponse).startsWith("HTTP/1.1 421");
+            }
+        });
+        row("W41", "an upgrade whose Origin is not exactly scheme://host[:port] (userinfo, path)", "403 origin_not_allowed", () -> {
+            String self = "127.0.0.1:" + server.port();
+            for (String origin : List.of("http://evil.example@" + self, "http://" + self + "/x")) {
+                try (RawWebSocket ws = new RawWebSocket(server.port(), "/bridge/ws", origin)) {
+                    assertThat(ws.handshakeResponse).as(origin).startsWith("HTTP/1.1 403");
+                }
             }
         });
     }

@@ -47,7 +47,7 @@ class WireAccountingTest {
     @BeforeEach
     void start() throws Exception {
         server = new TestServer(new RecordingApp(RecordingApp.Mode.ECHO), BridgeConfig.defaults(),
-                List.of(new LongPollingModule()));
+                List.of(new LongPollingModule()), b -> b.stats(true));
         relay = new Relay(server.port());
     }
 

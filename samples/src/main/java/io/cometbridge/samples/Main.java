@@ -112,10 +112,15 @@ public final class Main implements Callable<Integer> {
         BridgeServer server = BridgeServer.builder(bridge)
                 .host(options.host())
                 .port(options.port())
+                .acceptQueueSize(options.acceptQueue())
                 .prefix(options.prefix())
                 .drain(options.drain())
                 .tls(options.tls())
                 .plainHttp(options.plainHttp())
+                .allowedHosts(options.allowedHosts())
+                .trustedProxies(options.trustedProxies())
+                .stats(options.stats())
+                .statsToken(options.stats() ? options.statsToken() : null)
                 .module(new LongPollingModule())
                 .module(StaticResourcesModule.atPrefix("io/cometbridge/client/")) // {prefix}/client.js, client.d.ts
                 .module(StaticResourcesModule.at("/", "web/"))                      // demo pages

@@ -1,15 +1,9 @@
 package io.cometbridge.server;
 
 import io.cometbridge.protocol.BridgeException;
-import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.BridgeConfig;
 import io.cometbridge.websocket.WebSocketTransport;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -32,18 +26,23 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * The HTTP server around a {@link Bridge}: one port, one prefix. The WebSocket endpoint lives at
  * {@code {prefix}/ws}; modules (long-polling, static files, demos) add their own contexts.
  */
 public final class BridgeServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(BridgeServer.class.getName());
+    /** The default listen backlog: Linux's default net.core.somaxconn since kernel 5.4. */
+    public static final int DEFAULT_ACCEPT_QUEUE = 4096;
     private final Bridge bridge;
     private final Server server;
     private final ServerConnector connector;     // plain HTTP, or null
     private final ServerConnector tlsConnector;  // HTTPS, or null
     private final String prefix;
     private final Duration drain;
+    private final HostPolicy hosts;
 
     private BridgeServer(Builder b) {
         this.bridge = b.bridge;
@@ -62,8 +61,13 @@ public final class BridgeServer implements AutoCloseable {
         // its whole life (polling sessions cost 64-73 KB each with it, under 10 KB without; the soak
         // test saw ~750 MB at 10,000 sessions). The bridge's requests carry a handful of headers.
         http.setHeaderCacheSize(0);
-        // Slowloris bound for bodies: a request body trickling in slower than this is cut off.
+        // Off by default (issue 9 item 9): Jetty measures the rate from the first body byte the
+        // servlet reads, so a 30-byte body whose end is read 60 ms later fails it, and under load
+        // (or after one TCP retransmission) valid polling requests were answered 400. Bodies are
+        // read without a thread (BAD_INPUT.md H48); a stalled one ends at the idle timeout.
         http.setMinRequestDataRate(b.minRequestDataRate);
+        // Forwarding headers count only from trusted proxies (PROTOCOL.md 7.2); from others they are noted, not believed.
+        http.addCustomizer(new TrustedProxyCustomizer(b.trustedProxies));
         long idleMillis = b.idleTimeout != null ? b.idleTimeout.toMillis()
                 : bridge.config().pollTimeout().plus(Duration.ofSeconds(30)).toMillis();
         if (b.plainHttp) {
@@ -72,6 +76,7 @@ public final class BridgeServer implements AutoCloseable {
             connector.setPort(b.port);
             connector.setIdleTimeout(idleMillis);
             connector.setShutdownIdleTimeout(100); // idle keep-alive connections must not delay a stop
+            connector.setAcceptQueueSize(b.acceptQueueSize);
             server.addConnector(connector);
         } else {
             this.connector = null;
@@ -93,6 +98,7 @@ public final class BridgeServer implements AutoCloseable {
             tlsConnector.setPort(b.tls.port());
             tlsConnector.setIdleTimeout(idleMillis);
             tlsConnector.setShutdownIdleTimeout(100);
+            tlsConnector.setAcceptQueueSize(b.acceptQueueSize);
             server.addConnector(tlsConnector);
         } else {
             this.tlsConnector = null;
@@ -110,7 +116,7 @@ public final class BridgeServer implements AutoCloseable {
         if (b.stats) {
             ContextHandler stats = new ContextHandler(prefix + "/stats");
             stats.setAllowNullPathInContext(true);
-            stats.setHandler(new StatsHandler(bridge));
+            stats.setHandler(new StatsHandler(bridge, b.statsToken));
             contexts.addHandler(stats);
         }
 
@@ -121,19 +127,21 @@ public final class BridgeServer implements AutoCloseable {
             container.setMaxTextMessageSize(6L * config.maxMessageBytes() + 64);
             container.setMaxBinaryMessageSize(config.maxMessageBytes() + 9L);
             container.addMapping(prefix + "/ws", (request, response, callback) -> {
-                String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-                if (!origins.allows(origin, selfOrigin(request))) {
-                    JsonErrorHandler.write(response, callback,
-                            new BridgeException(ErrorCode.ORIGIN_NOT_ALLOWED, "origin not allowed: " + origin));
+                BridgeException refused = origins.check(OriginPolicy.originHeader(request.getHeaders()), selfOrigin(request),
+                        request.getAttribute(OriginPolicy.UNTRUSTED_FORWARDER));
+                if (refused != null) {
+                    JsonErrorHandler.write(response, callback, refused);
                     return null;
                 }
+                MeteredEndPoint.pinClientAddress(request);
                 WireMeter meter = WireMeter.of(request);
                 meter.upgrade(); // the handshake and every frame belong to the session this socket attaches
                 return new WebSocketTransport(bridge, meter);
             });
         });
         ws.setHandler(contexts);
-        server.setHandler(ws);
+        this.hosts = HostPolicy.of(b.host, b.allowedHosts);
+        server.setHandler(new HostCheckHandler(hosts, ws)); // before anything else, the upgrade included
         server.setDefaultHandler(new JsonErrorHandler());
         server.setErrorHandler(new JsonErrorPages());
     }
@@ -162,7 +170,36 @@ public final class BridgeServer implements AutoCloseable {
 
     public BridgeServer start() throws Exception {
         server.start();
+        warnIfTheKernelCapsTheAcceptQueue();
+        if (hosts.acceptsAnyHost() && hosts.configured().isEmpty()) {
+            LOG.warning("listening on " + (connector != null ? connector : tlsConnector).getHost() + ", not loopback, with no"
+                    + " allowed hosts configured: any Host name is served (no DNS rebinding protection)."
+                    + " Name the public host names (--allowed-hosts) to refuse others with 421.");
+        }
         return this;
+    }
+
+    /**
+     * Linux silently caps a listen backlog at net.core.somaxconn (128 on kernels before 5.4, 4096
+     * after): say so, or a configured accept queue is a number nothing enforces.
+     */
+    private void warnIfTheKernelCapsTheAcceptQueue() {
+        long cap = somaxconn();
+        int wanted = (connector != null ? connector : tlsConnector).getAcceptQueueSize();
+        if (cap > 0 && wanted > cap) {
+            LOG.warning("accept queue " + wanted + " is capped by the kernel at net.core.somaxconn=" + cap
+                    + ": a burst of connects beyond it waits for SYN retries (raise it: sysctl -w net.core.somaxconn=" + wanted + ")");
+        }
+    }
+
+    /** net.core.somaxconn on Linux, or -1 elsewhere. */
+    static long somaxconn() {
+        try {
+            // Not Files.readString: procfs reports a size of 0 and the JDK then reads a partial value.
+            return Long.parseLong(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/net/core/somaxconn")).get(0).trim());
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** The plain HTTP port, or the TLS port when plain HTTP is off. */
@@ -206,85 +243,23 @@ public final class BridgeServer implements AutoCloseable {
         server.stop();
     }
 
-    /**
-     * A request to {@code {prefix}/ws} that Jetty did not upgrade. Browsers hide why a WebSocket
-     * failed (close 1006), so the server records what it saw under the nonce in the URL's {@code n}
-     * parameter; the client's polling session then gets the reason as a notice (PROTOCOL.md 3.1).
-     */
-    static final class DamagedUpgradeHandler extends Handler.Abstract.NonBlocking {
-        private final Bridge bridge;
-        private final OriginPolicy origins;
-
-        DamagedUpgradeHandler(Bridge bridge, OriginPolicy origins) {
-            this.bridge = bridge;
-            this.origins = origins;
-        }
-
-        @Override
-        public boolean handle(Request request, Response response, Callback callback) {
-            String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-            if (!origins.allows(origin, selfOrigin(request))) {
-                JsonErrorHandler.write(response, callback,
-                        new BridgeException(ErrorCode.ORIGIN_NOT_ALLOWED, "origin not allowed: " + origin));
-                return true;
-            }
-            String reason = diagnose(request);
-            bridge.upgradeNotices().damaged(Request.extractQueryParameters(request).getValue("n"), reason);
-            response.getHeaders().put(HttpHeader.UPGRADE, "websocket");
-            JsonErrorHandler.write(response, callback, new BridgeException(ErrorCode.UPGRADE_REQUIRED, reason));
-            return true;
-        }
-
-        /** "code: what the server saw", e.g. "upgrade_stripped: ...". */
-        static String diagnose(Request request) {
-            HttpFields h = request.getHeaders();
-            String method = request.getMethod();
-            String version = request.getConnectionMetaData().getHttpVersion().asString();
-            String upgrade = h.get(HttpHeader.UPGRADE);
-            String connection = h.get(HttpHeader.CONNECTION);
-            String reason;
-            if (!"GET".equals(method)) {
-                reason = "method_changed: a " + clean(method) + " request reached the WebSocket endpoint";
-            } else if (h.get(HttpHeader.SEC_WEBSOCKET_KEY) == null) {
-                reason = "not_websocket: a plain GET without WebSocket handshake headers reached the WebSocket"
-                        + " endpoint (an intermediary rewrote the request)";
-            } else if (upgrade == null) {
-                reason = "upgrade_stripped: the WebSocket handshake reached the server without its Upgrade header ("
-                        + version + (connection == null ? "" : ", Connection: " + clean(connection))
-                        + "): an intermediary does not pass upgrades, e.g. a reverse proxy with a plain proxy_pass";
-            } else if (!upgrade.equalsIgnoreCase("websocket")) {
-                reason = "upgrade_changed: the handshake arrived with Upgrade: " + clean(upgrade);
-            } else if (connection == null || !connection.toLowerCase(java.util.Locale.ROOT).contains("upgrade")) {
-                reason = "connection_stripped: the handshake kept Upgrade: websocket but its Connection header lost"
-                        + " \"upgrade\" (" + (connection == null ? "none" : "Connection: " + clean(connection)) + ", "
-                        + version + ")";
-            } else {
-                reason = "not_upgraded: the handshake reached the server but could not be upgraded (" + version + ")";
-            }
-            String via = h.get(HttpHeader.VIA);
-            return via == null ? reason : reason + " [via " + clean(via) + "]";
-        }
-
-        /** Header text fit to show a user: printable ASCII, at most 100 characters. */
-        private static String clean(String s) {
-            String t = s.replaceAll("[^\\x20-\\x7e]", "?");
-            return t.length() > 100 ? t.substring(0, 100) + "..." : t;
-        }
-    }
-
     public static final class Builder {
         private final Bridge bridge;
         private String host = "127.0.0.1";
         private int port = 0;
         private String prefix = "/bridge";
         private int maxThreads = 200;
+        private int acceptQueueSize = DEFAULT_ACCEPT_QUEUE;
         private boolean plainHttp = true;
         private TlsOptions tls;
         private Duration idleTimeout;
-        private long minRequestDataRate = 512;
+        private long minRequestDataRate = 0;
         private Duration drain = Duration.ofSeconds(2);
         private final List<BridgeModule> modules = new ArrayList<>();
-        private boolean stats = true;
+        private boolean stats = false;
+        private String statsToken;
+        private List<String> allowedHosts = List.of();
+        private AddressSet trustedProxies = new AddressSet(List.of());
 
         private Builder(Bridge bridge) {
             this.bridge = bridge;
@@ -301,17 +276,56 @@ public final class BridgeServer implements AutoCloseable {
         }
 
         public Builder maxThreads(int n) { this.maxThreads = n; return this; }
+        /**
+         * The listen backlog: connections the kernel completes before the server accepts them.
+         * Jetty's default is the JDK's 50, which a burst of connects (a reconnect storm after a
+         * restart) overflows; the kernel caps it at net.core.somaxconn. Default {@value #DEFAULT_ACCEPT_QUEUE}.
+         */
+        public Builder acceptQueueSize(int n) {
+            if (n < 1) throw new IllegalArgumentException("the accept queue must hold at least 1 connection");
+            this.acceptQueueSize = n;
+            return this;
+        }
         /** Serve https/wss too (or only, with {@code plainHttp(false)}). */
         public Builder tls(TlsOptions tls) { this.tls = tls; return this; }
         public Builder plainHttp(boolean enabled) { this.plainHttp = enabled; return this; }
         /** How long a connection may sit idle mid-request (slowloris bound); default poll timeout + 30 s. */
         public Builder idleTimeout(Duration d) { this.idleTimeout = d; return this; }
-        /** Bytes per second below which a request body is abandoned (0 = no minimum); default 512. */
+        /**
+         * Bytes per second below which a request body is abandoned (0 = no minimum, the default).
+         * Jetty measures it from the first body byte read, with no grace: a minimum of R fails any
+         * body of N bytes whose end is read more than N/R seconds after its start, which small
+         * bodies on a busy server or a lossy network do.
+         */
         public Builder minRequestDataRate(long bytesPerSecond) { this.minRequestDataRate = bytesPerSecond; return this; }
         public Builder drain(Duration d) { this.drain = d; return this; }
         public Builder module(BridgeModule m) { modules.add(m); return this; }
-        /** Serve {@code {prefix}/stats} (default on; see {@link StatsHandler}). */
+        /** Serve {@code {prefix}/stats} (default off; see {@link StatsHandler}). */
         public Builder stats(boolean enabled) { this.stats = enabled; return this; }
+        /** A bearer token {@code {prefix}/stats} requires (null: none). */
+        public Builder statsToken(String token) {
+            if (token != null && token.isBlank()) throw new IllegalArgumentException("the stats token must not be blank");
+            this.statsToken = token;
+            return this;
+        }
+        /**
+         * Host names served besides IP addresses and localhost ({@code name}, {@code name:port}, {@code *});
+         * empty: none when bound to loopback, any otherwise. See {@link HostPolicy}.
+         */
+        /**
+         * Reverse proxies (addresses, CIDR blocks) whose Forwarded / X-Forwarded-For/-Host/-Proto
+         * headers are believed; from any other peer they are ignored. Default: none.
+         */
+        public Builder trustedProxies(List<String> proxies) {
+            this.trustedProxies = new AddressSet(proxies);
+            return this;
+        }
+
+        public Builder allowedHosts(List<String> hosts) {
+            HostPolicy.of("127.0.0.1", hosts); // refuse bad entries now, naming them
+            this.allowedHosts = List.copyOf(hosts);
+            return this;
+        }
 
         public BridgeServer build() {
             return new BridgeServer(this);

@@ -2,6 +2,8 @@ package io.cometbridge.server;
 
 import com.google.gson.stream.JsonWriter;
 import io.cometbridge.api.TransportKind;
+import io.cometbridge.protocol.BridgeException;
+import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.Session;
 import io.cometbridge.session.SessionStats;
@@ -22,29 +24,44 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * {@code GET {prefix}/stats}: the A/B figures as JSON (docs/PROTOCOL.md section 8). Totals per
+ * {@code GET {prefix}/stats}: the A/B figures as JSON (docs/PROTOCOL.md section 10). Totals per
  * transport since start (closed sessions included), live sessions per transport, bytes no session
  * claimed, the server process's CPU time and memory, and up to {@code ?sessions=N} live sessions
  * (default 100, {@code 0} for none) by their non-secret statistics label. Session ids never appear.
- * Answers {@code Cache-Control: no-store}.
+ * Answers {@code Cache-Control: no-store}. Off unless the server turns it on; with a token, a
+ * request without {@code Authorization: Bearer <token>} gets {@code 401 unauthorized}.
  */
 public final class StatsHandler extends Handler.Abstract.NonBlocking {
     static final int DEFAULT_SESSIONS = 100;
     static final int MAX_SESSIONS = 100_000;
 
     private final Bridge bridge;
+    private final byte[] token; // null: no token needed
     private final long startMillis = System.currentTimeMillis();
 
     public StatsHandler(Bridge bridge) {
+        this(bridge, null);
+    }
+
+    /** @param token the bearer token a request must present, or null for none */
+    public StatsHandler(Bridge bridge, String token) {
         this.bridge = bridge;
+        this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        if (token != null && !presentsToken(request)) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"stats\"");
+            JsonErrorHandler.write(response, callback, new BridgeException(ErrorCode.UNAUTHORIZED,
+                    "statistics need the token: Authorization: Bearer <token>"));
+            return true;
+        }
         String method = request.getMethod();
         if (!HttpMethod.GET.is(method) && !HttpMethod.HEAD.is(method)) {
             response.setStatus(405);
@@ -72,6 +89,12 @@ public final class StatsHandler extends Handler.Abstract.NonBlocking {
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, HttpMethod.HEAD.is(method) ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), callback);
         return true;
+    }
+
+    /** Compares in constant time, so the answer's timing says nothing about the token. */
+    private boolean presentsToken(Request request) {
+        String given = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token);
     }
 
     /** The statistics document, with at most {@code sessionLimit} sessions listed. */

@@ -36,14 +36,22 @@ public final class RawWebSocket implements AutoCloseable {
     public final String handshakeResponse;
 
     public RawWebSocket(int port, String path, String origin) throws IOException {
+        this(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16])
+                + "\r\nSec-WebSocket-Version: 13\r\n" + (origin != null ? "Origin: " + origin + "\r\n" : ""), true);
+    }
+
+    /** A handshake written exactly as {@code requestHead} (request line and headers, no blank line): a forged Host, say. */
+    public static RawWebSocket over(int port, String requestHead) throws IOException {
+        return new RawWebSocket(port, requestHead, true);
+    }
+
+    private RawWebSocket(int port, String requestHead, boolean raw) throws IOException {
         socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(10_000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
-        String key = Base64.getEncoder().encodeToString(new byte[16]);
-        String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
-                + (origin != null ? "Origin: " + origin + "\r\n" : "") + "\r\n";
+        String request = requestHead + "\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
         ByteArrayOutputStream head = new ByteArrayOutputStream();

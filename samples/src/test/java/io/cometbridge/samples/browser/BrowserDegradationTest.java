@@ -143,6 +143,23 @@ class BrowserDegradationTest {
                 + String.join("\n  ", nginx.accessLog().subList(0, Math.min(8, nginx.accessLog().size()))));
     }
 
+    /** Issue 9 item 5: nginx with the README's settings rewrites Host; trusted, it is no obstacle. */
+    @Test
+    void nginxWithReadmeSettings_trustedProxy_landsOnWebSocket() throws Exception {
+        assertTrue(ProxyProcess.installed("/usr/sbin/nginx"), "nginx is not installed");
+        startBridge(List.of(), List.of("127.0.0.1")); // no allowlist: the page's origin is the forwarded one
+        ProxyProcess nginx = use(ProxyProcess.nginx("nginx-trusted.conf", TempDirs.freePort(), server.port()));
+        Chromium browser = use(new Chromium(null));
+
+        JsonObject state = openDemo(browser, "http://" + nginx.address() + "/?name=browser");
+        chatBothWays(browser);
+        assertThat(str(state, "transport")).isEqualTo("websocket");
+        assertThat(state.get("fallbackReason").isJsonNull()).isTrue();
+        record("nginx, README settings, trusted", state);
+        // nginx logs a WebSocket only when its tunnel ends; the page requests went through it.
+        assertThat(nginx.accessLog()).anyMatch(l -> l.contains("\"GET /?name=browser") && l.contains("\" 200 "));
+    }
+
     @Test
     void proxyThatUpgradesThenBlackholes_fallsBackWithinTheTrustTimeout() throws Exception {
         startBridge(List.of());
@@ -252,10 +269,15 @@ class BrowserDegradationTest {
     // ================================================================ fixture
 
     private void startBridge(List<String> allowedOrigins) throws Exception {
+        startBridge(allowedOrigins, List.of());
+    }
+
+    private void startBridge(List<String> allowedOrigins, List<String> trustedProxies) throws Exception {
         app = new DemoChatApp();
         Bridge bridge = Bridge.builder(app).config(BridgeConfig.builder().allowedOrigins(allowedOrigins).build()).build();
         app.rooms = bridge.rooms();
         server = BridgeServer.builder(bridge).host("127.0.0.1").port(0).drain(Duration.ofMillis(200))
+                .trustedProxies(trustedProxies)
                 .module(new LongPollingModule())
                 .module(WebFiles.client())
                 .module(WebFiles.demoPages())
