@@ -1,5 +1,6 @@
 package io.cometbridge.polling;
 
+import io.cometbridge.api.AttachRequest;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
@@ -88,7 +89,8 @@ final class PollingServlet extends HttpServlet {
         if (!(FrameCodec.decode(body) instanceof Frame.Attach attach)) {
             throw new BridgeException(ErrorCode.MALFORMED, "attach needs one attach frame");
         }
-        bridge.attach(new PollingTransport(bridge, exchange, meter(request), request.getRemoteAddr()), attach, exchange::fail);
+        AttachRequest headers = AttachRequest.of(bridge.attachHeaders(), name -> java.util.Collections.list(request.getHeaders(name)));
+        bridge.attach(new PollingTransport(bridge, exchange, meter(request), request.getRemoteAddr(), headers), attach, exchange::fail);
     }
 
     private void recv(HttpServletRequest request, String body, PollExchange exchange) {

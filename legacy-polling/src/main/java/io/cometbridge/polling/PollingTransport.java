@@ -1,5 +1,6 @@
 package io.cometbridge.polling;
 
+import io.cometbridge.api.AttachRequest;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.channel.Framing;
 import io.cometbridge.protocol.BridgeException;
@@ -24,14 +25,17 @@ final class PollingTransport implements Transport {
     private final Bridge bridge;
     private final ConnectionMeter attachMeter;
     private final String remoteAddress;
+    private final AttachRequest attachRequest;
     private PollExchange attachExchange;
     private TransportListener session;
     private PollExchange held;
     private Scheduler.Timer holdTimer;
     private boolean replaced;
 
-    PollingTransport(Bridge bridge, PollExchange attachExchange, ConnectionMeter attachMeter, String remoteAddress) {
+    PollingTransport(Bridge bridge, PollExchange attachExchange, ConnectionMeter attachMeter, String remoteAddress,
+                     AttachRequest attachRequest) {
         this.bridge = bridge;
+        this.attachRequest = attachRequest;
         this.attachExchange = attachExchange;
         this.attachMeter = attachMeter;
         this.remoteAddress = remoteAddress;
@@ -104,6 +108,11 @@ final class PollingTransport implements Transport {
     @Override
     public String remoteAddress() {
         return remoteAddress;
+    }
+
+    @Override
+    public AttachRequest attachRequest() {
+        return attachRequest;
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.cometbridge.api.SessionClosedException;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.client.BridgeClient.State;
 import io.cometbridge.channel.Channel;
-import io.cometbridge.channel.ChannelEvents;
 import io.cometbridge.channel.ChannelPolicy;
 import io.cometbridge.channel.Framing;
 import io.cometbridge.channel.Heartbeat;
@@ -46,7 +45,7 @@ final class ClientSession {
 
     private final BridgeClient client;
     private final ClientConfig config;
-    private final BridgeClient.Listener listener;
+    private final ClientEvents events;
     private final SerialExecutor executor;
     private final TransportFactory transports;
 
@@ -74,7 +73,7 @@ final class ClientSession {
     ClientSession(BridgeClient client, ClientConfig config) {
         this.client = client;
         this.config = config;
-        this.listener = config.listener();
+        this.events = new ClientEvents(client, config.listener());
         this.executor = new SerialExecutor(config.executor());
         this.transports = new TransportFactory(config, new TransportEvents(this, executor));
         this.retries = new RetryPlan(config.order());
@@ -205,18 +204,6 @@ final class ClientSession {
         return channel.takeAck();
     }
 
-    /** The channel's events: deliveries to the application, completions of its sends. */
-    private final ChannelEvents<CompletableFuture<Void>> events = new ChannelEvents<>() {
-        @Override
-        public void deliver(Message message) {
-            callback(() -> listener.onMessage(client, message));
-        }
-
-        @Override
-        public void acknowledged(CompletableFuture<Void> token) {
-            token.complete(null);
-        }
-    };
 
     private void attachWith(TransportKind kind) {
         if (pending != null) pending.stop();
@@ -302,9 +289,9 @@ final class ClientSession {
         if (!everOpened || !open.resumed()) {
             everOpened = true;
             connected.complete(null);
-            callback(() -> listener.onOpen(client));
+            events.opened();
         }
-        if (before != from.kind()) callback(() -> listener.onTransportChange(client, from.kind()));
+        if (before != from.kind()) events.transportChanged(from.kind());
         if (switched != null) {
             switched.complete(null);
             switched = null;
@@ -403,7 +390,7 @@ final class ClientSession {
         channel.failAll(f -> f.completeExceptionally(new SessionClosedException(lost)));
         channel = newChannel(); // a new session numbers from 1 again
         state = State.CONNECTING;
-        callback(() -> listener.onSessionLost(client, why));
+        events.sessionLost(why);
         attachWith(kind);
     }
 
@@ -443,14 +430,6 @@ final class ClientSession {
         channel.failAll(f -> f.completeExceptionally(new SessionClosedException(reason)));
         connected.completeExceptionally(connectFailure != null ? connectFailure : new SessionClosedException(reason));
         if (switched != null) switched.completeExceptionally(new SessionClosedException(reason));
-        callback(() -> listener.onClose(client, reason));
-    }
-
-    private void callback(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "listener failed", e);
-        }
+        events.closed(reason);
     }
 }

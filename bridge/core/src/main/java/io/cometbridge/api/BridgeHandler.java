@@ -2,6 +2,8 @@ package io.cometbridge.api;
 
 import io.cometbridge.protocol.Message;
 
+import java.util.Set;
+
 /**
  * The application's side of a bridge. The same handler serves every transport: nothing here says
  * whether a session is on WebSocket or long-polling.
@@ -20,5 +22,13 @@ public interface BridgeHandler {
 
     /** The session ended; {@code reason} says why (see {@link CloseReason}). Called exactly once. */
     default void onClose(BridgeSession session, CloseReason reason) {
+    }
+
+    /**
+     * The request headers this application reads from {@link BridgeSession#attachRequest()}
+     * (lower-case names). The server keeps only these, per session; default none.
+     */
+    default Set<String> attachHeaders() {
+        return Set.of();
     }
 }

@@ -46,6 +46,29 @@ public interface BridgeSession {
 
     Set<String> rooms();
 
+    /**
+     * The request that attached the transport carrying the session (in {@link BridgeHandler#onOpen}:
+     * the one that opened it; later, the latest attach), with the headers the handler asked for in
+     * {@link BridgeHandler#attachHeaders()}.
+     */
+    AttachRequest attachRequest();
+
+    /**
+     * Stops handing the client's messages to {@link BridgeHandler#onMessage} until
+     * {@link #resumeReceiving()}, for an application that passes them on to something slower than
+     * the client. Takes effect from the next message, even within a batch. The session goes on
+     * reading acknowledgements and heartbeats; messages wait unacknowledged (the client keeps them
+     * in its replay buffer), bounded by the replay-buffer limits, beyond which the transport is no
+     * longer read. Any thread; pausing twice is pausing once.
+     */
+    void pauseReceiving();
+
+    /**
+     * Hands on what waited, in order, and goes on receiving. Any thread; the session's work runs
+     * on its own executor afterwards, never on the caller's thread (safe under the caller's locks).
+     */
+    void resumeReceiving();
+
     /** Free-form per-session data for the application (thread-safe map). */
     java.util.Map<String, Object> attributes();
 }

@@ -10,13 +10,16 @@ import io.cometbridge.util.Scheduler;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The session core as one object: the registry of sessions, their rooms, timers and threads.
@@ -38,11 +41,14 @@ public final class Bridge implements SessionContext, AutoCloseable {
     private final UpgradeNotices upgradeNotices = new UpgradeNotices(4096, Duration.ofMinutes(2), this::find);
     private final TransportTotals totals = new TransportTotals();
     private final java.util.concurrent.atomic.AtomicLong statsLabels = new java.util.concurrent.atomic.AtomicLong();
+    private final Set<String> attachHeaders;
 
     private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, Executor workers, Scheduler scheduler) {
         this.config = config;
         this.handler = handler;
         this.store = store;
+        this.attachHeaders = handler.attachHeaders().stream().map(h -> h.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
         this.newSessions = new AddressRateLimiter(config.newSessionsPerSecond(), config.newSessionBurst());
         this.scheduler = scheduler != null ? scheduler : Scheduler.system("bridge-timer");
         this.startNanos = this.scheduler.nanoTime();
@@ -95,6 +101,11 @@ public final class Bridge implements SessionContext, AutoCloseable {
     /** Reasons for failed WebSocket attempts, told to the sessions that name them (PROTOCOL.md 3.1). */
     public UpgradeNotices upgradeNotices() {
         return upgradeNotices;
+    }
+
+    /** The request headers transports keep for the application (BridgeHandler#attachHeaders, lower-case). */
+    public Set<String> attachHeaders() {
+        return attachHeaders;
     }
 
     /** The live session with this id, or null. */

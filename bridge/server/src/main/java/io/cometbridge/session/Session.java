@@ -1,5 +1,6 @@
 package io.cometbridge.session;
 
+import io.cometbridge.api.AttachRequest;
 import io.cometbridge.api.BridgeSession;
 import io.cometbridge.api.CloseReason;
 import io.cometbridge.api.SessionClosedException;
@@ -51,12 +52,15 @@ public final class Session implements BridgeSession, TransportListener {
 
     private volatile SessionState state = SessionState.NEW;
     private volatile Transport transport;
+    private volatile AttachRequest attachRequest = AttachRequest.NONE;
 
     // ---- confined to the executor ----
     private final SessionEvents app;
     private final Channel<CompletableFuture<Void>> channel;
     private final Heartbeat heartbeat;
     private final SessionTimers timers;
+    private final Acks acks;
+    private final ReceiveGate gate; // client messages held while the application pauses receiving
     private long lastSendNanos;          // when frames last went out (a batch transport's round trip starts)
     private final ResumeKeys keys = new ResumeKeys();
     private CloseReason closeReason;
@@ -72,6 +76,9 @@ public final class Session implements BridgeSession, TransportListener {
                 c.maxQueuedMessages(), c.maxQueuedBytes()), app);
         this.heartbeat = new Heartbeat(c.heartbeatInterval().toNanos(), 0, ctx.scheduler().nanoTime());
         this.timers = new SessionTimers(ctx.scheduler(), executor);
+        this.acks = new Acks(executor, timers, channel, ctx.scheduler(),
+                () -> state == SessionState.ATTACHED && transport != null && transport.framing() == Framing.STREAM, this::flush);
+        this.gate = new ReceiveGate(c, channel, why -> closeNow(why, false));
     }
 
     // ================================================================ application API
@@ -145,6 +152,22 @@ public final class Session implements BridgeSession, TransportListener {
         return attributes;
     }
 
+    @Override
+    public AttachRequest attachRequest() {
+        return attachRequest;
+    }
+
+    @Override
+    public void pauseReceiving() {
+        gate.pause();
+    }
+
+    @Override
+    public void resumeReceiving() { // a batch that waited goes on through take(): heard again, its silence was the gate's doing
+        gate.resume(executor, ctx.scheduler(), state::isOpen, w -> take(w.from(), w.frames(), w.done(), ctx.scheduler().nanoTime()),
+                () -> acks.delivered(transport));
+    }
+
     public SessionStats stats() {
         return stats;
     }
@@ -202,6 +225,7 @@ public final class Session implements BridgeSession, TransportListener {
             Transport old = transport;
             if (old != null && old != t) old.detached(ErrorCode.TRANSPORT_REPLACED.closeCode(), "replaced by a newer transport");
             transport = t;
+            attachRequest = t.attachRequest();
             timers.cancelGrace();
             heartbeat.heard(ctx.scheduler().nanoTime());
             moveTo(SessionState.ATTACHED, (resumed ? "resumed over " : "opened over ") + t.kind().wireName());
@@ -245,23 +269,26 @@ public final class Session implements BridgeSession, TransportListener {
                 return;
             }
             long now = ctx.scheduler().nanoTime();
-            if (from == transport) heartbeat.heard(now);
             stats.framesIn(from.kind(), frames.size());
-            BridgeException error = null;
-            app.inboundOver(from.kind());
-            try {
-                for (Frame f : frames) {
-                    if (!channel.receive(f, now)) lifecycleFrame(f);
-                    if (!state.isOpen()) break; // the client closed the session
-                }
-            } catch (BridgeException e) {
-                error = e;
-            }
-            List<Frame> reply = error == null && from.framing() == Framing.BATCH && state.isOpen() ? channel.reply() : List.of();
-            if (channel.ackOwed() && from.framing() == Framing.STREAM) scheduleAck();
-            flush();
-            done.done(error == null ? reply : null, error);
+            take(from, frames, done, now);
         });
+    }
+
+    /** Acts on a client's frames through the gate; a batch the gate keeps waiting is answered when it goes on. */
+    private void take(Transport from, List<Frame> frames, Reply done, long now) {
+        if (from == transport) heartbeat.heard(now);
+        BridgeException error = null;
+        boolean taken = true;
+        app.inboundOver(from.kind());
+        try {
+            taken = gate.take(from, frames, done, now, state::isOpen); // stops once the client closed the session
+        } catch (BridgeException e) {
+            error = e;
+        }
+        List<Frame> reply = taken && error == null && from.framing() == Framing.BATCH && state.isOpen() ? channel.reply() : List.of();
+        if (channel.ackOwed() && from.framing() == Framing.STREAM) acks.owed();
+        flush();
+        if (taken) done.done(error == null ? reply : null, error);
     }
 
     @Override
@@ -327,15 +354,6 @@ public final class Session implements BridgeSession, TransportListener {
         flush();
     }
 
-    /** A frame the channel left to the session: only a close is expected from a client. */
-    private void lifecycleFrame(Frame f) {
-        if (f instanceof Frame.Close c) {
-            closeNow(new CloseReason(c.code(), c.reason()), false);
-        } else {
-            throw new BridgeException(ErrorCode.MALFORMED, "unexpected frame from a client: " + f.getClass().getSimpleName().toLowerCase());
-        }
-    }
-
     /** Puts whatever waits on the wire, while the transport can take it. */
     private void flush() {
         Transport t = transport;
@@ -350,33 +368,12 @@ public final class Session implements BridgeSession, TransportListener {
         finishIfClosed();
     }
 
-    /**
-     * An acknowledgement is owed on a stream transport: decide after the tasks queued behind this
-     * one (the application's replies, which usually carry it piggybacked), and arm a timer only
-     * when it is still owed then.
-     */
-    private void scheduleAck() {
-        if (timers.ackCheckPending()) return;
-        timers.ackCheckQueued();
-        executor.execute(this::ackCheck);
-    }
-
-    private void ackCheck() {
-        timers.ackCheckDone();
-        Transport t = transport;
-        if (state != SessionState.ATTACHED || t == null || t.framing() != Framing.STREAM || !channel.ackOwed()) return;
-        long now = ctx.scheduler().nanoTime();
-        long due = channel.tick(now);
-        flush();
-        if (due != Long.MAX_VALUE) timers.armAck(due - now, this::ackCheck);
-    }
-
     /** Every heartbeat interval: detect a dead transport; ping a stream transport (a held poll is its own heartbeat). */
     private void heartbeat() {
         Transport t = transport;
         if (state != SessionState.ATTACHED || t == null) return;
         long now = ctx.scheduler().nanoTime();
-        if (!t.holdsRequest() && heartbeat.isDead(now)) {
+        if (!t.holdsRequest() && !gate.stalls(t) && heartbeat.isDead(now)) {
             detach(ErrorCode.HEARTBEAT_TIMEOUT, "heartbeat timeout");
             return;
         }
@@ -410,6 +407,7 @@ public final class Session implements BridgeSession, TransportListener {
         closeReason = reason;
         timers.cancelAll();
         channel.failAll(f -> f.completeExceptionally(new SessionClosedException(reason)));
+        gate.clear();
         for (String room : rooms) ctx.rooms().remove(room, this);
         rooms.clear();
         if (tellClient && transport != null) {
@@ -447,6 +445,6 @@ public final class Session implements BridgeSession, TransportListener {
 
     @Override
     public String toString() {
-        return "Session[" + stats.label() + ", " + state + ", " + transport() + "]"; // never the id: it is a secret
+        return "Session[" + stats.label() + ", " + state + ", " + transport() + gate + "]"; // never the id: it is a secret
     }
 }

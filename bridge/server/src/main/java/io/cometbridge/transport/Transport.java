@@ -1,5 +1,6 @@
 package io.cometbridge.transport;
 
+import io.cometbridge.api.AttachRequest;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.channel.Framing;
 import io.cometbridge.protocol.Frame;
@@ -25,6 +26,11 @@ public interface Transport {
 
     /** The client's IP address as this server saw it (for per-address limits), or null. */
     String remoteAddress();
+
+    /** The request that attached this transport, with the headers the application asked for. */
+    default AttachRequest attachRequest() {
+        return AttachRequest.NONE;
+    }
 
     /** Whether {@link #send} may be called now. Stream transports say false only under backpressure. */
     boolean canSend();

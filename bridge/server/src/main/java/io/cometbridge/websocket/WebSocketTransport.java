@@ -1,5 +1,6 @@
 package io.cometbridge.websocket;
 
+import io.cometbridge.api.AttachRequest;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
@@ -36,6 +37,7 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
     private volatile boolean attachSeen;
     private volatile boolean ended;
     private volatile Scheduler.Timer attachTimer;
+    private volatile AttachRequest attachRequest = AttachRequest.NONE;
     private final AtomicLong bytesInFlight = new AtomicLong();
     private final ConnectionMeter meter;
 
@@ -54,6 +56,7 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
     @Override
     public void onWebSocketOpen(org.eclipse.jetty.websocket.api.Session socket) {
         this.socket = socket;
+        attachRequest = AttachRequest.of(bridge.attachHeaders(), socket.getUpgradeRequest()::getHeaders);
         attachTimer = bridge.scheduler().schedule(bridge.config().attachTimeout().toNanos(), () -> {
             if (!attachSeen) fail(new BridgeException(ErrorCode.ATTACH_TIMEOUT, "no attach frame in time"));
         });
@@ -166,6 +169,11 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
     @Override
     public String remoteAddress() {
         return socket.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress() : null;
+    }
+
+    @Override
+    public AttachRequest attachRequest() {
+        return attachRequest;
     }
 
     @Override

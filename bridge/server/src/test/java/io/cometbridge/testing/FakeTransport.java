@@ -26,6 +26,8 @@ public final class FakeTransport implements Transport {
     public String closeReason;
     public BridgeException lastError;
     public List<Frame> lastReply;
+    /** How many of the batches the client sent the session has answered (a paused session may hold one back). */
+    public int replies;
 
     private FakeTransport(Framing framing) {
         this.framing = framing;
@@ -48,6 +50,7 @@ public final class FakeTransport implements Transport {
         listener.received(this, decoded, (reply, error) -> {
             lastReply = reply;
             lastError = error;
+            replies++;
         });
     }
 
