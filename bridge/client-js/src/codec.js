@@ -1,56 +1,10 @@
 // @ts-check
-// Frames on the wire (docs/PROTOCOL.md section 1): parsing with the shapes checked, encoding,
-// WebSocket binary data frames, base64 and UTF-8 lengths. Mirrors io.cometbridge.protocol
-// (Message, Frame, FrameCodec): anything off the documented shapes is a `malformed` BridgeError.
+// Frames on the wire (docs/PROTOCOL.md section 1): parsing with the shapes checked, encoding, and
+// WebSocket binary data frames. Mirrors io.cometbridge.protocol (Frame, FrameCodec): anything off
+// the documented shapes is a `malformed` BridgeError.
 
 import { BridgeError, ErrorCode, SocketCode } from './codes.js';
-
-/** One application message, text or binary. */
-export class Message {
-  /**
-   * Use {@link Message.text} or {@link Message.binary}.
-   * @param {string | null} text
-   * @param {Uint8Array | null} bytes
-   */
-  constructor(text, bytes) {
-    /** @readonly The text, or null for a binary message. */
-    this.text = text;
-    /** @readonly The bytes, or null for a text message. */
-    this.bytes = bytes;
-    /** @type {string | undefined} the payload's JSON, computed once */
-    this._json = undefined;
-  }
-
-  /** @param {string} text */
-  static text(text) {
-    return new Message(text, null);
-  }
-
-  /**
-   * A binary message; it takes the array as it is (the caller copies if it keeps writing to it).
-   * @param {Uint8Array} bytes
-   */
-  static binary(bytes) {
-    return new Message(null, bytes);
-  }
-
-  isBinary() {
-    return this.bytes !== null;
-  }
-
-  /** Payload size for limits and statistics: UTF-16 units for text, bytes for binary (as the server counts). */
-  size() {
-    return this.bytes !== null ? this.bytes.length : /** @type {string} */ (this.text).length;
-  }
-
-  /** The payload as a JSON value: a string for text, {"b64":...} for binary. */
-  json() {
-    if (this._json === undefined) {
-      this._json = this.bytes !== null ? '{"b64":"' + toBase64(this.bytes) + '"}' : JSON.stringify(this.text);
-    }
-    return this._json;
-  }
-}
+import { Message, fromBase64 } from './message.js';
 
 /**
  * A data frame; `ack` is a piggybacked acknowledgement, when there is one.
@@ -248,54 +202,4 @@ export function decodeBinaryFrame(buf) {
   const seq = view.getUint32(1) * 0x100000000 + view.getUint32(5);
   if (seq < 1 || !Number.isSafeInteger(seq)) throw malformed('binary frame sequence number out of range');
   return { t: 'data', seq, message: Message.binary(new Uint8Array(buf.slice(BINARY_HEADER))) };
-}
-
-/**
- * Standard base64 of some bytes.
- * @param {Uint8Array} bytes
- * @returns {string}
- */
-export function toBase64(bytes) {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + 0x8000)));
-  return btoa(s);
-}
-
-/**
- * The bytes of standard base64 text; throws on anything else.
- * @param {string} b64
- * @returns {ArrayBuffer}
- */
-export function fromBase64(b64) {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out.buffer;
-}
-
-/**
- * UTF-8 length of a string, without allocating (for the byte counters).
- * @param {string} s
- * @returns {number}
- */
-export function utf8Length(s) {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) { n += 4; i++; }
-    else n += 3;
-  }
-  return n;
-}
-
-/**
- * A message's bytes as an ArrayBuffer of exactly their length (what a WebSocket would deliver).
- * @param {Uint8Array} bytes
- * @returns {ArrayBuffer}
- */
-export function exactBuffer(bytes) {
-  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  return /** @type {ArrayBuffer} */ (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }

@@ -4,7 +4,8 @@
 // duplicates). It moves frames and nothing else.
 
 import { ErrorCode } from './codes.js';
-import { decodeBatch, encodeBatch, encodeFrame, utf8Length } from './codec.js';
+import { decodeBatch, encodeBatch, encodeFrame } from './codec.js';
+import { utf8Length } from './message.js';
 import { nextDelay } from './backoff.js';
 import { POLLING, sleep } from './link.js';
 

@@ -7,9 +7,10 @@
 // A link that brings a sequence gap or an ack of something never sent is dropped and the session
 // re-attaches: the resend that follows the attach fills the gap (as the Java client does).
 
-import { Channel, DEFAULT_ACK_DELAY_MS, DEFAULT_ACK_EVERY, Framing } from './channel.js';
+import { Channel } from './channel.js';
+import { DEFAULT_ACK_DELAY_MS, DEFAULT_ACK_EVERY, Framing } from './channel-policy.js';
 import { BridgeError, CloseCode, ErrorCode } from './codes.js';
-import { exactBuffer } from './codec.js';
+import { exactBuffer } from './message.js';
 import { CLIENT_SLACK_MS, Heartbeat } from './heartbeat.js';
 import { POLLING, WEBSOCKET, now } from './link.js';
 import { Connector } from './connector.js';
@@ -20,7 +21,8 @@ import { DiagnosticLog, count, newStats } from './stats.js';
 import { Timers } from './timers.js';
 import { BridgeCloseEvent, BridgeMessageEvent, FallbackEvent, SessionLostEvent, TransportChangeEvent } from './events.js';
 
-/** @import { Message, Frame, OpenFrame } from './codec.js' */
+/** @import { Frame, OpenFrame } from './codec.js' */
+/** @import { Message } from './message.js' */
 /** @import { Link, LinkOwner, TransportName } from './link.js' */
 /** @import { ResolvedOptions, BridgeUrls } from './options.js' */
 /** @import { BridgeReadyState } from './ready-state.js' */
@@ -235,11 +237,12 @@ export class Session {
     try {
       this.channel.resume(open.ack);
     } catch (e) {
-      // The server has less than it acknowledged, or more than was sent: no resend repairs that.
+      // The server acknowledged more than was sent: no resend repairs that.
       link.write([{ t: 'close', code: CloseCode.PROTOCOL_ERROR.code, reason: String(e) }]);
       this.finish(CloseCode.PROTOCOL_ERROR.code, CloseCode.PROTOCOL_ERROR.reason + ': ' + String(e), false);
       return;
     }
+    this.channel.discardControls(); // those were for the previous transport
     const old = this.cur;
     this.cur = link;
     this.sid = open.sid; // before attached(): a polling link's first receive names it

@@ -6,7 +6,7 @@
 // wait for the session) and keeps its session across transport changes. The work is session.js's.
 
 import { CloseCode } from './codes.js';
-import { Message } from './codec.js';
+import { Message } from './message.js';
 import { bridgeUrls, randomNonce, resolveOptions } from './options.js';
 import { CLOSED, CLOSING, CONNECTING, OPEN } from './ready-state.js';
 import { Session } from './session.js';

@@ -6,7 +6,8 @@
 // states: connecting -> probing -> trusted -> attaching -> attached, or dead.
 
 import { SocketCode } from './codes.js';
-import { decodeBinaryFrame, decodeFrame, encodeBinaryFrame, encodeFrame, utf8Length } from './codec.js';
+import { decodeBinaryFrame, decodeFrame, encodeBinaryFrame, encodeFrame } from './codec.js';
+import { utf8Length } from './message.js';
 import { WEBSOCKET, now } from './link.js';
 
 /** @import { Frame, AttachFrame } from './codec.js' */

@@ -1,9 +1,9 @@
-// Frames on the wire: binary data frames, base64, UTF-8 lengths, and malformed input.
+// Frames on the wire: binary data frames, base64, UTF-8 lengths, wire sizes and digests, and
+// malformed input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  Message, decodeBatch, decodeBinaryFrame, decodeFrame, encodeBinaryFrame, encodeFrame, fromBase64, toBase64, utf8Length,
-} from '../src/codec.js';
+import { decodeBatch, decodeBinaryFrame, decodeFrame, encodeBinaryFrame, encodeFrame } from '../src/codec.js';
+import { Message, fromBase64, toBase64, utf8Length } from '../src/message.js';
 import { BridgeError } from '../src/codes.js';
 
 test('binary frames, base64 and UTF-8 lengths', () => {
@@ -13,12 +13,33 @@ test('binary frames, base64 and UTF-8 lengths', () => {
   assert.deepEqual(frame.message.bytes, bytes);
   assert.deepEqual(new Uint8Array(fromBase64(toBase64(bytes))), bytes);
   assert.equal(utf8Length('aé€😀'), 1 + 2 + 3 + 4);
+  assert.equal(utf8Length('\ud800x'), 3 + 1); // a lone surrogate: U+FFFD's 3 bytes
 });
 
 test('data frames round-trip, text and binary, with and without an ack', () => {
   for (const text of ['[1,"a"]', '[2,"b",7]', '[3,{"b64":"AAE="}]']) assert.equal(encodeFrame(decodeFrame(text)), text);
   assert.equal(Message.text('héllo').size(), 5);
   assert.equal(Message.binary(new Uint8Array(3)).size(), 3);
+});
+
+test('a message\'s wire size is the UTF-8 length of its JSON form (Java Message.wireSize)', () => {
+  for (const text of ['', 'a', 'héllo', '"quoted" \\ back', 'tab\tnew\nline', '\u0000\u001f', '😀', 'x'.repeat(1000)]) {
+    const m = Message.text(text);
+    assert.equal(m.wireSize(), Buffer.byteLength(JSON.stringify(text)), JSON.stringify(text));
+  }
+  for (const n of [0, 1, 2, 3, 4, 100]) {
+    const m = Message.binary(new Uint8Array(n));
+    assert.equal(m.wireSize(), Buffer.byteLength(m.json()), n + ' bytes');
+  }
+});
+
+test('a payload\'s digest: equal payloads agree, text and binary never do', () => {
+  assert.equal(Message.text('abc').digest(), Message.text('abc').digest());
+  assert.notEqual(Message.text('abc').digest(), Message.text('abd').digest());
+  assert.notEqual(Message.text('').digest(), Message.binary(new Uint8Array(0)).digest());
+  assert.notEqual(Message.text('a').digest(), Message.binary(new Uint8Array([97])).digest());
+  assert.equal(Message.binary(new Uint8Array([1, 2])).digest(), Message.binary(new Uint8Array([1, 2])).digest());
+  assert.notEqual(Message.binary(new Uint8Array([1, 2])).digest(), Message.binary(new Uint8Array([2, 1])).digest());
 });
 
 test('control frames: documented shapes, unknown fields ignored', () => {
