@@ -3,13 +3,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { ErrorCode, CloseCode, SocketCode } from '../src/codes.js';
+import { ErrorCode, CloseCode, SocketCode, ClientAction, errorNamed, errorOfCloseCode } from '../src/codes.js';
 
 const spec = JSON.parse(readFileSync(new URL('../../spec/codes.json', import.meta.url), 'utf8'));
 
-test('errors match the spec, in order', () => {
-  assert.deepEqual(Object.values(ErrorCode).map((e) => [e.name, e.http, e.ws]), spec.errors.map((e) => [e.name, e.http, e.ws]));
+test('errors match the spec, in order, with what a client does about each', () => {
+  assert.deepEqual(Object.values(ErrorCode).map((e) => [e.name, e.http, e.ws, e.client]),
+    spec.errors.map((e) => [e.name, e.http, e.ws, e.client]));
   for (const [key, e] of Object.entries(ErrorCode)) assert.equal(key, e.name.toUpperCase());
+  assert.deepEqual(new Set(spec.errors.map((e) => e.client)), new Set(Object.values(ClientAction)));
+  assert.equal(errorNamed('unknown_session'), ErrorCode.UNKNOWN_SESSION);
+  assert.equal(errorNamed('a_newer_error'), null);
+  assert.equal(errorOfCloseCode(1009), ErrorCode.TOO_LARGE);
+  assert.equal(errorOfCloseCode(1000), null);
+  assert.equal(errorOfCloseCode(0), null);
 });
 
 test('session closes match the spec, in order', () => {
