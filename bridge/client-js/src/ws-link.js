@@ -109,6 +109,7 @@ export class WsLink {
     }
     this.owner.count(WEBSOCKET, 'frames', 1);
     if (this.state === 'probing') {
+      if (frame.t === 'unknown') return; // a newer server's control frame: ignored
       if (frame.t === 'probe') {
         clearTimeout(this.timer);
         this.state = 'trusted';
