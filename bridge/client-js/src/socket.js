@@ -94,7 +94,9 @@ export class BridgeSocket extends EventTarget {
 
   /**
    * Queues a message, delivered exactly once and in order. Allowed while CONNECTING. Throws
-   * InvalidStateError once closing or closed, and QuotaExceededError when the replay buffer is full.
+   * InvalidStateError once closing or closed, QuotaExceededError when the replay buffer is full, and
+   * a RangeError for a message above the server's limit (the open frame's maxMessage, in UTF-16
+   * units of text or bytes; 262144 until the first open says otherwise).
    * @param {string | ArrayBuffer | ArrayBufferView} data
    */
   send(data) {
