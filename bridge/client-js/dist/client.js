@@ -2081,10 +2081,10 @@ var Session = class {
         this.connector.onLost(link, e.message, false);
         return;
       }
-      if (f.t === "open") this.onOpen(link, f);
-      else if (f.t === "close") return this.finish(f.code, f.reason, true);
-      else if (f.t === "error") return this.connector.onRefused(link, ServerRefusal.ofFrame(f));
-      else if (f.t === "notice" && f.kind === "ws_fallback" && this.transport !== WEBSOCKET) this.fallback.heard(f.reason, "server", this.transport);
+      if (f.t === "open" && !this.onOpen(link, f)) return;
+      if (f.t === "close") return this.finish(f.code, f.reason, true);
+      if (f.t === "error") return this.connector.onRefused(link, ServerRefusal.ofFrame(f));
+      if (f.t === "notice" && f.kind === "ws_fallback" && this.transport !== WEBSOCKET) this.fallback.heard(f.reason, "server", this.transport);
     }
     this.pump();
   }
@@ -2123,22 +2123,23 @@ var Session = class {
    * @private
    * @param {Link} link
    * @param {OpenFrame} open
+   * @returns {boolean} whether the link carries the session now
    */
   onOpen(link, open) {
-    if (link !== this.connector.pend) return;
+    if (link !== this.connector.pend) return false;
     if (this.sid !== null && !open.resumed) this.resetChannel("the server started a new session");
     const newSession = this.sid === null || !open.resumed;
     const received = this.channel.received();
     if (open.resumed && open.next > received + 1) {
       this.sessionLost("the server can no longer send messages " + (received + 1) + " to " + (open.next - 1));
-      return;
+      return false;
     }
     try {
       this.channel.resume(open.ack);
     } catch (e) {
       if (!(e instanceof BridgeError)) throw e;
       this.sessionLost("the server acknowledged messages this client never sent");
-      return;
+      return false;
     }
     this.channel.discardControls();
     const old = this.cur;
@@ -2165,6 +2166,7 @@ var Session = class {
       this.host.emit(new TransportChangeEvent(this.transport, previous));
     }
     if (this.readyState !== CLOSED) this.connector.moved(link);
+    return true;
   }
   /** Writes what the channel has for the link carrying the session (writer.js). */
   pump() {

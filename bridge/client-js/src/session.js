@@ -165,10 +165,11 @@ export class Session {
         this.connector.onLost(link, e.message, false);
         return;
       }
-      if (f.t === 'open') this.onOpen(link, f);
-      else if (f.t === 'close') return this.finish(f.code, f.reason, true);
-      else if (f.t === 'error') return this.connector.onRefused(link, ServerRefusal.ofFrame(f));
-      else if (f.t === 'notice' && f.kind === 'ws_fallback' && this.transport !== WEBSOCKET) this.fallback.heard(f.reason, 'server', this.transport);
+      // An open not taken (a lost session): the rest of the batch belongs to no session of ours.
+      if (f.t === 'open' && !this.onOpen(link, f)) return;
+      if (f.t === 'close') return this.finish(f.code, f.reason, true);
+      if (f.t === 'error') return this.connector.onRefused(link, ServerRefusal.ofFrame(f));
+      if (f.t === 'notice' && f.kind === 'ws_fallback' && this.transport !== WEBSOCKET) this.fallback.heard(f.reason, 'server', this.transport);
     }
     this.pump();
   }
@@ -208,23 +209,24 @@ export class Session {
    * @private
    * @param {Link} link
    * @param {OpenFrame} open
+   * @returns {boolean} whether the link carries the session now
    */
   onOpen(link, open) {
-    if (link !== this.connector.pend) return;
+    if (link !== this.connector.pend) return false;
     if (this.sid !== null && !open.resumed) this.resetChannel('the server started a new session');
     const newSession = this.sid === null || !open.resumed;
     const received = this.channel.received();
     if (open.resumed && open.next > received + 1) {
       // Messages this client never got are gone from the server's replay buffer: never go on with a gap.
       this.sessionLost('the server can no longer send messages ' + (received + 1) + ' to ' + (open.next - 1));
-      return;
+      return false;
     }
     try {
       this.channel.resume(open.ack);
     } catch (e) {
       if (!(e instanceof BridgeError)) throw e;
       this.sessionLost('the server acknowledged messages this client never sent');
-      return;
+      return false;
     }
     this.channel.discardControls(); // those were for the previous transport; the flush after this call writes the rest
     const old = this.cur;
@@ -252,6 +254,7 @@ export class Session {
       this.host.emit(new TransportChangeEvent(this.transport, previous));
     }
     if (this.readyState !== CLOSED) this.connector.moved(link);
+    return true;
   }
 
   /** Writes what the channel has for the link carrying the session (writer.js). */

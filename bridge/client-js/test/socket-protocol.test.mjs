@@ -2,10 +2,20 @@
 // and polling request, the open frame's settings (limits, batch sizes), a resume that would leave
 // a gap, what the code table says to do about each error and bare HTTP status, a failed polling
 // send sent again from the first unacknowledged message, and frame types of a newer server.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BridgeSocket } from '../src/index.js';
+import { BridgeSocket as Socket } from '../src/index.js';
 import { FakeWebSocket, OPEN, nextRequest, openOnWebSocket, requests, tick } from './fakes.mjs';
+
+/** Every socket of this file, closed at the end: a test that fails half way leaves no polling loop running. */
+const sockets = [];
+class BridgeSocket extends Socket {
+  constructor(...args) {
+    super(...args);
+    sockets.push(this);
+  }
+}
+after(() => { for (const s of sockets) s.close(); });
 
 /** A socket on polling only, its attach answered with `open`, and its first held receive. */
 async function openOnPolling(open = OPEN(0, false), options = {}) {
@@ -109,6 +119,24 @@ test('a resume whose next is past what the client received: session lost, a new 
   assert.deepEqual(got, ['a', 'new']);
   assert.deepEqual(opened, ['websocket']); // the new session's
   assert.equal(s.readyState, BridgeSocket.OPEN);
+  s.close();
+});
+
+test('an open that cannot go on: the rest of its batch is not delivered into the new session', async () => {
+  const { s, events, recv } = await openOnPolling();
+  const got = [];
+  s.onmessage = (e) => got.push(e.data);
+  recv.answer(409, { error: 'transport_replaced', message: 'moved' });
+  const again = await nextRequest('attach');
+  assert.deepEqual(again.body, { t: 'attach', sid: 'S1', key: 'K1', last: 0 });
+  again.answer(200, [OPEN(2, true), [1, 'old']]); // acknowledges 2 messages this client never sent
+  const fresh = await nextRequest('attach');
+  assert.deepEqual(fresh.body, { t: 'attach', last: 0 });
+  assert.deepEqual(events.filter((e) => e.type === 'sessionlost').map((e) => e.reason),
+    ['the server acknowledged messages this client never sent']);
+  fresh.answer(200, [OPEN(0, false, { sid: 'S2', key: 'K2' }), [1, 'new']]);
+  (await nextRequest('recv')).answer(200, []);
+  assert.deepEqual(got, ['new']);
   s.close();
 });
 
