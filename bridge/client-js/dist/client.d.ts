@@ -13,11 +13,93 @@ export function toBase64(bytes: Uint8Array): string;
  */
 export function fromBase64(b64: string): ArrayBuffer;
 /**
- * UTF-8 length of a string, without allocating (for the byte counters).
+ * UTF-8 length of a string, without allocating (a lone surrogate counts as the 3 bytes of U+FFFD).
  * @param {string} s
  * @returns {number}
  */
 export function utf8Length(s: string): number;
+/**
+ * What a client does when the server answers with an error (PROTOCOL.md section 5): retry (with
+ * backoff; the session lives on), start a new session (the server forgot it; the application is
+ * told), or give up (retrying cannot help: stop and say why).
+ */
+export type ClientAction = "retry" | "new_session" | "give_up";
+/** What a client does about an error: the values of the code table's `client` column. */
+export const ClientAction: Readonly<{
+	RETRY: ClientAction;
+	NEW_SESSION: ClientAction;
+	GIVE_UP: ClientAction;
+}>;
+/** Every documented error, in the order of the table. */
+export const ErrorCode: Readonly<{
+	MALFORMED: ErrorCodeEntry;
+	BAD_SEQUENCE: ErrorCodeEntry;
+	MISSING_SESSION: ErrorCodeEntry;
+	UNAUTHORIZED: ErrorCodeEntry;
+	/** The handshake is refused with 403; 4403 is what a client reports when it gives up for this reason. */
+	ORIGIN_NOT_ALLOWED: ErrorCodeEntry;
+	UNKNOWN_SESSION: ErrorCodeEntry;
+	NOT_FOUND: ErrorCodeEntry;
+	METHOD_NOT_ALLOWED: ErrorCodeEntry;
+	POLL_CONFLICT: ErrorCodeEntry;
+	TRANSPORT_REPLACED: ErrorCodeEntry;
+	TOO_LARGE: ErrorCodeEntry;
+	HOST_NOT_ALLOWED: ErrorCodeEntry;
+	UPGRADE_REQUIRED: ErrorCodeEntry;
+	UNSUPPORTED_MEDIA_TYPE: ErrorCodeEntry;
+	RATE_LIMITED: ErrorCodeEntry;
+	SERVER_FULL: ErrorCodeEntry;
+	ATTACH_TIMEOUT: ErrorCodeEntry;
+	HEARTBEAT_TIMEOUT: ErrorCodeEntry;
+}>;
+/** Every session close code, in the order of the table. */
+export const CloseCode: Readonly<{
+	CLIENT_CLOSED: CloseCodeEntry;
+	SERVER_CLOSED: CloseCodeEntry;
+	GRACE_EXPIRED: CloseCodeEntry;
+	QUEUE_FULL: CloseCodeEntry;
+	SHUTDOWN: CloseCodeEntry;
+	PROTOCOL_ERROR: CloseCodeEntry;
+}>;
+/** WebSocket close codes and limits of the socket that carries a session. */
+export const SocketCode: Readonly<{
+	/** A socket whose session ended, or that the client simply drops (RFC 6455 normal closure). */
+	NORMAL: 1000;
+	/** A socket whose session ended because the server is stopping. */
+	GOING_AWAY: 1001;
+	/** Codes an application may close a session with. */
+	APPLICATION_MIN: 4000;
+	APPLICATION_MAX: 4999;
+	/** A close reason travels in a WebSocket close frame: at most 123 bytes of UTF-8. */
+	MAX_REASON_BYTES: 123;
+}>;
+/**
+ * An error with a documented wire name, thrown by the channel and the codec: `error` is the name an
+ * error frame would carry (`bad_sequence`, `too_large`, `malformed`).
+ */
+export class BridgeError extends Error {
+	constructor(code: ErrorCodeEntry, message: string);
+	readonly error: ErrorName;
+	readonly code: ErrorCodeEntry;
+}
+export type ErrorName = "malformed" | "bad_sequence" | "missing_session" | "unauthorized" | "origin_not_allowed" | "unknown_session" | "not_found" | "method_not_allowed" | "poll_conflict" | "transport_replaced" | "too_large" | "host_not_allowed" | "upgrade_required" | "unsupported_media_type" | "rate_limited" | "server_full" | "attach_timeout" | "heartbeat_timeout";
+/**
+ * A documented error: its wire name, HTTP status and WebSocket close code (0 where one does not
+ * apply), and what a client does about it.
+ */
+export type ErrorCodeEntry = {
+	readonly name: ErrorName;
+	readonly http: number;
+	readonly ws: number;
+	readonly client: ClientAction;
+};
+/**
+ * Why a session ended: the code and reason both sides' applications see.
+ */
+export type CloseCodeEntry = {
+	readonly code: number;
+	readonly reason: string;
+};
 export type TransportName = "websocket" | "polling";
 export type TransportStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">;
 export const DEFAULTS: Readonly<Required<Omit<BridgeSocketOptions, "storage" | "transports">>> & {
@@ -207,7 +289,9 @@ export class BridgeSocket extends EventTarget {
 	get options(): ResolvedOptions;
 	/**
 	 * Queues a message, delivered exactly once and in order. Allowed while CONNECTING. Throws
-	 * InvalidStateError once closing or closed, and QuotaExceededError when the replay buffer is full.
+	 * InvalidStateError once closing or closed, QuotaExceededError when the replay buffer is full, and
+	 * a RangeError for a message above the server's limit (the open frame's maxMessage, in UTF-16
+	 * units of text or bytes; 262144 until the first open says otherwise).
 	 * @param {string | ArrayBuffer | ArrayBufferView} data
 	 */
 	send(data: string | ArrayBuffer | ArrayBufferView): void;
@@ -224,72 +308,6 @@ export class BridgeSocket extends EventTarget {
 	#private;
 }
 export type BridgeSocketHandler<E extends Event> = ((this: BridgeSocket, ev: E) => unknown) | null;
-/** Every documented error, in the order of the table. */
-export const ErrorCode: Readonly<{
-	MALFORMED: ErrorCodeEntry;
-	BAD_SEQUENCE: ErrorCodeEntry;
-	MISSING_SESSION: ErrorCodeEntry;
-	/** The handshake is refused with 403; 4403 is what a client reports when it gives up for this reason. */
-	ORIGIN_NOT_ALLOWED: ErrorCodeEntry;
-	UNKNOWN_SESSION: ErrorCodeEntry;
-	NOT_FOUND: ErrorCodeEntry;
-	METHOD_NOT_ALLOWED: ErrorCodeEntry;
-	POLL_CONFLICT: ErrorCodeEntry;
-	TRANSPORT_REPLACED: ErrorCodeEntry;
-	TOO_LARGE: ErrorCodeEntry;
-	UPGRADE_REQUIRED: ErrorCodeEntry;
-	UNSUPPORTED_MEDIA_TYPE: ErrorCodeEntry;
-	RATE_LIMITED: ErrorCodeEntry;
-	SERVER_FULL: ErrorCodeEntry;
-	ATTACH_TIMEOUT: ErrorCodeEntry;
-	HEARTBEAT_TIMEOUT: ErrorCodeEntry;
-}>;
-/** Every session close code, in the order of the table. */
-export const CloseCode: Readonly<{
-	CLIENT_CLOSED: CloseCodeEntry;
-	SERVER_CLOSED: CloseCodeEntry;
-	GRACE_EXPIRED: CloseCodeEntry;
-	QUEUE_FULL: CloseCodeEntry;
-	SHUTDOWN: CloseCodeEntry;
-	PROTOCOL_ERROR: CloseCodeEntry;
-}>;
-/** WebSocket close codes and limits of the socket that carries a session. */
-export const SocketCode: Readonly<{
-	/** A socket whose session ended, or that the client simply drops (RFC 6455 normal closure). */
-	NORMAL: 1000;
-	/** A socket whose session ended because the server is stopping. */
-	GOING_AWAY: 1001;
-	/** Codes an application may close a session with. */
-	APPLICATION_MIN: 4000;
-	APPLICATION_MAX: 4999;
-	/** A close reason travels in a WebSocket close frame: at most 123 bytes of UTF-8. */
-	MAX_REASON_BYTES: 123;
-}>;
-/**
- * An error with a documented wire name, thrown by the channel and the codec: `error` is the name an
- * error frame would carry (`bad_sequence`, `too_large`, `malformed`).
- */
-export class BridgeError extends Error {
-	constructor(code: ErrorCodeEntry, message: string);
-	readonly error: ErrorName;
-	readonly code: ErrorCodeEntry;
-}
-export type ErrorName = "malformed" | "bad_sequence" | "missing_session" | "origin_not_allowed" | "unknown_session" | "not_found" | "method_not_allowed" | "poll_conflict" | "transport_replaced" | "too_large" | "upgrade_required" | "unsupported_media_type" | "rate_limited" | "server_full" | "attach_timeout" | "heartbeat_timeout";
-/**
- * A documented error: its wire name, HTTP status and WebSocket close code (0 where one does not apply).
- */
-export type ErrorCodeEntry = {
-	readonly name: ErrorName;
-	readonly http: number;
-	readonly ws: number;
-};
-/**
- * Why a session ended: the code and reason both sides' applications see.
- */
-export type CloseCodeEntry = {
-	readonly code: number;
-	readonly reason: string;
-};
 
 export {
 	BridgeSocket as default,

@@ -7,44 +7,16 @@
 
 import { BridgeError, ErrorCode } from './codes.js';
 import { ReplayBuffer } from './replay-buffer.js';
+import { Framing, checkPolicy } from './channel-policy.js';
 
-/** @import { Message, Frame, ControlFrame, CloseFrame, DataFrame } from './codec.js' */
-
-/**
- * How a transport carries frames, which decides how a channel acknowledges.
- * STREAM: one frame per message on a lasting connection (WebSocket): acknowledgements ride on text
- * data frames, or go alone once due (tick). BATCH: batches in requests and responses (long-polling):
- * every batch that goes out ends with the acknowledgement owed.
- * @typedef {'stream' | 'batch'} Framing
- */
-export const Framing = Object.freeze({ STREAM: /** @type {Framing} */ ('stream'), BATCH: /** @type {Framing} */ ('batch') });
-
-/**
- * The tunables of a channel (io.cometbridge.channel.ChannelPolicy).
- * @typedef {object} ChannelPolicy
- * @property {number} ackDelayMs longest an owed acknowledgement waits for a data frame to ride on (stream)
- * @property {number} ackEvery acknowledge at once after this many unacknowledged messages
- * @property {number} maxInboundBytes largest message accepted from the peer (UTF-16 units / bytes)
- * @property {number} maxQueuedMessages replay buffer bound, in messages
- * @property {number} maxQueuedBytes replay buffer bound, in payload bytes
- */
-
-/** The protocol's defaults: acknowledge within 25 ms or every 32 messages. */
-export const DEFAULT_ACK_DELAY_MS = 25;
-export const DEFAULT_ACK_EVERY = 32;
+/** @import { Frame, ControlFrame, CloseFrame, DataFrame } from './codec.js' */
+/** @import { ChannelPolicy, ChannelEvents } from './channel-policy.js' */
+/** @import { Message } from './message.js' */
 
 /** Frame overhead counted per data frame against a drain's byte budget. */
 export const FRAME_OVERHEAD = 16;
-
-/**
- * What a channel tells its owner, synchronously, from inside the call that caused it.
- * @template T
- * @typedef {object} ChannelEvents
- * @property {(message: Message) => void} deliver a message from the peer, exactly once and in order
- * @property {(token: T) => void} acknowledged the peer acknowledged a message queued with this token
- * @property {(ms: number) => void} [roundTrip] a heartbeat answer came back after this long
- * @property {() => void} [duplicate] a duplicate of a message already delivered was dropped
- */
+/** How many of the latest messages delivered a duplicate is checked against. */
+export const DIGESTS = 64;
 
 /** @template T */
 export class Channel {
@@ -68,6 +40,8 @@ export class Channel {
     this.ackOwedSince = -1;
     /** @private a close frame is queued: no data goes out any more */
     this.closing = false;
+    /** @private @type {number[] | null} digests of the latest DIGESTS messages delivered, by seq (made on the first) */
+    this.digests = null;
   }
 
   // ================================================================ application -> peer
@@ -120,7 +94,7 @@ export class Channel {
       case 'ack': this.acknowledge(frame.a); return true;
       // Only the latest ping is answered: a flood cannot grow the queue.
       case 'ping': this.queue({ t: 'pong', ts: frame.ts }); return true;
-      case 'pong': this.events.roundTrip?.(now - frame.ts); return true;
+      case 'pong': this.events.pong?.(frame.ts); return true;
       default: return false;
     }
   }
@@ -134,7 +108,11 @@ export class Channel {
     if (d.ack !== undefined) this.acknowledge(d.ack);
     if (d.seq <= this.receivedSeq) {
       // A resend of something delivered: drop it and acknowledge again, or the peer's replay
-      // buffer keeps it (and its sender waits) until the next handshake.
+      // buffer keeps it (and its sender waits) until the next handshake. It must be the same
+      // message, or someone other than the sender wrote under that number.
+      if (this.receivedSeq - d.seq < DIGESTS && this.digests !== null && this.digests[d.seq % DIGESTS] !== d.message.digest()) {
+        throw new BridgeError(ErrorCode.BAD_SEQUENCE, 'a different message under a sequence number already delivered');
+      }
       this.events.duplicate?.();
       this.ackSent = Math.min(this.ackSent, d.seq - 1);
       this.owe(now);
@@ -147,6 +125,8 @@ export class Channel {
       throw new BridgeError(ErrorCode.TOO_LARGE, 'message larger than ' + this.policy.maxInboundBytes);
     }
     this.receivedSeq = d.seq;
+    if (this.digests === null) this.digests = new Array(DIGESTS).fill(0);
+    this.digests[d.seq % DIGESTS] = d.message.digest();
     this.owe(now);
     this.events.deliver(d.message);
   }
@@ -178,24 +158,44 @@ export class Channel {
   // ================================================================ handshakes
 
   /**
-   * The peer has everything up to `peerLast` and nothing after it (an open's `ack`): acknowledge
-   * up to there and send the rest again. Control frames queued for the previous transport are
-   * dropped (a close stays). A resume point below what the peer already acknowledged, or above
-   * what was sent, is `bad_sequence`.
+   * The peer has everything up to `peerLast` and nothing after it (an attach's `last`, an open's
+   * `ack`, a polling receive's ack): acknowledge up to there and send the rest again, from
+   * {@link resendFrom}. A resume point above what was sent is impossible (`bad_sequence`); one
+   * below what the peer already acknowledged is stale (its request was overtaken by a later
+   * acknowledgement on another connection) and counts as that acknowledgement: those messages are
+   * gone, and the peer learns where sending resumes from the open frame's `next`.
    * @param {number} peerLast
    */
   resume(peerLast) {
-    if (peerLast < this.outbound.lastAcknowledged()) {
-      throw new BridgeError(ErrorCode.BAD_SEQUENCE, 'resume point below what was already acknowledged');
-    }
     this.acknowledge(peerLast);
-    this.outbound.rewindTo(peerLast);
-    this.controls = this.controls.filter((f) => f.t === 'close');
+    this.outbound.rewindTo(Math.max(peerLast, this.outbound.lastAcknowledged()));
   }
 
   /**
-   * The acknowledgement a frame of the owner's carries (an attach's `last`, a polling receive's
-   * ack): everything received counts as acknowledged from now.
+   * The session moved to a new transport: control frames queued for the old one (acks, pings,
+   * pongs, notices) are dropped, since the handshake carries the acknowledgement and heartbeats
+   * start over. A close frame stays.
+   */
+  discardControls() {
+    this.controls = this.controls.filter((f) => f.t === 'close');
+  }
+
+  /** The sequence number sending resumes from after {@link resume}: the first message not acknowledged. */
+  resendFrom() {
+    return this.outbound.lastAcknowledged() + 1;
+  }
+
+  /**
+   * What went out on the current transport may not have arrived (a batch whose request failed):
+   * send every message the peer has not acknowledged again. The peer drops what it already has.
+   */
+  rewind() {
+    this.outbound.rewindTo(this.outbound.lastAcknowledged());
+  }
+
+  /**
+   * The acknowledgement a frame of the owner's carries (an attach's `last`, an open's `ack`, a
+   * polling receive's ack): everything received counts as acknowledged from now.
    */
   takeAck() {
     this.ackSent = this.receivedSeq;
@@ -280,9 +280,11 @@ export class Channel {
 
   /**
    * The frames to write now, within a budget: every waiting control frame first, then messages
-   * not yet sent, while `maxBytes` (payload plus FRAME_OVERHEAD per frame) and `maxFrames` allow
-   * (one message always fits an empty drain). STREAM: an owed acknowledgement rides on the first
-   * text data frame. BATCH: an owed acknowledgement ends the batch as an ack frame.
+   * not yet sent, while they fit `maxBytes` (each message's encoded size, Message.wireSize, plus
+   * FRAME_OVERHEAD) and `maxFrames`. A message alone always goes, even above the budget (the
+   * limits are sized so that any accepted message fits a request). STREAM: an owed
+   * acknowledgement rides on the first text data frame. BATCH: an owed acknowledgement ends the
+   * batch as an ack frame.
    * @param {Framing} framing
    * @param {number} maxBytes
    * @param {number} maxFrames
@@ -296,13 +298,15 @@ export class Channel {
       let budget = maxBytes;
       const reserve = framing === Framing.BATCH && this.ackOwedSince >= 0 ? 1 : 0;
       let any = false;
-      while (this.outbound.hasUnsent() && (budget > 0 || !any) && out.length + reserve < maxFrames) {
+      while (this.outbound.hasUnsent() && out.length + reserve < maxFrames) {
+        const cost = this.outbound.peekUnsent().message.wireSize() + FRAME_OVERHEAD;
+        if (any && cost > budget) break;
         const e = this.outbound.nextUnsent();
         /** @type {DataFrame} */
         const frame = { t: 'data', seq: e.seq, message: e.message };
         if (framing === Framing.STREAM && this.ackOwedSince >= 0 && !e.message.isBinary()) frame.ack = this.takeAck();
         out.push(frame);
-        budget -= e.message.size() + FRAME_OVERHEAD;
+        budget -= cost;
         any = true;
       }
     }
@@ -330,9 +334,3 @@ export class Channel {
   }
 }
 
-/** @param {ChannelPolicy} p */
-function checkPolicy(p) {
-  if (!(p.ackDelayMs >= 0) || !(p.ackEvery >= 1) || !(p.maxInboundBytes >= 1) || !(p.maxQueuedMessages >= 1) || !(p.maxQueuedBytes >= 1)) {
-    throw new RangeError('channel limits must be positive');
-  }
-}

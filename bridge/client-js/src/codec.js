@@ -1,66 +1,34 @@
 // @ts-check
-// Frames on the wire (docs/PROTOCOL.md section 1): parsing with the shapes checked, encoding,
-// WebSocket binary data frames, base64 and UTF-8 lengths. Mirrors io.cometbridge.protocol
-// (Message, Frame, FrameCodec): anything off the documented shapes is a `malformed` BridgeError.
+// Frames on the wire (docs/PROTOCOL.md section 1): parsing with the shapes checked, encoding, and
+// WebSocket binary data frames. Mirrors io.cometbridge.protocol (Frame, FrameCodec, FrameReader read
+// tolerantly, as a client reads): anything off the documented shapes is a `malformed` BridgeError,
+// but a control frame of a type this version does not know (a newer server's) is an UnknownFrame.
 
 import { BridgeError, ErrorCode, SocketCode } from './codes.js';
-
-/** One application message, text or binary. */
-export class Message {
-  /**
-   * Use {@link Message.text} or {@link Message.binary}.
-   * @param {string | null} text
-   * @param {Uint8Array | null} bytes
-   */
-  constructor(text, bytes) {
-    /** @readonly The text, or null for a binary message. */
-    this.text = text;
-    /** @readonly The bytes, or null for a text message. */
-    this.bytes = bytes;
-    /** @type {string | undefined} the payload's JSON, computed once */
-    this._json = undefined;
-  }
-
-  /** @param {string} text */
-  static text(text) {
-    return new Message(text, null);
-  }
-
-  /**
-   * A binary message; it takes the array as it is (the caller copies if it keeps writing to it).
-   * @param {Uint8Array} bytes
-   */
-  static binary(bytes) {
-    return new Message(null, bytes);
-  }
-
-  isBinary() {
-    return this.bytes !== null;
-  }
-
-  /** Payload size for limits and statistics: UTF-16 units for text, bytes for binary (as the server counts). */
-  size() {
-    return this.bytes !== null ? this.bytes.length : /** @type {string} */ (this.text).length;
-  }
-
-  /** The payload as a JSON value: a string for text, {"b64":...} for binary. */
-  json() {
-    if (this._json === undefined) {
-      this._json = this.bytes !== null ? '{"b64":"' + toBase64(this.bytes) + '"}' : JSON.stringify(this.text);
-    }
-    return this._json;
-  }
-}
+import { Message, fromBase64 } from './message.js';
 
 /**
  * A data frame; `ack` is a piggybacked acknowledgement, when there is one.
  * @typedef {{ t: 'data', seq: number, message: Message, ack?: number }} DataFrame
  */
-/** @typedef {{ t: 'attach', sid?: string, last: number, ws?: string }} AttachFrame */
 /**
- * The server's answer to an attach; `ackMs`/`ackEvery` are the acknowledgement policy it asks for.
- * @typedef {{ t: 'open', sid: string, ack: number, resumed: boolean, hb: number, poll: number,
- *   grace: number, ackMs?: number, ackEvery?: number }} OpenFrame
+ * Attach this transport to session `sid` (none: a new session) with its resume key `key` (the
+ * latest open frame's), having received up to `last`; `ws` is the WebSocket nonce (PROTOCOL.md 3.1).
+ * @typedef {{ t: 'attach', sid?: string, key?: string, last: number, ws?: string }} AttachFrame
+ */
+/**
+ * The server's settings a client follows, from every open frame (PROTOCOL.md 1.2): heartbeat
+ * interval, poll hold time, grace period and acknowledgement delay in ms, acknowledge after
+ * `ackEvery` messages, the largest message (UTF-16 units of text, bytes of binary), the largest
+ * polling request body (bytes) and the most frames in one.
+ * @typedef {{ hb: number, poll: number, grace: number, ackMs: number, ackEvery: number,
+ *   maxMessage: number, maxRequest: number, maxFrames: number }} Settings
+ */
+/**
+ * The server's answer to an attach: the session's new resume key, the highest client message the
+ * server has (`ack`), the first server message it sends now (`next`; 0: unknown), and its settings
+ * (a missing one reads as its default).
+ * @typedef {{ t: 'open', sid: string, key?: string, ack: number, next: number, resumed: boolean } & Settings} OpenFrame
  */
 /** @typedef {{ t: 'ack', a: number }} AckFrame */
 /** @typedef {{ t: 'ping', ts: number }} PingFrame */
@@ -69,12 +37,28 @@ export class Message {
 /** @typedef {{ t: 'close', code: number, reason: string }} CloseFrame */
 /** @typedef {{ t: 'error', error: string, message: string }} ErrorFrame */
 /** @typedef {{ t: 'notice', kind: string, reason: string }} NoticeFrame */
+/** A control frame of a type this version does not know (`type`): a client ignores it. @typedef {{ t: 'unknown', type: string }} UnknownFrame */
 /**
- * Every frame the protocol knows.
+ * Every frame the protocol knows, and the unknown ones.
  * @typedef {DataFrame | AttachFrame | OpenFrame | AckFrame | PingFrame | PongFrame | ProbeFrame
- *   | CloseFrame | ErrorFrame | NoticeFrame} Frame
+ *   | CloseFrame | ErrorFrame | NoticeFrame | UnknownFrame} Frame
  */
 /** Everything but data frames. @typedef {Exclude<Frame, DataFrame>} ControlFrame */
+
+/** What a client assumes of settings an open frame does not name (protocol version 1). @type {Readonly<Settings>} */
+export const DEFAULT_SETTINGS = Object.freeze({
+  hb: 15000, poll: 20000, grace: 30000, ackMs: 25, ackEvery: 32, maxMessage: 262144, maxRequest: 1048576, maxFrames: 1000,
+});
+
+/**
+ * The settings an open frame carries.
+ * @param {OpenFrame} open
+ * @returns {Readonly<Settings>}
+ */
+export function settingsOf(open) {
+  const { hb, poll, grace, ackMs, ackEvery, maxMessage, maxRequest, maxFrames } = open;
+  return Object.freeze({ hb, poll, grace, ackMs, ackEvery, maxMessage, maxRequest, maxFrames });
+}
 
 /** First byte of a WebSocket binary data frame, and its header length (type + 64-bit seq). */
 export const BINARY_DATA = 1;
@@ -83,7 +67,7 @@ export const BINARY_HEADER = 9;
 /** @param {string} why */
 const malformed = (why) => new BridgeError(ErrorCode.MALFORMED, why);
 
-/** @param {unknown} v */
+/** Every number on the wire is an integer from 0 to 2^53 - 1 (PROTOCOL.md 1.2). @param {unknown} v */
 const isCount = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /**
@@ -125,17 +109,11 @@ export function decodeValue(v) {
   if (v === null || typeof v !== 'object' || typeof v.t !== 'string') throw malformed('a frame is an array or an object with a type');
   /** @param {string} name */
   const count = (name) => {
-    if (!isCount(v[name])) throw malformed(v.t + ' needs a non-negative integer ' + name);
+    if (!isCount(v[name])) throw malformed(v.t + ' needs ' + name + ' as an integer from 0 to 2^53 - 1');
     return /** @type {number} */ (v[name]);
   };
   /** @param {string} name */
-  const optionalCount = (name) => (v[name] === undefined ? undefined : count(name));
-  /** A clock reading of the peer's (any integer; the server's nanosecond clock may be negative). @param {string} name */
-  const stamp = (name) => {
-    if (v[name] === undefined) return 0;
-    if (typeof v[name] !== 'number' || !Number.isInteger(v[name])) throw malformed(v.t + ' needs an integer ' + name);
-    return /** @type {number} */ (v[name]);
-  };
+  const optionalCount = (name) => (v[name] === undefined || v[name] === null ? undefined : count(name));
   /** @param {string} name */
   const string = (name) => {
     if (typeof v[name] !== 'string') throw malformed(v.t + ' needs a string ' + name);
@@ -145,21 +123,27 @@ export function decodeValue(v) {
   const optionalString = (name) => (v[name] === undefined || v[name] === null ? undefined : string(name));
   switch (v.t) {
     case 'ack': return { t: 'ack', a: count('a') };
-    case 'ping': return { t: 'ping', ts: stamp('ts') };
-    case 'pong': return { t: 'pong', ts: stamp('ts') };
+    case 'ping': return { t: 'ping', ts: optionalCount('ts') ?? 0 };
+    case 'pong': return { t: 'pong', ts: optionalCount('ts') ?? 0 };
     case 'probe': return { t: 'probe' };
     case 'close': return { t: 'close', code: optionalCount('code') ?? SocketCode.NORMAL, reason: optionalString('reason') ?? '' };
     case 'error': return { t: 'error', error: string('error'), message: optionalString('message') ?? '' };
     case 'notice': return { t: 'notice', kind: string('kind'), reason: optionalString('reason') ?? '' };
-    case 'attach': return dropUndefined({ t: 'attach', sid: optionalString('sid'), last: count('last'), ws: optionalString('ws') });
+    case 'attach': {
+      return dropUndefined({ t: 'attach', sid: optionalString('sid'), key: optionalString('key'), last: count('last'), ws: optionalString('ws') });
+    }
     case 'open': {
-      if (typeof v.resumed !== 'boolean') throw malformed('open needs a boolean resumed');
+      if (v.resumed !== undefined && v.resumed !== null && typeof v.resumed !== 'boolean') throw malformed('open needs a boolean resumed');
+      /** @param {keyof Settings} name */
+      const setting = (name) => optionalCount(name) ?? DEFAULT_SETTINGS[name];
       return dropUndefined({
-        t: 'open', sid: string('sid'), ack: count('ack'), resumed: v.resumed, hb: count('hb'),
-        poll: count('poll'), grace: count('grace'), ackMs: optionalCount('ackMs'), ackEvery: optionalCount('ackEvery'),
+        t: 'open', sid: string('sid'), key: optionalString('key'), ack: count('ack'), next: optionalCount('next') ?? 0,
+        resumed: v.resumed === true, hb: setting('hb'), poll: setting('poll'), grace: setting('grace'), ackMs: setting('ackMs'),
+        ackEvery: Math.max(1, Math.min(1 << 20, setting('ackEvery'))), maxMessage: setting('maxMessage'),
+        maxRequest: setting('maxRequest'), maxFrames: Math.max(1, setting('maxFrames')),
       });
     }
-    default: throw malformed('unknown frame type ' + JSON.stringify(v.t).slice(0, 40));
+    default: return { t: 'unknown', type: v.t };
   }
 }
 
@@ -181,8 +165,8 @@ function dropUndefined(o) {
 function decodeData(v) {
   if (v.length < 2 || v.length > 3) throw malformed('a data frame has 2 or 3 elements');
   const [seq, payload, ack] = v;
-  if (!isCount(seq) || seq < 1) throw malformed('a data frame needs a sequence number >= 1');
-  if (v.length === 3 && !isCount(ack)) throw malformed('a data frame\'s ack must be a non-negative integer');
+  if (!isCount(seq) || seq < 1) throw malformed('a data frame needs a sequence number from 1 to 2^53 - 1');
+  if (v.length === 3 && !isCount(ack)) throw malformed('a data frame\'s ack must be an integer from 0 to 2^53 - 1');
   let message;
   if (typeof payload === 'string') {
     message = Message.text(payload);
@@ -248,54 +232,4 @@ export function decodeBinaryFrame(buf) {
   const seq = view.getUint32(1) * 0x100000000 + view.getUint32(5);
   if (seq < 1 || !Number.isSafeInteger(seq)) throw malformed('binary frame sequence number out of range');
   return { t: 'data', seq, message: Message.binary(new Uint8Array(buf.slice(BINARY_HEADER))) };
-}
-
-/**
- * Standard base64 of some bytes.
- * @param {Uint8Array} bytes
- * @returns {string}
- */
-export function toBase64(bytes) {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + 0x8000)));
-  return btoa(s);
-}
-
-/**
- * The bytes of standard base64 text; throws on anything else.
- * @param {string} b64
- * @returns {ArrayBuffer}
- */
-export function fromBase64(b64) {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out.buffer;
-}
-
-/**
- * UTF-8 length of a string, without allocating (for the byte counters).
- * @param {string} s
- * @returns {number}
- */
-export function utf8Length(s) {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) { n += 4; i++; }
-    else n += 3;
-  }
-  return n;
-}
-
-/**
- * A message's bytes as an ArrayBuffer of exactly their length (what a WebSocket would deliver).
- * @param {Uint8Array} bytes
- * @returns {ArrayBuffer}
- */
-export function exactBuffer(bytes) {
-  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  return /** @type {ArrayBuffer} */ (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }

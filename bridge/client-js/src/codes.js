@@ -4,45 +4,81 @@
 // three agree). Every close code and error name the client uses comes from here.
 
 /**
- * @typedef {'malformed' | 'bad_sequence' | 'missing_session' | 'origin_not_allowed' | 'unknown_session'
- *   | 'not_found' | 'method_not_allowed' | 'poll_conflict' | 'transport_replaced' | 'too_large'
- *   | 'upgrade_required' | 'unsupported_media_type' | 'rate_limited' | 'server_full' | 'attach_timeout'
- *   | 'heartbeat_timeout'} ErrorName
+ * @typedef {'malformed' | 'bad_sequence' | 'missing_session' | 'unauthorized' | 'origin_not_allowed'
+ *   | 'unknown_session' | 'not_found' | 'method_not_allowed' | 'poll_conflict' | 'transport_replaced'
+ *   | 'too_large' | 'host_not_allowed' | 'upgrade_required' | 'unsupported_media_type' | 'rate_limited'
+ *   | 'server_full' | 'attach_timeout' | 'heartbeat_timeout'} ErrorName
  */
 
 /**
- * A documented error: its wire name, HTTP status and WebSocket close code (0 where one does not apply).
- * @typedef {{ readonly name: ErrorName, readonly http: number, readonly ws: number }} ErrorCodeEntry
+ * What a client does when the server answers with an error (PROTOCOL.md section 5): retry (with
+ * backoff; the session lives on), start a new session (the server forgot it; the application is
+ * told), or give up (retrying cannot help: stop and say why).
+ * @typedef {'retry' | 'new_session' | 'give_up'} ClientAction
+ */
+/**
+ * A documented error: its wire name, HTTP status and WebSocket close code (0 where one does not
+ * apply), and what a client does about it.
+ * @typedef {{ readonly name: ErrorName, readonly http: number, readonly ws: number, readonly client: ClientAction }} ErrorCodeEntry
  */
 
 /**
  * @param {ErrorName} name
  * @param {number} http
  * @param {number} ws
+ * @param {ClientAction} client
  * @returns {ErrorCodeEntry}
  */
-const error = (name, http, ws) => Object.freeze({ name, http, ws });
+const error = (name, http, ws, client) => Object.freeze({ name, http, ws, client });
+
+/** What a client does about an error: the values of the code table's `client` column. */
+export const ClientAction = Object.freeze({
+  RETRY: /** @type {ClientAction} */ ('retry'),
+  NEW_SESSION: /** @type {ClientAction} */ ('new_session'),
+  GIVE_UP: /** @type {ClientAction} */ ('give_up'),
+});
+const { RETRY, NEW_SESSION, GIVE_UP } = ClientAction;
 
 /** Every documented error, in the order of the table. */
 export const ErrorCode = Object.freeze({
-  MALFORMED: error('malformed', 400, 4400),
-  BAD_SEQUENCE: error('bad_sequence', 400, 4400),
-  MISSING_SESSION: error('missing_session', 400, 0),
+  MALFORMED: error('malformed', 400, 4400, RETRY),
+  BAD_SEQUENCE: error('bad_sequence', 400, 4400, RETRY),
+  MISSING_SESSION: error('missing_session', 400, 0, GIVE_UP),
+  UNAUTHORIZED: error('unauthorized', 401, 0, GIVE_UP),
   /** The handshake is refused with 403; 4403 is what a client reports when it gives up for this reason. */
-  ORIGIN_NOT_ALLOWED: error('origin_not_allowed', 403, 4403),
-  UNKNOWN_SESSION: error('unknown_session', 404, 4404),
-  NOT_FOUND: error('not_found', 404, 0),
-  METHOD_NOT_ALLOWED: error('method_not_allowed', 405, 0),
-  POLL_CONFLICT: error('poll_conflict', 409, 0),
-  TRANSPORT_REPLACED: error('transport_replaced', 409, 4409),
-  TOO_LARGE: error('too_large', 413, 1009),
-  UPGRADE_REQUIRED: error('upgrade_required', 426, 0),
-  UNSUPPORTED_MEDIA_TYPE: error('unsupported_media_type', 415, 0),
-  RATE_LIMITED: error('rate_limited', 429, 4429),
-  SERVER_FULL: error('server_full', 503, 4503),
-  ATTACH_TIMEOUT: error('attach_timeout', 0, 4408),
-  HEARTBEAT_TIMEOUT: error('heartbeat_timeout', 0, 4008),
+  ORIGIN_NOT_ALLOWED: error('origin_not_allowed', 403, 4403, GIVE_UP),
+  UNKNOWN_SESSION: error('unknown_session', 404, 4404, NEW_SESSION),
+  NOT_FOUND: error('not_found', 404, 0, GIVE_UP),
+  METHOD_NOT_ALLOWED: error('method_not_allowed', 405, 0, GIVE_UP),
+  POLL_CONFLICT: error('poll_conflict', 409, 0, RETRY),
+  TRANSPORT_REPLACED: error('transport_replaced', 409, 4409, RETRY),
+  TOO_LARGE: error('too_large', 413, 1009, GIVE_UP),
+  HOST_NOT_ALLOWED: error('host_not_allowed', 421, 0, GIVE_UP),
+  UPGRADE_REQUIRED: error('upgrade_required', 426, 0, RETRY),
+  UNSUPPORTED_MEDIA_TYPE: error('unsupported_media_type', 415, 0, GIVE_UP),
+  RATE_LIMITED: error('rate_limited', 429, 4429, RETRY),
+  SERVER_FULL: error('server_full', 503, 4503, RETRY),
+  ATTACH_TIMEOUT: error('attach_timeout', 0, 4408, RETRY),
+  HEARTBEAT_TIMEOUT: error('heartbeat_timeout', 0, 4008, RETRY),
 });
+
+/**
+ * The documented error of this wire name (null for a name this version does not know).
+ * @param {string} name
+ * @returns {ErrorCodeEntry | null}
+ */
+export function errorNamed(name) {
+  return Object.values(ErrorCode).find((e) => e.name === name) ?? null;
+}
+
+/**
+ * The documented error a WebSocket close code stands for (the first in the table), or null.
+ * @param {number} code
+ * @returns {ErrorCodeEntry | null}
+ */
+export function errorOfCloseCode(code) {
+  return code === 0 ? null : Object.values(ErrorCode).find((e) => e.ws === code) ?? null;
+}
 
 /**
  * Why a session ended: the code and reason both sides' applications see.

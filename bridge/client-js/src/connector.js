@@ -9,9 +9,11 @@
 //    A move is an attach naming the last message received; both sides resend the rest and drop
 //    duplicates (the channel's resume and receive).
 //  * A link that breaks is dropped and the session re-attaches, after backoff.js's delay when
-//    attaches keep failing.
+//    attaches keep failing. An attach that resumes presents the latest open frame's resume key.
+//  * What the server refuses, the code table decides (refusal.js): retry (re-attach), a new
+//    session, or give up.
 
-import { ErrorCode } from './codes.js';
+import { ClientAction } from './codes.js';
 import { nextDelay } from './backoff.js';
 import { WsLink } from './ws-link.js';
 import { PollLink } from './poll-link.js';
@@ -22,6 +24,7 @@ import { CLOSED } from './ready-state.js';
 
 /** @import { AttachFrame } from './codec.js' */
 /** @import { Link } from './link.js' */
+/** @import { ServerRefusal } from './refusal.js' */
 /** @import { Session } from './session.js' */
 
 export class Connector {
@@ -70,7 +73,7 @@ export class Connector {
   startPolling() {
     if (this.pend && this.pend.kind === POLLING) return;
     this.s.timers.clear('parallel');
-    const link = new PollLink(this.s.links, this.s.urls.poll, () => this.s.pollMillis + this.s.options.pollSlack);
+    const link = new PollLink(this.s.links, this.s.urls.poll, () => this.s.settings.poll + this.s.options.pollSlack);
     this.pend = link;
     const frame = this.attachFrame();
     if (this.s.options.transports.includes(WEBSOCKET)) frame.ws = this.s.nonce; // for the server's notice (PROTOCOL.md 3.1)
@@ -89,10 +92,16 @@ export class Connector {
     link.attach(this.attachFrame());
   }
 
-  /** @private @returns {AttachFrame} naming everything received as acknowledged */
+  /**
+   * An attach naming everything received as acknowledged: a new session's has no `sid` and no
+   * `key`; one that resumes presents the latest open frame's resume key (PROTOCOL.md 2.1).
+   * @private
+   * @returns {AttachFrame}
+   */
   attachFrame() {
     const last = this.s.channel.takeAck();
-    return this.s.sid === null ? { t: 'attach', last } : { t: 'attach', sid: this.s.sid, last };
+    if (this.s.sid === null) return { t: 'attach', last };
+    return this.s.key === null ? { t: 'attach', sid: this.s.sid, last } : { t: 'attach', sid: this.s.sid, key: this.s.key, last };
   }
 
   /**
@@ -178,7 +187,7 @@ export class Connector {
     }
   }
 
-  /** @private */
+  /** Re-attaches (or connects anew) after the backoff delay of the attaches failed in a row. */
   reconnectLater() {
     const delay = nextDelay(++this.failures);
     if (delay > 0) this.s.say('re-attaching in ' + delay + ' ms');
@@ -191,25 +200,30 @@ export class Connector {
   }
 
   /**
+   * The server (or something in front of it) refused a request of `link` or closed its socket
+   * with an error: retry (this link is done; re-attach), start a new session, or give up, as the
+   * code table says (PROTOCOL.md section 5). A bare HTTP status before a session ever opened means
+   * a wrong URL or setup.
    * @param {Link} link
-   * @param {string | null} error
-   * @param {string} message
+   * @param {ServerRefusal} refusal
    */
-  onServerError(link, error, message) {
+  onRefused(link, refusal) {
     if (this.s.readyState === CLOSED) return;
     if (link === this.ws) {
-      this.onWsFailed(link, (error || 'error') + ': ' + message);
+      this.onWsFailed(link, refusal.toString()); // a WebSocket not carrying the session yet
       return;
     }
     if (link !== this.s.cur && link !== this.pend) return;
-    this.s.say('server error on ' + link.kind + ': ' + error + ' (' + message + ')');
-    if (error === ErrorCode.UNKNOWN_SESSION.name) {
-      this.s.sessionLost(message || 'unknown session');
-    } else if (error === ErrorCode.ORIGIN_NOT_ALLOWED.name) {
+    this.s.say('refused on ' + link.kind + ': ' + refusal);
+    const action = refusal.action(this.s.everOpened);
+    if (action === ClientAction.NEW_SESSION) {
+      this.s.sessionLost(refusal.toString());
+    } else if (action === ClientAction.GIVE_UP) {
+      // The server's words as they are (an origin refusal names the origin seen and the one expected).
       this.s.host.emit(new Event('error'));
-      this.s.finish(ErrorCode.ORIGIN_NOT_ALLOWED.ws, message || 'origin not allowed', false);
+      this.s.finish(refusal.closeCode(), refusal.message, false);
     } else {
-      this.onLost(link, (error || 'error') + ': ' + message);
+      this.onLost(link, refusal.toString(), false);
     }
   }
 

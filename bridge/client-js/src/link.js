@@ -11,6 +11,7 @@ export const POLLING = 'polling';
 /** @import { Frame } from './codec.js' */
 /** @import { WsLink } from './ws-link.js' */
 /** @import { PollLink } from './poll-link.js' */
+/** @import { ServerRefusal } from './refusal.js' */
 /** @typedef {WsLink | PollLink} Link */
 
 /**
@@ -25,12 +26,12 @@ export const POLLING = 'polling';
  * @property {(link: WsLink) => void} trusted a WebSocket completed its probe round trip
  * @property {(link: WsLink, reason: string) => void} failed a WebSocket failed before it carried the session
  * @property {(link: Link, reason: string) => void} lost a link attaching or carrying the session is gone
- * @property {(link: Link, error: string | null, message: string) => void} error the server refused with a documented error
+ * @property {(link: Link, refusal: ServerRefusal) => void} refused the server (or something in front of it) refused a request or the socket: the code table decides
  * @property {(link: PollLink) => void} writable a polling send finished: more may go
+ * @property {(link: PollLink) => void} sendFailed a polling send failed (network, or an answer that is not the bridge's): its batch may not have arrived
  * @property {(kind: TransportName, counter: Counter, n: number) => void} count statistics
  * @property {(line: string) => void} log diagnostics
  * @property {() => number} pollAck the acknowledgement a polling receive carries (the channel's takeAck)
- * @property {() => string | null} sessionId the session to name in polling requests
  */
 
 /** Resolves after `ms` milliseconds. @param {number} ms */

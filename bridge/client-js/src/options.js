@@ -2,7 +2,7 @@
 // The socket's options, their defaults, and the URLs a bridge base URL stands for.
 
 import { POLLING, WEBSOCKET } from './link.js';
-import { toBase64 } from './codec.js';
+import { toBase64 } from './message.js';
 
 /** @import { TransportName } from './link.js' */
 /** @import { TransportStorage } from './memory.js' */

@@ -1,25 +1,29 @@
 // @ts-check
 // HTTP long-polling (docs/PROTOCOL.md section 4): an attach, then one held receive after another,
-// and sends one at a time, each retried with the same frames until it arrives (the server drops
-// duplicates). It moves frames and nothing else.
+// and sends one at a time. Every request after the attach names the session and proves it with the
+// resume key of the open frame that answered this link's attach (X-Bridge-Session, X-Bridge-Key).
+// An answer that is not the bridge's and a network error are the same request again (a failed send:
+// the owner sends everything unacknowledged again); the bridge's errors go to the owner, whose code
+// table decides. It moves frames and nothing else.
 
-import { ErrorCode } from './codes.js';
-import { decodeBatch, encodeBatch, encodeFrame, utf8Length } from './codec.js';
+import { decodeBatch, encodeBatch, encodeFrame } from './codec.js';
+import { utf8Length } from './message.js';
 import { nextDelay } from './backoff.js';
 import { POLLING, sleep } from './link.js';
+import { ServerRefusal } from './refusal.js';
 
 /** @import { Frame, AttachFrame } from './codec.js' */
 /** @import { LinkOwner } from './link.js' */
 
 /**
- * The answer to one request: `frames` for a 200, `error` (a documented name, or null for someone
- * else's page) and `message` otherwise; null for a network error or a garbled answer.
- * @typedef {{ status: number, frames: Frame[], error: string | null, message: string } | null} Reply
+ * The answer to one request: `frames` for a 200, otherwise the `refusal`; null for a network error,
+ * a timeout or a 200 that is not a batch (someone else's answer).
+ * @typedef {{ status: 200, frames: Frame[] } | { status: number, refusal: ServerRefusal }} Answer
  */
 
 /** Give up on an attach or send request after this long. */
 const REQUEST_TIMEOUT = 15000;
-/** Network errors or proxy failures in a row before the link counts as lost. */
+/** Network errors or answers that are not the bridge's, in a row, before the link counts as lost. */
 const MAX_FAILURES = 8;
 
 export class PollLink {
@@ -37,12 +41,19 @@ export class PollLink {
     /** @private */ this.owner = owner;
     /** @private */ this.pollUrl = pollUrl;
     /** @private */ this.pollTimeout = pollTimeout;
+    /** @private @type {string | null} the session, from the open frame that answered this link's attach */
+    this.sid = null;
+    /** @private @type {string | null} this link's resume key, from the same open frame */
+    this.key = null;
+    /** @private sends that failed in a row */
+    this.sendFailures = 0;
     /** @private @type {Set<AbortController>} */
     this.controllers = new Set();
   }
 
   /**
-   * Attaches (retrying through proxy trouble); the open frame goes to the owner's `frames`.
+   * Attaches (the same request again through network errors and transient answers); the open frame
+   * goes to the owner's `frames`, a refusal to its `refused`.
    * @param {AttachFrame} frame
    */
   async start(frame) {
@@ -50,14 +61,19 @@ export class PollLink {
     for (let failures = 0; !this.isDead();) {
       const r = await this.post('attach', body, REQUEST_TIMEOUT);
       if (this.isDead()) return;
-      if (r !== null && r.status === 200) {
+      if (r !== null && 'frames' in r) {
+        for (const f of r.frames) {
+          if (f.t !== 'open') continue;
+          this.sid = f.sid;
+          this.key = f.key ?? null;
+        }
         this.owner.frames(this, r.frames);
         if (this.state !== 'attached') this.stop(); // not taken: the socket closed or moved on meanwhile
         return;
       }
-      if (r !== null && !isProxyTrouble(r)) {
+      if (r !== null && !r.refusal.isTransient()) {
         this.stop();
-        this.owner.error(this, r.error, r.message);
+        this.owner.refused(this, r.refusal);
         return;
       }
       failures++;
@@ -80,11 +96,11 @@ export class PollLink {
       const body = '[{"t":"ack","a":' + this.owner.pollAck() + '}]';
       const r = await this.post('recv', body, this.pollTimeout());
       if (this.state !== 'attached') {
-        if (r !== null && r.status === 200 && r.frames.length) this.owner.frames(this, r.frames); // data in flight is idempotent
+        if (r !== null && 'frames' in r && r.frames.length) this.owner.frames(this, r.frames); // data in flight is idempotent
         return;
       }
-      if (r === null || isProxyTrouble(r)) {
-        // A proxy's idle cut (502/504) or a network error: poll again, backing off.
+      if (r === null || notTheBridges(r)) {
+        // A proxy's idle cut (502/504), its page, or a network error: poll again, backing off.
         if (++failures > MAX_FAILURES) {
           this.lose('polling_failed: ' + describe(r) + ' on ' + failures + ' polls in a row');
           return;
@@ -93,16 +109,11 @@ export class PollLink {
         continue;
       }
       failures = 0;
-      if (r.status === 200) {
+      if ('frames' in r) {
         if (r.frames.length) this.owner.frames(this, r.frames);
-      } else if (r.error === ErrorCode.POLL_CONFLICT.name) {
-        return; // a newer receive of ours holds the line
-      } else if (r.error === ErrorCode.TRANSPORT_REPLACED.name) {
-        this.lose('polling replaced');
-        return;
       } else {
         this.stop();
-        this.owner.error(this, r.error, r.message);
+        this.owner.refused(this, r.refusal);
         return;
       }
     }
@@ -114,39 +125,38 @@ export class PollLink {
   }
 
   /**
-   * Sends one batch, retried with the same frames through network errors and proxy trouble; the
-   * server's answer (its ack, maybe a pong) goes to the owner's `frames`, then `writable`.
+   * Sends one batch; the server's answer (its ack, maybe a pong) goes to the owner's `frames`, then
+   * `writable`. A batch that may not have arrived (a network error, an answer that is not the
+   * bridge's) goes to `sendFailed` after a backoff delay: the owner sends everything the server has
+   * not acknowledged again.
    * @param {Frame[]} frames
    */
   async write(frames) {
-    const body = encodeBatch(frames);
     this.sending = true;
-    for (let failures = 0; !this.isDead();) {
-      const r = await this.post('send', body, REQUEST_TIMEOUT);
-      if (this.isDead()) break;
-      if (r === null || (isProxyTrouble(r) && r.error !== ErrorCode.TRANSPORT_REPLACED.name)) {
-        if (++failures <= MAX_FAILURES) {
-          await sleep(nextDelay(failures));
-          continue;
-        }
+    const r = await this.post('send', encodeBatch(frames), REQUEST_TIMEOUT);
+    if (!this.isDead() && (r === null || notTheBridges(r))) {
+      if (++this.sendFailures > MAX_FAILURES) {
+        this.sending = false;
+        this.lose('polling_failed: ' + describe(r) + ' on ' + this.sendFailures + ' sends in a row');
+        return;
       }
-      // Done, one way or the other: no longer sending before the owner hears of it, since the
-      // owner may start the next send from inside these calls.
+      await sleep(nextDelay(this.sendFailures));
       this.sending = false;
-      if (r !== null && r.status === 200) {
-        this.owner.frames(this, r.frames);
-        this.owner.writable(this);
-      } else if (r === null || isProxyTrouble(r)) {
-        this.lose('polling_failed: ' + describe(r) + ' on ' + failures + ' sends in a row');
-      } else if (r.error === ErrorCode.TRANSPORT_REPLACED.name) {
-        this.lose('polling replaced');
-      } else {
-        this.stop();
-        this.owner.error(this, r.error, r.message);
-      }
+      if (!this.isDead()) this.owner.sendFailed(this);
       return;
     }
+    // Done: no longer sending before the owner hears of it, since the owner may start the next
+    // send from inside these calls.
     this.sending = false;
+    if (this.isDead() || r === null) return;
+    this.sendFailures = 0;
+    if ('frames' in r) {
+      this.owner.frames(this, r.frames);
+      this.owner.writable(this);
+    } else {
+      this.stop();
+      this.owner.refused(this, r.refusal);
+    }
   }
 
   /**
@@ -164,7 +174,7 @@ export class PollLink {
    * @param {'attach' | 'recv' | 'send'} endpoint
    * @param {string} body
    * @param {number} timeout
-   * @returns {Promise<Reply>}
+   * @returns {Promise<Answer | null>}
    */
   async post(endpoint, body, timeout) {
     const controller = new AbortController();
@@ -172,8 +182,8 @@ export class PollLink {
     const timer = setTimeout(() => controller.abort(), timeout);
     /** @type {Record<string, string>} */
     const headers = { 'Content-Type': 'application/json' };
-    const sid = this.owner.sessionId();
-    if (sid !== null) headers['X-Bridge-Session'] = sid;
+    if (endpoint !== 'attach' && this.sid !== null) headers['X-Bridge-Session'] = this.sid;
+    if (endpoint !== 'attach' && this.key !== null) headers['X-Bridge-Key'] = this.key;
     this.owner.count(POLLING, 'requests', 1);
     this.owner.count(POLLING, 'wireOut', utf8Length(body));
     try {
@@ -182,14 +192,8 @@ export class PollLink {
       });
       const text = await res.text();
       this.owner.count(POLLING, 'wireIn', utf8Length(text));
-      if (res.status === 200) return { status: 200, frames: decodeBatch(text), error: null, message: '' };
-      let error = null, message = 'HTTP ' + res.status;
-      try {
-        const j = JSON.parse(text);
-        if (typeof j.error === 'string') error = j.error;
-        if (typeof j.message === 'string') message = j.message;
-      } catch (e) { /* a proxy's page, not the bridge's JSON */ }
-      return { status: res.status, frames: [], error, message };
+      if (res.status === 200) return { status: 200, frames: decodeBatch(text) };
+      return { status: res.status, refusal: ServerRefusal.ofHttp(res.status, text) };
     } catch (e) {
       return null; // network error, timeout, or a 200 that is not a batch (someone else's answer)
     } finally {
@@ -230,15 +234,16 @@ export class PollLink {
 }
 
 /**
- * An answer from something between (a proxy's idle cut, a gateway error) rather than the bridge.
- * @param {NonNullable<Reply>} r
+ * Whether an answer is not the bridge's (a bare status: a proxy's page). A receive or send is then
+ * simply made again, as after a network error (PROTOCOL.md section 5: after an attach the session
+ * has opened, so even a bare 4xx is a proxy's blip).
+ * @param {Answer} r
  */
-function isProxyTrouble(r) {
-  return r.status === 502 || r.status === 504 || (r.status === 503 && r.error !== ErrorCode.SERVER_FULL.name)
-    || (r.status >= 500 && r.error === null);
+function notTheBridges(r) {
+  return 'refusal' in r && r.refusal.code === null;
 }
 
-/** @param {Reply} r */
+/** @param {Answer | null} r */
 function describe(r) {
   return r === null ? 'network error' : 'HTTP ' + r.status;
 }

@@ -3,7 +3,7 @@
 // yet acknowledged, with its sequence number, bounded in count and bytes. A cursor marks the next
 // message to put on the wire; re-attaching moves it back to the first message the peer lacks.
 
-/** @import { Message } from './codec.js' */
+/** @import { Message } from './message.js' */
 
 /**
  * A queued message and its completion token (null when nobody waits for it).

@@ -1,37 +1,36 @@
 // @ts-check
 // The client's end of one session, behind BridgeSocket: it owns the channel (delivery rules),
-// feeds it what the links bring, writes what it has to the link carrying the session, and keeps
-// the session's lifecycle (open, heartbeat, close, a session the server forgot). Which link
-// carries the session is connector.js's; why it is not WebSocket is fallback.js's.
+// feeds it what the links bring, and keeps the session's lifecycle (open, the server's settings and
+// resume key, heartbeat, close, a session the server forgot, giving up). Which link carries the
+// session is connector.js's; writing to it is writer.js's; why it is not WebSocket is fallback.js's.
+// (The Java client's ClientSession is the reference.)
 //
 // A link that brings a sequence gap or an ack of something never sent is dropped and the session
 // re-attaches: the resend that follows the attach fills the gap (as the Java client does).
 
-import { Channel, DEFAULT_ACK_DELAY_MS, DEFAULT_ACK_EVERY, Framing } from './channel.js';
-import { BridgeError, CloseCode, ErrorCode } from './codes.js';
-import { exactBuffer } from './codec.js';
+import { Channel } from './channel.js';
+import { DEFAULT_ACK_DELAY_MS, DEFAULT_ACK_EVERY } from './channel-policy.js';
+import { BridgeError, ErrorCode } from './codes.js';
+import { DEFAULT_SETTINGS, settingsOf } from './codec.js';
+import { exactBuffer } from './message.js';
 import { CLIENT_SLACK_MS, Heartbeat } from './heartbeat.js';
 import { POLLING, WEBSOCKET, now } from './link.js';
 import { Connector } from './connector.js';
 import { Fallback } from './fallback.js';
 import { TransportMemory } from './memory.js';
-import { CLOSED, CLOSING, CONNECTING, OPEN } from './ready-state.js';
+import { CLOSED, CONNECTING, OPEN } from './ready-state.js';
 import { DiagnosticLog, count, newStats } from './stats.js';
 import { Timers } from './timers.js';
+import { Writer } from './writer.js';
+import { ServerRefusal } from './refusal.js';
 import { BridgeCloseEvent, BridgeMessageEvent, FallbackEvent, SessionLostEvent, TransportChangeEvent } from './events.js';
 
-/** @import { Message, Frame, OpenFrame } from './codec.js' */
+/** @import { Frame, OpenFrame, Settings } from './codec.js' */
+/** @import { Message } from './message.js' */
 /** @import { Link, LinkOwner, TransportName } from './link.js' */
 /** @import { ResolvedOptions, BridgeUrls } from './options.js' */
 /** @import { BridgeReadyState } from './ready-state.js' */
 /** @typedef {{ emit: (ev: Event) => void, binaryType: () => 'arraybuffer' | 'blob' }} SessionHost */
-
-/** A polling send's bounds; the server refuses more than 1000 frames per request (maxBatchFrames). */
-const MAX_BATCH_BYTES = 256 * 1024, MAX_BATCH_FRAMES = 500;
-/** What one drain puts on a WebSocket before the browser's buffer is looked at again. */
-const MAX_STREAM_BYTES = 1 << 20, MAX_STREAM_FRAMES = 1000;
-/** How long close() over polling waits for the messages already sent to be acknowledged. */
-const CLOSE_DRAIN_MS = 2000;
 
 export class Session {
   /** @type {BridgeReadyState} */ readyState = CONNECTING;
@@ -39,10 +38,12 @@ export class Session {
   stats = newStats();
   /** @type {Channel<null>} */ channel;
   /** @type {string | null} */ sid = null;
+  /** @type {string | null} the resume key of the latest open frame: proof at the next attach (PROTOCOL.md 2.1) */ key = null;
+  /** @type {Readonly<Settings>} the server's, from its latest open frame (the protocol's defaults before) */ settings = DEFAULT_SETTINGS;
+  /** Whether a session ever opened: before, an unknown HTTP status means a wrong URL or setup. */ everOpened = false;
   /** @type {Link | null} the link carrying the session */ cur = null;
   /** @type {Heartbeat | null} */ heartbeat = null;
   timers = new Timers();
-  /** The server's poll hold time (ms). */ pollMillis = 20000;
   /** @private @type {TransportName | null} whose frames the channel is taking */ receivingOn = null;
 
   /**
@@ -64,18 +65,19 @@ export class Session {
       });
     this.channel = this.newChannel();
     this.connector = new Connector(this);
+    this.writer = new Writer(this);
     /** @type {LinkOwner} what the links report to */
     this.links = {
       frames: (link, frames) => this.onFrames(link, frames),
       trusted: (link) => this.connector.onTrusted(link),
       failed: (link, reason) => this.connector.onWsFailed(link, reason),
       lost: (link, reason) => this.connector.onLost(link, reason),
-      error: (link, error, message) => this.connector.onServerError(link, error, message),
+      refused: (link, refusal) => this.connector.onRefused(link, refusal),
       writable: () => this.pump(),
+      sendFailed: (link) => this.writer.sendFailed(link),
       count: (kind, counter, n) => count(this.stats, kind, counter, n),
       log: (line) => this.say(line),
       pollAck: () => this.channel.takeAck(),
-      sessionId: () => this.sid,
     };
     /** @private */ this.watchdog = setInterval(() => this.checkHeartbeat(), 1000);
     // Outside a browser (node: tests, server-side rendering) the watchdog alone keeps no process alive.
@@ -107,10 +109,16 @@ export class Session {
   // ------------------------------------------------------------------ the application's side
 
   /**
-   * Queues a message; false when the replay buffer is full.
+   * Queues a message; false when the replay buffer is full. Throws a RangeError for a message above
+   * the server's limit (its open frame's maxMessage; the protocol's default before the first open).
    * @param {Message} message
    */
   send(message) {
+    const max = this.settings.maxMessage;
+    if (message.size() > max) {
+      throw new RangeError('message of ' + message.size() + (message.isBinary() ? ' bytes' : ' characters')
+        + ' is above the server\'s limit of ' + max + ' (maxMessage)');
+    }
     if (!this.channel.offer(message, null)) return false;
     this.stats.messagesOut++;
     this.stats.bytesOut += message.size();
@@ -119,40 +127,12 @@ export class Session {
   }
 
   /**
+   * Ends the session; the server's application hears the code and reason.
    * @param {number} code
    * @param {string} reason
    */
   close(code, reason) {
-    const link = this.cur;
-    if (!link) {
-      this.finish(code, reason, true);
-      return;
-    }
-    this.readyState = CLOSING;
-    /** @type {Frame} */
-    const frame = { t: 'close', code, reason };
-    if (link.kind === WEBSOCKET) {
-      // Every message not yet written goes first, on the same socket, then the close frame.
-      link.write(this.channel.drain(Framing.STREAM, Infinity, Infinity));
-      this.channel.close(frame);
-      link.write(this.channel.drain(Framing.STREAM, Infinity, Infinity));
-      this.finish(code, reason, true);
-      return;
-    }
-    // Polling: messages already sent go first (one send request at a time), for up to 2 s.
-    this.pump();
-    const deadline = now() + CLOSE_DRAIN_MS;
-    const sendClose = () => {
-      if (this.readyState === CLOSED) return;
-      if ((this.channel.unacknowledged() > 0 || link.sending) && now() < deadline && this.cur === link) {
-        this.timers.set('close', 25, sendClose);
-        return;
-      }
-      this.channel.close(frame);
-      link.sendOnce(this.channel.drain(Framing.BATCH, MAX_BATCH_BYTES, MAX_BATCH_FRAMES), CLOSE_DRAIN_MS)
-        .finally(() => this.finish(code, reason, true));
-    };
-    sendClose();
+    this.writer.close(code, reason);
   }
 
   // ------------------------------------------------------------------ frames in
@@ -185,10 +165,11 @@ export class Session {
         this.connector.onLost(link, e.message, false);
         return;
       }
-      if (f.t === 'open') this.onOpen(link, f);
-      else if (f.t === 'close') return this.finish(f.code, f.reason, true);
-      else if (f.t === 'error') return this.connector.onServerError(link, f.error, f.message);
-      else if (f.t === 'notice' && f.kind === 'ws_fallback' && this.transport !== WEBSOCKET) this.fallback.heard(f.reason, 'server', this.transport);
+      // An open not taken (a lost session): the rest of the batch belongs to no session of ours.
+      if (f.t === 'open' && !this.onOpen(link, f)) return;
+      if (f.t === 'close') return this.finish(f.code, f.reason, true);
+      if (f.t === 'error') return this.connector.onRefused(link, ServerRefusal.ofFrame(f));
+      if (f.t === 'notice' && f.kind === 'ws_fallback' && this.transport !== WEBSOCKET) this.fallback.heard(f.reason, 'server', this.transport);
     }
     this.pump();
   }
@@ -223,31 +204,41 @@ export class Session {
   }
 
   /**
-   * The server took an attach: the link carries the session from now on.
+   * The server took an attach: the link carries the session from now on, unless the session cannot
+   * go on (then a new one starts, as the Java client's ClientSession.opened does).
    * @private
    * @param {Link} link
    * @param {OpenFrame} open
+   * @returns {boolean} whether the link carries the session now
    */
   onOpen(link, open) {
-    if (link !== this.connector.pend) return;
+    if (link !== this.connector.pend) return false;
     if (this.sid !== null && !open.resumed) this.resetChannel('the server started a new session');
     const newSession = this.sid === null || !open.resumed;
+    const received = this.channel.received();
+    if (open.resumed && open.next > received + 1) {
+      // Messages this client never got are gone from the server's replay buffer: never go on with a gap.
+      this.sessionLost('the server can no longer send messages ' + (received + 1) + ' to ' + (open.next - 1));
+      return false;
+    }
     try {
       this.channel.resume(open.ack);
     } catch (e) {
-      // The server has less than it acknowledged, or more than was sent: no resend repairs that.
-      link.write([{ t: 'close', code: CloseCode.PROTOCOL_ERROR.code, reason: String(e) }]);
-      this.finish(CloseCode.PROTOCOL_ERROR.code, CloseCode.PROTOCOL_ERROR.reason + ': ' + String(e), false);
-      return;
+      if (!(e instanceof BridgeError)) throw e;
+      this.sessionLost('the server acknowledged messages this client never sent');
+      return false;
     }
+    this.channel.discardControls(); // those were for the previous transport; the flush after this call writes the rest
     const old = this.cur;
     this.cur = link;
-    this.sid = open.sid; // before attached(): a polling link's first receive names it
+    this.sid = open.sid;
+    this.key = open.key ?? null;
+    this.settings = settingsOf(open);
+    this.everOpened = true;
     link.attached();
     if (old && old !== link) old.stop();
-    if (open.poll > 0) this.pollMillis = open.poll;
     this.heartbeat = link.kind === WEBSOCKET && open.hb > 0 ? new Heartbeat(open.hb, CLIENT_SLACK_MS, now()) : null;
-    this.channel.useAckPolicy(open.ackMs ?? DEFAULT_ACK_DELAY_MS, Math.max(1, open.ackEvery ?? DEFAULT_ACK_EVERY));
+    this.channel.useAckPolicy(open.ackMs, open.ackEvery);
     const previous = this.transport;
     this.transport = link.kind;
     this.say('open on ' + link.kind + (newSession ? ' (new session)' : ' (resumed)') + ', server has up to ' + open.ack);
@@ -263,39 +254,12 @@ export class Session {
       this.host.emit(new TransportChangeEvent(this.transport, previous));
     }
     if (this.readyState !== CLOSED) this.connector.moved(link);
+    return true;
   }
 
-  // ------------------------------------------------------------------ frames out
-
-  /** Writes what the channel has for the link carrying the session; on a WebSocket, keeps the ack timer. */
+  /** Writes what the channel has for the link carrying the session (writer.js). */
   pump() {
-    const stream = this.cur !== null && this.cur.kind === WEBSOCKET;
-    if (stream) this.channel.tick(now());
-    this.flush();
-    if (stream && this.channel.ackOwed()) this.timers.set('ack', Math.max(0, this.channel.ackDue() - now()), () => this.pump());
-    else this.timers.clear('ack');
-  }
-
-  /** @private */
-  flush() {
-    const link = this.cur;
-    if (!link || this.readyState === CLOSED || !this.channel.hasOutput()) return;
-    if (!link.canSend()) {
-      // A WebSocket whose buffer is full: look again shortly. A polling send in flight calls back
-      // when done, and a closing WebSocket's close event is on its way.
-      if (link.kind === WEBSOCKET && link.congested()) this.timers.set('drain', 50, () => this.pump());
-      return;
-    }
-    const frames = link.kind === WEBSOCKET
-      ? this.channel.drain(Framing.STREAM, MAX_STREAM_BYTES, MAX_STREAM_FRAMES)
-      : this.channel.drain(Framing.BATCH, MAX_BATCH_BYTES, MAX_BATCH_FRAMES);
-    for (const f of frames) {
-      if (f.t !== 'data') continue;
-      count(this.stats, link.kind, 'messagesOut', 1);
-      count(this.stats, link.kind, 'bytesOut', f.message.size());
-    }
-    void link.write(frames);
-    if (link.kind === WEBSOCKET && this.channel.hasOutput()) this.timers.set('drain', 0, () => this.pump());
+    this.writer.pump();
   }
 
   // ------------------------------------------------------------------ ends
@@ -319,25 +283,31 @@ export class Session {
     this.channel.failAll(() => { /* no tokens */ });
     this.channel = this.newChannel();
     this.sid = null;
+    this.key = null;
+    this.say('session lost: ' + reason);
     this.host.emit(new SessionLostEvent(reason, lost));
   }
 
   /**
-   * The server forgot the session: unacknowledged sends are lost; a new session starts.
+   * The server forgot the session, or it cannot go on: unacknowledged sends are lost; a new
+   * session starts.
    * @param {string} reason
    */
   sessionLost(reason) {
+    const had = this.transport;
     this.cur?.stop();
     this.connector.stopAll(false);
     this.cur = null;
     this.heartbeat = null;
     this.transport = null;
     this.timers.clearAll();
+    if (had !== null) this.host.emit(new TransportChangeEvent(null, had));
     this.resetChannel(reason);
-    this.connector.establish();
+    this.connector.reconnectLater();
   }
 
   /**
+   * The session is over: the application hears why.
    * @param {number} code
    * @param {string} reason
    * @param {boolean} wasClean
@@ -357,3 +327,4 @@ export class Session {
     this.host.emit(new BridgeCloseEvent(code, reason, wasClean));
   }
 }
+

@@ -6,7 +6,7 @@
 // wait for the session) and keeps its session across transport changes. The work is session.js's.
 
 import { CloseCode } from './codes.js';
-import { Message } from './codec.js';
+import { Message } from './message.js';
 import { bridgeUrls, randomNonce, resolveOptions } from './options.js';
 import { CLOSED, CLOSING, CONNECTING, OPEN } from './ready-state.js';
 import { Session } from './session.js';
@@ -94,7 +94,9 @@ export class BridgeSocket extends EventTarget {
 
   /**
    * Queues a message, delivered exactly once and in order. Allowed while CONNECTING. Throws
-   * InvalidStateError once closing or closed, and QuotaExceededError when the replay buffer is full.
+   * InvalidStateError once closing or closed, QuotaExceededError when the replay buffer is full, and
+   * a RangeError for a message above the server's limit (the open frame's maxMessage, in UTF-16
+   * units of text or bytes; 262144 until the first open says otherwise).
    * @param {string | ArrayBuffer | ArrayBufferView} data
    */
   send(data) {

@@ -6,8 +6,10 @@
 // states: connecting -> probing -> trusted -> attaching -> attached, or dead.
 
 import { SocketCode } from './codes.js';
-import { decodeBinaryFrame, decodeFrame, encodeBinaryFrame, encodeFrame, utf8Length } from './codec.js';
+import { decodeBinaryFrame, decodeFrame, encodeBinaryFrame, encodeFrame } from './codec.js';
+import { utf8Length } from './message.js';
 import { WEBSOCKET, now } from './link.js';
+import { ServerRefusal } from './refusal.js';
 
 /** @import { Frame, AttachFrame } from './codec.js' */
 /** @import { LinkOwner } from './link.js' */
@@ -72,7 +74,12 @@ export class WsLink {
     ws.onclose = (ev) => {
       if (this.state === 'dead') return;
       const how = 'the WebSocket closed (code ' + ev.code + (ev.reason ? ', ' + ev.reason : '') + ')';
-      if (this.state === 'attached') {
+      // The close code of a documented error whose error frame did not arrive: the code table decides.
+      const refusal = this.state === 'attached' || this.state === 'attaching' ? ServerRefusal.ofCloseCode(ev.code, ev.reason) : null;
+      if (refusal !== null) {
+        this.stop();
+        this.owner.refused(this, refusal);
+      } else if (this.state === 'attached') {
         this.state = 'dead';
         clearTimeout(this.timer);
         this.owner.lost(this, 'websocket_closed: ' + how);
@@ -108,6 +115,7 @@ export class WsLink {
     }
     this.owner.count(WEBSOCKET, 'frames', 1);
     if (this.state === 'probing') {
+      if (frame.t === 'unknown') return; // a newer server's control frame: ignored
       if (frame.t === 'probe') {
         clearTimeout(this.timer);
         this.state = 'trusted';
@@ -121,7 +129,7 @@ export class WsLink {
     if (frame.t === 'probe') return;
     if (frame.t === 'error') {
       this.stop();
-      this.owner.error(this, frame.error, frame.message);
+      this.owner.refused(this, ServerRefusal.ofFrame(frame));
       return;
     }
     this.owner.frames(this, [frame]);

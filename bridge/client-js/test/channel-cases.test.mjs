@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { Channel } from '../src/channel.js';
 import { delayMillis, jittered } from '../src/backoff.js';
 import { BridgeError } from '../src/codes.js';
-import { Message, decodeValue, encodeBatch } from '../src/codec.js';
+import { decodeValue, encodeBatch } from '../src/codec.js';
+import { Message } from '../src/message.js';
 
 const table = JSON.parse(readFileSync(new URL('../../spec/channel-cases.json', import.meta.url), 'utf8'));
 
@@ -43,6 +44,12 @@ function run(kase) {
       expectError(step, where, () => assert.equal(channel.receive(decodeValue(step.receive), now), step.handled ?? true, where));
     } else if ('resume' in step) {
       expectError(step, where, () => channel.resume(step.resume));
+    } else if ('discardControls' in step) {
+      channel.discardControls();
+    } else if ('rewind' in step) {
+      channel.rewind();
+    } else if ('resendFrom' in step) {
+      assert.equal(channel.resendFrom(), step.resendFrom, where);
     } else if ('takeAck' in step) {
       assert.equal(channel.takeAck(), step.takeAck, where);
     } else if ('tick' in step) {

@@ -36,7 +36,12 @@ globalThis.WebSocket = FakeWebSocket;
 export const requests = [];
 globalThis.fetch = (url, init) => new Promise((resolve, reject) => {
   init.signal.addEventListener('abort', () => reject(new Error('aborted')));
-  requests.push({ url, body: JSON.parse(init.body), headers: init.headers, answer: (status, body) => resolve({ status, text: async () => JSON.stringify(body) }) });
+  requests.push({
+    url, body: JSON.parse(init.body), headers: init.headers,
+    answer: (status, body) => resolve({ status, text: async () => JSON.stringify(body) }),
+    answerText: (status, text) => resolve({ status, text: async () => text }), // someone else's page
+    fail: () => reject(new TypeError('Failed to fetch')),                       // a network error
+  });
 });
 
 export const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
@@ -50,7 +55,7 @@ export async function nextRequest(endpoint) {
   throw new Error('no ' + endpoint + ' request');
 }
 
-export const OPEN = (ack, resumed, more = {}) => ({ t: 'open', sid: 'S1', ack, resumed, hb: 15000, poll: 20000, grace: 30000, ...more });
+export const OPEN = (ack, resumed, more = {}) => ({ t: 'open', sid: 'S1', key: 'K1', ack, resumed, hb: 15000, poll: 20000, grace: 30000, ...more });
 
 /** A socket on a WebSocket that has completed its probe, attach and open. */
 export async function openOnWebSocket(BridgeSocket, options = {}, open = OPEN(0, false)) {

@@ -16,7 +16,7 @@ test('a sequence gap drops the WebSocket and re-attaches; the resend fills the g
   const again = await FakeWebSocket.next(ws); // at once: the first failure waits 0 ms
   again.open();
   again.receive({ t: 'probe' });
-  assert.deepEqual(again.frames()[1], { t: 'attach', sid: 'S1', last: 1 });
+  assert.deepEqual(again.frames()[1], { t: 'attach', sid: 'S1', key: 'K1', last: 1 }); // the latest open's resume key
   again.receive(OPEN(0, true));
   again.receive([2, 'b']);
   again.receive([3, 'c']);

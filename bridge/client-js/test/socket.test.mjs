@@ -58,6 +58,7 @@ test('fallback to polling with the server\'s reason, then a probe moves the same
   attach.answer(200, [OPEN(0, false)]);
   const recv1 = await nextRequest('recv');
   assert.equal(recv1.headers['X-Bridge-Session'], 'S1');
+  assert.equal(recv1.headers['X-Bridge-Key'], 'K1');
   recv1.answer(200, [{ t: 'notice', kind: 'ws_fallback', reason: 'upgrade_stripped: seen without Upgrade' }, [1, 'a']]);
   await tick();
   assert.equal(s.fallbackReason, 'upgrade_stripped: seen without Upgrade');
@@ -79,7 +80,7 @@ test('fallback to polling with the server\'s reason, then a probe moves the same
   for (let i = 0; i < 100 && !(ws1 = FakeWebSocket.all.find((w) => w !== ws0 && w.readyState === 0)); i++) await tick(5);
   ws1.open();
   ws1.receive({ t: 'probe' });
-  assert.deepEqual(ws1.frames()[1], { t: 'attach', sid: 'S1', last: 1 });
+  assert.deepEqual(ws1.frames()[1], { t: 'attach', sid: 'S1', key: 'K1', last: 1 });
   ws1.receive(OPEN(1, true));
   assert.equal(s.transport, 'websocket');
   assert.equal(s.fallbackReason, null);

@@ -1,7 +1,7 @@
 // Compiled (never run) by `npm run check` against dist/client.d.ts: what an application writes
 // type-checks, and what it must not write does not.
 import BridgeSocket, {
-  BridgeSocket as Named, CloseCode, DEFAULTS, ErrorCode, toBase64, fromBase64, utf8Length,
+  BridgeSocket as Named, ClientAction, CloseCode, DEFAULTS, ErrorCode, toBase64, fromBase64, utf8Length,
   type BridgeSocketOptions, type BridgeStats, type TransportName,
 } from '../../dist/client.js';
 
@@ -33,6 +33,9 @@ const log: readonly string[] = s.log;
 const defaultDelay: number = DEFAULTS.parallelDelay;
 const closeCode: number = CloseCode.CLIENT_CLOSED.code;
 const notFound: string = ErrorCode.NOT_FOUND.name;
+const action: 'retry' | 'new_session' | 'give_up' = ErrorCode.HOST_NOT_ALLOWED.client;
+const giveUp: boolean = action === ClientAction.GIVE_UP;
+void action; void giveUp;
 void state; void open; void stats; void polled; void reason; void buffered; void log; void defaultDelay; void closeCode; void notFound;
 
 s.binaryType = 'blob';

@@ -94,14 +94,15 @@ class ReverseProxyTest {
     @Test
     void withNginxTrusted_aDamagedHandshakeIsStillDiagnosed() throws Exception {
         start(List.of("127.0.0.1"));
-        String sid = ((Frame.Open) FrameCodec.decodeBatch(attachThroughNginx().body()).get(0)).sid();
+        Frame.Open open = (Frame.Open) FrameCodec.decodeBatch(attachThroughNginx().body()).get(0);
         // A handshake that lost its Upgrade before nginx: nginx sends Connection: close, no Upgrade.
         try (RawWebSocket ws = handshakeThroughNginx("Connection: keep-alive\r\n")) {
             assertThat(ws.handshakeResponse).startsWith("HTTP/1.1 426");
         }
         RawHttp.Response recv = RawHttp.post(nginx.port, "/bridge/poll/recv", page,
-                "Origin: http://" + page + "\r\nX-Bridge-Session: " + sid + "\r\n", "[{\"t\":\"ack\",\"a\":0}]");
-        assertThat(recv.status()).isEqualTo(200);
+                "Origin: http://" + page + "\r\nX-Bridge-Session: " + open.sid() + "\r\nX-Bridge-Key: " + open.key() + "\r\n",
+                "[{\"t\":\"ack\",\"a\":0}]");
+        assertThat(recv.status()).as(recv.raw()).isEqualTo(200);
         assertThat(FrameCodec.decodeBatch(recv.body())).singleElement().isInstanceOfSatisfying(Frame.Notice.class,
                 n -> assertThat(n.reason()).startsWith("upgrade_stripped:").contains("HTTP/1.1"));
     }
