@@ -286,6 +286,21 @@ class BadInputCatalogueTest {
     }
 
     /** The socket still works: a message goes through and its ack comes back. */
+    /** Attaches the polling session again with its current key, as its own client would; keeps the new key. */
+    static void reattachPolling(String sid) throws Exception {
+        HttpResponse<String> r = post("attach", null, "{\"t\":\"attach\",\"sid\":\"" + sid + "\",\"key\":\"" + KEYS.get(sid) + "\",\"last\":0}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        KEYS.put(sid, JsonParser.parseString(r.body()).getAsJsonArray().get(0).getAsJsonObject().get("key").getAsString());
+    }
+
+    /** The session's owner (holding the current key) still sends and is answered. */
+    static void assertPollingStillWorks(String sid) throws Exception {
+        int before = server.app.receivedBy(sid).size();
+        HttpResponse<String> r = post("send", sid, "[[" + (before + 1) + ",\"owner\"]]");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(server.app.receivedBy(sid)).extracting(Message::text).endsWith("owner");
+    }
+
     static void assertStillOpen(RawWebSocket ws, long nextSeq) throws Exception {
         ws.sendText("[" + nextSeq + ",\"after\"]");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -651,6 +666,41 @@ class BadInputCatalogueTest {
         row("H56", "GET /bridge/stats on a server that does not serve statistics (the default)", "404 not_found", () -> {
             assertError(request("GET", "/bridge/stats"), 404, "not_found");
         });
+        row("H57", "attach: an existing session's id without its resume key, or with a wrong one", "404 unknown_session", () -> {
+            String sid = attachPolling();
+            assertError(post("attach", null, "{\"t\":\"attach\",\"sid\":\"" + sid + "\",\"last\":0}"), 404, "unknown_session");
+            for (String key : List.of("", "AAAAAAAAAAAAAAAAAAAAAA", KEYS.get(sid) + "x", "x".repeat(5000))) {
+                assertError(post("attach", null, "{\"t\":\"attach\",\"sid\":\"" + sid + "\",\"key\":\"" + key + "\",\"last\":0}"),
+                        404, "unknown_session");
+            }
+            assertPollingStillWorks(sid);
+        });
+        row("H58", "attach: a retired resume key (older than one the client presented since)", "404 unknown_session", () -> {
+            String sid = attachPolling();
+            String first = KEYS.get(sid);
+            reattachPolling(sid); // presents the first key, gets a second
+            reattachPolling(sid); // presents the second: the first is retired
+            assertError(post("attach", null, "{\"t\":\"attach\",\"sid\":\"" + sid + "\",\"key\":\"" + first + "\",\"last\":0}"),
+                    404, "unknown_session");
+            assertPollingStillWorks(sid);
+        });
+        row("H59", "recv / send with the session id but without X-Bridge-Key, or with a wrong one", "404 unknown_session", () -> {
+            String sid = attachPolling();
+            String key = KEYS.remove(sid);
+            assertError(post("recv", sid, "[{\"t\":\"ack\",\"a\":0}]"), 404, "unknown_session");
+            assertError(post("send", sid, "[[1,\"hijack\"]]"), 404, "unknown_session");
+            KEYS.put(sid, "AAAAAAAAAAAAAAAAAAAAAA");
+            assertError(post("send", sid, "[[1,\"hijack\"]]"), 404, "unknown_session");
+            KEYS.put(sid, key);
+            assertThat(server.app.receivedBy(sid)).isEmpty();
+            assertPollingStillWorks(sid);
+        });
+        row("H60", "send: a duplicate sequence number carrying a different message", "400 bad_sequence", () -> {
+            String sid = attachPolling();
+            assertThat(post("send", sid, "[[1,\"original\"]]").statusCode()).isEqualTo(200);
+            assertError(post("send", sid, "[[1,\"forged\"]]"), 400, "bad_sequence");
+            assertThat(server.app.receivedBy(sid)).extracting(Message::text).containsExactly("original");
+        });
     }
 
     // ================================================================ the catalogue: WebSocket
@@ -855,6 +905,28 @@ class BadInputCatalogueTest {
             try (RawWebSocket ws = new RawWebSocket(server.port(), "/bridge/wsx", null)) {
                 assertThat(ws.upgraded()).isFalse();
                 assertThat(ws.handshakeResponse).startsWith("HTTP/1.1 404");
+            }
+        });
+        row("W43", "attach: an existing session's id without its resume key, or with a wrong one", "4404 unknown_session", () -> {
+            String sid = attachPolling();
+            for (String keyField : List.of("", ",\"key\":\"AAAAAAAAAAAAAAAAAAAAAA\"", ",\"key\":\"" + KEYS.get(sid) + "x\"")) {
+                try (RawWebSocket ws = rawSocket()) {
+                    ws.sendText("{\"t\":\"attach\",\"sid\":\"" + sid + "\"" + keyField + ",\"last\":0}");
+                    assertClosedWith(ws, 4404, "unknown_session");
+                }
+            }
+            assertPollingStillWorks(sid);
+        });
+        row("W44", "a duplicate sequence number carrying a different message", "4400 bad_sequence", () -> {
+            try (RawWebSocket ws = attachedSocket()) {
+                ws.sendText("[1,\"original\"]");
+                ws.sendText("[1,\"forged\"]");
+                RawWebSocket.Frame f = ws.read();
+                while (f.opcode() == RawWebSocket.TEXT && !f.text().startsWith("{\"t\":\"error\"")) {
+                    f = ws.read(); // the echo of the original, acks, pings
+                }
+                assertThat(f.text()).contains("\"error\":\"bad_sequence\"");
+                assertThat(ws.readUntilClose().closeCode()).isEqualTo(4400);
             }
         });
         row("W42", "an upgrade with a Host the server does not answer to", "421 host_not_allowed", () -> {
