@@ -3,6 +3,8 @@ package io.cometbridge.server;
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.BridgeConfig;
+import io.cometbridge.api.TransportKind;
+import io.cometbridge.websocket.UpgradeCredentials;
 import io.cometbridge.websocket.WebSocketTransport;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -136,7 +138,8 @@ public final class BridgeServer implements AutoCloseable {
                 MeteredEndPoint.pinClientAddress(request);
                 WireMeter meter = WireMeter.of(request);
                 meter.upgrade(); // the handshake and every frame belong to the session this socket attaches
-                return new WebSocketTransport(bridge, meter);
+                return new WebSocketTransport(bridge, meter,
+                        bridge.authenticates() ? UpgradeCredentials.of(request, TransportKind.WEBSOCKET) : null);
             });
         });
         ws.setHandler(contexts);
