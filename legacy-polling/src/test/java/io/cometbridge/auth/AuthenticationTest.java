@@ -178,6 +178,16 @@ class AuthenticationTest {
     }
 
     @Test
+    void aHookThatNeverAnswersRefusesAtTheAttachTimeout() throws Exception {
+        bridge = Bridge.builder(app).config(TestServer.config().attachTimeout(java.time.Duration.ofMillis(300)).build())
+                .authenticator(request -> new CompletableFuture<>()).build();
+        server = BridgeServer.builder(bridge).host("127.0.0.1").port(0).module(new LongPollingModule()).build().start();
+        HttpResponse<String> r = post("/poll/attach", "{\"t\":\"attach\",\"last\":0}");
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.body()).contains("auth_refused");
+    }
+
+    @Test
     void theBayeuxHandshakeCarriesItsTokenInExt() throws Exception {
         start(hook);
         String handshake = "[{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":[\"long-polling\"]%s}]";

@@ -37,8 +37,10 @@ public final class AuthResult {
         return accept(name, Map.of());
     }
 
+    /** Refused; the reason (its first 100 characters: it also travels in a WebSocket close frame) is the client's message. */
     public static AuthResult refuse(String reason) {
-        return new AuthResult(null, Map.of(), reason == null || reason.isBlank() ? "authentication refused" : reason);
+        String r = reason == null || reason.isBlank() ? "authentication refused" : reason;
+        return new AuthResult(null, Map.of(), r.length() > 100 ? r.substring(0, 100) : r);
     }
 
     public boolean accepted() {

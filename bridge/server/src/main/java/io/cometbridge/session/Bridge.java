@@ -52,7 +52,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
     private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, Executor workers, Scheduler scheduler,
                    Authenticator authenticator) {
         this.config = config;
-        this.authenticator = authenticator == null ? null : new AuthCheck(authenticator);
+        this.authenticator = authenticator == null ? null : new AuthCheck(authenticator, config.attachTimeout());
         this.handler = handler;
         this.store = store;
         this.attachHeaders = handler.attachHeaders().stream().map(h -> h.toLowerCase(Locale.ROOT))
