@@ -36,6 +36,10 @@ export const ErrorCode: Readonly<{
 	BAD_SEQUENCE: ErrorCodeEntry;
 	MISSING_SESSION: ErrorCodeEntry;
 	UNAUTHORIZED: ErrorCodeEntry;
+	/** The server's authentication hook refused the attach (credentials missing, wrong or expired). */
+	AUTH_REFUSED: ErrorCodeEntry;
+	/** The credentials name another principal than the session's: start a new session as the new one. */
+	PRINCIPAL_CHANGED: ErrorCodeEntry;
 	/** The handshake is refused with 403; 4403 is what a client reports when it gives up for this reason. */
 	ORIGIN_NOT_ALLOWED: ErrorCodeEntry;
 	UNKNOWN_SESSION: ErrorCodeEntry;
@@ -82,7 +86,7 @@ export class BridgeError extends Error {
 	readonly error: ErrorName;
 	readonly code: ErrorCodeEntry;
 }
-export type ErrorName = "malformed" | "bad_sequence" | "missing_session" | "unauthorized" | "origin_not_allowed" | "unknown_session" | "not_found" | "method_not_allowed" | "poll_conflict" | "transport_replaced" | "too_large" | "host_not_allowed" | "upgrade_required" | "unsupported_media_type" | "rate_limited" | "server_full" | "attach_timeout" | "heartbeat_timeout";
+export type ErrorName = "malformed" | "bad_sequence" | "missing_session" | "unauthorized" | "auth_refused" | "principal_changed" | "origin_not_allowed" | "unknown_session" | "not_found" | "method_not_allowed" | "poll_conflict" | "transport_replaced" | "too_large" | "host_not_allowed" | "upgrade_required" | "unsupported_media_type" | "rate_limited" | "server_full" | "attach_timeout" | "heartbeat_timeout";
 /**
  * A documented error: its wire name, HTTP status and WebSocket close code (0 where one does not
  * apply), and what a client does about it.
@@ -102,6 +106,27 @@ export type CloseCodeEntry = {
 };
 export type TransportName = "websocket" | "polling";
 export type TransportStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">;
+/**
+ * @typedef {object} BridgeSocketOptions
+ * @property {TransportName[]} [transports] Transports in the order to try. Default ['websocket', 'polling'].
+ * @property {number} [parallelDelay] Start long-polling beside a WebSocket that has not proven itself after this many ms. Default 1500.
+ * @property {number} [trustTimeout] A WebSocket must complete its handshake and probe round trip within this many ms. Default 6000.
+ * @property {number} [probeDelay] First background WebSocket probe while on polling (ms); doubles with jitter up to probeMaxDelay. Default 2000.
+ * @property {number} [probeMaxDelay] Longest wait between two background probes (ms). Default 300000 (5 min).
+ * @property {number} [maxProbes] Failed background probes in a row after which the session stays on polling (each failure costs the page a console error). Default 8.
+ * @property {number} [rememberFor] Remember per bridge URL which transport worked, for this many ms; 0 disables. Default one day.
+ * @property {number} [maxQueuedMessages] Client replay buffer bound in messages. Default 4096.
+ * @property {number} [maxQueuedBytes] Client replay buffer bound in payload bytes. Default 8 MiB.
+ * @property {number} [pollSlack] Extra time over the server's poll hold time before a poll request is given up (ms). Default 15000.
+ * @property {TransportStorage | null} [storage] Where to remember the transport; default localStorage, null for nowhere.
+ * @property {boolean} [debug] Log state changes to the console.
+ * @property {AuthOption} [auth] A credential for the server's authentication hook, sent in every attach frame (never in a URL):
+ *   a string, or a function (sync or async) called at every attach, so a short-lived token is fresh each time. Default none.
+ */
+/**
+ * The `auth` option: a token, or a function giving one (null or undefined: none).
+ * @typedef {string | null | (() => string | null | undefined | PromiseLike<string | null | undefined>)} AuthOption
+ */
 export const DEFAULTS: Readonly<Required<Omit<BridgeSocketOptions, "storage" | "transports">>> & {
 	readonly transports: readonly TransportName[];
 	readonly storage: undefined;
@@ -155,7 +180,16 @@ export type BridgeSocketOptions = {
 	 * Log state changes to the console.
 	 */
 	debug?: boolean | undefined;
+	/**
+	 * A credential for the server's authentication hook, sent in every attach frame (never in a URL):
+	 * a string, or a function (sync or async) called at every attach, so a short-lived token is fresh each time. Default none.
+	 */
+	auth?: AuthOption | undefined;
 };
+/**
+ * The `auth` option: a token, or a function giving one (null or undefined: none).
+ */
+export type AuthOption = string | null | (() => string | null | undefined | PromiseLike<string | null | undefined>);
 export type ResolvedOptions = Readonly<Required<Omit<BridgeSocketOptions, "storage">>> & {
 	readonly storage: TransportStorage | null | undefined;
 };

@@ -22,6 +22,10 @@ var ErrorCode = Object.freeze({
   BAD_SEQUENCE: error("bad_sequence", 400, 4400, RETRY),
   MISSING_SESSION: error("missing_session", 400, 0, GIVE_UP),
   UNAUTHORIZED: error("unauthorized", 401, 0, GIVE_UP),
+  /** The server's authentication hook refused the attach (credentials missing, wrong or expired). */
+  AUTH_REFUSED: error("auth_refused", 401, 4401, GIVE_UP),
+  /** The credentials name another principal than the session's: start a new session as the new one. */
+  PRINCIPAL_CHANGED: error("principal_changed", 403, 4406, NEW_SESSION),
   /** The handshake is refused with 403; 4403 is what a client reports when it gives up for this reason. */
   ORIGIN_NOT_ALLOWED: error("origin_not_allowed", 403, 4403, GIVE_UP),
   UNKNOWN_SESSION: error("unknown_session", 404, 4404, NEW_SESSION),
@@ -204,11 +208,13 @@ var DEFAULTS = Object.freeze({
   maxQueuedBytes: 8 * 1024 * 1024,
   pollSlack: 15e3,
   storage: void 0,
-  debug: false
+  debug: false,
+  auth: null
 });
 function resolveOptions(options) {
   const o = { ...DEFAULTS, ...options || {} };
   const transports = Array.from(o.transports);
+  if (o.auth != null && typeof o.auth !== "string" && typeof o.auth !== "function") throw new TypeError("auth must be a string or a function");
   for (const t of transports) {
     if (t !== WEBSOCKET && t !== POLLING) throw new TypeError("unknown transport " + t);
   }
@@ -713,7 +719,7 @@ function decodeValue(v) {
     case "notice":
       return { t: "notice", kind: string("kind"), reason: optionalString("reason") ?? "" };
     case "attach": {
-      return dropUndefined({ t: "attach", sid: optionalString("sid"), key: optionalString("key"), last: count2("last"), ws: optionalString("ws") });
+      return dropUndefined({ t: "attach", sid: optionalString("sid"), key: optionalString("key"), last: count2("last"), ws: optionalString("ws"), auth: optionalString("auth") });
     }
     case "open": {
       if (v.resumed !== void 0 && v.resumed !== null && typeof v.resumed !== "boolean") throw malformed("open needs a boolean resumed");
@@ -1478,7 +1484,7 @@ var Connector = class {
     const frame = this.attachFrame();
     if (this.s.options.transports.includes(WEBSOCKET)) frame.ws = this.s.nonce;
     this.s.say("polling attach");
-    void link.start(frame);
+    this.withAuth(link, frame, (f) => void link.start(f));
   }
   /**
    * @private
@@ -1488,7 +1494,42 @@ var Connector = class {
     this.ws = null;
     this.pend = link;
     this.s.say("websocket trusted after " + Math.round(link.rtt) + " ms: attaching" + (this.s.sid ? " (switch)" : ""));
-    link.attach(this.attachFrame());
+    this.withAuth(link, this.attachFrame(), (f) => link.attach(f));
+  }
+  /**
+   * Puts the `auth` option's token in an attach frame (asked anew at every attach: a value, or a
+   * function's result, sync or async), then hands the frame to `go`: at once unless the function
+   * returned a promise. `go` is skipped when `link` is no longer the one attaching by then; a
+   * function that throws or rejects fails the attach like a network error (it is retried).
+   * @private
+   * @param {Link} link
+   * @param {AttachFrame} frame
+   * @param {(frame: AttachFrame) => void} go
+   */
+  withAuth(link, frame, go) {
+    const auth = this.s.options.auth;
+    const put = (token2) => {
+      if (token2 !== void 0 && token2 !== null) frame.auth = String(token2);
+      go(frame);
+    };
+    const failed = (e) => this.onLost(link, "the auth option failed: " + (e instanceof Error ? e.message : String(e)), false);
+    let token;
+    try {
+      token = typeof auth === "function" ? auth() : auth;
+    } catch (e) {
+      queueMicrotask(() => failed(e));
+      return;
+    }
+    if (token !== null && typeof token === "object" && typeof /** @type {any} */
+    token.then === "function") {
+      token.then((t) => {
+        if (this.pend === link) put(t);
+      }, (e) => {
+        if (this.pend === link) failed(e);
+      });
+    } else {
+      put(token);
+    }
   }
   /**
    * An attach naming everything received as acknowledged: a new session's has no `sid` and no

@@ -14,7 +14,7 @@ import { Message, fromBase64 } from './message.js';
 /**
  * Attach this transport to session `sid` (none: a new session) with its resume key `key` (the
  * latest open frame's), having received up to `last`; `ws` is the WebSocket nonce (PROTOCOL.md 3.1).
- * @typedef {{ t: 'attach', sid?: string, key?: string, last: number, ws?: string }} AttachFrame
+ * @typedef {{ t: 'attach', sid?: string, key?: string, last: number, ws?: string, auth?: string }} AttachFrame
  */
 /**
  * The server's settings a client follows, from every open frame (PROTOCOL.md 1.2): heartbeat
@@ -130,7 +130,7 @@ export function decodeValue(v) {
     case 'error': return { t: 'error', error: string('error'), message: optionalString('message') ?? '' };
     case 'notice': return { t: 'notice', kind: string('kind'), reason: optionalString('reason') ?? '' };
     case 'attach': {
-      return dropUndefined({ t: 'attach', sid: optionalString('sid'), key: optionalString('key'), last: count('last'), ws: optionalString('ws') });
+      return dropUndefined({ t: 'attach', sid: optionalString('sid'), key: optionalString('key'), last: count('last'), ws: optionalString('ws'), auth: optionalString('auth') });
     }
     case 'open': {
       if (v.resumed !== undefined && v.resumed !== null && typeof v.resumed !== 'boolean') throw malformed('open needs a boolean resumed');

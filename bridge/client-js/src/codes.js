@@ -4,7 +4,8 @@
 // three agree). Every close code and error name the client uses comes from here.
 
 /**
- * @typedef {'malformed' | 'bad_sequence' | 'missing_session' | 'unauthorized' | 'origin_not_allowed'
+ * @typedef {'malformed' | 'bad_sequence' | 'missing_session' | 'unauthorized' | 'auth_refused' | 'principal_changed'
+ *   | 'origin_not_allowed'
  *   | 'unknown_session' | 'not_found' | 'method_not_allowed' | 'poll_conflict' | 'transport_replaced'
  *   | 'too_large' | 'host_not_allowed' | 'upgrade_required' | 'unsupported_media_type' | 'rate_limited'
  *   | 'server_full' | 'attach_timeout' | 'heartbeat_timeout'} ErrorName
@@ -45,6 +46,10 @@ export const ErrorCode = Object.freeze({
   BAD_SEQUENCE: error('bad_sequence', 400, 4400, RETRY),
   MISSING_SESSION: error('missing_session', 400, 0, GIVE_UP),
   UNAUTHORIZED: error('unauthorized', 401, 0, GIVE_UP),
+  /** The server's authentication hook refused the attach (credentials missing, wrong or expired). */
+  AUTH_REFUSED: error('auth_refused', 401, 4401, GIVE_UP),
+  /** The credentials name another principal than the session's: start a new session as the new one. */
+  PRINCIPAL_CHANGED: error('principal_changed', 403, 4406, NEW_SESSION),
   /** The handshake is refused with 403; 4403 is what a client reports when it gives up for this reason. */
   ORIGIN_NOT_ALLOWED: error('origin_not_allowed', 403, 4403, GIVE_UP),
   UNKNOWN_SESSION: error('unknown_session', 404, 4404, NEW_SESSION),

@@ -78,7 +78,7 @@ export class Connector {
     const frame = this.attachFrame();
     if (this.s.options.transports.includes(WEBSOCKET)) frame.ws = this.s.nonce; // for the server's notice (PROTOCOL.md 3.1)
     this.s.say('polling attach');
-    void link.start(frame);
+    this.withAuth(link, frame, (f) => void link.start(f));
   }
 
   /**
@@ -89,7 +89,40 @@ export class Connector {
     this.ws = null;
     this.pend = link;
     this.s.say('websocket trusted after ' + Math.round(link.rtt) + ' ms: attaching' + (this.s.sid ? ' (switch)' : ''));
-    link.attach(this.attachFrame());
+    this.withAuth(link, this.attachFrame(), (f) => link.attach(f));
+  }
+
+  /**
+   * Puts the `auth` option's token in an attach frame (asked anew at every attach: a value, or a
+   * function's result, sync or async), then hands the frame to `go`: at once unless the function
+   * returned a promise. `go` is skipped when `link` is no longer the one attaching by then; a
+   * function that throws or rejects fails the attach like a network error (it is retried).
+   * @private
+   * @param {Link} link
+   * @param {AttachFrame} frame
+   * @param {(frame: AttachFrame) => void} go
+   */
+  withAuth(link, frame, go) {
+    const auth = this.s.options.auth;
+    /** @param {unknown} token */
+    const put = (token) => {
+      if (token !== undefined && token !== null) frame.auth = String(token);
+      go(frame);
+    };
+    /** @param {unknown} e */
+    const failed = (e) => this.onLost(link, 'the auth option failed: ' + (e instanceof Error ? e.message : String(e)), false);
+    let token;
+    try {
+      token = typeof auth === 'function' ? auth() : auth;
+    } catch (e) {
+      queueMicrotask(() => failed(e)); // after the caller has made `link` the one attaching
+      return;
+    }
+    if (token !== null && typeof token === 'object' && typeof (/** @type {any} */ (token)).then === 'function') {
+      /** @type {PromiseLike<unknown>} */ (token).then((t) => { if (this.pend === link) put(t); }, (e) => { if (this.pend === link) failed(e); });
+    } else {
+      put(token);
+    }
   }
 
   /**

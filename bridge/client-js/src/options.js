@@ -21,6 +21,13 @@ import { toBase64 } from './message.js';
  * @property {number} [pollSlack] Extra time over the server's poll hold time before a poll request is given up (ms). Default 15000.
  * @property {TransportStorage | null} [storage] Where to remember the transport; default localStorage, null for nowhere.
  * @property {boolean} [debug] Log state changes to the console.
+ * @property {AuthOption} [auth] A credential for the server's authentication hook, sent in every attach frame (never in a URL):
+ *   a string, or a function (sync or async) called at every attach, so a short-lived token is fresh each time. Default none.
+ */
+
+/**
+ * The `auth` option: a token, or a function giving one (null or undefined: none).
+ * @typedef {string | null | (() => string | null | undefined | PromiseLike<string | null | undefined>)} AuthOption
  */
 
 /** @typedef {Readonly<Required<Omit<BridgeSocketOptions, 'storage'>>> & { readonly storage: TransportStorage | null | undefined }} ResolvedOptions */
@@ -39,6 +46,7 @@ export const DEFAULTS = Object.freeze({
   pollSlack: 15000,
   storage: undefined,
   debug: false,
+  auth: null,
 });
 
 /**
@@ -49,6 +57,7 @@ export const DEFAULTS = Object.freeze({
 export function resolveOptions(options) {
   const o = { ...DEFAULTS, ...(options || {}) };
   const transports = Array.from(o.transports);
+  if (o.auth != null && typeof o.auth !== 'string' && typeof o.auth !== 'function') throw new TypeError('auth must be a string or a function');
   for (const t of transports) {
     if (t !== WEBSOCKET && t !== POLLING) throw new TypeError('unknown transport ' + t);
   }

@@ -31,6 +31,8 @@ import java.util.stream.Collectors;
  * @param maxMessageBytes   largest message taken from the upstream (the bridge's own limit): larger ones end it (1009)
  * @param connectTimeout    how long one connection attempt (TCP, TLS, handshake) may take
  * @param pingInterval      how often an idle upstream connection is pinged (keeps proxies and NATs on the way open)
+ * @param principalHeader   a header that carries the session's principal name (the bridge's authenticator's) to the
+ *                          upstream handshake; null = none. A client's own header of that name is never copied.
  */
 public record GatewayConfig(
         URI upstream,
@@ -47,7 +49,8 @@ public record GatewayConfig(
         Window upstreamWindow,
         int maxMessageBytes,
         Duration connectTimeout,
-        Duration pingInterval) {
+        Duration pingInterval,
+        String principalHeader) {
 
     /** What a session does when its upstream refuses, closes or dies (docs/GATEWAY.md, "When the upstream fails"). */
     public enum OnClose {
@@ -90,6 +93,14 @@ public record GatewayConfig(
             throw new IllegalArgumentException("durations must be positive");
         }
         if (maxMessageBytes < 1) throw new IllegalArgumentException("maxMessageBytes must be positive");
+        if (principalHeader != null) {
+            principalHeader = principalHeader.trim();
+            String lower = principalHeader.toLowerCase(Locale.ROOT);
+            if (lower.isEmpty() || RESERVED_HEADERS.contains(lower) || headers.contains(lower)) {
+                throw new IllegalArgumentException("the principal header must be a header of its own, not copied from the client: "
+                        + principalHeader);
+            }
+        }
     }
 
     private static Set<String> lowerCase(Set<String> names) {
@@ -116,6 +127,7 @@ public record GatewayConfig(
         private int maxMessageBytes = 256 * 1024;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration pingInterval = Duration.ofSeconds(15);
+        private String principalHeader;
 
         private Builder(URI upstream) {
             this.upstream = upstream;
@@ -133,6 +145,8 @@ public record GatewayConfig(
         public Builder upstreamWindow(Window w) { upstreamWindow = w; return this; }
         public Builder maxMessageBytes(int n) { maxMessageBytes = n; return this; }
         public Builder connectTimeout(Duration d) { connectTimeout = d; return this; }
+        /** Forward the session's principal name to the upstream in this header (null: not forwarded). */
+        public Builder principalHeader(String name) { principalHeader = name; return this; }
         /** Zero: never ping. */
         public Builder pingInterval(Duration d) { pingInterval = d; return this; }
 
@@ -149,7 +163,8 @@ public record GatewayConfig(
 
         public GatewayConfig build() {
             return new GatewayConfig(upstream, headers, cookies, origin, subprotocols, onClose, reconnectFor, trustStore,
-                    trustStorePassword, insecure, clientWindow, upstreamWindow, maxMessageBytes, connectTimeout, pingInterval);
+                    trustStorePassword, insecure, clientWindow, upstreamWindow, maxMessageBytes, connectTimeout, pingInterval,
+                    principalHeader);
         }
     }
 }

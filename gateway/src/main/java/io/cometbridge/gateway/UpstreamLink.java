@@ -232,7 +232,7 @@ final class UpstreamLink {
         UpstreamConnection c = new UpstreamConnection(this);
         current = c;
         try {
-            gateway.client().connect(c, UpstreamRequest.build(config, session.attachRequest()))
+            gateway.client().connect(c, UpstreamRequest.build(config, session.attachRequest(), session.principal()))
                     .whenComplete((s, error) -> {
                         if (error != null) c.connectFailed(error);
                     });

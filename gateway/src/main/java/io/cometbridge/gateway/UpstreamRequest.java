@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * What crosses from the client's attach request to the upstream handshake (docs/GATEWAY.md, "What
  * crosses"): the allowlisted headers as they came, the allowlisted cookies, the Origin per the
- * configuration and the configured subprotocols. Nothing else: not the session id, not the
+ * configuration, the configured subprotocols and, when configured, the principal the bridge's
+ * authenticator accepted the session as. Nothing else: not the session id, not the
  * client's address, not any other header or cookie.
  */
 final class UpstreamRequest {
@@ -27,7 +28,8 @@ final class UpstreamRequest {
         return Set.copyOf(names);
     }
 
-    static ClientUpgradeRequest build(GatewayConfig c, AttachRequest attach) {
+    /** {@code principal}: the session's (null without an authenticator), named in the principal header when one is set. */
+    static ClientUpgradeRequest build(GatewayConfig c, AttachRequest attach, java.security.Principal principal) {
         ClientUpgradeRequest r = new ClientUpgradeRequest(c.upstream());
         for (String name : c.headers()) {
             List<String> values = attach.headers(name);
@@ -37,6 +39,7 @@ final class UpstreamRequest {
         if (cookie != null) r.setHeader("Cookie", cookie);
         String origin = c.origin().resolve(attach.header("origin"));
         if (origin != null) r.setHeader("Origin", origin);
+        if (c.principalHeader() != null && principal != null) r.setHeader(c.principalHeader(), principal.getName());
         if (!c.subprotocols().isEmpty()) r.setSubProtocols(c.subprotocols());
         r.setTimeout(c.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
         return r;

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** What crosses from the client's request to the service's handshake, and TLS towards a wss:// service. */
@@ -60,6 +61,24 @@ class GatewayHandshakeTest {
         assertThat(seen.get("Origin")).containsExactly("https://app.example"); // preserved by default
         assertThat(String.join(",", seen.get("Sec-WebSocket-Protocol"))).contains("chat.v2", "chat.v1");
         assertThat(seen).doesNotContainKey("X-Bridge-Session");
+    }
+
+    @Test
+    void thePrincipalTheAuthenticatorAcceptedCrossesInItsOwnHeaderAndAClientCannotForgeIt() throws Exception {
+        upstream = new TestUpstream();
+        io.cometbridge.api.Authenticator hook = io.cometbridge.api.Authenticator.of(r -> "t-alice".equals(r.token())
+                ? io.cometbridge.api.AuthResult.accept("alice") : io.cometbridge.api.AuthResult.refuse("who are you"));
+        bridge = new GatewayBridge(GatewayConfig.builder(upstream.uri()).principalHeader("X-Principal"), GatewayBridge.config().build(), hook);
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(bridge.uri() + "/poll/attach"))
+                .header("Content-Type", "application/json")
+                .header("X-Principal", "root") // forged by the client: never copied
+                .POST(HttpRequest.BodyPublishers.ofString("{\"t\":\"attach\",\"last\":0,\"auth\":\"t-alice\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        await().until(() -> upstream.handshakes.size() == 1);
+        assertThat(upstream.handshakes.get(0).get("X-Principal")).containsExactly("alice");
+        assertThatThrownBy(() -> GatewayConfig.builder(upstream.uri()).headers(Set.of("X-Principal")).principalHeader("x-principal").build())
+                .hasMessageContaining("principal header");
     }
 
     @Test

@@ -110,9 +110,11 @@ final class BayeuxEngine {
         }
         JsonElement ackField = ext == null ? null : ext.get("ack");
         boolean ack = ackField != null && ackField.isJsonPrimitive() && ackField.getAsJsonPrimitive().isBoolean() && ackField.getAsBoolean();
+        String token = ext == null ? null : BayeuxJson.string(ext, "auth"); // the authenticator's token, if the client sent one
         BayeuxTransport transport = new BayeuxTransport(this, link, (t, open) -> {
             Session session = bridge.find(open.sid());
             BayeuxState state = new BayeuxState(ack);
+            state.authToken = token;
             state.resumeKey = open.key();
             session.attributes().put(BayeuxState.KEY, state); // before the application's onOpen, which follows
             if (extJson != null) session.attributes().put(BayeuxState.HANDSHAKE_EXT, extJson);
@@ -120,7 +122,7 @@ final class BayeuxEngine {
             link.charge(session.wireTally());
             batch.fill(slot, replies.handshake(m, open.sid(), ack));
         });
-        bridge.attach(transport, new Frame.Attach(null, 0), e -> batch.fill(slot, BayeuxJson.error(m, MetaReplies.HANDSHAKE,
+        bridge.attach(transport, new Frame.Attach(null, null, 0, null, token), e -> batch.fill(slot, BayeuxJson.error(m, MetaReplies.HANDSHAKE,
                 BayeuxJson.codeOf(e), e.getMessage(), "handshake")));
     }
 
@@ -152,7 +154,7 @@ final class BayeuxEngine {
             opened.state(state);
             opened.connectAfterAttach(hc);
         });
-        bridge.attach(t, new Frame.Attach(session.id(), state.resumeKey, resume, null), e -> hc.batch.fill(hc.slot, replies.failed(hc, e)));
+        bridge.attach(t, new Frame.Attach(session.id(), state.resumeKey, resume, null, state.authToken), e -> hc.batch.fill(hc.slot, replies.failed(hc, e)));
     }
 
     // ---------------------------------------------------------------- subscriptions, disconnect

@@ -4,6 +4,9 @@ import com.google.gson.JsonObject;
 import io.cometbridge.polling.BodyReader;
 import io.cometbridge.polling.PollExchange;
 import io.cometbridge.polling.PollingHeaders;
+import io.cometbridge.polling.ServletCredentials;
+import io.cometbridge.api.AuthRequest;
+import io.cometbridge.api.TransportKind;
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.server.OriginPolicy;
@@ -52,7 +55,7 @@ final class BayeuxServlet extends JettyWebSocketServlet {
             }
             WireMeter meter = WireMeter.of(ServletContextRequest.getServletContextRequest(http));
             meter.upgrade(); // the handshake and every frame belong to the session this socket carries first
-            return new BayeuxSocket(engine, meter, http.getRemoteAddr());
+            return new BayeuxSocket(engine, meter, http.getRemoteAddr(), credentials(http, TransportKind.BAYEUX_WEBSOCKET));
         });
     }
 
@@ -93,9 +96,15 @@ final class BayeuxServlet extends JettyWebSocketServlet {
                 "POST a Bayeux batch (long-polling), or upgrade to WebSocket; callback-polling is not supported"));
     }
 
+    /** The request as the bridge's authenticator sees it, taken only when there is one. */
+    private AuthRequest credentials(HttpServletRequest request, TransportKind kind) {
+        return engine.bridge().authenticates() ? ServletCredentials.of(request, kind) : null;
+    }
+
     private void post(HttpServletRequest request) throws IOException {
         PollExchange exchange = new PollExchange(request.startAsync());
-        HttpLink link = new HttpLink(request.getRemoteAddr(), WireMeter.of(ServletContextRequest.getServletContextRequest(request)));
+        HttpLink link = new HttpLink(request.getRemoteAddr(), WireMeter.of(ServletContextRequest.getServletContextRequest(request)),
+                credentials(request, TransportKind.BAYEUX_POLLING));
         Conduit conduit = new Conduit() {
             @Override
             public void write(String jsonArray) {

@@ -1,6 +1,7 @@
 package io.cometbridge.bayeux;
 
 import com.google.gson.JsonObject;
+import io.cometbridge.api.AuthRequest;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
@@ -29,10 +30,18 @@ public final class BayeuxSocket implements Session.Listener, Link, Conduit {
     private volatile BayeuxTransport transport; // the transport the session attached on this socket, if any
     private volatile boolean ended;
 
-    BayeuxSocket(BayeuxEngine engine, ConnectionMeter meter, String remoteAddress) {
+    private final AuthRequest credentials; // the upgrade request, for the bridge's authenticator (null without one)
+
+    BayeuxSocket(BayeuxEngine engine, ConnectionMeter meter, String remoteAddress, AuthRequest credentials) {
         this.engine = engine;
         this.meter = meter;
         this.remoteAddress = remoteAddress;
+        this.credentials = credentials;
+    }
+
+    @Override
+    public AuthRequest credentials() {
+        return credentials;
     }
 
     // ---------------------------------------------------------------- Jetty events

@@ -25,6 +25,8 @@ final class BayeuxState {
      * when it moves the session to a new link and on every connect (docs/PROTOCOL.md section 2.1).
      */
     volatile String resumeKey;
+    /** The handshake's {@code ext.auth} token: every later attach (a new link) is authenticated with it again. */
+    volatile String authToken;
 
     BayeuxState(boolean ack) {
         this.ack = ack;

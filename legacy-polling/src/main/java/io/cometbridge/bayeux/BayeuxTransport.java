@@ -1,5 +1,6 @@
 package io.cometbridge.bayeux;
 
+import io.cometbridge.api.AuthRequest;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.channel.Framing;
 import io.cometbridge.protocol.ErrorCode;
@@ -132,6 +133,11 @@ final class BayeuxTransport implements Transport {
     @Override
     public Framing framing() {
         return Framing.BATCH;
+    }
+
+    @Override
+    public AuthRequest authRequest() {
+        return link.credentials();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.cometbridge.bayeux;
 
+import io.cometbridge.api.AuthRequest;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.transport.ConnectionMeter;
 import io.cometbridge.transport.WireTally;
@@ -8,10 +9,17 @@ import io.cometbridge.transport.WireTally;
 final class HttpLink implements Link {
     private final String remoteAddress;
     private final ConnectionMeter meter;
+    private final AuthRequest credentials;
 
-    HttpLink(String remoteAddress, ConnectionMeter meter) {
+    HttpLink(String remoteAddress, ConnectionMeter meter, AuthRequest credentials) {
         this.remoteAddress = remoteAddress;
         this.meter = meter;
+        this.credentials = credentials;
+    }
+
+    @Override
+    public AuthRequest credentials() {
+        return credentials;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.cometbridge.bayeux;
 
+import io.cometbridge.api.AuthRequest;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.transport.WireTally;
 
@@ -14,6 +15,9 @@ interface Link {
     String connectionType();
 
     String remoteAddress();
+
+    /** What the bridge's authenticator sees of the request that opened this link (null without one). */
+    AuthRequest credentials();
 
     /** Charges this request's (HTTP) or this socket's (WebSocket) bytes to a session, once. */
     void charge(WireTally tally);

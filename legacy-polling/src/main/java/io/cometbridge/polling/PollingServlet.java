@@ -1,6 +1,7 @@
 package io.cometbridge.polling;
 
 import io.cometbridge.api.AttachRequest;
+import io.cometbridge.api.AuthRequest;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
@@ -90,7 +91,9 @@ final class PollingServlet extends HttpServlet {
             throw new BridgeException(ErrorCode.MALFORMED, "attach needs one attach frame");
         }
         AttachRequest headers = AttachRequest.of(bridge.attachHeaders(), name -> java.util.Collections.list(request.getHeaders(name)));
-        bridge.attach(new PollingTransport(bridge, exchange, meter(request), request.getRemoteAddr(), headers), attach, exchange::fail);
+        AuthRequest credentials = bridge.authenticates() ? ServletCredentials.of(request, TransportKind.POLLING) : null;
+        bridge.attach(new PollingTransport(bridge, exchange, meter(request), request.getRemoteAddr(), headers, credentials),
+                attach, exchange::fail);
     }
 
     private void recv(HttpServletRequest request, String body, PollExchange exchange) {

@@ -1,6 +1,7 @@
 package io.cometbridge.polling;
 
 import io.cometbridge.api.AttachRequest;
+import io.cometbridge.api.AuthRequest;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.channel.Framing;
 import io.cometbridge.protocol.BridgeException;
@@ -26,6 +27,7 @@ final class PollingTransport implements Transport {
     private final ConnectionMeter attachMeter;
     private final String remoteAddress;
     private final AttachRequest attachRequest;
+    private final AuthRequest credentials; // null without an authenticator
     private PollExchange attachExchange;
     private TransportListener session;
     private PollExchange held;
@@ -33,8 +35,9 @@ final class PollingTransport implements Transport {
     private boolean replaced;
 
     PollingTransport(Bridge bridge, PollExchange attachExchange, ConnectionMeter attachMeter, String remoteAddress,
-                     AttachRequest attachRequest) {
+                     AttachRequest attachRequest, AuthRequest credentials) {
         this.bridge = bridge;
+        this.credentials = credentials;
         this.attachRequest = attachRequest;
         this.attachExchange = attachExchange;
         this.attachMeter = attachMeter;
@@ -103,6 +106,11 @@ final class PollingTransport implements Transport {
     @Override
     public Framing framing() {
         return Framing.BATCH;
+    }
+
+    @Override
+    public AuthRequest authRequest() {
+        return credentials;
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.cometbridge.polling;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.cometbridge.api.AuthResult;
+import io.cometbridge.api.Authenticator;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.client.BridgeClient;
 import io.cometbridge.protocol.Message;
@@ -90,7 +92,10 @@ class BadInputCatalogueTest {
                 .attachTimeout(Duration.ofMillis(1500))
                 .pollTimeout(Duration.ofMillis(1000)) // below the short idle timeout: held polls never idle out
                 .build();
-        server = new TestServer(new RecordingApp(RecordingApp.Mode.ECHO), config, List.of(new LongPollingModule()));
+        // Every attach goes through an authenticator: "as-NAME" is user NAME, no token is "anonymous", "refuse-me" is refused.
+        Authenticator users = Authenticator.of(r -> "refuse-me".equals(r.token()) ? AuthResult.refuse("not a user")
+                : AuthResult.accept(r.token() != null && r.token().startsWith("as-") ? r.token().substring(3) : "anonymous"));
+        server = new TestServer(new RecordingApp(RecordingApp.Mode.ECHO), config, List.of(new LongPollingModule()), b -> { }, users);
         // A short Jetty idle timeout (new connections only; WebSockets set their own after the upgrade).
         ((ServerConnector) server.server.jetty().getConnectors()[0]).setIdleTimeout(IDLE_TIMEOUT_MILLIS);
         healthyWs = BridgeClient.builder(server.uri()).transports(TransportKind.WEBSOCKET).listener(wsLog).build();
@@ -701,6 +706,22 @@ class BadInputCatalogueTest {
             assertError(post("send", sid, "[[1,\"forged\"]]"), 400, "bad_sequence");
             assertThat(server.app.receivedBy(sid)).extracting(Message::text).containsExactly("original");
         });
+        row("H61", "attach: a token the authenticator refuses", "401 auth_refused", () -> {
+            assertError(post("attach", null, "{\"t\":\"attach\",\"last\":0,\"auth\":\"refuse-me\"}"), 401, "auth_refused");
+        });
+        row("H62", "attach: auth of the wrong type (number, object, array)", "400 malformed", () -> {
+            for (String auth : List.of("42", "{}", "[\"as-ann\"]")) {
+                assertError(post("attach", null, "{\"t\":\"attach\",\"last\":0,\"auth\":" + auth + "}"), 400, "malformed");
+            }
+        });
+        row("H63", "attach: a resume (id and key right) with another user's token", "403 principal_changed", () -> {
+            HttpResponse<String> opened = post("attach", null, "{\"t\":\"attach\",\"last\":0,\"auth\":\"as-ann\"}");
+            JsonObject open = JsonParser.parseString(opened.body()).getAsJsonArray().get(0).getAsJsonObject();
+            String resume = "{\"t\":\"attach\",\"sid\":\"" + open.get("sid").getAsString() + "\",\"key\":\""
+                    + open.get("key").getAsString() + "\",\"last\":0,\"auth\":\"as-%s\"}";
+            assertError(post("attach", null, resume.formatted("bob")), 403, "principal_changed");
+            assertThat(post("attach", null, resume.formatted("ann")).statusCode()).isEqualTo(200); // the session lives on, ann's
+        });
     }
 
     // ================================================================ the catalogue: WebSocket
@@ -935,6 +956,25 @@ class BadInputCatalogueTest {
                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\n"
                     + "Sec-WebSocket-Version: 13\r\nOrigin: http://" + evil + "\r\n")) {
                 assertThat(ws.handshakeResponse).startsWith("HTTP/1.1 421");
+            }
+        });
+        row("W45", "attach: a token the authenticator refuses", "4401 auth_refused", () -> {
+            try (RawWebSocket ws = rawSocket()) {
+                ws.sendText("{\"t\":\"attach\",\"last\":0,\"auth\":\"refuse-me\"}");
+                assertClosedWith(ws, 4401, "auth_refused");
+            }
+        });
+        row("W46", "attach: a resume (id and key right) with another user's token", "4406 principal_changed", () -> {
+            String sid, key;
+            try (RawWebSocket ws = rawSocket()) {
+                ws.sendText("{\"t\":\"attach\",\"last\":0,\"auth\":\"as-ann\"}");
+                JsonObject open = JsonParser.parseString(ws.read().text()).getAsJsonObject();
+                sid = open.get("sid").getAsString();
+                key = open.get("key").getAsString();
+            }
+            try (RawWebSocket ws = rawSocket()) {
+                ws.sendText("{\"t\":\"attach\",\"sid\":\"" + sid + "\",\"key\":\"" + key + "\",\"last\":0,\"auth\":\"as-bob\"}");
+                assertClosedWith(ws, 4406, "principal_changed");
             }
         });
         row("W41", "an upgrade whose Origin is not exactly scheme://host[:port] (userinfo, path)", "403 origin_not_allowed", () -> {

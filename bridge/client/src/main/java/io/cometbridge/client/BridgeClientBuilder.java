@@ -5,7 +5,11 @@ import io.cometbridge.api.TransportKind;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.net.http.HttpRequest;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -29,6 +33,8 @@ public final class BridgeClientBuilder {
     private long maxQueuedBytes = 8L * 1024 * 1024;
     private URI webSocketUri;
     private Duration openTimeout = Duration.ofSeconds(30);
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private Supplier<String> tokenProvider;
 
     BridgeClientBuilder(URI uri) {
         this.uri = Objects.requireNonNull(uri);
@@ -51,6 +57,22 @@ public final class BridgeClientBuilder {
     public BridgeClientBuilder webSocketUri(URI uri) { this.webSocketUri = uri; return this; }
     /** An Origin header to send (browsers always do; the server checks it when present). */
     public BridgeClientBuilder origin(String origin) { this.origin = origin; return this; }
+    /**
+     * A header every request and WebSocket handshake carries (a session cookie, an
+     * {@code Authorization}); headers the JDK's HTTP client sets itself (Host, Connection, …) are refused.
+     */
+    public BridgeClientBuilder header(String name, String value) {
+        HttpRequest.newBuilder().header(name, value); // the JDK's own check: refuses restricted names now
+        headers.put(name, value);
+        return this;
+    }
+
+    /**
+     * Where the attach frame's {@code auth} token comes from: asked at every attach (the first and
+     * each re-attach, over either transport), so a short-lived token is fresh each time. It runs on
+     * the client's executor and must answer quickly; null means no token. Default none.
+     */
+    public BridgeClientBuilder tokenProvider(Supplier<String> provider) { this.tokenProvider = provider; return this; }
     public BridgeClientBuilder httpClient(HttpClient http) { this.http = http; return this; }
     /** Threads that run the client's work and callbacks (default: a shared daemon pool). */
     public BridgeClientBuilder executor(Executor executor) { this.executor = Objects.requireNonNull(executor); return this; }
@@ -62,11 +84,17 @@ public final class BridgeClientBuilder {
     /** Bound of the client's replay buffer: unacknowledged payload bytes. */
     public BridgeClientBuilder maxQueuedBytes(long n) { this.maxQueuedBytes = n; return this; }
 
+    private Map<String, String> headersWithOrigin() {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        if (origin != null) all.put("Origin", origin);
+        return Map.copyOf(all);
+    }
+
     public BridgeClient build() {
         String base = uri.toString().endsWith("/") ? uri.toString() : uri + "/";
         URI ws = webSocketUri != null ? webSocketUri : URI.create(base.replaceFirst("^http", "ws") + "ws");
         HttpClient client = http != null ? http : HttpClient.newBuilder().connectTimeout(connectTimeout).build();
-        return new BridgeClient(new ClientConfig(URI.create(base), ws, order, listener, origin, client, executor,
+        return new BridgeClient(new ClientConfig(URI.create(base), ws, order, listener, headersWithOrigin(), tokenProvider, client, executor,
                 connectTimeout, openTimeout, maxQueuedMessages, maxQueuedBytes));
     }
 }

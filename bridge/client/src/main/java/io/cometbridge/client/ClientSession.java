@@ -211,8 +211,9 @@ final class ClientSession {
         ClientTransport t = transports.create(kind);
         pending = t;
         try {
-            t.start(new Frame.Attach(sessionId, resumeKey, channel.takeAck(), null));
-        } catch (RuntimeException e) { // a bad URI or a client refusing the request: same as a failed connect
+            String token = config.tokenProvider() == null ? null : config.tokenProvider().get(); // fresh at every attach
+            t.start(new Frame.Attach(sessionId, resumeKey, channel.takeAck(), null, token));
+        } catch (RuntimeException e) { // a bad URI, a client refusing the request, a failing token provider: a failed connect
             transportFailed(t, e);
             return;
         }

@@ -28,7 +28,7 @@ final class PollingClientTransport implements ClientTransport {
 
     private final HttpClient http;
     private final URI base; // .../bridge/poll
-    private final String origin;
+    private final java.util.Map<String, String> headers; // Origin and the application's
     private final Duration pollTimeout;
     private final Owner owner;
 
@@ -40,10 +40,10 @@ final class PollingClientTransport implements ClientTransport {
     private final AtomicBoolean dropNextPollResponse = new AtomicBoolean();
     private int pollFailures;
 
-    PollingClientTransport(HttpClient http, URI base, String origin, Duration pollTimeout, Owner owner) {
+    PollingClientTransport(HttpClient http, URI base, java.util.Map<String, String> headers, Duration pollTimeout, Owner owner) {
         this.http = http;
         this.base = base;
-        this.origin = origin;
+        this.headers = headers;
         this.pollTimeout = pollTimeout;
         this.owner = owner;
     }
@@ -184,7 +184,7 @@ final class PollingClientTransport implements ClientTransport {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (sid != null) b.header("X-Bridge-Session", sid);
         if (key != null) b.header("X-Bridge-Key", key);
-        if (origin != null) b.header("Origin", origin);
+        headers.forEach(b::header);
         return b.build();
     }
 

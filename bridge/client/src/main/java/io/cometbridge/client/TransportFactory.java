@@ -19,7 +19,7 @@ final class TransportFactory {
 
     ClientTransport create(TransportKind kind) {
         return kind == TransportKind.WEBSOCKET
-                ? new WebSocketClientTransport(config.http(), config.webSocketUri(), config.origin(), config.connectTimeout(), owner)
-                : new PollingClientTransport(config.http(), config.httpBase(), config.origin(), POLL_HOLD, owner);
+                ? new WebSocketClientTransport(config.http(), config.webSocketUri(), config.headers(), config.connectTimeout(), owner)
+                : new PollingClientTransport(config.http(), config.httpBase(), config.headers(), POLL_HOLD, owner);
     }
 }

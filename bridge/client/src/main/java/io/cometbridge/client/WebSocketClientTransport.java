@@ -25,7 +25,7 @@ import java.util.concurrent.CompletionStage;
 final class WebSocketClientTransport implements ClientTransport, WebSocket.Listener {
     private final HttpClient http;
     private final URI uri;
-    private final String origin;
+    private final java.util.Map<String, String> headers; // Origin and the application's
     private final Duration connectTimeout;
     private final Owner owner;
 
@@ -36,10 +36,10 @@ final class WebSocketClientTransport implements ClientTransport, WebSocket.Liste
     private final StringBuilder textParts = new StringBuilder();
     private final ByteArrayOutputStream binaryParts = new ByteArrayOutputStream();
 
-    WebSocketClientTransport(HttpClient http, URI uri, String origin, Duration connectTimeout, Owner owner) {
+    WebSocketClientTransport(HttpClient http, URI uri, java.util.Map<String, String> headers, Duration connectTimeout, Owner owner) {
         this.http = http;
         this.uri = uri;
-        this.origin = origin;
+        this.headers = headers;
         this.connectTimeout = connectTimeout;
         this.owner = owner;
     }
@@ -57,7 +57,7 @@ final class WebSocketClientTransport implements ClientTransport, WebSocket.Liste
     @Override
     public void start(Frame.Attach attach) {
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(connectTimeout);
-        if (origin != null) builder.header("Origin", origin);
+        headers.forEach(builder::header);
         builder.buildAsync(uri, this).whenComplete((ws, error) -> {
             if (error != null) {
                 owner.onTransportFailed(this, error);

@@ -69,6 +69,12 @@ public interface BridgeSession {
      */
     void resumeReceiving();
 
+    /**
+     * Who the client is, as the bridge's {@link Authenticator} accepted it at the session's opening
+     * (every resume must be the same principal); null when the bridge has no authenticator.
+     */
+    java.security.Principal principal();
+
     /** Free-form per-session data for the application (thread-safe map). */
     java.util.Map<String, Object> attributes();
 }

@@ -12,6 +12,8 @@ public enum ErrorCode {
     BAD_SEQUENCE("bad_sequence", 400, 4400, ClientAction.RETRY),
     MISSING_SESSION("missing_session", 400, 0, ClientAction.GIVE_UP),
     UNAUTHORIZED("unauthorized", 401, 0, ClientAction.GIVE_UP),
+    AUTH_REFUSED("auth_refused", 401, 4401, ClientAction.GIVE_UP),
+    PRINCIPAL_CHANGED("principal_changed", 403, 4406, ClientAction.NEW_SESSION),
     ORIGIN_NOT_ALLOWED("origin_not_allowed", 403, 4403, ClientAction.GIVE_UP),
     UNKNOWN_SESSION("unknown_session", 404, 4404, ClientAction.NEW_SESSION),
     NOT_FOUND("not_found", 404, 0, ClientAction.GIVE_UP),

@@ -18,11 +18,22 @@ public sealed interface Frame {
      * received server messages up to {@code last}. {@code key} is the resume key of the session's
      * latest open frame (required to resume; null for a new session). {@code ws} (optional, null
      * when absent) is the nonce the client put in its WebSocket URLs, so the server can tell it why
-     * those WebSocket attempts failed (a {@link Notice}).
+     * those WebSocket attempts failed (a {@link Notice}). {@code auth} (optional) is the client's
+     * credential token for the server's authentication hook.
      */
-    record Attach(String sid, String key, long last, String ws) implements Frame {
+    record Attach(String sid, String key, long last, String ws, String auth) implements Frame {
         public Attach(String sid, long last) {
-            this(sid, null, last, null);
+            this(sid, null, last, null, null);
+        }
+
+        public Attach(String sid, String key, long last, String ws) {
+            this(sid, key, last, ws, null);
+        }
+
+        /** {@code auth}, the client's credential token, is never printed. */
+        @Override
+        public String toString() {
+            return "Attach[sid=" + (sid == null ? "none" : "…") + ", last=" + last + ", ws=" + ws + (auth != null ? ", auth=…" : "") + "]";
         }
     }
 

@@ -61,6 +61,7 @@ public final class FrameCodec {
             if (a.key() != null) stringField(out, "key", a.key());
             out.append(",\"last\":").append(a.last());
             if (a.ws() != null) stringField(out, "ws", a.ws());
+            if (a.auth() != null) stringField(out, "auth", a.auth());
             out.append('}');
         } else if (frame instanceof Frame.Open o) {
             Frame.Settings c = o.settings();

@@ -132,7 +132,8 @@ final class FrameReader {
         if (!(t instanceof String type)) throw new BridgeException(ErrorCode.MALFORMED, "control frame without a string \"t\"");
         ControlFields c = new ControlFields(f);
         return switch (type) {
-            case "attach" -> new Frame.Attach(c.optString("sid"), c.optString("key"), c.optLong("last", 0), c.optString("ws"));
+            case "attach" -> new Frame.Attach(c.optString("sid"), c.optString("key"), c.optLong("last", 0), c.optString("ws"),
+                    c.optString("auth"));
             case "ack" -> new Frame.Ack(c.requireLong("a"));
             case "ping" -> new Frame.Ping(c.optLong("ts", 0));
             case "pong" -> new Frame.Pong(c.optLong("ts", 0));

@@ -23,6 +23,7 @@ class FrameCodecTest {
                 new Frame.Open("sid", "key", 4, 5, true, Frame.Settings.DEFAULTS),
                 new Frame.Open("sid", null, 4, 7, false, new Frame.Settings(15000, 20000, 30000, 10, 8, 1000, 7000, 50)),
                 new Frame.Attach("abc", "key", 12, "nonce1234"),
+                new Frame.Attach(null, null, 0, null, "a \"token\" é"),
                 new Frame.Ack(5),
                 new Frame.Ping(123),
                 new Frame.Pong(456),
@@ -33,6 +34,13 @@ class FrameCodecTest {
             assertThat(FrameCodec.decode(FrameCodec.encode(f))).as(FrameCodec.encode(f)).isEqualTo(f);
         }
         assertThat(FrameCodec.decodeBatch(FrameCodec.encodeBatch(frames))).isEqualTo(frames);
+    }
+
+    @Test
+    void anAttachNeverPrintsItsTokenNorItsSessionId() {
+        Frame.Attach a = (Frame.Attach) FrameCodec.decode("{\"t\":\"attach\",\"sid\":\"secret-sid\",\"last\":0,\"auth\":\"secret-token\"}");
+        assertThat(a.auth()).isEqualTo("secret-token");
+        assertThat(a.toString()).doesNotContain("secret").contains("auth=");
     }
 
     @Test

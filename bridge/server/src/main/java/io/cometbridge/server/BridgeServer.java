@@ -1,9 +1,6 @@
 package io.cometbridge.server;
 
-import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.session.Bridge;
-import io.cometbridge.session.BridgeConfig;
-import io.cometbridge.websocket.WebSocketTransport;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -13,12 +10,9 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandler;
-import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 import java.net.URI;
 import java.nio.channels.SelectionKey;
@@ -105,43 +99,9 @@ public final class BridgeServer implements AutoCloseable {
         }
         if (connector == null && tlsConnector == null) throw new IllegalArgumentException("neither HTTP nor TLS is enabled");
 
-        OriginPolicy origins = new OriginPolicy(bridge.config().allowedOrigins());
-        ContextHandlerCollection contexts = new ContextHandlerCollection();
-        BridgeModule.ModuleContext moduleContext = new BridgeModule.ModuleContext(bridge, prefix, origins);
-        for (BridgeModule m : b.modules) contexts.addHandler(m.createContext(moduleContext));
-        // {prefix}/ws requests that did not upgrade end here: tell the client why (PROTOCOL.md 3.1).
-        ContextHandler damaged = new ContextHandler(new DamagedUpgradeHandler(bridge, origins), prefix + "/ws");
-        damaged.setAllowNullPathInContext(true);
-        contexts.addHandler(damaged);
-        if (b.stats) {
-            ContextHandler stats = new ContextHandler(prefix + "/stats");
-            stats.setAllowNullPathInContext(true);
-            stats.setHandler(new StatsHandler(bridge, b.statsToken));
-            contexts.addHandler(stats);
-        }
-
-        BridgeConfig config = bridge.config();
-        WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
-            container.setIdleTimeout(config.heartbeatTimeout().plus(Duration.ofSeconds(10)));
-            // JSON escaping can grow text up to 6x; the exact per-message limit is checked by the session.
-            container.setMaxTextMessageSize(6L * config.maxMessageBytes() + 64);
-            container.setMaxBinaryMessageSize(config.maxMessageBytes() + 9L);
-            container.addMapping(prefix + "/ws", (request, response, callback) -> {
-                BridgeException refused = origins.check(OriginPolicy.originHeader(request.getHeaders()), selfOrigin(request),
-                        request.getAttribute(OriginPolicy.UNTRUSTED_FORWARDER));
-                if (refused != null) {
-                    JsonErrorHandler.write(response, callback, refused);
-                    return null;
-                }
-                MeteredEndPoint.pinClientAddress(request);
-                WireMeter meter = WireMeter.of(request);
-                meter.upgrade(); // the handshake and every frame belong to the session this socket attaches
-                return new WebSocketTransport(bridge, meter);
-            });
-        });
-        ws.setHandler(contexts);
         this.hosts = HostPolicy.of(b.host, b.allowedHosts);
-        server.setHandler(new HostCheckHandler(hosts, ws)); // before anything else, the upgrade included
+        server.setHandler(BridgeHandlerTree.build(server, bridge,
+                new BridgeHandlerTree.Settings(prefix, List.copyOf(b.modules), b.stats, b.statsToken, hosts)));
         server.setDefaultHandler(new JsonErrorHandler());
         server.setErrorHandler(new JsonErrorPages());
     }

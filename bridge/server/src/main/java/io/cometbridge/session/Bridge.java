@@ -1,5 +1,8 @@
 package io.cometbridge.session;
 
+import io.cometbridge.api.AuthRequest;
+import io.cometbridge.api.AuthResult;
+import io.cometbridge.api.Authenticator;
 import io.cometbridge.api.BridgeHandler;
 import io.cometbridge.api.CloseReason;
 import io.cometbridge.protocol.BridgeException;
@@ -10,6 +13,8 @@ import io.cometbridge.util.Scheduler;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -42,9 +47,12 @@ public final class Bridge implements SessionContext, AutoCloseable {
     private final TransportTotals totals = new TransportTotals();
     private final java.util.concurrent.atomic.AtomicLong statsLabels = new java.util.concurrent.atomic.AtomicLong();
     private final Set<String> attachHeaders;
+    private final AuthCheck authenticator; // null: every attach is accepted as nobody in particular
 
-    private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, Executor workers, Scheduler scheduler) {
+    private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, Executor workers, Scheduler scheduler,
+                   Authenticator authenticator) {
         this.config = config;
+        this.authenticator = authenticator == null ? null : new AuthCheck(authenticator, config.attachTimeout());
         this.handler = handler;
         this.store = store;
         this.attachHeaders = handler.attachHeaders().stream().map(h -> h.toLowerCase(Locale.ROOT))
@@ -70,16 +78,30 @@ public final class Bridge implements SessionContext, AutoCloseable {
      * names none. Errors (unknown session, server full, bad sequence) go to {@code onRejected}.
      */
     public void attach(Transport transport, Frame.Attach attach, Consumer<BridgeException> onRejected) {
-        Session session;
-        if (attach.sid() == null) {
+        boolean resuming = attach.sid() != null;
+        if (!resuming) {
             if (attach.last() != 0) {
                 onRejected.accept(new BridgeException(ErrorCode.BAD_SEQUENCE, "a new session starts with last 0"));
                 return;
             }
-            if (!newSessions.tryAcquire(transport.remoteAddress())) {
+            if (!newSessions.tryAcquire(transport.remoteAddress())) { // before the hook: a flood never reaches it
                 onRejected.accept(new BridgeException(ErrorCode.RATE_LIMITED, "too many new sessions from this address"));
                 return;
             }
+        }
+        if (authenticator == null) {
+            admit(transport, attach, null, onRejected);
+            return;
+        }
+        AuthRequest request = transport.authRequest();
+        if (request == null) request = new AuthRequest(transport.kind(), transport.remoteAddress(), Map.of(), Map.of(), List.of(), null, false);
+        authenticator.check(request.withAttach(attach.auth(), resuming), identity -> admit(transport, attach, identity, onRejected), onRejected);
+    }
+
+    /** The attach, authenticated (identity null without an authenticator): to a new session or the one it names. */
+    private void admit(Transport transport, Frame.Attach attach, AuthResult identity, Consumer<BridgeException> onRejected) {
+        Session session;
+        if (attach.sid() == null) {
             if (store.size() >= config.maxSessions()) {
                 onRejected.accept(new BridgeException(ErrorCode.SERVER_FULL, "the server has reached its session limit"));
                 return;
@@ -94,8 +116,13 @@ public final class Bridge implements SessionContext, AutoCloseable {
                 return;
             }
         }
-        session.attach(transport, attach.last(), attach.key(), onRejected);
+        session.attach(transport, attach.last(), attach.key(), identity, onRejected);
         if (attach.ws() != null) upgradeNotices.attached(attach.ws(), session); // queued behind the open frame
+    }
+
+    /** Whether attaches go through an authenticator (transports then keep what it sees of their request). */
+    public boolean authenticates() {
+        return authenticator != null;
     }
 
     /** Reasons for failed WebSocket attempts, told to the sessions that name them (PROTOCOL.md 3.1). */
@@ -224,6 +251,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
         private SessionStore store = new InMemorySessionStore();
         private Executor workers;
         private Scheduler scheduler;
+        private Authenticator authenticator;
 
         private Builder(BridgeHandler handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
@@ -251,8 +279,17 @@ public final class Bridge implements SessionContext, AutoCloseable {
             return this;
         }
 
+        /**
+         * The hook every attach goes through (new sessions and resumes, every transport); default
+         * none: every attach is accepted and sessions have no principal.
+         */
+        public Builder authenticator(Authenticator authenticator) {
+            this.authenticator = authenticator;
+            return this;
+        }
+
         public Bridge build() {
-            return new Bridge(config, handler, store, workers, scheduler);
+            return new Bridge(config, handler, store, workers, scheduler, authenticator);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.cometbridge.session;
 
 import io.cometbridge.api.AttachRequest;
+import io.cometbridge.api.AuthResult;
 import io.cometbridge.api.BridgeSession;
 import io.cometbridge.api.CloseReason;
 import io.cometbridge.api.SessionClosedException;
@@ -53,6 +54,7 @@ public final class Session implements BridgeSession, TransportListener {
     private volatile SessionState state = SessionState.NEW;
     private volatile Transport transport;
     private volatile AttachRequest attachRequest = AttachRequest.NONE;
+    private final SessionIdentity identity = new SessionIdentity();
 
     // ---- confined to the executor ----
     private final SessionEvents app;
@@ -84,9 +86,10 @@ public final class Session implements BridgeSession, TransportListener {
     // ================================================================ application API
 
     @Override
-    public String id() {
-        return id;
-    }
+    public String id() { return id; }
+
+    @Override
+    public java.security.Principal principal() { return identity.principal(); }
 
     @Override
     public TransportKind transport() {
@@ -99,9 +102,7 @@ public final class Session implements BridgeSession, TransportListener {
         return state.isOpen();
     }
 
-    public SessionState state() {
-        return state;
-    }
+    public SessionState state() { return state; }
 
     @Override
     public CompletableFuture<Void> send(Message message) {
@@ -153,9 +154,7 @@ public final class Session implements BridgeSession, TransportListener {
     }
 
     @Override
-    public AttachRequest attachRequest() {
-        return attachRequest;
-    }
+    public AttachRequest attachRequest() { return attachRequest; }
 
     @Override
     public void pauseReceiving() {
@@ -202,9 +201,10 @@ public final class Session implements BridgeSession, TransportListener {
      * goes out before anything else. Resuming needs a resume key the client may hold
      * ({@link ResumeKeys}): without one the session answers as if it did not exist
      * (docs/PROTOCOL.md section 2.1). {@code onRejected} hears why if the session cannot take the
-     * transport.
+     * transport. {@code auth}: what the authenticator accepted (null without one); a resume must be
+     * the session's principal.
      */
-    void attach(Transport t, long clientLast, String presentedKey, Consumer<BridgeException> onRejected) {
+    void attach(Transport t, long clientLast, String presentedKey, AuthResult auth, Consumer<BridgeException> onRejected) {
         executor.execute(() -> {
             if (!state.isOpen()) {
                 onRejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "session closed"));
@@ -212,6 +212,10 @@ public final class Session implements BridgeSession, TransportListener {
             }
             if (state != SessionState.NEW && !keys.accept(presentedKey)) {
                 onRejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"));
+                return;
+            }
+            if (!identity.admit(auth, state == SessionState.NEW, attributes)) {
+                onRejected.accept(new BridgeException(ErrorCode.PRINCIPAL_CHANGED, "not the principal this session belongs to"));
                 return;
             }
             try {
@@ -323,19 +327,13 @@ public final class Session implements BridgeSession, TransportListener {
     }
 
     @Override
-    public void writable(Transport t) {
-        executor.execute(this::flush);
-    }
+    public void writable(Transport t) { executor.execute(this::flush); }
 
     @Override
-    public void execute(Runnable task) {
-        executor.execute(task);
-    }
+    public void execute(Runnable task) { executor.execute(task); }
 
     @Override
-    public WireTally wireTally() {
-        return stats;
-    }
+    public WireTally wireTally() { return stats; }
 
     // ================================================================ internals (on the executor)
 

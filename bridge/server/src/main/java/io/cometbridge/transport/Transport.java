@@ -1,6 +1,7 @@
 package io.cometbridge.transport;
 
 import io.cometbridge.api.AttachRequest;
+import io.cometbridge.api.AuthRequest;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.channel.Framing;
 import io.cometbridge.protocol.Frame;
@@ -30,6 +31,15 @@ public interface Transport {
     /** The request that attached this transport, with the headers the application asked for. */
     default AttachRequest attachRequest() {
         return AttachRequest.NONE;
+    }
+
+    /**
+     * What the server's authenticator sees of the request that carries this transport's attach,
+     * without the attach frame's token; taken only when the bridge has an authenticator
+     * ({@code Bridge#authenticates()}). Null: nothing but the token.
+     */
+    default AuthRequest authRequest() {
+        return null;
     }
 
     /** Whether {@link #send} may be called now. Stream transports say false only under backpressure. */

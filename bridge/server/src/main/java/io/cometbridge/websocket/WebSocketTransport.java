@@ -1,6 +1,7 @@
 package io.cometbridge.websocket;
 
 import io.cometbridge.api.AttachRequest;
+import io.cometbridge.api.AuthRequest;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
@@ -40,15 +41,20 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
     private volatile AttachRequest attachRequest = AttachRequest.NONE;
     private final AtomicLong bytesInFlight = new AtomicLong();
     private final ConnectionMeter meter;
+    private volatile AuthRequest credentials; // the upgrade request as the authenticator sees it; dropped once attached
 
     public WebSocketTransport(Bridge bridge) {
-        this(bridge, ConnectionMeter.NONE);
+        this(bridge, ConnectionMeter.NONE, null);
     }
 
-    /** {@code meter} counts this socket's bytes; they are charged to the session it attaches. */
-    public WebSocketTransport(Bridge bridge, ConnectionMeter meter) {
+    /**
+     * {@code meter} counts this socket's bytes; they are charged to the session it attaches.
+     * {@code credentials}: the upgrade request for the bridge's authenticator (null without one).
+     */
+    public WebSocketTransport(Bridge bridge, ConnectionMeter meter, AuthRequest credentials) {
         this.bridge = bridge;
         this.meter = meter;
+        this.credentials = credentials;
     }
 
     // ---------------------------------------------------------------- Jetty events
@@ -177,6 +183,11 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
     }
 
     @Override
+    public AuthRequest authRequest() {
+        return credentials;
+    }
+
+    @Override
     public boolean canSend() {
         return !ended && bytesInFlight.get() < MAX_BYTES_IN_FLIGHT;
     }
@@ -199,6 +210,7 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
     public void opened(TransportListener session, Frame.Open open) {
         if (attachTimer != null) attachTimer.cancel();
         this.session = session;
+        credentials = null;
         meter.chargeTo(session.wireTally(), TransportKind.WEBSOCKET);
         write(FrameCodec.encode(open));
         socket.demand();

@@ -21,8 +21,15 @@ public final class TestServer implements AutoCloseable {
     /** With extra server settings (TLS, idle timeout, …). */
     public TestServer(RecordingApp app, BridgeConfig config, List<BridgeModule> modules,
                       java.util.function.Consumer<BridgeServer.Builder> customizer) throws Exception {
+        this(app, config, modules, customizer, null);
+    }
+
+    /** With an authenticator every attach goes through (null: none). */
+    public TestServer(RecordingApp app, BridgeConfig config, List<BridgeModule> modules,
+                      java.util.function.Consumer<BridgeServer.Builder> customizer, io.cometbridge.api.Authenticator authenticator)
+            throws Exception {
         this.app = app;
-        this.bridge = Bridge.builder(app).config(config).build();
+        this.bridge = Bridge.builder(app).config(config).authenticator(authenticator).build();
         app.bridgeRooms = bridge.rooms();
         BridgeServer.Builder b = BridgeServer.builder(bridge).host("127.0.0.1").port(0);
         for (BridgeModule m : modules) b.module(m);

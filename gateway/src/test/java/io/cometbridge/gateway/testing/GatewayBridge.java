@@ -16,8 +16,13 @@ public final class GatewayBridge implements AutoCloseable {
     public final BridgeServer server;
 
     public GatewayBridge(GatewayConfig.Builder gateway, BridgeConfig config) throws Exception {
+        this(gateway, config, null);
+    }
+
+    /** With an authenticator every attach goes through (null: none). */
+    public GatewayBridge(GatewayConfig.Builder gateway, BridgeConfig config, io.cometbridge.api.Authenticator authenticator) throws Exception {
         this.gateway = new Gateway(gateway.limitsFrom(config.maxQueuedMessages(), config.maxQueuedBytes(), config.maxMessageBytes()).build());
-        this.bridge = Bridge.builder(this.gateway).config(config).build();
+        this.bridge = Bridge.builder(this.gateway).config(config).authenticator(authenticator).build();
         this.server = BridgeServer.builder(bridge).host("127.0.0.1").port(0).module(new LongPollingModule()).build().start();
     }
 

@@ -1,0 +1,71 @@
+package io.cometbridge.server;
+
+import io.cometbridge.api.TransportKind;
+import io.cometbridge.protocol.BridgeException;
+import io.cometbridge.session.Bridge;
+import io.cometbridge.session.BridgeConfig;
+import io.cometbridge.websocket.UpgradeCredentials;
+import io.cometbridge.websocket.WebSocketTransport;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The bridge's handlers, one tree for the standalone {@link BridgeServer} and for a
+ * {@link BridgeMount} in someone else's Jetty, so both carry the same protections: the Host check
+ * first (421), then the WebSocket upgrade at {@code {prefix}/ws} with its Origin check and frame
+ * limits, the modules' contexts (long-polling, files), the upgrade diagnosis for requests to
+ * {@code {prefix}/ws} that did not upgrade, and the statistics when enabled.
+ */
+final class BridgeHandlerTree {
+    private BridgeHandlerTree() {
+    }
+
+    record Settings(String prefix, List<BridgeModule> modules, boolean stats, String statsToken, HostPolicy hosts) {
+    }
+
+    static Handler build(Server server, Bridge bridge, Settings s) {
+        OriginPolicy origins = new OriginPolicy(bridge.config().allowedOrigins());
+        ContextHandlerCollection contexts = new ContextHandlerCollection();
+        BridgeModule.ModuleContext moduleContext = new BridgeModule.ModuleContext(bridge, s.prefix(), origins);
+        for (BridgeModule m : s.modules()) contexts.addHandler(m.createContext(moduleContext));
+        // {prefix}/ws requests that did not upgrade end here: tell the client why (PROTOCOL.md 3.1).
+        ContextHandler damaged = new ContextHandler(new DamagedUpgradeHandler(bridge, origins), s.prefix() + "/ws");
+        damaged.setAllowNullPathInContext(true);
+        contexts.addHandler(damaged);
+        if (s.stats()) {
+            ContextHandler stats = new ContextHandler(s.prefix() + "/stats");
+            stats.setAllowNullPathInContext(true);
+            stats.setHandler(new StatsHandler(bridge, s.statsToken()));
+            contexts.addHandler(stats);
+        }
+
+        BridgeConfig config = bridge.config();
+        WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
+            container.setIdleTimeout(config.heartbeatTimeout().plus(Duration.ofSeconds(10)));
+            // JSON escaping can grow text up to 6x; the exact per-message limit is checked by the session.
+            container.setMaxTextMessageSize(6L * config.maxMessageBytes() + 64);
+            container.setMaxBinaryMessageSize(config.maxMessageBytes() + 9L);
+            container.addMapping(s.prefix() + "/ws", (request, response, callback) -> {
+                BridgeException refused = origins.check(OriginPolicy.originHeader(request.getHeaders()), BridgeServer.selfOrigin(request),
+                        request.getAttribute(OriginPolicy.UNTRUSTED_FORWARDER));
+                if (refused != null) {
+                    JsonErrorHandler.write(response, callback, refused);
+                    return null;
+                }
+                MeteredEndPoint.pinClientAddress(request);
+                WireMeter meter = WireMeter.of(request);
+                meter.upgrade(); // the handshake and every frame belong to the session this socket attaches
+                return new WebSocketTransport(bridge, meter,
+                        bridge.authenticates() ? UpgradeCredentials.of(request, TransportKind.WEBSOCKET) : null);
+            });
+        });
+        ws.setHandler(contexts);
+        return new HostCheckHandler(s.hosts(), ws); // before anything else, the upgrade included
+    }
+}
