@@ -30,6 +30,8 @@ public final class Bridge implements SessionContext, AutoCloseable {
     private final BridgeConfig config;
     private final BridgeHandler handler;
     private final SessionStore store;
+    private final SessionLog log;
+    private final Takeovers takeovers;
     private final RoomRegistry rooms = new RoomRegistry();
     private final Scheduler scheduler;
     private final long startNanos;
@@ -43,10 +45,12 @@ public final class Bridge implements SessionContext, AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong statsLabels = new java.util.concurrent.atomic.AtomicLong();
     private final Set<String> attachHeaders;
 
-    private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, Executor workers, Scheduler scheduler) {
+    private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, SessionLog log, Executor workers, Scheduler scheduler) {
         this.config = config;
         this.handler = handler;
         this.store = store;
+        this.log = log;
+        this.takeovers = new Takeovers(log, store, restored -> new Session(restored.sid(), this, restored.state()));
         this.attachHeaders = handler.attachHeaders().stream().map(h -> h.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
         this.newSessions = new AddressRateLimiter(config.newSessionsPerSecond(), config.newSessionBurst());
@@ -89,11 +93,22 @@ public final class Bridge implements SessionContext, AutoCloseable {
             opened.incrementAndGet();
         } else {
             session = find(attach.sid());
+            if (session == null && log.durable() && SessionIds.isWellFormed(attach.sid())) { // another node's, maybe
+                takeovers.takeOver(attach.sid(), taken -> {
+                    if (taken == null) onRejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"));
+                    else attach(taken, transport, attach, onRejected);
+                });
+                return;
+            }
             if (session == null) {
                 onRejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"));
                 return;
             }
         }
+        attach(session, transport, attach, onRejected);
+    }
+
+    private void attach(Session session, Transport transport, Frame.Attach attach, Consumer<BridgeException> onRejected) {
         session.attach(transport, attach.last(), attach.key(), onRejected);
         if (attach.ws() != null) upgradeNotices.attached(attach.ws(), session); // queued behind the open frame
     }
@@ -200,6 +215,11 @@ public final class Bridge implements SessionContext, AutoCloseable {
     }
 
     @Override
+    public SessionLog log() {
+        return log;
+    }
+
+    @Override
     public void sessionEnded(Session session) {
         store.remove(session);
     }
@@ -222,6 +242,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
         private final BridgeHandler handler;
         private BridgeConfig config = BridgeConfig.defaults();
         private SessionStore store = new InMemorySessionStore();
+        private SessionLog log = SessionLog.IN_MEMORY;
         private Executor workers;
         private Scheduler scheduler;
 
@@ -239,6 +260,12 @@ public final class Bridge implements SessionContext, AutoCloseable {
             return this;
         }
 
+        /** Where sessions are kept beyond this node, so that others can take them over (default: nowhere). */
+        public Builder log(SessionLog log) {
+            this.log = log;
+            return this;
+        }
+
         /** Threads that run session work (default: a fixed pool sized to the cores). */
         public Builder workers(Executor workers) {
             this.workers = workers;
@@ -252,7 +279,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
         }
 
         public Bridge build() {
-            return new Bridge(config, handler, store, workers, scheduler);
+            return new Bridge(config, handler, store, log, workers, scheduler);
         }
     }
 }

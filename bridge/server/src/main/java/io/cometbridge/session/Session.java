@@ -1,10 +1,7 @@
 package io.cometbridge.session;
 
-import io.cometbridge.api.AttachRequest;
-import io.cometbridge.api.BridgeSession;
 import io.cometbridge.api.CloseReason;
 import io.cometbridge.api.SessionClosedException;
-import io.cometbridge.api.TransportKind;
 import io.cometbridge.channel.Channel;
 import io.cometbridge.channel.ChannelPolicy;
 import io.cometbridge.channel.Framing;
@@ -16,14 +13,10 @@ import io.cometbridge.protocol.Frame;
 import io.cometbridge.protocol.Message;
 import io.cometbridge.transport.Transport;
 import io.cometbridge.transport.TransportListener;
-import io.cometbridge.transport.WireTally;
 import io.cometbridge.util.SerialExecutor;
 
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -40,19 +33,13 @@ import java.util.logging.Logger;
  * other ports cannot happen). Fields below the executor line are confined to it; the few that
  * other threads read are volatile.
  */
-public final class Session implements BridgeSession, TransportListener {
+public final class Session extends SessionView implements TransportListener {
     private static final Logger LOG = Logger.getLogger(Session.class.getName());
+    private static final CloseReason MOVED = new CloseReason(CloseCode.SERVER_CLOSED.code(), "the session moved to another node");
+    private static final CloseReason STATE_LOST = new CloseReason(CloseCode.SERVER_CLOSED.code(), "the session's stored state is lost");
 
-    private final String id;
     private final SessionContext ctx;
     private final SerialExecutor executor;
-    private final Map<String, Object> attributes = new ConcurrentHashMap<>();
-    private final Set<String> rooms = ConcurrentHashMap.newKeySet();
-    private final SessionStats stats;
-
-    private volatile SessionState state = SessionState.NEW;
-    private volatile Transport transport;
-    private volatile AttachRequest attachRequest = AttachRequest.NONE;
 
     // ---- confined to the executor ----
     private final SessionEvents app;
@@ -63,12 +50,19 @@ public final class Session implements BridgeSession, TransportListener {
     private final ReceiveGate gate; // client messages held while the application pauses receiving
     private long lastSendNanos;          // when frames last went out (a batch transport's round trip starts)
     private final ResumeKeys keys = new ResumeKeys();
+    private final Checkpoints checkpoints; // null: nothing is stored beyond this node (single node)
+    private Transport opening;             // attached, its open frame waiting for a commit
+    private boolean keepStored;            // ended here, but not for good: leave the stored state alone
     private CloseReason closeReason;
 
     Session(String id, SessionContext ctx) {
-        this.id = id;
+        this(id, ctx, null);
+    }
+
+    /** A session, new or ({@code restored}) taken over from the node that carried it before (docs/SCALE_OUT.md). */
+    Session(String id, SessionContext ctx, SessionLog.Restored restored) {
+        super(id, new SessionStats(ctx.nextStatsLabel(), ctx.totals()), ctx.rooms());
         this.ctx = ctx;
-        this.stats = new SessionStats(ctx.nextStatsLabel(), ctx.totals());
         this.executor = new SerialExecutor(ctx.workers());
         BridgeConfig c = ctx.config();
         this.app = new SessionEvents(this, ctx.handler(), () -> ctx.micros(ctx.scheduler().nanoTime()));
@@ -79,29 +73,17 @@ public final class Session implements BridgeSession, TransportListener {
         this.acks = new Acks(executor, timers, channel, ctx.scheduler(),
                 () -> state == SessionState.ATTACHED && transport != null && transport.framing() == Framing.STREAM, this::flush);
         this.gate = new ReceiveGate(c, channel, why -> closeNow(why, false));
+        this.checkpoints = ctx.log().durable()
+                ? Checkpoints.open(id, ctx, executor, channel, keys, restored, this::committed, this::lost) : null;
+    }
+
+    /** A session taken over waits for its client's attach as if its transport had just gone. */
+    void adopted() {
+        executor.execute(() -> detach(null, "taken over from another node"));
+        executor.execute(() -> timers.startHeartbeat(ctx.config().heartbeatInterval(), this::heartbeat));
     }
 
     // ================================================================ application API
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public TransportKind transport() {
-        Transport t = transport;
-        return t == null ? null : t.kind();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return state.isOpen();
-    }
-
-    public SessionState state() {
-        return state;
-    }
 
     @Override
     public CompletableFuture<Void> send(Message message) {
@@ -133,31 +115,6 @@ public final class Session implements BridgeSession, TransportListener {
     }
 
     @Override
-    public void join(String room) {
-        if (isOpen() && rooms.add(room)) ctx.rooms().add(room, this);
-    }
-
-    @Override
-    public void leave(String room) {
-        if (rooms.remove(room)) ctx.rooms().remove(room, this);
-    }
-
-    @Override
-    public Set<String> rooms() {
-        return Set.copyOf(rooms);
-    }
-
-    @Override
-    public Map<String, Object> attributes() {
-        return attributes;
-    }
-
-    @Override
-    public AttachRequest attachRequest() {
-        return attachRequest;
-    }
-
-    @Override
     public void pauseReceiving() {
         gate.pause();
     }
@@ -166,10 +123,6 @@ public final class Session implements BridgeSession, TransportListener {
     public void resumeReceiving() { // a batch that waited goes on through take(): heard again, its silence was the gate's doing
         gate.resume(executor, ctx.scheduler(), state::isOpen, w -> take(w.from(), w.frames(), w.done(), ctx.scheduler().nanoTime()),
                 () -> acks.delivered(transport));
-    }
-
-    public SessionStats stats() {
-        return stats;
     }
 
     // ================================================================ for transports and the bridge
@@ -186,13 +139,9 @@ public final class Session implements BridgeSession, TransportListener {
                                                     Consumer<BridgeException> rejected) {
         executor.execute(() -> {
             Transport t = transport;
-            if (state == SessionState.CLOSED || !keys.holds(presentedKey)) {
-                rejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"));
-            } else if (type.isInstance(t) && SessionIds.sameKey(keys.latest(), presentedKey)) {
-                action.accept(type.cast(t));
-            } else {
-                rejected.accept(new BridgeException(ErrorCode.TRANSPORT_REPLACED, "the session moved to another transport"));
-            }
+            BridgeException refused = keys.refusal(state == SessionState.CLOSED, type.isInstance(t), presentedKey);
+            if (refused == null) action.accept(type.cast(t));
+            else rejected.accept(refused);
         });
     }
 
@@ -231,13 +180,25 @@ public final class Session implements BridgeSession, TransportListener {
             moveTo(SessionState.ATTACHED, (resumed ? "resumed over " : "opened over ") + t.kind().wireName());
             stats.attached(t.kind());
             stats.framesOut(t.kind(), 1);
-            t.opened(this, new Frame.Open(id, keys.issue(), channel.takeAck(), channel.resendFrom(), resumed, ctx.clientSettings()));
-            if (!resumed) {
-                timers.startHeartbeat(ctx.config().heartbeatInterval(), this::heartbeat);
-                app.opened();
+            Frame.Open open = new Frame.Open(id, keys.issue(), channel.takeAck(), channel.resendFrom(), resumed, ctx.clientSettings());
+            if (checkpoints == null) {
+                opened(t, open);
+            } else { // the client gets the new key only once another node would take it
+                opening = t;
+                checkpoints.afterCommit(() -> opened(t, open));
             }
-            flush();
         });
+    }
+
+    private void opened(Transport t, Frame.Open open) {
+        if (t != transport) return;
+        opening = null;
+        t.opened(this, open);
+        if (!open.resumed()) {
+            timers.startHeartbeat(ctx.config().heartbeatInterval(), this::heartbeat);
+            app.opened();
+        }
+        flush();
     }
 
     /**
@@ -288,7 +249,9 @@ public final class Session implements BridgeSession, TransportListener {
         List<Frame> reply = taken && error == null && from.framing() == Framing.BATCH && state.isOpen() ? channel.reply() : List.of();
         if (channel.ackOwed() && from.framing() == Framing.STREAM) acks.owed();
         flush();
-        if (taken) done.done(error == null ? reply : null, error);
+        if (!taken) return;
+        if (checkpoints == null || error != null) done.done(error == null ? reply : null, error);
+        else checkpoints.afterCommit(() -> done.done(from.framing() == Framing.BATCH && state.isOpen() ? channel.reply() : List.of(), null));
     }
 
     @Override
@@ -332,11 +295,6 @@ public final class Session implements BridgeSession, TransportListener {
         executor.execute(task);
     }
 
-    @Override
-    public WireTally wireTally() {
-        return stats;
-    }
-
     // ================================================================ internals (on the executor)
 
     private void enqueue(Message message, CompletableFuture<Void> acked) {
@@ -344,7 +302,11 @@ public final class Session implements BridgeSession, TransportListener {
             if (acked != null) acked.completeExceptionally(new SessionClosedException(closeReason));
             return;
         }
-        if (!channel.offer(message, acked)) {
+        if (checkpoints != null && channel.unacknowledged() + checkpoints.held() < ctx.config().maxQueuedMessages()) {
+            checkpoints.send(message, acked); // into the channel once stored
+            return;
+        }
+        if (checkpoints != null || !channel.offer(message, acked)) {
             // Policy (PROTOCOL.md section 6): a client that does not keep up loses its session
             // rather than the server its memory.
             if (acked != null) acked.completeExceptionally(new SessionClosedException(CloseReason.QUEUE_FULL));
@@ -358,8 +320,9 @@ public final class Session implements BridgeSession, TransportListener {
     private void flush() {
         Transport t = transport;
         if (t == null) return;
+        if (checkpoints != null && checkpoints.ackBehind()) checkpoints.changed(); // trims the stored log
         BridgeConfig c = ctx.config();
-        while (t.canSend() && channel.hasOutput()) {
+        while (t != opening && t.canSend() && channel.hasOutput()) {
             List<Frame> frames = channel.drain(t.framing(), c.maxBatchBytes(), c.maxBatchFrames());
             stats.framesSent(t.kind(), frames);
             lastSendNanos = ctx.scheduler().nanoTime();
@@ -371,6 +334,7 @@ public final class Session implements BridgeSession, TransportListener {
     /** Every heartbeat interval: detect a dead transport; ping a stream transport (a held poll is its own heartbeat). */
     private void heartbeat() {
         Transport t = transport;
+        if (checkpoints != null && state.isOpen()) checkpoints.touch();
         if (state != SessionState.ATTACHED || t == null) return;
         long now = ctx.scheduler().nanoTime();
         if (!t.holdsRequest() && !gate.stalls(t) && heartbeat.isDead(now)) {
@@ -407,9 +371,9 @@ public final class Session implements BridgeSession, TransportListener {
         closeReason = reason;
         timers.cancelAll();
         channel.failAll(f -> f.completeExceptionally(new SessionClosedException(reason)));
+        if (checkpoints != null) checkpoints.failAll(f -> f.completeExceptionally(new SessionClosedException(reason)));
         gate.clear();
-        for (String room : rooms) ctx.rooms().remove(room, this);
-        rooms.clear();
+        rooms.leaveAll();
         if (tellClient && transport != null) {
             channel.close(new Frame.Close(reason.code(), reason.reason()));
             moveTo(SessionState.CLOSING, reason.code() + " " + reason.reason());
@@ -433,7 +397,31 @@ public final class Session implements BridgeSession, TransportListener {
         timers.cancelAll();
         moveTo(SessionState.CLOSED, why);
         if (t != null) t.detached(CloseCode.socketCode(closeReason.code()), closeReason.reason());
+        if (checkpoints != null && !keepStored) ctx.log().delete(id);
         ctx.sessionEnded(this);
+    }
+
+    /** A commit is stored: what it acknowledged goes to the client. */
+    private void committed() {
+        acks.delivered(transport);
+        flush();
+    }
+
+    /**
+     * The stored session is no longer this node's: another node took it over (the client moved
+     * there; this transport is stale), or the store lost it (the client is told its session is
+     * gone, never given a gap), or the store cannot be reached (nothing can be acknowledged).
+     */
+    private void lost(SessionLog.Outcome outcome) {
+        if (!state.isOpen()) return;
+        boolean moved = outcome == SessionLog.Outcome.TAKEN_OVER;
+        keepStored = outcome != SessionLog.Outcome.GONE;
+        Transport t = transport;
+        transport = null;
+        ErrorCode code = moved ? ErrorCode.TRANSPORT_REPLACED : outcome == null ? ErrorCode.SERVER_FULL : ErrorCode.UNKNOWN_SESSION;
+        if (t != null) t.detached(code.closeCode(), moved ? "the session moved to another node"
+                : outcome == null ? "the session store cannot be reached" : "the session's stored state is lost");
+        closeNow(moved ? MOVED : STATE_LOST, false);
     }
 
     /** Every state change goes through here, and is logged. */
