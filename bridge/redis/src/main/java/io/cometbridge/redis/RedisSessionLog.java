@@ -48,6 +48,15 @@ public final class RedisSessionLog implements SessionLog, AutoCloseable {
         this.maxInbound = Integer.toString(maxInbound);
     }
 
+    /**
+     * For a bridge with {@code config}: a session nobody touches expires once its grace period and
+     * two heartbeat intervals have passed (its node touches it every heartbeat interval); the
+     * inbound log keeps about as many messages as the replay buffer.
+     */
+    public static RedisSessionLog forConfig(String uri, io.cometbridge.session.BridgeConfig config) {
+        return new RedisSessionLog(uri, config.gracePeriod().plus(config.heartbeatInterval().multipliedBy(2)), config.maxQueuedMessages());
+    }
+
     @Override
     public boolean durable() {
         return true;

@@ -107,7 +107,9 @@ final class Checkpoints {
         dirty = true;
         if (queued || inFlight || failed) return;
         queued = true;
-        executor.execute(this::issue);
+        // Two hops: the commit goes behind every task queued by the task running now (the
+        // application's replies to a batch of messages), not only those queued so far.
+        executor.execute(() -> executor.execute(this::issue));
     }
 
     /** Runs {@code action} once everything done so far is stored (never, if the session is lost). */

@@ -401,6 +401,11 @@ public final class Session extends SessionView implements TransportListener {
         ctx.sessionEnded(this);
     }
 
+    /** The channel delivered the client's latest message (SessionEvents): a durable session stores it. */
+    void delivered(Message message) {
+        if (checkpoints != null) checkpoints.received(channel.received(), message);
+    }
+
     /** A commit is stored: what it acknowledged goes to the client. */
     private void committed() {
         acks.delivered(transport);

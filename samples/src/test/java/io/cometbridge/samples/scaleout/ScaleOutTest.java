@@ -1,0 +1,116 @@
+package io.cometbridge.samples.scaleout;
+
+import io.cometbridge.api.TransportKind;
+import io.cometbridge.client.BridgeClient;
+import io.cometbridge.testing.ClientLog;
+import io.cometbridge.testing.RedisProcess;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Several nodes on Redis (docs/SCALE_OUT.md), all real: three bridge JVMs sharing a redis-server
+ * behind a round-robin nginx, Java clients over WebSocket, each sending numbered messages that
+ * the echo application returns. Nodes are killed (-9) and restarted while the messages flow;
+ * every client must get every echo exactly once and in order, on the session it began with.
+ */
+class ScaleOutTest {
+    private static final int CLIENTS = 20;
+    private static final int MESSAGES = 300;
+    private static final int KILLS = 4;
+
+    @Test
+    void killedNodesLoseNothingAndDuplicateNothing() throws Exception {
+        assertTrue(RedisProcess.installed(), "redis-server is not installed (scripts/install-test-deps.sh)");
+        assertTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of(Cluster.NGINX)), "nginx is not installed (scripts/install-test-deps.sh)");
+        try (Cluster cluster = Cluster.start(3)) {
+            List<BridgeClient> clients = new ArrayList<>();
+            List<ClientLog> logs = new ArrayList<>();
+            List<String> sessions = new ArrayList<>();
+            try {
+                for (int c = 0; c < CLIENTS; c++) {
+                    ClientLog log = new ClientLog();
+                    BridgeClient client = BridgeClient.builder(cluster.uri()).transports(TransportKind.WEBSOCKET).listener(log).build();
+                    client.connect().get();
+                    clients.add(client);
+                    logs.add(log);
+                    sessions.add(client.sessionId());
+                }
+                AtomicBoolean sending = new AtomicBoolean(true);
+                AtomicInteger kills = new AtomicInteger();
+                Thread chaos = new Thread(() -> chaos(cluster, sending, kills), "chaos");
+                chaos.start();
+                for (int n = 0; n < MESSAGES; n++) {
+                    for (int c = 0; c < CLIENTS; c++) clients.get(c).send("c" + c + "-" + n);
+                    Thread.sleep(20); // spread over several seconds, so that the kills land mid-stream
+                }
+                sending.set(false);
+                chaos.join();
+                try {
+                    await().atMost(Duration.ofSeconds(90))
+                            .until(() -> logs.stream().allMatch(l -> l.messages.size() >= MESSAGES));
+                } catch (RuntimeException e) {
+                    throw new AssertionError("echoes missing: " + logs.stream().map(l -> l.messages.size()).toList()
+                            + "\n" + cluster.diagnostics(), e);
+                }
+                Thread.sleep(500); // a duplicate would come in now
+                long lost = 0, duplicated = 0;
+                for (int c = 0; c < CLIENTS; c++) {
+                    List<String> got = logs.get(c).texts();
+                    List<String> expected = new ArrayList<>();
+                    for (int n = 0; n < MESSAGES; n++) expected.add("c" + c + "-" + n);
+                    lost += expected.stream().filter(m -> !got.contains(m)).count();
+                    duplicated += got.size() - got.stream().distinct().count();
+                    assertThat(got).as("client " + c + " echoes, in order").isEqualTo(expected);
+                    assertThat(clients.get(c).sessionId()).as("client " + c + " kept its session").isEqualTo(sessions.get(c));
+                    assertThat(logs.get(c).sessionsLost).isEmpty();
+                }
+                long resumes = takeovers(cluster, sessions);
+                System.out.printf("ScaleOutTest: %d clients x %d messages each way, %d node kills (-9), %d resumes on another node: lost %d, duplicated %d%n",
+                        CLIENTS, MESSAGES, kills.get(), resumes, lost, duplicated);
+                assertThat(kills.get()).isEqualTo(KILLS);
+                assertThat(resumes).as("sessions moved to another node").isGreaterThan(0);
+            } finally {
+                clients.forEach(BridgeClient::close);
+            }
+        }
+    }
+
+    /** How many times the sessions were taken over by another node: each takeover raises the stored generation. */
+    private static long takeovers(Cluster cluster, List<String> sessions) {
+        RedisClient redis = RedisClient.create(cluster.redis.uri());
+        try (StatefulRedisConnection<String, String> c = redis.connect()) {
+            return sessions.stream().mapToLong(sid -> Long.parseLong(c.sync().hget("cb:{" + sid + "}:meta", "gen")) - 1).sum();
+        } finally {
+            redis.shutdown();
+        }
+    }
+
+    /** Kills a random node, restarts it a moment later, KILLS times (the last ones after sending, if it was quick). */
+    private static void chaos(Cluster cluster, AtomicBoolean sending, AtomicInteger kills) {
+        Random random = new Random(11);
+        try {
+            for (int k = 0; k < KILLS; k++) {
+                Thread.sleep(400 + random.nextInt(400));
+                int victim = random.nextInt(cluster.size());
+                cluster.kill(victim);
+                kills.incrementAndGet();
+                Thread.sleep(300);
+                cluster.restart(victim);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
