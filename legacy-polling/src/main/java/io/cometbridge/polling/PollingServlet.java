@@ -116,6 +116,9 @@ final class PollingServlet extends HttpServlet {
             throw new BridgeException(ErrorCode.MISSING_SESSION, "missing " + PollingHeaders.SESSION_HEADER + " header");
         }
         Session session = bridge.find(sid);
+        if (session == null && bridge.sharesSessions()) { // maybe another node's (docs/SCALE_OUT.md): an attach here takes it over
+            throw new BridgeException(ErrorCode.TRANSPORT_REPLACED, "the session is not on this node: attach again");
+        }
         if (session == null) throw new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session");
         meter(request).chargeTo(session.wireTally(), TransportKind.POLLING); // this request's bytes are the session's
         return session;

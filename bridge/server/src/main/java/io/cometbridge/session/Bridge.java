@@ -44,6 +44,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
     private final TransportTotals totals = new TransportTotals();
     private final java.util.concurrent.atomic.AtomicLong statsLabels = new java.util.concurrent.atomic.AtomicLong();
     private final Set<String> attachHeaders;
+    private volatile boolean draining;
 
     private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, SessionLog log, Executor workers, Scheduler scheduler) {
         this.config = config;
@@ -75,6 +76,10 @@ public final class Bridge implements SessionContext, AutoCloseable {
      */
     public void attach(Transport transport, Frame.Attach attach, Consumer<BridgeException> onRejected) {
         Session session;
+        if (draining) { // its sessions are moving to other nodes: so does every client that comes now
+            onRejected.accept(new BridgeException(ErrorCode.SERVER_FULL, "the server is draining: attach again"));
+            return;
+        }
         if (attach.sid() == null) {
             if (attach.last() != 0) {
                 onRejected.accept(new BridgeException(ErrorCode.BAD_SEQUENCE, "a new session starts with last 0"));
@@ -123,6 +128,11 @@ public final class Bridge implements SessionContext, AutoCloseable {
         return attachHeaders;
     }
 
+    /** Whether sessions live beyond this node (a durable {@link SessionLog}): one this node lacks may be another's. */
+    public boolean sharesSessions() {
+        return log.durable();
+    }
+
     /** The live session with this id, or null. */
     public Session find(String id) {
         return SessionIds.isWellFormed(id) ? store.get(id) : null;
@@ -154,10 +164,16 @@ public final class Bridge implements SessionContext, AutoCloseable {
 
     /**
      * Closes every session with 4003 (the clients are told) and waits up to {@code drain} for the
-     * close frames to go out. Then stops the timers.
+     * close frames to go out. Then stops the timers. With a durable log it drains instead
+     * (docs/SCALE_OUT.md): no attach is taken any more, and every session, once stored, tells its
+     * client to move (the {@code move} notice) and leaves this node, resumable on any other.
      */
     public void shutdown(Duration drain) {
-        for (Session s : store.all()) s.close(CloseReason.SHUTDOWN);
+        draining = log.durable();
+        for (Session s : store.all()) {
+            if (draining) s.release(); // the session lives on: its client moves to another node
+            else s.close(CloseReason.SHUTDOWN);
+        }
         long deadline = System.nanoTime() + drain.toNanos();
         while (System.nanoTime() < deadline && store.size() > 0) {
             try {

@@ -1,6 +1,7 @@
 package io.cometbridge.session;
 
 import io.cometbridge.channel.Channel;
+import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Message;
 
 import java.util.ArrayList;
@@ -24,9 +25,9 @@ final class Checkpoints {
     private record Held(Message message, CompletableFuture<Void> acked) {
     }
 
-    /** Why a session stops: the log's outcome, or null when the store could not be reached. */
-    interface Lost {
-        void lost(SessionLog.Outcome outcome);
+    /** How the session ends on this node: its transport closes with {@code code}; its stored state stays if {@code keep}. */
+    interface LetGo {
+        void letGo(ErrorCode code, String why, boolean keep);
     }
 
     private final String sid;
@@ -34,7 +35,7 @@ final class Checkpoints {
     private final Executor executor;
     private final Channel<CompletableFuture<Void>> channel;
     private final ResumeKeys keys;
-    private final Lost lost;
+    private final LetGo letGo;
     private final LongSupplier clock;
     private final Runnable committed;
     private long generation;
@@ -52,7 +53,7 @@ final class Checkpoints {
     private boolean failed;
 
     private Checkpoints(String sid, SessionLog log, Executor executor, Channel<CompletableFuture<Void>> channel, ResumeKeys keys,
-                        long generation, LongSupplier clock, Runnable committed, Lost lost) {
+                        long generation, LongSupplier clock, Runnable committed, LetGo letGo) {
         this.sid = sid;
         this.log = log;
         this.executor = executor;
@@ -61,7 +62,7 @@ final class Checkpoints {
         this.generation = generation;
         this.clock = clock;
         this.committed = committed;
-        this.lost = lost;
+        this.letGo = letGo;
         this.logged = channel.received();
         this.storedAcked = channel.resendFrom() - 1;
     }
@@ -69,10 +70,10 @@ final class Checkpoints {
     /**
      * A new session's commits (generation 0 creates it), or a session {@code restored} from the
      * log: the channel and keys continue where the stored state ends. {@code committed} runs after
-     * each stored commit, {@code lost} once one fails.
+     * each stored commit, {@code letGo} once the session is no longer this node's.
      */
     static Checkpoints open(String sid, SessionContext ctx, Executor executor, Channel<CompletableFuture<Void>> channel,
-                            ResumeKeys keys, SessionLog.Restored restored, Runnable committed, Lost lost) {
+                            ResumeKeys keys, SessionLog.Restored restored, Runnable committed, LetGo letGo) {
         if (restored != null) {
             channel.restore(restored.received(), restored.acknowledged());
             for (SessionLog.Entry e : restored.outbound()) channel.offer(e.message(), null);
@@ -80,7 +81,7 @@ final class Checkpoints {
         }
         channel.limitAcks(channel.received(), ctx.scheduler().nanoTime());
         return new Checkpoints(sid, ctx.log(), executor, channel, keys, restored == null ? 0 : restored.generation(),
-                ctx.scheduler()::nanoTime, committed, lost);
+                ctx.scheduler()::nanoTime, committed, letGo);
     }
 
     /** Messages for the client waiting for a commit. */
@@ -123,8 +124,7 @@ final class Checkpoints {
         if (failed || generation == 0) return;
         log.touch(sid, generation).whenComplete((outcome, error) -> executor.execute(() -> {
             if (error == null && outcome != SessionLog.Outcome.STORED && !failed) {
-                failed = true;
-                lost.lost(outcome);
+                lost(outcome);
             }
         }));
     }
@@ -162,8 +162,7 @@ final class Checkpoints {
         inFlight = false;
         if (failed) return;
         if (outcome != SessionLog.Outcome.STORED) {
-            failed = true;
-            lost.lost(outcome);
+            lost(outcome);
             return;
         }
         storedAcked = acknowledged;
@@ -176,6 +175,18 @@ final class Checkpoints {
         after.forEach(Runnable::run);
         committed.run();
         if (dirty) changed();
+    }
+
+    /**
+     * The stored session is no longer this node's: another node took it over (the client moved
+     * there; this transport is stale), or the store lost it (the client is told its session is
+     * gone, never given a gap), or (null) the store cannot be reached (nothing can be acknowledged).
+     */
+    private void lost(SessionLog.Outcome outcome) {
+        failed = true;
+        if (outcome == SessionLog.Outcome.TAKEN_OVER) letGo.letGo(ErrorCode.TRANSPORT_REPLACED, "the session moved to another node", true);
+        else if (outcome == null) letGo.letGo(ErrorCode.SERVER_FULL, "the session store cannot be reached", true);
+        else letGo.letGo(ErrorCode.UNKNOWN_SESSION, "the session's stored state is lost", false);
     }
 
     /** Whether the client acknowledged messages the stored log still keeps. */

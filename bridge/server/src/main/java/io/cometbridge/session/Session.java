@@ -48,7 +48,6 @@ public final class Session extends SessionView implements TransportListener {
     private final SessionTimers timers;
     private final Acks acks;
     private final ReceiveGate gate; // client messages held while the application pauses receiving
-    private long lastSendNanos;          // when frames last went out (a batch transport's round trip starts)
     private final ResumeKeys keys = new ResumeKeys();
     private final Checkpoints checkpoints; // null: nothing is stored beyond this node (single node)
     private Transport opening;             // attached, its open frame waiting for a commit
@@ -74,7 +73,7 @@ public final class Session extends SessionView implements TransportListener {
                 () -> state == SessionState.ATTACHED && transport != null && transport.framing() == Framing.STREAM, this::flush);
         this.gate = new ReceiveGate(c, channel, why -> closeNow(why, false));
         this.checkpoints = ctx.log().durable()
-                ? Checkpoints.open(id, ctx, executor, channel, keys, restored, this::committed, this::lost) : null;
+                ? Checkpoints.open(id, ctx, executor, channel, keys, restored, this::committed, this::letGo) : null;
     }
 
     /** A session taken over waits for its client's attach as if its transport had just gone. */
@@ -261,10 +260,7 @@ public final class Session extends SessionView implements TransportListener {
             long now = ctx.scheduler().nanoTime();
             heartbeat.heard(now);
             if (state.isOpen()) {
-                if (lastSendNanos != 0) { // answer written -> next receive: one round trip (plus client time)
-                    stats.roundTrip(from.kind(), now - lastSendNanos);
-                    lastSendNanos = 0;
-                }
+                stats.pulled(from.kind(), now);
                 try {
                     channel.resume(ack);
                 } catch (BridgeException e) {
@@ -325,7 +321,7 @@ public final class Session extends SessionView implements TransportListener {
         while (t != opening && t.canSend() && channel.hasOutput()) {
             List<Frame> frames = channel.drain(t.framing(), c.maxBatchBytes(), c.maxBatchFrames());
             stats.framesSent(t.kind(), frames);
-            lastSendNanos = ctx.scheduler().nanoTime();
+            stats.batchSent(ctx.scheduler().nanoTime());
             t.send(frames);
         }
         finishIfClosed();
@@ -413,20 +409,27 @@ public final class Session extends SessionView implements TransportListener {
     }
 
     /**
-     * The stored session is no longer this node's: another node took it over (the client moved
-     * there; this transport is stale), or the store lost it (the client is told its session is
-     * gone, never given a gap), or the store cannot be reached (nothing can be acknowledged).
+     * Draining (docs/SCALE_OUT.md): once everything so far is stored, the client hears the
+     * {@code move} notice (PROTOCOL.md section 1.2) and the session leaves this node, kept in the store.
      */
-    private void lost(SessionLog.Outcome outcome) {
+    void release() {
+        executor.execute(() -> {
+            if (checkpoints != null && state.isOpen()) checkpoints.afterCommit(() -> {
+                if (state.isOpen()) channel.queue(new Frame.Notice(Frame.Notice.MOVE, "the server is draining: attach again"));
+                flush();
+                letGo(ErrorCode.SERVER_FULL, "the server is draining", true);
+            });
+        });
+    }
+
+    /** Ends the session on this node only: its transport closes with {@code code}; the stored state stays if {@code keep}. */
+    private void letGo(ErrorCode code, String why, boolean keep) {
         if (!state.isOpen()) return;
-        boolean moved = outcome == SessionLog.Outcome.TAKEN_OVER;
-        keepStored = outcome != SessionLog.Outcome.GONE;
+        keepStored = keep;
         Transport t = transport;
         transport = null;
-        ErrorCode code = moved ? ErrorCode.TRANSPORT_REPLACED : outcome == null ? ErrorCode.SERVER_FULL : ErrorCode.UNKNOWN_SESSION;
-        if (t != null) t.detached(code.closeCode(), moved ? "the session moved to another node"
-                : outcome == null ? "the session store cannot be reached" : "the session's stored state is lost");
-        closeNow(moved ? MOVED : STATE_LOST, false);
+        if (t != null) t.detached(code.closeCode(), why);
+        closeNow(keep ? MOVED : STATE_LOST, false);
     }
 
     /** Every state change goes through here, and is logged. */

@@ -72,6 +72,14 @@ final class Cluster implements AutoCloseable {
         nodes[i].waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** SIGTERM to node {@code i}; returns how long it took to drain and exit, in milliseconds. */
+    long stop(int i) throws InterruptedException {
+        long start = System.nanoTime();
+        nodes[i].destroy();
+        if (!nodes[i].waitFor(30, TimeUnit.SECONDS)) throw new IllegalStateException("node " + i + " did not stop");
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
     /** Starts node {@code i} again on its port. */
     void restart(int i) throws Exception {
         startNode(i);

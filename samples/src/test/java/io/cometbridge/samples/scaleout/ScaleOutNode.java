@@ -12,7 +12,7 @@ import java.time.Duration;
 /**
  * One bridge node of a test's cluster, in its own JVM: the echo application, both transports,
  * sessions in the Redis named by {@code args[0]}, on loopback port {@code args[1]} (0: any). Prints
- * {@code node listening on PORT} once it serves.
+ * {@code node listening on PORT} once it serves. SIGTERM drains it (docs/SCALE_OUT.md).
  */
 public final class ScaleOutNode {
     private ScaleOutNode() {
@@ -25,8 +25,15 @@ public final class ScaleOutNode {
         Bridge bridge = Bridge.builder(new BenchApp()).config(config).log(log).build();
         BridgeServer server = BridgeServer.builder(bridge).host("127.0.0.1").port(Integer.parseInt(args[1]))
                 .module(new LongPollingModule()).build().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> { // SIGTERM: drain (the clients move), then stop
+            try (log) {
+                server.close();
+            } catch (Exception e) {
+                e.printStackTrace();
+            }
+        }));
         System.out.println("node listening on " + server.port());
         System.out.flush();
-        Thread.currentThread().join(); // until killed
+        Thread.currentThread().join(); // until killed or stopped
     }
 }

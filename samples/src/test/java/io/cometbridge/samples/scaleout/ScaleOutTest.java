@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,8 +28,39 @@ class ScaleOutTest {
     private static final int MESSAGES = 300;
     private static final int KILLS = 4;
 
+    /** Something done to the cluster while messages flow; returns a line for the figures. */
+    interface Disruption {
+        String run(Cluster cluster, Random random) throws Exception;
+    }
+
     @Test
     void killedNodesLoseNothingAndDuplicateNothing() throws Exception {
+        run("kill -9", (cluster, random) -> {
+            for (int k = 0; k < KILLS; k++) {
+                Thread.sleep(400 + random.nextInt(400));
+                int victim = random.nextInt(cluster.size());
+                cluster.kill(victim);
+                Thread.sleep(300);
+                cluster.restart(victim);
+            }
+            return KILLS + " node kills (-9)";
+        });
+    }
+
+    @Test
+    void aRollingRestartWithDrainLosesNothing() throws Exception {
+        run("rolling restart", (cluster, random) -> {
+            List<Long> drains = new ArrayList<>();
+            for (int i = 0; i < cluster.size(); i++) {
+                Thread.sleep(300);
+                drains.add(cluster.stop(i));
+                cluster.restart(i);
+            }
+            return "rolling restart of " + cluster.size() + " nodes (SIGTERM, drain), drain times " + drains + " ms";
+        });
+    }
+
+    private void run(String name, Disruption disruption) throws Exception {
         assertTrue(RedisProcess.installed(), "redis-server is not installed (scripts/install-test-deps.sh)");
         assertTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of(Cluster.NGINX)), "nginx is not installed (scripts/install-test-deps.sh)");
         try (Cluster cluster = Cluster.start(3)) {
@@ -47,16 +76,18 @@ class ScaleOutTest {
                     logs.add(log);
                     sessions.add(client.sessionId());
                 }
-                AtomicBoolean sending = new AtomicBoolean(true);
-                AtomicInteger kills = new AtomicInteger();
-                Thread chaos = new Thread(() -> chaos(cluster, sending, kills), "chaos");
-                chaos.start();
+                java.util.concurrent.CompletableFuture<String> chaos = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return disruption.run(cluster, new Random(11));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
                 for (int n = 0; n < MESSAGES; n++) {
                     for (int c = 0; c < CLIENTS; c++) clients.get(c).send("c" + c + "-" + n);
                     Thread.sleep(20); // spread over several seconds, so that the kills land mid-stream
                 }
-                sending.set(false);
-                chaos.join();
+                String what = chaos.get();
                 try {
                     await().atMost(Duration.ofSeconds(90))
                             .until(() -> logs.stream().allMatch(l -> l.messages.size() >= MESSAGES));
@@ -77,9 +108,8 @@ class ScaleOutTest {
                     assertThat(logs.get(c).sessionsLost).isEmpty();
                 }
                 long resumes = takeovers(cluster, sessions);
-                System.out.printf("ScaleOutTest: %d clients x %d messages each way, %d node kills (-9), %d resumes on another node: lost %d, duplicated %d%n",
-                        CLIENTS, MESSAGES, kills.get(), resumes, lost, duplicated);
-                assertThat(kills.get()).isEqualTo(KILLS);
+                System.out.printf("ScaleOutTest %s: %d clients x %d messages each way, %s, %d takeovers by another node: lost %d, duplicated %d%n",
+                        name, CLIENTS, MESSAGES, what, resumes, lost, duplicated);
                 assertThat(resumes).as("sessions moved to another node").isGreaterThan(0);
             } finally {
                 clients.forEach(BridgeClient::close);
@@ -94,23 +124,6 @@ class ScaleOutTest {
             return sessions.stream().mapToLong(sid -> Long.parseLong(c.sync().hget("cb:{" + sid + "}:meta", "gen")) - 1).sum();
         } finally {
             redis.shutdown();
-        }
-    }
-
-    /** Kills a random node, restarts it a moment later, KILLS times (the last ones after sending, if it was quick). */
-    private static void chaos(Cluster cluster, AtomicBoolean sending, AtomicInteger kills) {
-        Random random = new Random(11);
-        try {
-            for (int k = 0; k < KILLS; k++) {
-                Thread.sleep(400 + random.nextInt(400));
-                int victim = random.nextInt(cluster.size());
-                cluster.kill(victim);
-                kills.incrementAndGet();
-                Thread.sleep(300);
-                cluster.restart(victim);
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 }
