@@ -109,7 +109,7 @@ public final class Main implements Callable<Integer> {
         BridgeConfig config = options.toBridgeConfig();
         DemoApp demo = upstream.enabled() ? null : new DemoApp(options.tickerInterval());
         BridgeHandler handler = demo != null ? demo : new Gateway(upstream.toGatewayConfig(config));
-        RedisSessionLog log = options.redis() == null ? null : RedisSessionLog.forConfig(options.redis(), config);
+        RedisSessionLog log = options.redis() == null ? null : RedisSessionLog.forConfig(options.redis(), config, options.nodeUrl());
         AutoCloseable app = log == null ? (AutoCloseable) handler : () -> {
             try (log) {
                 ((AutoCloseable) handler).close();

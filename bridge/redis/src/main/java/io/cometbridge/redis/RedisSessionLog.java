@@ -30,12 +30,15 @@ public final class RedisSessionLog implements SessionLog, AutoCloseable {
     private final RedisAsyncCommands<String, String> redis;
     private final String ttlMillis;
     private final String maxInbound;
+    private final String nodeUrl; // where other nodes forward requests for this node's sessions ("": nowhere)
 
     /**
      * Connects to {@code uri} ({@code redis://host:port}). State of a session nobody touches
      * expires after {@code expiry}; the inbound log keeps about {@code maxInbound} messages.
+     * {@code nodeUrl} ({@code http://host:port}, reachable by the other nodes; null: none) is
+     * recorded as the owner of the sessions this node creates or takes over.
      */
-    public RedisSessionLog(String uri, Duration expiry, int maxInbound) {
+    public RedisSessionLog(String uri, Duration expiry, int maxInbound, String nodeUrl) {
         this.client = RedisClient.create(RedisURI.create(uri));
         // Fail fast while Redis is away: a commit that cannot be stored is not acknowledged.
         client.setOptions(ClientOptions.builder()
@@ -46,6 +49,7 @@ public final class RedisSessionLog implements SessionLog, AutoCloseable {
         this.redis = connection.async();
         this.ttlMillis = Long.toString(expiry.toMillis());
         this.maxInbound = Integer.toString(maxInbound);
+        this.nodeUrl = nodeUrl == null ? "" : nodeUrl;
     }
 
     /**
@@ -53,8 +57,8 @@ public final class RedisSessionLog implements SessionLog, AutoCloseable {
      * two heartbeat intervals have passed (its node touches it every heartbeat interval); the
      * inbound log keeps about as many messages as the replay buffer.
      */
-    public static RedisSessionLog forConfig(String uri, io.cometbridge.session.BridgeConfig config) {
-        return new RedisSessionLog(uri, config.gracePeriod().plus(config.heartbeatInterval().multipliedBy(2)), config.maxQueuedMessages());
+    public static RedisSessionLog forConfig(String uri, io.cometbridge.session.BridgeConfig config, String nodeUrl) {
+        return new RedisSessionLog(uri, config.gracePeriod().plus(config.heartbeatInterval().multipliedBy(2)), config.maxQueuedMessages(), nodeUrl);
     }
 
     @Override
@@ -71,6 +75,7 @@ public final class RedisSessionLog implements SessionLog, AutoCloseable {
         args.add(String.join(" ", c.keys()));
         args.add(ttlMillis);
         args.add(maxInbound);
+        args.add(nodeUrl);
         addEntries(args, c.outbound());
         addEntries(args, c.inbound());
         CompletionStage<String> result = redis.eval(Scripts.COMMIT, ScriptOutputType.VALUE, keys(sid), args.toArray(String[]::new));
@@ -79,7 +84,7 @@ public final class RedisSessionLog implements SessionLog, AutoCloseable {
 
     @Override
     public CompletionStage<Restored> takeOver(String sid) {
-        CompletionStage<List<Object>> result = redis.eval(Scripts.TAKE_OVER, ScriptOutputType.MULTI, keys(sid), ttlMillis);
+        CompletionStage<List<Object>> result = redis.eval(Scripts.TAKE_OVER, ScriptOutputType.MULTI, keys(sid), ttlMillis, nodeUrl);
         return result.thenApply(StoredState::restore);
     }
 
@@ -87,6 +92,12 @@ public final class RedisSessionLog implements SessionLog, AutoCloseable {
     public CompletionStage<Outcome> touch(String sid, long generation) {
         CompletionStage<String> result = redis.eval(Scripts.TOUCH, ScriptOutputType.VALUE, keys(sid), Long.toString(generation), ttlMillis);
         return result.thenApply(Outcome::valueOf);
+    }
+
+    @Override
+    public CompletionStage<String> ownerOf(String sid) {
+        CompletionStage<String> node = redis.hget(keys(sid)[0], "node");
+        return node.thenApply(url -> url == null || url.isEmpty() || url.equals(nodeUrl) ? null : url);
     }
 
     @Override

@@ -16,15 +16,15 @@ final class Scripts {
             """;
 
     /**
-     * ARGV: generation (0: create), received, acknowledged, keys, ttl, inbound cap, then the
-     * outbound entries and the inbound entries, each a count and 4 values per entry.
+     * ARGV: generation (0: create), received, acknowledged, keys, ttl, inbound cap, this node's
+     * URL (the owner a create records), then the outbound entries and the inbound entries, each a count and 4 values per entry.
      * Returns STORED, TAKEN_OVER or GONE.
      */
     static final String COMMIT = EXPIRE + """
             local gen = tonumber(ARGV[1])
             if gen == 0 then
               if redis.call('EXISTS', KEYS[1]) == 1 then return 'GONE' end
-              redis.call('HSET', KEYS[1], 'gen', 1, 'out', 0, 'received', 0, 'acked', 0)
+              redis.call('HSET', KEYS[1], 'gen', 1, 'out', 0, 'received', 0, 'acked', 0, 'node', ARGV[7])
             else
               local stored = redis.call('HGET', KEYS[1], 'gen')
               if not stored then return 'GONE' end
@@ -33,7 +33,7 @@ final class Scripts {
             local out = tonumber(redis.call('HGET', KEYS[1], 'out'))
             local received = tonumber(ARGV[2])
             if received < tonumber(redis.call('HGET', KEYS[1], 'received')) then return 'GONE' end
-            local i = 7
+            local i = 8
             local n = tonumber(ARGV[i])
             -- check every sequence number before writing anything: all or nothing
             for k = 1, n do
@@ -57,12 +57,13 @@ final class Scripts {
             """;
 
     /**
-     * ARGV: ttl. Raises the generation and returns {generation, received, acknowledged, keys, out,
+     * ARGV: ttl, this node's URL (the new owner). Raises the generation and returns {generation, received, acknowledged, keys, out,
      * entries after the acknowledged one}, or an empty list when the session does not exist.
      */
     static final String TAKE_OVER = EXPIRE + """
             if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
             local gen = redis.call('HINCRBY', KEYS[1], 'gen', 1)
+            redis.call('HSET', KEYS[1], 'node', ARGV[2])
             local m = redis.call('HMGET', KEYS[1], 'received', 'acked', 'keys', 'out')
             local entries = redis.call('XRANGE', KEYS[2], (tonumber(m[2]) + 1) .. '-0', '+')
             expire(ARGV[1])

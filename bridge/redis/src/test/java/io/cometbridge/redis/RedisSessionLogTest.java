@@ -23,7 +23,7 @@ class RedisSessionLogTest {
     @BeforeAll
     static void start() throws Exception {
         redis = RedisProcess.start();
-        log = new RedisSessionLog(redis.uri(), Duration.ofMinutes(1), 100);
+        log = new RedisSessionLog(redis.uri(), Duration.ofMinutes(1), 100, "http://node-a:1");
     }
 
     @AfterAll
@@ -64,6 +64,20 @@ class RedisSessionLogTest {
     }
 
     @Test
+    void requestsForASessionGoToTheNodeThatCreatedOrLastTookItOver() throws Exception {
+        try (RedisSessionLog b = new RedisSessionLog(redis.uri(), Duration.ofMinutes(1), 100, "http://node-b:2")) {
+            commit("s6", 0, new Commit(List.of(), List.of(), 0, 0, List.of("k")));
+            assertThat(b.ownerOf("s6").toCompletableFuture().get()).isEqualTo("http://node-a:1");
+            assertThat(log.ownerOf("s6").toCompletableFuture().get()).as("not to itself").isNull();
+
+            b.takeOver("s6").toCompletableFuture().get();
+
+            assertThat(log.ownerOf("s6").toCompletableFuture().get()).isEqualTo("http://node-b:2");
+            assertThat(log.ownerOf("nobody").toCompletableFuture().get()).isNull();
+        }
+    }
+
+    @Test
     void aCommitThatWouldLeaveAHoleInTheOutboundLogIsRefusedWhole() throws Exception {
         String sid = "s2";
         commit(sid, 0, new Commit(List.of(new Entry(1, Message.text("a"))), List.of(), 0, 0, List.of("k")));
@@ -95,7 +109,7 @@ class RedisSessionLogTest {
     @Test
     void afterRedisLostItsDataEveryCommitAndTouchSaysTheSessionIsGone() throws Exception {
         RedisProcess other = RedisProcess.start();
-        try (RedisSessionLog own = new RedisSessionLog(other.uri(), Duration.ofMinutes(1), 100)) {
+        try (RedisSessionLog own = new RedisSessionLog(other.uri(), Duration.ofMinutes(1), 100, null)) {
             own.commit("s5", 0, new Commit(List.of(), List.of(), 0, 0, List.of("k"))).toCompletableFuture().get();
             other.restart();
             Thread.sleep(200); // Lettuce reconnects on its own

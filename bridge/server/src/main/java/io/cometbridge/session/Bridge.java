@@ -133,6 +133,11 @@ public final class Bridge implements SessionContext, AutoCloseable {
         return log.durable();
     }
 
+    /** The URL of the node holding a session this node does not ({@link SessionLog#ownerOf}); null: none. */
+    public java.util.concurrent.CompletionStage<String> ownerOf(String sid) {
+        return log.ownerOf(sid);
+    }
+
     /** The live session with this id, or null. */
     public Session find(String id) {
         return SessionIds.isWellFormed(id) ? store.get(id) : null;

@@ -1,6 +1,7 @@
 package io.cometbridge.session;
 
 import io.cometbridge.channel.Channel;
+import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Message;
 
@@ -117,6 +118,25 @@ final class Checkpoints {
     void afterCommit(Runnable action) {
         afterCommit.add(action);
         changed();
+    }
+
+    /**
+     * Refuses a request that presents a resume key this node never gave out. With shared sessions
+     * it may be a key a newer owner gave out, and this copy stale (another node took the session
+     * over and this one has not heard yet): then the session lets go here, and the client hears
+     * {@code transport_replaced} (attach again), not that its session is gone.
+     */
+    static void refuseKey(Checkpoints c, BridgeException unknown, Consumer<BridgeException> rejected) {
+        if (c == null || c.failed || c.generation == 0) {
+            rejected.accept(unknown);
+            return;
+        }
+        c.log.touch(c.sid, c.generation).whenComplete((outcome, error) -> c.executor.execute(() -> {
+            boolean ours = error == null && outcome == SessionLog.Outcome.STORED;
+            if (error == null && !ours && !c.failed) c.lost(outcome);
+            rejected.accept(ours || error != null ? unknown
+                    : new BridgeException(ErrorCode.TRANSPORT_REPLACED, "the session moved to another node: attach again"));
+        }));
     }
 
     /** Keeps the stored state from expiring; a session lost meanwhile hears it. */

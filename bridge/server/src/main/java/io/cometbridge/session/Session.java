@@ -140,6 +140,7 @@ public final class Session extends SessionView implements TransportListener {
             Transport t = transport;
             BridgeException refused = keys.refusal(state == SessionState.CLOSED, type.isInstance(t), presentedKey);
             if (refused == null) action.accept(type.cast(t));
+            else if (refused.code() == ErrorCode.UNKNOWN_SESSION && state != SessionState.CLOSED) Checkpoints.refuseKey(checkpoints, refused, rejected);
             else rejected.accept(refused);
         });
     }
@@ -159,7 +160,7 @@ public final class Session extends SessionView implements TransportListener {
                 return;
             }
             if (state != SessionState.NEW && !keys.accept(presentedKey)) {
-                onRejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"));
+                Checkpoints.refuseKey(checkpoints, new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"), onRejected);
                 return;
             }
             try {

@@ -40,6 +40,11 @@ public interface SessionLog {
         @Override
         public void delete(String sid) {
         }
+
+        @Override
+        public CompletionStage<String> ownerOf(String sid) {
+            return CompletableFuture.completedFuture(null);
+        }
     };
 
     /** Whether sessions outlive this node (false: the session object is all there is). */
@@ -67,6 +72,13 @@ public interface SessionLog {
 
     /** The session ended for good: forget its state. */
     void delete(String sid);
+
+    /**
+     * Where requests for a session this node does not hold go (docs/SCALE_OUT.md): the URL of the
+     * node that owns it ({@code http://host:port}), or null when it does not exist, has no owner
+     * that takes requests, or its owner is this node (which no longer holds it).
+     */
+    CompletionStage<String> ownerOf(String sid);
 
     /** A message and its sequence number in one direction. */
     record Entry(long seq, Message message) {

@@ -21,7 +21,7 @@ public final class ScaleOutNode {
     public static void main(String[] args) throws Exception {
         BridgeConfig config = BridgeConfig.builder().newSessionsPerSecond(100_000).newSessionBurst(100_000)
                 .heartbeatInterval(Duration.ofSeconds(2)).gracePeriod(Duration.ofSeconds(30)).build();
-        RedisSessionLog log = RedisSessionLog.forConfig(args[0], config);
+        RedisSessionLog log = RedisSessionLog.forConfig(args[0], config, "http://127.0.0.1:" + args[1]);
         Bridge bridge = Bridge.builder(new BenchApp()).config(config).log(log).build();
         BridgeServer server = BridgeServer.builder(bridge).host("127.0.0.1").port(Integer.parseInt(args[1]))
                 .module(new LongPollingModule()).build().start();

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Several nodes on Redis (docs/SCALE_OUT.md), all real: three bridge JVMs sharing a redis-server
- * behind a round-robin nginx, Java clients over WebSocket, each sending numbered messages that
+ * behind a round-robin nginx, Java clients over WebSocket and long-polling, each sending numbered messages that
  * the echo application returns. Nodes are killed (-9) and restarted while the messages flow;
  * every client must get every echo exactly once and in order, on the session it began with.
  */
@@ -30,26 +30,32 @@ class ScaleOutTest {
 
     /** Something done to the cluster while messages flow; returns a line for the figures. */
     interface Disruption {
-        String run(Cluster cluster, Random random) throws Exception;
+        String run(Cluster cluster, List<BridgeClient> clients, Random random) throws Exception;
     }
 
     @Test
     void killedNodesLoseNothingAndDuplicateNothing() throws Exception {
-        run("kill -9", (cluster, random) -> {
+        run("kill -9", (cluster, clients, random) -> {
+            int switches = 0;
             for (int k = 0; k < KILLS; k++) {
                 Thread.sleep(400 + random.nextInt(400));
                 int victim = random.nextInt(cluster.size());
                 cluster.kill(victim);
+                for (int i = 0; i < 3; i++, switches++) { // and some clients change transport meanwhile
+                    BridgeClient c = clients.get(random.nextInt(clients.size()));
+                    TransportKind now = c.transport();
+                    c.switchTo(now == TransportKind.POLLING ? TransportKind.WEBSOCKET : TransportKind.POLLING);
+                }
                 Thread.sleep(300);
                 cluster.restart(victim);
             }
-            return KILLS + " node kills (-9)";
+            return KILLS + " node kills (-9) and " + switches + " transport switches";
         });
     }
 
     @Test
     void aRollingRestartWithDrainLosesNothing() throws Exception {
-        run("rolling restart", (cluster, random) -> {
+        run("rolling restart", (cluster, clients, random) -> {
             List<Long> drains = new ArrayList<>();
             for (int i = 0; i < cluster.size(); i++) {
                 Thread.sleep(300);
@@ -70,7 +76,10 @@ class ScaleOutTest {
             try {
                 for (int c = 0; c < CLIENTS; c++) {
                     ClientLog log = new ClientLog();
-                    BridgeClient client = BridgeClient.builder(cluster.uri()).transports(TransportKind.WEBSOCKET).listener(log).build();
+                    // half of them long-polling (through the round-robin: most requests reach a node that forwards them)
+                    TransportKind[] order = c % 2 == 0 ? new TransportKind[]{TransportKind.WEBSOCKET, TransportKind.POLLING}
+                            : new TransportKind[]{TransportKind.POLLING, TransportKind.WEBSOCKET};
+                    BridgeClient client = BridgeClient.builder(cluster.uri()).transports(order).listener(log).build();
                     client.connect().get();
                     clients.add(client);
                     logs.add(log);
@@ -78,7 +87,7 @@ class ScaleOutTest {
                 }
                 java.util.concurrent.CompletableFuture<String> chaos = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     try {
-                        return disruption.run(cluster, new Random(11));
+                        return disruption.run(cluster, clients, new Random(11));
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
