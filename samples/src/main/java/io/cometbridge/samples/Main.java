@@ -4,6 +4,7 @@ import io.cometbridge.api.BridgeHandler;
 import io.cometbridge.bayeux.BayeuxModule;
 import io.cometbridge.gateway.Gateway;
 import io.cometbridge.polling.LongPollingModule;
+import io.cometbridge.redis.RedisRoomRelay;
 import io.cometbridge.redis.RedisSessionLog;
 import io.cometbridge.samples.demo.DemoApp;
 import io.cometbridge.server.BridgeServer;
@@ -110,12 +111,13 @@ public final class Main implements Callable<Integer> {
         DemoApp demo = upstream.enabled() ? null : new DemoApp(options.tickerInterval());
         BridgeHandler handler = demo != null ? demo : new Gateway(upstream.toGatewayConfig(config));
         RedisSessionLog log = options.redis() == null ? null : RedisSessionLog.forConfig(options.redis(), config, options.nodeUrl());
+        Bridge bridge = Bridge.builder(handler).config(config).log(log == null ? SessionLog.IN_MEMORY : log).build();
+        RedisRoomRelay relay = log == null ? null : RedisRoomRelay.attach(options.redis(), bridge.rooms()); // rooms span the nodes
         AutoCloseable app = log == null ? (AutoCloseable) handler : () -> {
-            try (log) {
+            try (log; relay) {
                 ((AutoCloseable) handler).close();
             }
         };
-        Bridge bridge = Bridge.builder(handler).config(config).log(log == null ? SessionLog.IN_MEMORY : log).build();
         if (demo != null) demo.start(bridge.rooms());
         BridgeServer.Builder builder = BridgeServer.builder(bridge)
                 .host(options.host())

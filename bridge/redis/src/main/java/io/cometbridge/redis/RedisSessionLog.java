@@ -76,6 +76,7 @@ public final class RedisSessionLog implements SessionLog, AutoCloseable {
         args.add(ttlMillis);
         args.add(maxInbound);
         args.add(nodeUrl);
+        args.add(String.join("\n", c.rooms()));
         addEntries(args, c.outbound());
         addEntries(args, c.inbound());
         CompletionStage<String> result = redis.eval(Scripts.COMMIT, ScriptOutputType.VALUE, keys(sid), args.toArray(String[]::new));

@@ -17,7 +17,7 @@ final class Scripts {
 
     /**
      * ARGV: generation (0: create), received, acknowledged, keys, ttl, inbound cap, this node's
-     * URL (the owner a create records), then the outbound entries and the inbound entries, each a count and 4 values per entry.
+     * URL (the owner a create records), rooms (one per line), then the outbound entries and the inbound entries, each a count and 4 values per entry.
      * Returns STORED, TAKEN_OVER or GONE.
      */
     static final String COMMIT = EXPIRE + """
@@ -33,7 +33,7 @@ final class Scripts {
             local out = tonumber(redis.call('HGET', KEYS[1], 'out'))
             local received = tonumber(ARGV[2])
             if received < tonumber(redis.call('HGET', KEYS[1], 'received')) then return 'GONE' end
-            local i = 8
+            local i = 9
             local n = tonumber(ARGV[i])
             -- check every sequence number before writing anything: all or nothing
             for k = 1, n do
@@ -50,7 +50,7 @@ final class Scripts {
               local j = i + 1 + (k - 1) * 4
               redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], ARGV[j] .. '-0', 'k', ARGV[j + 1], 'p', ARGV[j + 2], 't', ARGV[j + 3])
             end
-            redis.call('HSET', KEYS[1], 'out', out, 'received', received, 'acked', ARGV[3], 'keys', ARGV[4])
+            redis.call('HSET', KEYS[1], 'out', out, 'received', received, 'acked', ARGV[3], 'keys', ARGV[4], 'rooms', ARGV[8])
             redis.call('XTRIM', KEYS[2], 'MINID', (tonumber(ARGV[3]) + 1) .. '-0')
             expire(ARGV[5])
             return 'STORED'
@@ -58,16 +58,16 @@ final class Scripts {
 
     /**
      * ARGV: ttl, this node's URL (the new owner). Raises the generation and returns {generation, received, acknowledged, keys, out,
-     * entries after the acknowledged one}, or an empty list when the session does not exist.
+     * entries after the acknowledged one, rooms}, or an empty list when the session does not exist.
      */
     static final String TAKE_OVER = EXPIRE + """
             if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
             local gen = redis.call('HINCRBY', KEYS[1], 'gen', 1)
             redis.call('HSET', KEYS[1], 'node', ARGV[2])
-            local m = redis.call('HMGET', KEYS[1], 'received', 'acked', 'keys', 'out')
+            local m = redis.call('HMGET', KEYS[1], 'received', 'acked', 'keys', 'out', 'rooms')
             local entries = redis.call('XRANGE', KEYS[2], (tonumber(m[2]) + 1) .. '-0', '+')
             expire(ARGV[1])
-            return {gen, m[1], m[2], m[3] or '', m[4], entries}
+            return {gen, m[1], m[2], m[3] or '', m[4], entries, m[5] or ''}
             """;
 
     /** ARGV: generation, ttl. Returns STORED (still ours), TAKEN_OVER or GONE. */

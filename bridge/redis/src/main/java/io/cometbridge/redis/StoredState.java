@@ -34,7 +34,9 @@ final class StoredState {
         }
         if (acknowledged + entries.size() != out) return null;
         List<String> keyList = keys.isEmpty() ? List.of() : Arrays.asList(keys.split(" "));
-        return new SessionLog.Restored(generation, received, acknowledged, keyList, entries);
+        String rooms = text(reply.get(6));
+        List<String> roomList = rooms.isEmpty() ? List.of() : Arrays.asList(rooms.split("\n"));
+        return new SessionLog.Restored(generation, received, acknowledged, keyList, entries, roomList);
     }
 
     private static Message message(Object fieldsAndValues) {

@@ -44,10 +44,10 @@ class RedisSessionLogTest {
     void aTakeoverContinuesFromWhatWasCommittedAndFencesTheFormerOwner() throws Exception {
         String sid = "s1";
         Message binary = Message.binary(new byte[]{0, 1, (byte) 255});
-        assertThat(commit(sid, 0, new Commit(List.of(), List.of(), 0, 0, List.of("k1")))).isEqualTo(Outcome.STORED);
+        assertThat(commit(sid, 0, new Commit(List.of(), List.of(), 0, 0, List.of("k1"), List.of()))).isEqualTo(Outcome.STORED);
         assertThat(commit(sid, 1, new Commit(
                 List.of(new Entry(1, Message.text("a")), new Entry(2, binary), new Entry(3, Message.text("c").withTopic("room/1"))),
-                List.of(new Entry(1, Message.text("in1"))), 1, 1, List.of("k1", "k2")))).isEqualTo(Outcome.STORED);
+                List.of(new Entry(1, Message.text("in1"))), 1, 1, List.of("k1", "k2"), List.of("room/1", "a b")))).isEqualTo(Outcome.STORED);
 
         SessionLog.Restored r = takeOver(sid);
 
@@ -55,10 +55,11 @@ class RedisSessionLogTest {
         assertThat(r.received()).isEqualTo(1);
         assertThat(r.acknowledged()).isEqualTo(1);
         assertThat(r.keys()).containsExactly("k1", "k2");
+        assertThat(r.rooms()).containsExactly("room/1", "a b");
         assertThat(r.outbound()).extracting(Entry::seq).containsExactly(2L, 3L);
         assertThat(r.outbound().get(0).message()).isEqualTo(binary);
         assertThat(r.outbound().get(1).message().topic()).isEqualTo("room/1");
-        assertThat(commit(sid, 1, new Commit(List.of(), List.of(), 1, 1, List.of()))).isEqualTo(Outcome.TAKEN_OVER);
+        assertThat(commit(sid, 1, new Commit(List.of(), List.of(), 1, 1, List.of(), List.of()))).isEqualTo(Outcome.TAKEN_OVER);
         assertThat(log.touch(sid, 1).toCompletableFuture().get()).isEqualTo(Outcome.TAKEN_OVER);
         assertThat(log.touch(sid, 2).toCompletableFuture().get()).isEqualTo(Outcome.STORED);
     }
@@ -66,7 +67,7 @@ class RedisSessionLogTest {
     @Test
     void requestsForASessionGoToTheNodeThatCreatedOrLastTookItOver() throws Exception {
         try (RedisSessionLog b = new RedisSessionLog(redis.uri(), Duration.ofMinutes(1), 100, "http://node-b:2")) {
-            commit("s6", 0, new Commit(List.of(), List.of(), 0, 0, List.of("k")));
+            commit("s6", 0, new Commit(List.of(), List.of(), 0, 0, List.of("k"), List.of()));
             assertThat(b.ownerOf("s6").toCompletableFuture().get()).isEqualTo("http://node-a:1");
             assertThat(log.ownerOf("s6").toCompletableFuture().get()).as("not to itself").isNull();
 
@@ -80,26 +81,26 @@ class RedisSessionLogTest {
     @Test
     void aCommitThatWouldLeaveAHoleInTheOutboundLogIsRefusedWhole() throws Exception {
         String sid = "s2";
-        commit(sid, 0, new Commit(List.of(new Entry(1, Message.text("a"))), List.of(), 0, 0, List.of("k")));
+        commit(sid, 0, new Commit(List.of(new Entry(1, Message.text("a"))), List.of(), 0, 0, List.of("k"), List.of()));
 
-        assertThat(commit(sid, 1, new Commit(List.of(new Entry(3, Message.text("c"))), List.of(), 0, 0, List.of("k"))))
+        assertThat(commit(sid, 1, new Commit(List.of(new Entry(3, Message.text("c"))), List.of(), 0, 0, List.of("k"), List.of())))
                 .isEqualTo(Outcome.GONE);
         assertThat(takeOver(sid).outbound()).extracting(Entry::seq).containsExactly(1L);
     }
 
     @Test
     void creatingASessionTwiceAndTakingOverOneThatDoesNotExistFail() throws Exception {
-        commit("s3", 0, new Commit(List.of(), List.of(), 0, 0, List.of("k")));
+        commit("s3", 0, new Commit(List.of(), List.of(), 0, 0, List.of("k"), List.of()));
 
-        assertThat(commit("s3", 0, new Commit(List.of(), List.of(), 0, 0, List.of("k")))).isEqualTo(Outcome.GONE);
+        assertThat(commit("s3", 0, new Commit(List.of(), List.of(), 0, 0, List.of("k"), List.of()))).isEqualTo(Outcome.GONE);
         assertThat(takeOver("nobody")).isNull();
     }
 
     @Test
     void acknowledgedMessagesAreTrimmedAndAClosedSessionIsForgotten() throws Exception {
         String sid = "s4";
-        commit(sid, 0, new Commit(List.of(new Entry(1, Message.text("a")), new Entry(2, Message.text("b"))), List.of(), 0, 0, List.of("k")));
-        commit(sid, 1, new Commit(List.of(), List.of(), 0, 2, List.of("k")));
+        commit(sid, 0, new Commit(List.of(new Entry(1, Message.text("a")), new Entry(2, Message.text("b"))), List.of(), 0, 0, List.of("k"), List.of()));
+        commit(sid, 1, new Commit(List.of(), List.of(), 0, 2, List.of("k"), List.of()));
 
         assertThat(takeOver(sid).outbound()).isEmpty();
         log.delete(sid);
@@ -110,7 +111,7 @@ class RedisSessionLogTest {
     void afterRedisLostItsDataEveryCommitAndTouchSaysTheSessionIsGone() throws Exception {
         RedisProcess other = RedisProcess.start();
         try (RedisSessionLog own = new RedisSessionLog(other.uri(), Duration.ofMinutes(1), 100, null)) {
-            own.commit("s5", 0, new Commit(List.of(), List.of(), 0, 0, List.of("k"))).toCompletableFuture().get();
+            own.commit("s5", 0, new Commit(List.of(), List.of(), 0, 0, List.of("k"), List.of())).toCompletableFuture().get();
             other.restart();
             Thread.sleep(200); // Lettuce reconnects on its own
             Outcome touched = null;
@@ -122,7 +123,7 @@ class RedisSessionLogTest {
                 }
             }
             assertThat(touched).isEqualTo(Outcome.GONE);
-            assertThat(own.commit("s5", 1, new Commit(List.of(), List.of(), 0, 0, List.of("k"))).toCompletableFuture().get())
+            assertThat(own.commit("s5", 1, new Commit(List.of(), List.of(), 0, 0, List.of("k"), List.of())).toCompletableFuture().get())
                     .isEqualTo(Outcome.GONE);
         } finally {
             other.close();

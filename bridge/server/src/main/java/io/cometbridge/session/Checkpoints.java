@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * A session's commits to a durable {@link SessionLog} (docs/SCALE_OUT.md), as group commits: what
@@ -38,6 +39,7 @@ final class Checkpoints {
     private final ResumeKeys keys;
     private final LetGo letGo;
     private final LongSupplier clock;
+    private final Supplier<List<String>> rooms;
     private final Runnable committed;
     private long generation;
 
@@ -54,7 +56,7 @@ final class Checkpoints {
     private boolean failed;
 
     private Checkpoints(String sid, SessionLog log, Executor executor, Channel<CompletableFuture<Void>> channel, ResumeKeys keys,
-                        long generation, LongSupplier clock, Runnable committed, LetGo letGo) {
+                        long generation, LongSupplier clock, Supplier<List<String>> rooms, Runnable committed, LetGo letGo) {
         this.sid = sid;
         this.log = log;
         this.executor = executor;
@@ -62,6 +64,7 @@ final class Checkpoints {
         this.keys = keys;
         this.generation = generation;
         this.clock = clock;
+        this.rooms = rooms;
         this.committed = committed;
         this.letGo = letGo;
         this.logged = channel.received();
@@ -74,7 +77,7 @@ final class Checkpoints {
      * each stored commit, {@code letGo} once the session is no longer this node's.
      */
     static Checkpoints open(String sid, SessionContext ctx, Executor executor, Channel<CompletableFuture<Void>> channel,
-                            ResumeKeys keys, SessionLog.Restored restored, Runnable committed, LetGo letGo) {
+                            ResumeKeys keys, SessionRooms rooms, SessionLog.Restored restored, Runnable committed, LetGo letGo) {
         if (restored != null) {
             channel.restore(restored.received(), restored.acknowledged());
             for (SessionLog.Entry e : restored.outbound()) channel.offer(e.message(), null);
@@ -82,7 +85,7 @@ final class Checkpoints {
         }
         channel.limitAcks(channel.received(), ctx.scheduler().nanoTime());
         return new Checkpoints(sid, ctx.log(), executor, channel, keys, restored == null ? 0 : restored.generation(),
-                ctx.scheduler()::nanoTime, committed, letGo);
+                ctx.scheduler()::nanoTime, () -> List.copyOf(rooms.names()), committed, letGo);
     }
 
     /** Messages for the client waiting for a commit. */
@@ -166,7 +169,7 @@ final class Checkpoints {
         List<SessionLog.Entry> entries = new ArrayList<>(out.size());
         for (int i = 0; i < out.size(); i++) entries.add(new SessionLog.Entry(first + i, out.get(i).message()));
         long acknowledged = channel.resendFrom() - 1;
-        SessionLog.Commit commit = new SessionLog.Commit(entries, inbound, logged, acknowledged, keys.all());
+        SessionLog.Commit commit = new SessionLog.Commit(entries, inbound, logged, acknowledged, keys.all(), rooms.get());
         long mark = logged;
         outbound = new ArrayList<>();
         inbound = new ArrayList<>();

@@ -72,12 +72,13 @@ public final class Session extends SessionView implements TransportListener {
         this.acks = new Acks(executor, timers, channel, ctx.scheduler(),
                 () -> state == SessionState.ATTACHED && transport != null && transport.framing() == Framing.STREAM, this::flush);
         this.gate = new ReceiveGate(c, channel, why -> closeNow(why, false));
-        this.checkpoints = ctx.log().durable()
-                ? Checkpoints.open(id, ctx, executor, channel, keys, restored, this::committed, this::letGo) : null;
+        this.checkpoints = !ctx.log().durable() ? null : Checkpoints.open(id, ctx, executor, channel, keys, rooms, restored,
+                () -> { acks.delivered(transport); flush(); }, this::letGo); // a stored commit's acknowledgement goes out
     }
 
-    /** A session taken over waits for its client's attach as if its transport had just gone. */
-    void adopted() {
+    /** A session taken over rejoins its rooms and waits for its client's attach as if its transport had just gone. */
+    void adopted(List<String> stored) {
+        stored.forEach(rooms::join);
         executor.execute(() -> detach(null, "taken over from another node"));
         executor.execute(() -> timers.startHeartbeat(ctx.config().heartbeatInterval(), this::heartbeat));
     }
@@ -398,15 +399,14 @@ public final class Session extends SessionView implements TransportListener {
         ctx.sessionEnded(this);
     }
 
+    @Override
+    void roomsChanged() {
+        if (checkpoints != null) executor.execute(checkpoints::changed);
+    }
+
     /** The channel delivered the client's latest message (SessionEvents): a durable session stores it. */
     void delivered(Message message) {
         if (checkpoints != null) checkpoints.received(channel.received(), message);
-    }
-
-    /** A commit is stored: what it acknowledged goes to the client. */
-    private void committed() {
-        acks.delivered(transport);
-        flush();
     }
 
     /**

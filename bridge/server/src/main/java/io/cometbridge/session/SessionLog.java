@@ -88,9 +88,11 @@ public interface SessionLog {
      * What one commit stores: messages to the client ({@code outbound}, numbered on from the last
      * commit's), messages from the client ({@code inbound}), the highest client message delivered
      * ({@code received}), the highest of ours the client acknowledged ({@code acknowledged}: the
-     * outbound log is trimmed to after it), and the resume keys the client may hold.
+     * outbound log is trimmed to after it), the resume keys the client may hold, and the rooms the
+     * session is in.
      */
-    record Commit(List<Entry> outbound, List<Entry> inbound, long received, long acknowledged, List<String> keys) {
+    record Commit(List<Entry> outbound, List<Entry> inbound, long received, long acknowledged, List<String> keys,
+                  List<String> rooms) {
     }
 
     /** What happened to a commit. */
@@ -103,6 +105,7 @@ public interface SessionLog {
     }
 
     /** A session's stored state, to continue it on this node under {@code generation}. */
-    record Restored(long generation, long received, long acknowledged, List<String> keys, List<Entry> outbound) {
+    record Restored(long generation, long received, long acknowledged, List<String> keys, List<Entry> outbound,
+                    List<String> rooms) {
     }
 }

@@ -14,12 +14,18 @@ final class SessionRooms {
         this.registry = registry;
     }
 
-    void join(String room) {
-        if (names.add(room)) registry.add(room, (Session) session);
+    /** Returns whether it was not in the room. */
+    boolean join(String room) {
+        if (!names.add(room)) return false;
+        registry.add(room, (Session) session);
+        return true;
     }
 
-    void leave(String room) {
-        if (names.remove(room)) registry.remove(room, (Session) session);
+    /** Returns whether it was in the room. */
+    boolean leave(String room) {
+        if (!names.remove(room)) return false;
+        registry.remove(room, (Session) session);
+        return true;
     }
 
     Set<String> names() {

@@ -53,13 +53,16 @@ abstract sealed class SessionView implements BridgeSession permits Session {
 
     @Override
     public void join(String room) {
-        if (isOpen()) rooms.join(room);
+        if (isOpen() && rooms.join(room)) roomsChanged();
     }
 
     @Override
     public void leave(String room) {
-        rooms.leave(room);
+        if (rooms.leave(room)) roomsChanged();
     }
+
+    /** The session joined or left a room (a durable session stores it: a node taking it over rejoins). */
+    abstract void roomsChanged();
 
     @Override
     public Set<String> rooms() {

@@ -42,7 +42,7 @@ final class Takeovers {
                 session = held != null ? held : create.apply(new Taken(sid, restored));
                 if (held == null) {
                     store.put(session);
-                    session.adopted();
+                    session.adopted(restored.rooms());
                 }
             }
             reading.remove(sid, mine);
