@@ -84,8 +84,8 @@ public final class RedisSessionLog implements SessionLog, AutoCloseable {
     }
 
     @Override
-    public CompletionStage<Restored> takeOver(String sid) {
-        CompletionStage<List<Object>> result = redis.eval(Scripts.TAKE_OVER, ScriptOutputType.MULTI, keys(sid), ttlMillis, nodeUrl);
+    public CompletionStage<Restored> takeOver(String sid, String presentedKey) {
+        CompletionStage<List<Object>> result = redis.eval(Scripts.TAKE_OVER, ScriptOutputType.MULTI, keys(sid), ttlMillis, nodeUrl, presentedKey);
         return result.thenApply(StoredState::restore);
     }
 

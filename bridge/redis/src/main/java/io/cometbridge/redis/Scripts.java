@@ -57,11 +57,14 @@ final class Scripts {
             """;
 
     /**
-     * ARGV: ttl, this node's URL (the new owner). Raises the generation and returns {generation, received, acknowledged, keys, out,
+     * ARGV: ttl, this node's URL (the new owner), the resume key the client presented (one of the
+     * stored keys, or nothing happens). Raises the generation and returns {generation, received, acknowledged, keys, out,
      * entries after the acknowledged one, rooms}, or an empty list when the session does not exist.
      */
     static final String TAKE_OVER = EXPIRE + """
             if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
+            local stored = ' ' .. (redis.call('HGET', KEYS[1], 'keys') or '') .. ' '
+            if ARGV[3] == '' or not string.find(stored, ' ' .. ARGV[3] .. ' ', 1, true) then return {} end
             local gen = redis.call('HINCRBY', KEYS[1], 'gen', 1)
             redis.call('HSET', KEYS[1], 'node', ARGV[2])
             local m = redis.call('HMGET', KEYS[1], 'received', 'acked', 'keys', 'out', 'rooms')

@@ -98,8 +98,12 @@ public final class Bridge implements SessionContext, AutoCloseable {
             opened.incrementAndGet();
         } else {
             session = find(attach.sid());
-            if (session == null && log.durable() && SessionIds.isWellFormed(attach.sid())) { // another node's, maybe
-                takeovers.takeOver(attach.sid(), taken -> {
+            if (session == null && log.durable() && SessionIds.isWellFormed(attach.sid()) && attach.key() != null) { // another node's, maybe
+                if (store.size() >= config.maxSessions()) {
+                    onRejected.accept(new BridgeException(ErrorCode.SERVER_FULL, "the server has reached its session limit"));
+                    return;
+                }
+                takeovers.takeOver(attach.sid(), attach.key(), taken -> {
                     if (taken == null) onRejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"));
                     else attach(taken, transport, attach, onRejected);
                 });

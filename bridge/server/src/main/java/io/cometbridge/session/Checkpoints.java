@@ -1,5 +1,7 @@
 package io.cometbridge.session;
 
+import io.cometbridge.api.CloseReason;
+import io.cometbridge.api.SessionClosedException;
 import io.cometbridge.channel.Channel;
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
@@ -41,6 +43,7 @@ final class Checkpoints {
     private final LongSupplier clock;
     private final Supplier<List<String>> rooms;
     private final Runnable committed;
+    private final Runnable overflow;
     private long generation;
 
     // what the next commit holds
@@ -56,7 +59,8 @@ final class Checkpoints {
     private boolean failed;
 
     private Checkpoints(String sid, SessionLog log, Executor executor, Channel<CompletableFuture<Void>> channel, ResumeKeys keys,
-                        long generation, LongSupplier clock, Supplier<List<String>> rooms, Runnable committed, LetGo letGo) {
+                        long generation, LongSupplier clock, Supplier<List<String>> rooms, Runnable committed, Runnable overflow,
+                        LetGo letGo) {
         this.sid = sid;
         this.log = log;
         this.executor = executor;
@@ -66,6 +70,7 @@ final class Checkpoints {
         this.clock = clock;
         this.rooms = rooms;
         this.committed = committed;
+        this.overflow = overflow;
         this.letGo = letGo;
         this.logged = channel.received();
         this.storedAcked = channel.resendFrom() - 1;
@@ -74,10 +79,12 @@ final class Checkpoints {
     /**
      * A new session's commits (generation 0 creates it), or a session {@code restored} from the
      * log: the channel and keys continue where the stored state ends. {@code committed} runs after
-     * each stored commit, {@code letGo} once the session is no longer this node's.
+     * each stored commit, {@code overflow} if its messages overflow the replay buffer (the session
+     * closes, 4002), {@code letGo} once the session is no longer this node's.
      */
     static Checkpoints open(String sid, SessionContext ctx, Executor executor, Channel<CompletableFuture<Void>> channel,
-                            ResumeKeys keys, SessionRooms rooms, SessionLog.Restored restored, Runnable committed, LetGo letGo) {
+                            ResumeKeys keys, SessionRooms rooms, SessionLog.Restored restored, Runnable committed,
+                            Runnable overflow, LetGo letGo) {
         if (restored != null) {
             channel.restore(restored.received(), restored.acknowledged());
             for (SessionLog.Entry e : restored.outbound()) channel.offer(e.message(), null);
@@ -85,7 +92,7 @@ final class Checkpoints {
         }
         channel.limitAcks(channel.received(), ctx.scheduler().nanoTime());
         return new Checkpoints(sid, ctx.log(), executor, channel, keys, restored == null ? 0 : restored.generation(),
-                ctx.scheduler()::nanoTime, () -> List.copyOf(rooms.names()), committed, letGo);
+                ctx.scheduler()::nanoTime, () -> List.copyOf(rooms.names()), committed, overflow, letGo);
     }
 
     /** Messages for the client waiting for a commit. */
@@ -189,9 +196,14 @@ final class Checkpoints {
             return;
         }
         storedAcked = acknowledged;
-        for (Held h : out) {
-            if (!channel.offer(h.message(), h.acked())) { // full: the session closes (QUEUE_FULL) via the caller's bound check
-                if (h.acked() != null) h.acked().completeExceptionally(new IllegalStateException("outbound queue full"));
+        for (int i = 0; i < out.size(); i++) {
+            if (!channel.offer(out.get(i).message(), out.get(i).acked())) { // over the byte bound: numbering would part from the log's
+                for (Held h : out.subList(i, out.size())) {
+                    if (h.acked() != null) h.acked().completeExceptionally(new SessionClosedException(CloseReason.QUEUE_FULL));
+                }
+                failed = true;
+                overflow.run();
+                return;
             }
         }
         channel.limitAcks(mark, clock.getAsLong());

@@ -73,7 +73,7 @@ public final class Session extends SessionView implements TransportListener {
                 () -> state == SessionState.ATTACHED && transport != null && transport.framing() == Framing.STREAM, this::flush);
         this.gate = new ReceiveGate(c, channel, why -> closeNow(why, false));
         this.checkpoints = !ctx.log().durable() ? null : Checkpoints.open(id, ctx, executor, channel, keys, rooms, restored,
-                () -> { acks.delivered(transport); flush(); }, this::letGo); // a stored commit's acknowledgement goes out
+                () -> { acks.delivered(transport); flush(); }, () -> closeNow(CloseReason.QUEUE_FULL, true), this::letGo);
     }
 
     /** A session taken over rejoins its rooms and waits for its client's attach as if its transport had just gone. */

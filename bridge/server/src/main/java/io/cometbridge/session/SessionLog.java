@@ -28,7 +28,7 @@ public interface SessionLog {
         }
 
         @Override
-        public CompletionStage<Restored> takeOver(String sid) {
+        public CompletionStage<Restored> takeOver(String sid, String presentedKey) {
             return CompletableFuture.completedFuture(null);
         }
 
@@ -58,11 +58,13 @@ public interface SessionLog {
     CompletionStage<Outcome> commit(String sid, long generation, Commit commit);
 
     /**
-     * Makes this node the session's owner: the generation goes up, so the previous owner's next
-     * commit fails ({@link Outcome#TAKEN_OVER}). Completes with the state to continue from, or null
-     * when the session does not exist (expired, closed, or lost with the store's data).
+     * Makes this node the session's owner, if {@code presentedKey} is one of its resume keys: the
+     * generation goes up, so the previous owner's next commit fails ({@link Outcome#TAKEN_OVER}).
+     * Completes with the state to continue from, or null when the session does not exist
+     * (expired, closed, or lost with the store's data) or the key is not one of its own (a leaked
+     * session id alone moves nothing).
      */
-    CompletionStage<Restored> takeOver(String sid);
+    CompletionStage<Restored> takeOver(String sid, String presentedKey);
 
     /**
      * Keeps an open session's state from expiring (called every heartbeat interval), and tells

@@ -26,8 +26,8 @@ final class Takeovers {
         this.create = create;
     }
 
-    /** Hands {@code then} the session taken over, or null when the log does not have it. */
-    void takeOver(String sid, Consumer<Session> then) {
+    /** Hands {@code then} the session taken over, or null when the log does not have it (or not with that key). */
+    void takeOver(String sid, String presentedKey, Consumer<Session> then) {
         CompletableFuture<Session> mine = new CompletableFuture<>();
         CompletableFuture<Session> pending = reading.putIfAbsent(sid, mine);
         if (pending != null) {
@@ -35,7 +35,7 @@ final class Takeovers {
             return;
         }
         mine.whenComplete((s, e) -> then.accept(s));
-        log.takeOver(sid).whenComplete((restored, error) -> {
+        log.takeOver(sid, presentedKey).whenComplete((restored, error) -> {
             Session session = null;
             if (error == null && restored != null) {
                 Session held = store.get(sid); // an attach that was quicker on this node
