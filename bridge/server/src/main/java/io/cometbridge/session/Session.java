@@ -247,12 +247,13 @@ public final class Session extends SessionView implements TransportListener {
         } catch (BridgeException e) {
             error = e;
         }
-        List<Frame> reply = taken && error == null && from.framing() == Framing.BATCH && state.isOpen() ? channel.reply() : List.of();
+        boolean batchReply = taken && error == null && from.framing() == Framing.BATCH;
+        List<Frame> reply = batchReply && checkpoints == null && state.isOpen() ? channel.reply() : List.of(); // durable: once stored
         if (channel.ackOwed() && from.framing() == Framing.STREAM) acks.owed();
         flush();
         if (!taken) return;
         if (checkpoints == null || error != null) done.done(error == null ? reply : null, error);
-        else checkpoints.afterCommit(() -> done.done(from.framing() == Framing.BATCH && state.isOpen() ? channel.reply() : List.of(), null));
+        else checkpoints.afterCommit(() -> done.done(batchReply && state.isOpen() ? channel.reply() : List.of(), null));
     }
 
     @Override
