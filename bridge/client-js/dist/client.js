@@ -1621,6 +1621,17 @@ var Connector = class {
       if (!this.pend) this.reconnectLater();
     }
   }
+  /**
+   * The server is draining (PROTOCOL.md section 12): attach the session again at once, through the
+   * load balancer, without counting a failure.
+   * @param {Link} link
+   * @param {string} reason
+   */
+  moveAway(link, reason) {
+    if (link !== this.s.cur) return;
+    this.failures = 0;
+    this.onLost(link, "the server asked to move: " + reason, false);
+  }
   /** Re-attaches (or connects anew) after the backoff delay of the attaches failed in a row. */
   reconnectLater() {
     const delay = nextDelay(++this.failures);
@@ -2126,6 +2137,7 @@ var Session = class {
       if (f.t === "close") return this.finish(f.code, f.reason, true);
       if (f.t === "error") return this.connector.onRefused(link, ServerRefusal.ofFrame(f));
       if (f.t === "notice" && f.kind === "ws_fallback" && this.transport !== WEBSOCKET) this.fallback.heard(f.reason, "server", this.transport);
+      if (f.t === "notice" && f.kind === "move") return this.connector.moveAway(link, f.reason);
     }
     this.pump();
   }

@@ -220,6 +220,18 @@ export class Connector {
     }
   }
 
+  /**
+   * The server is draining (PROTOCOL.md section 12): attach the session again at once, through the
+   * load balancer, without counting a failure.
+   * @param {Link} link
+   * @param {string} reason
+   */
+  moveAway(link, reason) {
+    if (link !== this.s.cur) return;
+    this.failures = 0;
+    this.onLost(link, 'the server asked to move: ' + reason, false);
+  }
+
   /** Re-attaches (or connects anew) after the backoff delay of the attaches failed in a row. */
   reconnectLater() {
     const delay = nextDelay(++this.failures);

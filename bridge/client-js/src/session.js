@@ -170,6 +170,7 @@ export class Session {
       if (f.t === 'close') return this.finish(f.code, f.reason, true);
       if (f.t === 'error') return this.connector.onRefused(link, ServerRefusal.ofFrame(f));
       if (f.t === 'notice' && f.kind === 'ws_fallback' && this.transport !== WEBSOCKET) this.fallback.heard(f.reason, 'server', this.transport);
+      if (f.t === 'notice' && f.kind === 'move') return this.connector.moveAway(link, f.reason);
     }
     this.pump();
   }

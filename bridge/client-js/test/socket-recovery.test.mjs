@@ -25,6 +25,25 @@ test('a sequence gap drops the WebSocket and re-attaches; the resend fills the g
   s.close();
 });
 
+test('a move notice (a draining server) re-attaches the session at once, and nothing is lost', async () => {
+  const { s, ws, got } = await openOnWebSocket(BridgeSocket, { transports: ['websocket'] });
+  s.send('one');
+  ws.receive([1, 'a']);
+  ws.receive({ t: 'notice', kind: 'move', reason: 'the server is draining: attach again' });
+  assert.equal(ws.readyState, 3);
+  assert.equal(s.fallbackReason, null); // not a reason to leave WebSocket
+  const again = await FakeWebSocket.next(ws); // at once
+  again.open();
+  again.receive({ t: 'probe' });
+  assert.deepEqual(again.frames()[1], { t: 'attach', sid: 'S1', key: 'K1', last: 1 });
+  again.receive(OPEN(0, true));
+  assert.deepEqual(again.frames().slice(2), [[1, 'one']]); // not acknowledged by the node that left: sent again
+  again.receive([2, 'b']);
+  assert.deepEqual(got, ['a', 'b']);
+  assert.equal(s.readyState, BridgeSocket.OPEN);
+  s.close();
+});
+
 test('an ack of something never sent drops the WebSocket and re-attaches', async () => {
   const { s, ws } = await openOnWebSocket(BridgeSocket, { transports: ['websocket'] });
   s.send('one');

@@ -11,6 +11,7 @@ import io.cometbridge.server.OriginPolicy;
 import io.cometbridge.server.WireMeter;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.Session;
+import io.cometbridge.session.SessionIds;
 import jakarta.servlet.http.HttpServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import jakarta.servlet.http.HttpServletRequest;
@@ -31,10 +32,12 @@ import java.util.List;
 final class PollingServlet extends HttpServlet {
     private final Bridge bridge;
     private final OriginPolicy origins;
+    private final OwnerForwarding forwarding;
 
     PollingServlet(Bridge bridge, OriginPolicy origins) {
         this.bridge = bridge;
         this.origins = origins;
+        this.forwarding = new OwnerForwarding(bridge);
     }
 
     @Override
@@ -98,7 +101,8 @@ final class PollingServlet extends HttpServlet {
 
     private void recv(HttpServletRequest request, String body, PollExchange exchange) {
         long ack = ackOf(FrameCodec.decodeBatch(body));
-        session(request).withTransport(PollingTransport.class, request.getHeader(PollingHeaders.KEY_HEADER),
+        Session session = session(request, body, exchange);
+        if (session != null) session.withTransport(PollingTransport.class, request.getHeader(PollingHeaders.KEY_HEADER),
                 polling -> polling.onRecv(exchange, ack), exchange::fail);
     }
 
@@ -107,18 +111,27 @@ final class PollingServlet extends HttpServlet {
         if (frames.size() > bridge.config().maxBatchFrames()) {
             throw new BridgeException(ErrorCode.TOO_LARGE, "more than " + bridge.config().maxBatchFrames() + " frames in one request");
         }
-        session(request).withTransport(PollingTransport.class, request.getHeader(PollingHeaders.KEY_HEADER),
+        Session session = session(request, body, exchange);
+        if (session != null) session.withTransport(PollingTransport.class, request.getHeader(PollingHeaders.KEY_HEADER),
                 polling -> polling.onSend(exchange, frames), exchange::fail);
     }
 
     // ---------------------------------------------------------------- validation
 
-    private Session session(HttpServletRequest request) {
+    /** The session the request names; null when it went on to the node that holds it (docs/SCALE_OUT.md). */
+    private Session session(HttpServletRequest request, String body, PollExchange exchange) {
         String sid = request.getHeader(PollingHeaders.SESSION_HEADER);
         if (sid == null || sid.isEmpty()) {
             throw new BridgeException(ErrorCode.MISSING_SESSION, "missing " + PollingHeaders.SESSION_HEADER + " header");
         }
         Session session = bridge.find(sid);
+        if (session == null && forwarding.applies(request) && SessionIds.isWellFormed(sid)) {
+            forwarding.forward(request, sid, body, exchange);
+            return null;
+        }
+        if (session == null && bridge.sharesSessions()) { // a forwarded request that found no session: attach again
+            throw new BridgeException(ErrorCode.TRANSPORT_REPLACED, "the session is not on this node: attach again");
+        }
         if (session == null) throw new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session");
         meter(request).chargeTo(session.wireTally(), TransportKind.POLLING); // this request's bytes are the session's
         return session;

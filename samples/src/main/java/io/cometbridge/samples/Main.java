@@ -4,11 +4,14 @@ import io.cometbridge.api.BridgeHandler;
 import io.cometbridge.bayeux.BayeuxModule;
 import io.cometbridge.gateway.Gateway;
 import io.cometbridge.polling.LongPollingModule;
+import io.cometbridge.redis.RedisRoomRelay;
+import io.cometbridge.redis.RedisSessionLog;
 import io.cometbridge.samples.demo.DemoApp;
 import io.cometbridge.server.BridgeServer;
 import io.cometbridge.server.StaticResourcesModule;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.BridgeConfig;
+import io.cometbridge.session.SessionLog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -107,8 +110,14 @@ public final class Main implements Callable<Integer> {
         BridgeConfig config = options.toBridgeConfig();
         DemoApp demo = upstream.enabled() ? null : new DemoApp(options.tickerInterval());
         BridgeHandler handler = demo != null ? demo : new Gateway(upstream.toGatewayConfig(config));
-        AutoCloseable app = (AutoCloseable) handler;
-        Bridge bridge = Bridge.builder(handler).config(config).build();
+        RedisSessionLog log = options.redis() == null ? null : RedisSessionLog.forConfig(options.redis(), config, options.nodeUrl());
+        Bridge bridge = Bridge.builder(handler).config(config).log(log == null ? SessionLog.IN_MEMORY : log).build();
+        RedisRoomRelay relay = log == null ? null : RedisRoomRelay.attach(options.redis(), bridge.rooms()); // rooms span the nodes
+        AutoCloseable app = log == null ? (AutoCloseable) handler : () -> {
+            try (log; relay) {
+                ((AutoCloseable) handler).close();
+            }
+        };
         if (demo != null) demo.start(bridge.rooms());
         BridgeServer.Builder builder = BridgeServer.builder(bridge)
                 .host(options.host())

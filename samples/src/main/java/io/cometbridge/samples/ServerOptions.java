@@ -140,6 +140,14 @@ public final class ServerOptions {
             description = "Demo: serve the official CometD JavaScript client from this folder (an npm-installed node_modules/cometd) at /vendor/cometd/, for the CometD chat page. Default: not served")
     Path cometdJs;
 
+    @Option(names = "--redis", paramLabel = "URI",
+            description = "Keep sessions in this Redis (redis://host:port), so that several nodes share them and a session outlives its node (docs/SCALE_OUT.md). Default: empty = in memory, one node")
+    String redis;
+
+    @Option(names = "--node-url", paramLabel = "URL",
+            description = "With --redis: this node's address as the other nodes reach it (http://host:port), where they forward long-polling requests for its sessions. Default: empty = not forwarded to (clients are told to attach again)")
+    String nodeUrl;
+
     /** Checks what the types alone cannot; the message names the option. */
     void validate() {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535, not " + port);
@@ -172,6 +180,10 @@ public final class ServerOptions {
             throw new IllegalArgumentException("TLS files given without --tls-port");
         }
         if (noHttp && tlsPort == null) throw new IllegalArgumentException("--no-http needs --tls-port");
+        if (redis != null && !redis.matches("rediss?://.+")) throw new IllegalArgumentException("--redis must look like redis://host:port, not '" + redis + "'");
+        if (nodeUrl != null && (redis == null || !nodeUrl.matches("https?://[^/]+"))) {
+            throw new IllegalArgumentException("--node-url needs --redis and must look like http://host:port, not '" + nodeUrl + "'");
+        }
         if (cometdJs != null && !java.nio.file.Files.isRegularFile(cometdJs.resolve("cometd.js"))) {
             throw new IllegalArgumentException("--cometd-js: no cometd.js in " + cometdJs + " (npm install cometd, then name node_modules/cometd)");
         }
@@ -263,4 +275,8 @@ public final class ServerOptions {
     public Duration tickerInterval() { return tickerInterval; }
     /** The folder of the official CometD JavaScript client to serve, or null. */
     public Path cometdJs() { return cometdJs; }
+
+    public String redis() { return redis; }
+
+    public String nodeUrl() { return nodeUrl; }
 }

@@ -70,9 +70,9 @@ class DeploymentFilesTest {
     }
 
     @Test
-    void composePublishesPort8080() throws IOException {
-        Object ports = bridgeService().get("ports");
-        assertThat(ports).as("services.bridge.ports").isInstanceOf(List.class);
+    void composePublishesPort8080() throws IOException { // through the load balancer in front of the nodes (ScaleOutDeploymentTest)
+        Object ports = service("lb").get("ports");
+        assertThat(ports).as("services.lb.ports").isInstanceOf(List.class);
         List<String> mappings = ((List<?>) ports).stream().map(String::valueOf).collect(Collectors.toList());
         assertThat(mappings).contains("8080:8080");
     }
@@ -190,10 +190,14 @@ class DeploymentFilesTest {
     }
 
     private static Map<String, Object> bridgeService() throws IOException {
+        return service("bridge");
+    }
+
+    private static Map<String, Object> service(String name) throws IOException {
         String text = Files.readString(repoTop.resolve("docker-compose.yml"), StandardCharsets.UTF_8);
         Map<String, Object> compose = map(yaml().load(text), "docker-compose.yml");
         Map<String, Object> services = map(compose.get("services"), "services");
-        return map(services.get("bridge"), "services.bridge");
+        return map(services.get(name), "services." + name);
     }
 
     @SuppressWarnings("unchecked")

@@ -242,6 +242,12 @@ final class ClientSession {
                 } else if (f instanceof Frame.Close c) {
                     if (live) finish(new CloseReason(c.code(), c.reason()), true);
                     return;
+                } else if (f instanceof Frame.Notice n && Frame.Notice.MOVE.equals(n.kind()) && from == current) {
+                    // The server is going away (PROTOCOL.md 1.2): attach again at once, through the load balancer.
+                    retries.progress();
+                    from.stop();
+                    transportFailed(from, new java.io.IOException("the server asked the client to move: " + n.reason()));
+                    return;
                 } else if (live || f instanceof Frame.Data || f instanceof Frame.Ack) {
                     // Notices and frame types of newer servers: nothing the Java client shows yet.
                     if (channel.receive(f, now) && from == current && (f instanceof Frame.Data || f instanceof Frame.Ack)) {

@@ -42,6 +42,7 @@ public final class Channel<T> {
     private long ackOwedSince = -1; // when an acknowledgement became owed, or -1
     private boolean closing;        // a close frame is queued: no data goes out any more
     private int[] digests;          // hashes of the latest DIGESTS messages delivered, by seq (made on the first)
+    private long ackCeiling = Long.MAX_VALUE; // acknowledge no further than this (what a durable store holds)
 
     public Channel(ChannelPolicy policy, ChannelEvents<T> events) {
         this.policy = policy;
@@ -106,7 +107,7 @@ public final class Channel<T> {
             // A resend of something delivered: drop it and acknowledge again, or the peer's replay
             // buffer keeps it (and its sender waits) until the next handshake. It must be the same
             // message, or someone other than the sender wrote under that number.
-            if (received - d.seq() < DIGESTS && digests[slot(d.seq())] != d.message().hashCode()) {
+            if (digests != null && received - d.seq() < DIGESTS && digests[slot(d.seq())] != d.message().hashCode()) {
                 throw new BridgeException(ErrorCode.BAD_SEQUENCE, "a different message under a sequence number already delivered");
             }
             events.duplicate();
@@ -139,7 +140,34 @@ public final class Channel<T> {
     }
 
     private void owe(long now) {
-        if (ackOwedSince < 0 && received > ackSent) ackOwedSince = now;
+        if (ackOwedSince < 0 && ackable() > ackSent) ackOwedSince = now;
+    }
+
+    /** What an acknowledgement may say: everything delivered, up to the ceiling. */
+    private long ackable() {
+        return Math.min(received, ackCeiling);
+    }
+
+    /**
+     * Acknowledges nothing above {@code ceiling} until it is raised: a server whose sessions live
+     * in a shared store acknowledges only what the store holds (docs/SCALE_OUT.md). Raising it makes
+     * the acknowledgement of what it now covers owed. Unlimited by default.
+     */
+    public void limitAcks(long ceiling, long now) {
+        ackCeiling = ceiling;
+        owe(now);
+    }
+
+    /**
+     * Continues a session another process started (docs/SCALE_OUT.md): the peer's messages up to
+     * {@code received} were delivered there, and ours up to {@code lastAcknowledged} acknowledged.
+     * Call once, on a fresh channel, before offering the messages still unacknowledged.
+     */
+    public void restore(long received, long lastAcknowledged) {
+        if (this.received != 0 || outbound.lastAssigned() != 0) throw new IllegalStateException("not a fresh channel");
+        this.received = received;
+        this.ackSent = received;
+        outbound.startAfter(lastAcknowledged);
     }
 
     /** The highest peer sequence number delivered (what an ack would say). */
@@ -190,10 +218,10 @@ public final class Channel<T> {
      * {@code ack}, a polling receive's ack): everything received counts as acknowledged from now.
      */
     public long takeAck() {
-        ackSent = received;
+        ackSent = Math.max(ackSent, ackable());
         ackOwedSince = -1;
         controls.removeIf(f -> f instanceof Frame.Ack);
-        return received;
+        return ackSent;
     }
 
     /** Adopts the acknowledgement policy the peer announced. */
@@ -245,7 +273,7 @@ public final class Channel<T> {
      * {@link #ackDue()} afterwards, so the owner knows when to call again.
      */
     public long tick(long now) {
-        if (ackOwedSince >= 0 && (received - ackSent >= policy.ackEvery() || now - ackDue() >= 0)) {
+        if (ackOwedSince >= 0 && (ackable() - ackSent >= policy.ackEvery() || now - ackDue() >= 0)) {
             queue(new Frame.Ack(takeAck()));
         }
         return ackDue();
@@ -254,7 +282,7 @@ public final class Channel<T> {
     /** When the owed acknowledgement is due ({@link Long#MAX_VALUE} when none is owed). */
     public long ackDue() {
         if (ackOwedSince < 0) return Long.MAX_VALUE;
-        return received - ackSent >= policy.ackEvery() ? ackOwedSince : ackOwedSince + policy.ackDelay().toNanos();
+        return ackable() - ackSent >= policy.ackEvery() ? ackOwedSince : ackOwedSince + policy.ackDelay().toNanos();
     }
 
     /** Whether an acknowledgement is owed to the peer (queued or not). */

@@ -53,6 +53,13 @@ public final class ReplayBuffer<T> {
         head = 0;
     }
 
+    /** Numbers the next message {@code lastAcknowledged + 1}: a buffer continuing another's (empty, nothing offered yet). */
+    public void startAfter(long lastAcknowledged) {
+        if (nextSeq != 1) throw new IllegalStateException("messages were offered already");
+        nextSeq = lastAcknowledged + 1;
+        cursor = nextSeq;
+    }
+
     /** Releases every message up to {@code seq}, handing each non-null token to {@code acked}. */
     @SuppressWarnings("unchecked")
     public void acknowledge(long seq, Consumer<? super T> acked) {

@@ -94,5 +94,7 @@ public sealed interface Frame {
      * it (an attach with {@code ws}).
      */
     record Notice(String kind, String reason) implements Frame {
+        /** The server is going away: attach the session again now, through the load balancer (PROTOCOL.md 1.2). */
+        public static final String MOVE = "move";
     }
 }

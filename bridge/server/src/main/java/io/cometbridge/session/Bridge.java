@@ -35,6 +35,8 @@ public final class Bridge implements SessionContext, AutoCloseable {
     private final BridgeConfig config;
     private final BridgeHandler handler;
     private final SessionStore store;
+    private final SessionLog log;
+    private final Takeovers takeovers;
     private final RoomRegistry rooms = new RoomRegistry();
     private final Scheduler scheduler;
     private final long startNanos;
@@ -48,13 +50,16 @@ public final class Bridge implements SessionContext, AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong statsLabels = new java.util.concurrent.atomic.AtomicLong();
     private final Set<String> attachHeaders;
     private final AuthCheck authenticator; // null: every attach is accepted as nobody in particular
+    private volatile boolean draining;
 
-    private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, Executor workers, Scheduler scheduler,
+    private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, SessionLog log, Executor workers, Scheduler scheduler,
                    Authenticator authenticator) {
         this.config = config;
         this.authenticator = authenticator == null ? null : new AuthCheck(authenticator, config.attachTimeout());
         this.handler = handler;
         this.store = store;
+        this.log = log;
+        this.takeovers = new Takeovers(log, store, restored -> new Session(restored.sid(), this, restored.state()));
         this.attachHeaders = handler.attachHeaders().stream().map(h -> h.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
         this.newSessions = new AddressRateLimiter(config.newSessionsPerSecond(), config.newSessionBurst());
@@ -78,6 +83,10 @@ public final class Bridge implements SessionContext, AutoCloseable {
      * names none. Errors (unknown session, server full, bad sequence) go to {@code onRejected}.
      */
     public void attach(Transport transport, Frame.Attach attach, Consumer<BridgeException> onRejected) {
+        if (draining) { // its sessions are moving to other nodes: so does every client that comes now
+            onRejected.accept(new BridgeException(ErrorCode.SERVER_FULL, "the server is draining: attach again"));
+            return;
+        }
         boolean resuming = attach.sid() != null;
         if (!resuming) {
             if (attach.last() != 0) {
@@ -98,7 +107,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
         authenticator.check(request.withAttach(attach.auth(), resuming), identity -> admit(transport, attach, identity, onRejected), onRejected);
     }
 
-    /** The attach, authenticated (identity null without an authenticator): to a new session or the one it names. */
+    /** The attach, authenticated (identity null without an authenticator): to a new session, the one it names, or another node's. */
     private void admit(Transport transport, Frame.Attach attach, AuthResult identity, Consumer<BridgeException> onRejected) {
         Session session;
         if (attach.sid() == null) {
@@ -111,11 +120,26 @@ public final class Bridge implements SessionContext, AutoCloseable {
             opened.incrementAndGet();
         } else {
             session = find(attach.sid());
+            if (session == null && log.durable() && SessionIds.isWellFormed(attach.sid()) && attach.key() != null) { // another node's, maybe
+                if (store.size() >= config.maxSessions()) {
+                    onRejected.accept(new BridgeException(ErrorCode.SERVER_FULL, "the server has reached its session limit"));
+                    return;
+                }
+                takeovers.takeOver(attach.sid(), attach.key(), taken -> {
+                    if (taken == null) onRejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"));
+                    else attach(taken, transport, attach, identity, onRejected);
+                });
+                return;
+            }
             if (session == null) {
                 onRejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"));
                 return;
             }
         }
+        attach(session, transport, attach, identity, onRejected);
+    }
+
+    private void attach(Session session, Transport transport, Frame.Attach attach, AuthResult identity, Consumer<BridgeException> onRejected) {
         session.attach(transport, attach.last(), attach.key(), identity, onRejected);
         if (attach.ws() != null) upgradeNotices.attached(attach.ws(), session); // queued behind the open frame
     }
@@ -133,6 +157,16 @@ public final class Bridge implements SessionContext, AutoCloseable {
     /** The request headers transports keep for the application (BridgeHandler#attachHeaders, lower-case). */
     public Set<String> attachHeaders() {
         return attachHeaders;
+    }
+
+    /** Whether sessions live beyond this node (a durable {@link SessionLog}): one this node lacks may be another's. */
+    public boolean sharesSessions() {
+        return log.durable();
+    }
+
+    /** The URL of the node holding a session this node does not ({@link SessionLog#ownerOf}); null: none. */
+    public java.util.concurrent.CompletionStage<String> ownerOf(String sid) {
+        return log.ownerOf(sid);
     }
 
     /** The live session with this id, or null. */
@@ -166,10 +200,16 @@ public final class Bridge implements SessionContext, AutoCloseable {
 
     /**
      * Closes every session with 4003 (the clients are told) and waits up to {@code drain} for the
-     * close frames to go out. Then stops the timers.
+     * close frames to go out. Then stops the timers. With a durable log it drains instead
+     * (docs/SCALE_OUT.md): no attach is taken any more, and every session, once stored, tells its
+     * client to move (the {@code move} notice) and leaves this node, resumable on any other.
      */
     public void shutdown(Duration drain) {
-        for (Session s : store.all()) s.close(CloseReason.SHUTDOWN);
+        draining = log.durable();
+        for (Session s : store.all()) {
+            if (draining) s.release(); // the session lives on: its client moves to another node
+            else s.close(CloseReason.SHUTDOWN);
+        }
         long deadline = System.nanoTime() + drain.toNanos();
         while (System.nanoTime() < deadline && store.size() > 0) {
             try {
@@ -227,6 +267,11 @@ public final class Bridge implements SessionContext, AutoCloseable {
     }
 
     @Override
+    public SessionLog log() {
+        return log;
+    }
+
+    @Override
     public void sessionEnded(Session session) {
         store.remove(session);
     }
@@ -249,6 +294,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
         private final BridgeHandler handler;
         private BridgeConfig config = BridgeConfig.defaults();
         private SessionStore store = new InMemorySessionStore();
+        private SessionLog log = SessionLog.IN_MEMORY;
         private Executor workers;
         private Scheduler scheduler;
         private Authenticator authenticator;
@@ -264,6 +310,12 @@ public final class Bridge implements SessionContext, AutoCloseable {
 
         public Builder store(SessionStore store) {
             this.store = store;
+            return this;
+        }
+
+        /** Where sessions are kept beyond this node, so that others can take them over (default: nowhere). */
+        public Builder log(SessionLog log) {
+            this.log = log;
             return this;
         }
 
@@ -289,7 +341,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
         }
 
         public Bridge build() {
-            return new Bridge(config, handler, store, workers, scheduler, authenticator);
+            return new Bridge(config, handler, store, log, workers, scheduler, authenticator);
         }
     }
 }

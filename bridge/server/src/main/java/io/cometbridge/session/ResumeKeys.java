@@ -16,6 +16,17 @@ final class ResumeKeys {
 
     private final ArrayDeque<String> keys = new ArrayDeque<>(2); // oldest first
 
+    /** Every key the client may hold, oldest first (what a durable log stores). */
+    java.util.List<String> all() {
+        return java.util.List.copyOf(keys);
+    }
+
+    /** Continues with the keys another node issued (docs/SCALE_OUT.md). */
+    void restore(java.util.List<String> issued) {
+        keys.clear();
+        keys.addAll(issued);
+    }
+
     /** A fresh key for an open frame. */
     String issue() {
         String key = SessionIds.nextKey();
@@ -33,6 +44,21 @@ final class ResumeKeys {
     boolean holds(String presented) {
         for (String k : keys) if (SessionIds.sameKey(k, presented)) return true;
         return false;
+    }
+
+    /**
+     * Why a request presenting {@code presented} may not act on the session's transport, or null
+     * when it may: {@code unknown_session} once {@code closed} or for a key never given out,
+     * {@code transport_replaced} for a key of an earlier transport (or a transport of another
+     * {@code rightType}).
+     */
+    io.cometbridge.protocol.BridgeException refusal(boolean closed, boolean rightType, String presented) {
+        if (closed || !holds(presented)) {
+            return new io.cometbridge.protocol.BridgeException(io.cometbridge.protocol.ErrorCode.UNKNOWN_SESSION, "unknown or expired session");
+        }
+        if (rightType && SessionIds.sameKey(latest(), presented)) return null;
+        return new io.cometbridge.protocol.BridgeException(io.cometbridge.protocol.ErrorCode.TRANSPORT_REPLACED,
+                "the session moved to another transport");
     }
 
     /** Whether {@code presented} may resume the session; if so, the keys before it are retired. */

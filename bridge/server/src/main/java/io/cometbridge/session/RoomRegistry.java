@@ -32,8 +32,17 @@ public final class RoomRegistry implements Rooms {
      */
     static final int OFFLOAD_FROM = 64;
 
+    /**
+     * Carries broadcasts to every node of a cluster (docs/SCALE_OUT.md): each one comes back to
+     * every node, this one included, through {@link #deliver}, in one order for all.
+     */
+    public interface Relay {
+        void publish(String room, Message message, String exceptSessionId);
+    }
+
     private final ConcurrentHashMap<String, Set<Session>> rooms = new ConcurrentHashMap<>();
     private final AtomicInteger wildcardRooms = new AtomicInteger();
+    private volatile Relay relay; // null: one node, broadcasts stay here
 
     void add(String room, Session session) {
         rooms.compute(room, (r, members) -> {
@@ -60,13 +69,30 @@ public final class RoomRegistry implements Rooms {
         return room.equals("*") || room.equals("**") || room.endsWith("/*") || room.endsWith("/**");
     }
 
+    /** Sends broadcasts through {@code relay} to every node from now on. */
+    public void relayThrough(Relay relay) {
+        this.relay = relay;
+    }
+
+    /**
+     * With a relay: publishes to every node and returns this node's members of the room (the
+     * others' are not counted). Without: sends to the members here, as on one node.
+     */
     @Override
     public int broadcast(String room, Message message, BridgeSession except) {
+        Relay r = relay;
+        if (r == null) return deliver(room, message, except == null ? null : except.id());
+        r.publish(room, message, except == null ? null : except.id());
+        return size(room);
+    }
+
+    /** A broadcast (relayed from any node, or this one's) to the members of {@code room} on this node. */
+    public int deliver(String room, Message message, String exceptSessionId) {
         Message addressed = message.withTopic(room);
         addressed.json(); // serialize once here, not once per receiver
         Set<Session> members = rooms.get(room);
         if (wildcardRooms.get() == 0 || isWildcard(room)) {
-            return members == null ? 0 : send(members, addressed, except);
+            return members == null ? 0 : send(members, addressed, exceptSessionId);
         }
         List<Set<Session>> groups = new ArrayList<>(4);
         if (members != null) groups.add(members);
@@ -74,10 +100,10 @@ public final class RoomRegistry implements Rooms {
             Set<Session> watchers = rooms.get(pattern);
             if (watchers != null) groups.add(watchers);
         }
-        if (groups.size() <= 1) return groups.isEmpty() ? 0 : send(groups.get(0), addressed, except);
+        if (groups.size() <= 1) return groups.isEmpty() ? 0 : send(groups.get(0), addressed, exceptSessionId);
         Set<Session> once = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Set<Session> g : groups) once.addAll(g);
-        return send(once, addressed, except);
+        return send(once, addressed, exceptSessionId);
     }
 
     /** The wildcard room names that match {@code room}: for {@code a/b}, {@code a/*}, {@code a/**} and {@code **}. */
@@ -90,11 +116,11 @@ public final class RoomRegistry implements Rooms {
         return names;
     }
 
-    private static int send(Set<Session> receivers, Message message, BridgeSession except) {
+    private static int send(Set<Session> receivers, Message message, String except) {
         boolean offload = receivers.size() >= OFFLOAD_FROM;
         int n = 0;
         for (Session s : receivers) {
-            if (s != except) {
+            if (!s.id().equals(except)) {
                 s.sendShared(message, offload);
                 n++;
             }

@@ -1,11 +1,8 @@
 package io.cometbridge.session;
 
-import io.cometbridge.api.AttachRequest;
 import io.cometbridge.api.AuthResult;
-import io.cometbridge.api.BridgeSession;
 import io.cometbridge.api.CloseReason;
 import io.cometbridge.api.SessionClosedException;
-import io.cometbridge.api.TransportKind;
 import io.cometbridge.channel.Channel;
 import io.cometbridge.channel.ChannelPolicy;
 import io.cometbridge.channel.Framing;
@@ -17,14 +14,10 @@ import io.cometbridge.protocol.Frame;
 import io.cometbridge.protocol.Message;
 import io.cometbridge.transport.Transport;
 import io.cometbridge.transport.TransportListener;
-import io.cometbridge.transport.WireTally;
 import io.cometbridge.util.SerialExecutor;
 
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,20 +34,13 @@ import java.util.logging.Logger;
  * other ports cannot happen). Fields below the executor line are confined to it; the few that
  * other threads read are volatile.
  */
-public final class Session implements BridgeSession, TransportListener {
+public final class Session extends SessionView implements TransportListener {
     private static final Logger LOG = Logger.getLogger(Session.class.getName());
+    private static final CloseReason MOVED = new CloseReason(CloseCode.SERVER_CLOSED.code(), "the session moved to another node");
+    private static final CloseReason STATE_LOST = new CloseReason(CloseCode.SERVER_CLOSED.code(), "the session's stored state is lost");
 
-    private final String id;
     private final SessionContext ctx;
     private final SerialExecutor executor;
-    private final Map<String, Object> attributes = new ConcurrentHashMap<>();
-    private final Set<String> rooms = ConcurrentHashMap.newKeySet();
-    private final SessionStats stats;
-
-    private volatile SessionState state = SessionState.NEW;
-    private volatile Transport transport;
-    private volatile AttachRequest attachRequest = AttachRequest.NONE;
-    private final SessionIdentity identity = new SessionIdentity();
 
     // ---- confined to the executor ----
     private final SessionEvents app;
@@ -63,14 +49,20 @@ public final class Session implements BridgeSession, TransportListener {
     private final SessionTimers timers;
     private final Acks acks;
     private final ReceiveGate gate; // client messages held while the application pauses receiving
-    private long lastSendNanos;          // when frames last went out (a batch transport's round trip starts)
     private final ResumeKeys keys = new ResumeKeys();
+    private final Checkpoints checkpoints; // null: nothing is stored beyond this node (single node)
+    private Transport opening;             // attached, its open frame waiting for a commit
+    private boolean keepStored;            // ended here, but not for good: leave the stored state alone
     private CloseReason closeReason;
 
     Session(String id, SessionContext ctx) {
-        this.id = id;
+        this(id, ctx, null);
+    }
+
+    /** A session, new or ({@code restored}) taken over from the node that carried it before (docs/SCALE_OUT.md). */
+    Session(String id, SessionContext ctx, SessionLog.Restored restored) {
+        super(id, new SessionStats(ctx.nextStatsLabel(), ctx.totals()), ctx.rooms());
         this.ctx = ctx;
-        this.stats = new SessionStats(ctx.nextStatsLabel(), ctx.totals());
         this.executor = new SerialExecutor(ctx.workers());
         BridgeConfig c = ctx.config();
         this.app = new SessionEvents(this, ctx.handler(), () -> ctx.micros(ctx.scheduler().nanoTime()));
@@ -81,28 +73,18 @@ public final class Session implements BridgeSession, TransportListener {
         this.acks = new Acks(executor, timers, channel, ctx.scheduler(),
                 () -> state == SessionState.ATTACHED && transport != null && transport.framing() == Framing.STREAM, this::flush);
         this.gate = new ReceiveGate(c, channel, why -> closeNow(why, false));
+        this.checkpoints = !ctx.log().durable() ? null : Checkpoints.open(id, ctx, executor, channel, keys, rooms, restored,
+                () -> { acks.delivered(transport); flush(); }, () -> closeNow(CloseReason.QUEUE_FULL, true), this::letGo);
+    }
+
+    /** A session taken over rejoins its rooms and waits for its client's attach as if its transport had just gone. */
+    void adopted(List<String> stored) {
+        stored.forEach(rooms::join);
+        executor.execute(() -> detach(null, "taken over from another node"));
+        executor.execute(() -> timers.startHeartbeat(ctx.config().heartbeatInterval(), this::heartbeat));
     }
 
     // ================================================================ application API
-
-    @Override
-    public String id() { return id; }
-
-    @Override
-    public java.security.Principal principal() { return identity.principal(); }
-
-    @Override
-    public TransportKind transport() {
-        Transport t = transport;
-        return t == null ? null : t.kind();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return state.isOpen();
-    }
-
-    public SessionState state() { return state; }
 
     @Override
     public CompletableFuture<Void> send(Message message) {
@@ -134,29 +116,6 @@ public final class Session implements BridgeSession, TransportListener {
     }
 
     @Override
-    public void join(String room) {
-        if (isOpen() && rooms.add(room)) ctx.rooms().add(room, this);
-    }
-
-    @Override
-    public void leave(String room) {
-        if (rooms.remove(room)) ctx.rooms().remove(room, this);
-    }
-
-    @Override
-    public Set<String> rooms() {
-        return Set.copyOf(rooms);
-    }
-
-    @Override
-    public Map<String, Object> attributes() {
-        return attributes;
-    }
-
-    @Override
-    public AttachRequest attachRequest() { return attachRequest; }
-
-    @Override
     public void pauseReceiving() {
         gate.pause();
     }
@@ -165,10 +124,6 @@ public final class Session implements BridgeSession, TransportListener {
     public void resumeReceiving() { // a batch that waited goes on through take(): heard again, its silence was the gate's doing
         gate.resume(executor, ctx.scheduler(), state::isOpen, w -> take(w.from(), w.frames(), w.done(), ctx.scheduler().nanoTime()),
                 () -> acks.delivered(transport));
-    }
-
-    public SessionStats stats() {
-        return stats;
     }
 
     // ================================================================ for transports and the bridge
@@ -185,13 +140,10 @@ public final class Session implements BridgeSession, TransportListener {
                                                     Consumer<BridgeException> rejected) {
         executor.execute(() -> {
             Transport t = transport;
-            if (state == SessionState.CLOSED || !keys.holds(presentedKey)) {
-                rejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"));
-            } else if (type.isInstance(t) && SessionIds.sameKey(keys.latest(), presentedKey)) {
-                action.accept(type.cast(t));
-            } else {
-                rejected.accept(new BridgeException(ErrorCode.TRANSPORT_REPLACED, "the session moved to another transport"));
-            }
+            BridgeException refused = keys.refusal(state == SessionState.CLOSED, type.isInstance(t), presentedKey);
+            if (refused == null) action.accept(type.cast(t));
+            else if (refused.code() == ErrorCode.UNKNOWN_SESSION && state != SessionState.CLOSED) Checkpoints.refuseKey(checkpoints, refused, rejected);
+            else rejected.accept(refused);
         });
     }
 
@@ -211,10 +163,10 @@ public final class Session implements BridgeSession, TransportListener {
                 return;
             }
             if (state != SessionState.NEW && !keys.accept(presentedKey)) {
-                onRejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"));
+                Checkpoints.refuseKey(checkpoints, new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"), onRejected);
                 return;
             }
-            if (!identity.admit(auth, state == SessionState.NEW, attributes)) {
+            if (!identity.admit(auth, state == SessionState.NEW, attributes())) {
                 onRejected.accept(new BridgeException(ErrorCode.PRINCIPAL_CHANGED, "not the principal this session belongs to"));
                 return;
             }
@@ -235,13 +187,25 @@ public final class Session implements BridgeSession, TransportListener {
             moveTo(SessionState.ATTACHED, (resumed ? "resumed over " : "opened over ") + t.kind().wireName());
             stats.attached(t.kind());
             stats.framesOut(t.kind(), 1);
-            t.opened(this, new Frame.Open(id, keys.issue(), channel.takeAck(), channel.resendFrom(), resumed, ctx.clientSettings()));
-            if (!resumed) {
-                timers.startHeartbeat(ctx.config().heartbeatInterval(), this::heartbeat);
-                app.opened();
+            Frame.Open open = new Frame.Open(id, keys.issue(), channel.takeAck(), channel.resendFrom(), resumed, ctx.clientSettings());
+            if (checkpoints == null) {
+                opened(t, open);
+            } else { // the client gets the new key only once another node would take it
+                opening = t;
+                checkpoints.afterCommit(() -> opened(t, open));
             }
-            flush();
         });
+    }
+
+    private void opened(Transport t, Frame.Open open) {
+        if (t != transport) return;
+        opening = null;
+        t.opened(this, open);
+        if (!open.resumed()) {
+            timers.startHeartbeat(ctx.config().heartbeatInterval(), this::heartbeat);
+            app.opened();
+        }
+        flush();
     }
 
     /**
@@ -289,10 +253,13 @@ public final class Session implements BridgeSession, TransportListener {
         } catch (BridgeException e) {
             error = e;
         }
-        List<Frame> reply = taken && error == null && from.framing() == Framing.BATCH && state.isOpen() ? channel.reply() : List.of();
+        boolean batchReply = taken && error == null && from.framing() == Framing.BATCH;
+        List<Frame> reply = batchReply && checkpoints == null && state.isOpen() ? channel.reply() : List.of(); // durable: once stored
         if (channel.ackOwed() && from.framing() == Framing.STREAM) acks.owed();
         flush();
-        if (taken) done.done(error == null ? reply : null, error);
+        if (!taken) return;
+        if (checkpoints == null || error != null) done.done(error == null ? reply : null, error);
+        else checkpoints.afterCommit(() -> done.done(batchReply && state.isOpen() ? channel.reply() : List.of(), null));
     }
 
     @Override
@@ -302,10 +269,7 @@ public final class Session implements BridgeSession, TransportListener {
             long now = ctx.scheduler().nanoTime();
             heartbeat.heard(now);
             if (state.isOpen()) {
-                if (lastSendNanos != 0) { // answer written -> next receive: one round trip (plus client time)
-                    stats.roundTrip(from.kind(), now - lastSendNanos);
-                    lastSendNanos = 0;
-                }
+                stats.pulled(from.kind(), now);
                 try {
                     channel.resume(ack);
                 } catch (BridgeException e) {
@@ -332,9 +296,6 @@ public final class Session implements BridgeSession, TransportListener {
     @Override
     public void execute(Runnable task) { executor.execute(task); }
 
-    @Override
-    public WireTally wireTally() { return stats; }
-
     // ================================================================ internals (on the executor)
 
     private void enqueue(Message message, CompletableFuture<Void> acked) {
@@ -342,7 +303,11 @@ public final class Session implements BridgeSession, TransportListener {
             if (acked != null) acked.completeExceptionally(new SessionClosedException(closeReason));
             return;
         }
-        if (!channel.offer(message, acked)) {
+        if (checkpoints != null && channel.unacknowledged() + checkpoints.held() < ctx.config().maxQueuedMessages()) {
+            checkpoints.send(message, acked); // into the channel once stored
+            return;
+        }
+        if (checkpoints != null || !channel.offer(message, acked)) {
             // Policy (PROTOCOL.md section 6): a client that does not keep up loses its session
             // rather than the server its memory.
             if (acked != null) acked.completeExceptionally(new SessionClosedException(CloseReason.QUEUE_FULL));
@@ -356,11 +321,12 @@ public final class Session implements BridgeSession, TransportListener {
     private void flush() {
         Transport t = transport;
         if (t == null) return;
+        if (checkpoints != null && checkpoints.ackBehind()) checkpoints.changed(); // trims the stored log
         BridgeConfig c = ctx.config();
-        while (t.canSend() && channel.hasOutput()) {
+        while (t != opening && t.canSend() && channel.hasOutput()) {
             List<Frame> frames = channel.drain(t.framing(), c.maxBatchBytes(), c.maxBatchFrames());
             stats.framesSent(t.kind(), frames);
-            lastSendNanos = ctx.scheduler().nanoTime();
+            stats.batchSent(ctx.scheduler().nanoTime());
             t.send(frames);
         }
         finishIfClosed();
@@ -369,6 +335,7 @@ public final class Session implements BridgeSession, TransportListener {
     /** Every heartbeat interval: detect a dead transport; ping a stream transport (a held poll is its own heartbeat). */
     private void heartbeat() {
         Transport t = transport;
+        if (checkpoints != null && state.isOpen()) checkpoints.touch();
         if (state != SessionState.ATTACHED || t == null) return;
         long now = ctx.scheduler().nanoTime();
         if (!t.holdsRequest() && !gate.stalls(t) && heartbeat.isDead(now)) {
@@ -405,9 +372,9 @@ public final class Session implements BridgeSession, TransportListener {
         closeReason = reason;
         timers.cancelAll();
         channel.failAll(f -> f.completeExceptionally(new SessionClosedException(reason)));
+        if (checkpoints != null) checkpoints.failAll(f -> f.completeExceptionally(new SessionClosedException(reason)));
         gate.clear();
-        for (String room : rooms) ctx.rooms().remove(room, this);
-        rooms.clear();
+        rooms.leaveAll();
         if (tellClient && transport != null) {
             channel.close(new Frame.Close(reason.code(), reason.reason()));
             moveTo(SessionState.CLOSING, reason.code() + " " + reason.reason());
@@ -431,7 +398,42 @@ public final class Session implements BridgeSession, TransportListener {
         timers.cancelAll();
         moveTo(SessionState.CLOSED, why);
         if (t != null) t.detached(CloseCode.socketCode(closeReason.code()), closeReason.reason());
+        if (checkpoints != null && !keepStored) ctx.log().delete(id);
         ctx.sessionEnded(this);
+    }
+
+    @Override
+    void roomsChanged() {
+        if (checkpoints != null) executor.execute(checkpoints::changed);
+    }
+
+    /** The channel delivered the client's latest message (SessionEvents): a durable session stores it. */
+    void delivered(Message message) {
+        if (checkpoints != null) checkpoints.received(channel.received(), message);
+    }
+
+    /**
+     * Draining (docs/SCALE_OUT.md): once everything so far is stored, the client hears the
+     * {@code move} notice (PROTOCOL.md section 1.2) and the session leaves this node, kept in the store.
+     */
+    void release() {
+        executor.execute(() -> {
+            if (checkpoints != null && state.isOpen()) checkpoints.afterCommit(() -> {
+                if (state.isOpen()) channel.queue(new Frame.Notice(Frame.Notice.MOVE, "the server is draining: attach again"));
+                flush();
+                letGo(ErrorCode.SERVER_FULL, "the server is draining", true);
+            });
+        });
+    }
+
+    /** Ends the session on this node only: its transport closes with {@code code}; the stored state stays if {@code keep}. */
+    private void letGo(ErrorCode code, String why, boolean keep) {
+        if (!state.isOpen()) return;
+        keepStored = keep;
+        Transport t = transport;
+        transport = null;
+        if (t != null) t.detached(code.closeCode(), why);
+        closeNow(keep ? MOVED : STATE_LOST, false);
     }
 
     /** Every state change goes through here, and is logged. */

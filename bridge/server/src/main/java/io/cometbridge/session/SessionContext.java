@@ -33,6 +33,9 @@ interface SessionContext {
     /** A short non-secret label for a new session's statistics and logs (never derived from its id). */
     String nextStatsLabel();
 
+    /** Where sessions are stored beyond this node ({@link SessionLog#IN_MEMORY}: nowhere). */
+    SessionLog log();
+
     /** The session reached CLOSED: forget it. */
     void sessionEnded(Session session);
 }

@@ -47,6 +47,7 @@ final class SessionEvents implements ChannelEvents<CompletableFuture<Void>> {
     public void deliver(Message message) {
         session.stats().received(inbound, message.size());
         call("onMessage (the message counts as delivered)", () -> handler.onMessage(session, message));
+        session.delivered(message); // after the handler: its replies are queued before the commit that holds this message
     }
 
     @Override

@@ -65,6 +65,7 @@ public final class SessionStats implements WireTally {
     private final TransportTotals totals;
     private final AtomicLongArray values = new AtomicLongArray(SLOTS * TransportKind.values().length);
     private volatile long duplicatesDropped;
+    private long lastSendNanos; // when frames last went out, on the session's executor (a batch round trip starts)
 
     /** Counters that only this session sees (tests, tools). */
     public SessionStats() {
@@ -126,6 +127,18 @@ public final class SessionStats implements WireTally {
 
     void attached(TransportKind kind) {
         add(kind, ATTACHES, 1);
+    }
+
+    /** Frames went out on the transport: a batch transport's round trip starts (the session's executor only). */
+    void batchSent(long nanoTime) {
+        lastSendNanos = nanoTime;
+    }
+
+    /** The next receive came: the answer written before it took one round trip (plus client time). */
+    void pulled(TransportKind kind, long nanoTime) {
+        if (lastSendNanos == 0) return;
+        roundTrip(kind, nanoTime - lastSendNanos);
+        lastSendNanos = 0;
     }
 
     void roundTrip(TransportKind kind, long nanos) {

@@ -71,6 +71,9 @@ public final class Bench implements Callable<Integer> {
             description = {"JVM options of the child server (default '${DEFAULT-VALUE}').",
                     "A fixed, pre-touched heap keeps RSS steady, so RSS growth per session is native memory only."})
     String serverJvm;
+    @Option(names = "--server-redis", paramLabel = "URI",
+            description = "The child server keeps its sessions in this Redis (docs/SCALE_OUT.md), to compare with in memory.")
+    String serverRedis;
     @Option(names = "--server-jfr", paramLabel = "FILE", description = "Record a JFR profile of the child server into FILE.")
     Path serverJfr;
     @Option(names = "--threads", defaultValue = "4", description = "Load generator callback threads (default ${DEFAULT-VALUE}).")
@@ -167,7 +170,7 @@ public final class Bench implements Callable<Integer> {
         if (serverJfr != null) {
             jvm.add("-XX:StartFlightRecording=filename=" + serverJfr.toAbsolutePath() + ",settings=profile,dumponexit=true");
         }
-        return ServerTarget.child(jvm, dir.resolve("server.log"));
+        return ServerTarget.child(jvm, dir.resolve("server.log"), serverRedis == null ? List.of() : List.of("--redis=" + serverRedis));
     }
 
     /** Medians per workload, transport and metric. */

@@ -4,7 +4,10 @@ import io.cometbridge.polling.LongPollingModule;
 import io.cometbridge.protocol.Message;
 import io.cometbridge.server.BridgeModule;
 import io.cometbridge.server.BridgeServer;
+import io.cometbridge.redis.RedisRoomRelay;
+import io.cometbridge.redis.RedisSessionLog;
 import io.cometbridge.session.Bridge;
+import io.cometbridge.session.SessionLog;
 import io.cometbridge.session.BridgeConfig;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -59,8 +62,12 @@ public final class BenchServer implements Callable<Integer>, AutoCloseable {
     int port;
     @Option(names = "--exit-on-stdin-eof", description = "Stop when standard input closes (the parent died).")
     boolean exitOnStdinEof;
+    @Option(names = "--redis", paramLabel = "URI", description = "Keep sessions in this Redis, as a node of several (docs/SCALE_OUT.md); default: in memory.")
+    String redis;
 
     private BridgeServer server;
+    private RedisSessionLog log;       // with --redis
+    private RedisRoomRelay relay;      // with --redis
     private final ScheduledExecutorService broadcaster = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "bench-broadcaster");
         t.setDaemon(true);
@@ -105,7 +112,9 @@ public final class BenchServer implements Callable<Integer>, AutoCloseable {
                 .newSessionsPerSecond(1_000_000).newSessionBurst(1_000_000)
                 .maxSessions(200_000)
                 .build();
-        Bridge bridge = Bridge.builder(new BenchApp()).config(config).build();
+        if (redis != null) log = RedisSessionLog.forConfig(redis, config, "http://" + host + ":" + port);
+        Bridge bridge = Bridge.builder(new BenchApp()).config(config).log(log == null ? SessionLog.IN_MEMORY : log).build();
+        if (redis != null) relay = RedisRoomRelay.attach(redis, bridge.rooms());
         server = BridgeServer.builder(bridge)
                 .host(host).port(port)
                 .drain(Duration.ofSeconds(1))
@@ -235,5 +244,7 @@ public final class BenchServer implements Callable<Integer>, AutoCloseable {
             server = null;
             s.close();
         }
+        if (relay != null) relay.close();
+        if (log != null) log.close();
     }
 }

@@ -91,7 +91,7 @@ abstract class ServerTarget implements AutoCloseable {
     }
 
     /** Starts {@link BenchServer} in a child JVM with the same class path. */
-    static ServerTarget child(List<String> jvmOptions, Path log) throws Exception {
+    static ServerTarget child(List<String> jvmOptions, Path log, List<String> serverOptions) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
@@ -100,6 +100,7 @@ abstract class ServerTarget implements AutoCloseable {
         cmd.add(BenchServer.class.getName());
         cmd.add("--port=0");
         cmd.add("--exit-on-stdin-eof");
+        cmd.addAll(serverOptions);
         Files.createDirectories(log.getParent());
         Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -129,7 +130,7 @@ abstract class ServerTarget implements AutoCloseable {
         drain.start();
         return new ServerTarget() {
             @Override URI bridgeUri() { return uri; }
-            @Override String describe() { return "child JVM pid " + p.pid() + " " + String.join(" ", jvmOptions); }
+            @Override String describe() { return "child JVM pid " + p.pid() + " " + String.join(" ", jvmOptions) + " " + String.join(" ", serverOptions); }
             @Override public void close() throws Exception {
                 p.getOutputStream().close(); // EOF: it stops by itself
                 if (!p.waitFor(15, TimeUnit.SECONDS)) {

@@ -1,0 +1,65 @@
+package io.cometbridge.redis;
+
+import io.cometbridge.protocol.Message;
+import io.cometbridge.session.SessionLog;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+
+/** Reads the takeover script's answer into a {@link SessionLog.Restored}. */
+final class StoredState {
+    private StoredState() {
+    }
+
+    /**
+     * The state to continue from, or null when the session does not exist or its outbound log has
+     * a hole (the store lost part of it: the client must hear its session is gone, not miss messages).
+     */
+    static SessionLog.Restored restore(List<Object> reply) {
+        if (reply == null || reply.isEmpty()) return null;
+        long generation = number(reply.get(0));
+        long received = number(reply.get(1));
+        long acknowledged = number(reply.get(2));
+        String keys = text(reply.get(3));
+        long out = number(reply.get(4));
+        List<SessionLog.Entry> entries = new ArrayList<>();
+        for (Object o : (List<?>) reply.get(5)) {
+            List<?> entry = (List<?>) o;
+            String id = text(entry.get(0));
+            long seq = Long.parseLong(id.substring(0, id.indexOf('-')));
+            if (seq != acknowledged + 1 + entries.size()) return null;
+            entries.add(new SessionLog.Entry(seq, message(entry.get(1))));
+        }
+        if (acknowledged + entries.size() != out) return null;
+        List<String> keyList = keys.isEmpty() ? List.of() : Arrays.asList(keys.split(" "));
+        String rooms = text(reply.get(6));
+        List<String> roomList = rooms.isEmpty() ? List.of() : Arrays.asList(rooms.split("\n"));
+        return new SessionLog.Restored(generation, received, acknowledged, keyList, entries, roomList);
+    }
+
+    private static Message message(Object fieldsAndValues) {
+        List<?> fv = (List<?>) fieldsAndValues;
+        String kind = null, payload = null, topic = null;
+        for (int i = 0; i + 1 < fv.size(); i += 2) {
+            String field = text(fv.get(i)), value = text(fv.get(i + 1));
+            switch (field) {
+                case "k" -> kind = value;
+                case "p" -> payload = value;
+                case "t" -> topic = value;
+                default -> { }
+            }
+        }
+        Message m = "b".equals(kind) ? Message.binary(Base64.getDecoder().decode(payload)) : Message.text(payload);
+        return topic == null || topic.isEmpty() ? m : m.withTopic(topic);
+    }
+
+    private static long number(Object o) {
+        return o instanceof Number n ? n.longValue() : Long.parseLong(text(o));
+    }
+
+    private static String text(Object o) {
+        return o instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(o);
+    }
+}

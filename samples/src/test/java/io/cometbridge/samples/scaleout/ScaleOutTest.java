@@ -1,0 +1,180 @@
+package io.cometbridge.samples.scaleout;
+
+import io.cometbridge.api.TransportKind;
+import io.cometbridge.client.BridgeClient;
+import io.cometbridge.testing.ClientLog;
+import io.cometbridge.testing.RedisProcess;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Several nodes on Redis (docs/SCALE_OUT.md), all real: three bridge JVMs sharing a redis-server
+ * behind a round-robin nginx, Java clients over WebSocket and long-polling, each sending numbered messages that
+ * the echo application returns. Nodes are killed (-9) and restarted while the messages flow;
+ * every client must get every echo exactly once and in order, on the session it began with.
+ */
+class ScaleOutTest {
+    private static final int CLIENTS = 20;
+    private static final int MESSAGES = 300;
+    private static final int KILLS = 4;
+
+    /** Something done to the cluster while messages flow; returns a line for the figures. */
+    interface Disruption {
+        String run(Cluster cluster, List<BridgeClient> clients, Random random) throws Exception;
+    }
+
+    @Test
+    void killedNodesLoseNothingAndDuplicateNothing() throws Exception {
+        run("kill -9", (cluster, clients, random) -> {
+            int switches = 0;
+            for (int k = 0; k < KILLS; k++) {
+                Thread.sleep(400 + random.nextInt(400));
+                int victim = random.nextInt(cluster.size());
+                cluster.kill(victim);
+                for (int i = 0; i < 3; i++, switches++) { // and some clients change transport meanwhile
+                    BridgeClient c = clients.get(random.nextInt(clients.size()));
+                    TransportKind now = c.transport();
+                    c.switchTo(now == TransportKind.POLLING ? TransportKind.WEBSOCKET : TransportKind.POLLING);
+                }
+                Thread.sleep(300);
+                cluster.restart(victim);
+            }
+            return KILLS + " node kills (-9) and " + switches + " transport switches";
+        });
+    }
+
+    @Test
+    void aRollingRestartWithDrainLosesNothing() throws Exception {
+        run("rolling restart", (cluster, clients, random) -> {
+            List<Long> drains = new ArrayList<>();
+            for (int i = 0; i < cluster.size(); i++) {
+                Thread.sleep(300);
+                drains.add(cluster.stop(i));
+                cluster.restart(i);
+            }
+            return "rolling restart of " + cluster.size() + " nodes (SIGTERM, drain), drain times " + drains + " ms";
+        });
+    }
+
+    private void run(String name, Disruption disruption) throws Exception {
+        assertTrue(RedisProcess.installed(), "redis-server is not installed (scripts/install-test-deps.sh)");
+        assertTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of(Cluster.NGINX)), "nginx is not installed (scripts/install-test-deps.sh)");
+        try (Cluster cluster = Cluster.start(3)) {
+            List<BridgeClient> clients = new ArrayList<>();
+            List<ClientLog> logs = new ArrayList<>();
+            List<String> sessions = new ArrayList<>();
+            try {
+                for (int c = 0; c < CLIENTS; c++) {
+                    ClientLog log = new ClientLog();
+                    // half of them long-polling (through the round-robin: most requests reach a node that forwards them)
+                    TransportKind[] order = c % 2 == 0 ? new TransportKind[]{TransportKind.WEBSOCKET, TransportKind.POLLING}
+                            : new TransportKind[]{TransportKind.POLLING, TransportKind.WEBSOCKET};
+                    BridgeClient client = BridgeClient.builder(cluster.uri()).transports(order).listener(log).build();
+                    client.connect().get();
+                    clients.add(client);
+                    logs.add(log);
+                    sessions.add(client.sessionId());
+                }
+                java.util.concurrent.CompletableFuture<String> chaos = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return disruption.run(cluster, clients, new Random(11));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                for (int n = 0; n < MESSAGES; n++) {
+                    for (int c = 0; c < CLIENTS; c++) clients.get(c).send("c" + c + "-" + n);
+                    Thread.sleep(20); // spread over several seconds, so that the kills land mid-stream
+                }
+                String what = chaos.get();
+                try {
+                    await().atMost(Duration.ofSeconds(90))
+                            .until(() -> logs.stream().allMatch(l -> l.messages.size() >= MESSAGES));
+                } catch (RuntimeException e) {
+                    throw new AssertionError("echoes missing: " + logs.stream().map(l -> l.messages.size()).toList()
+                            + "\n" + cluster.diagnostics(), e);
+                }
+                Thread.sleep(500); // a duplicate would come in now
+                long lost = 0, duplicated = 0;
+                for (int c = 0; c < CLIENTS; c++) {
+                    List<String> got = logs.get(c).texts();
+                    List<String> expected = new ArrayList<>();
+                    for (int n = 0; n < MESSAGES; n++) expected.add("c" + c + "-" + n);
+                    lost += expected.stream().filter(m -> !got.contains(m)).count();
+                    duplicated += got.size() - got.stream().distinct().count();
+                    assertThat(got).as("client " + c + " echoes, in order").isEqualTo(expected);
+                    assertThat(clients.get(c).sessionId()).as("client " + c + " kept its session").isEqualTo(sessions.get(c));
+                    assertThat(logs.get(c).sessionsLost).isEmpty();
+                }
+                long resumes = takeovers(cluster, sessions);
+                System.out.printf("ScaleOutTest %s: %d clients x %d messages each way, %s, %d takeovers by another node: lost %d, duplicated %d%n",
+                        name, CLIENTS, MESSAGES, what, resumes, lost, duplicated);
+                assertThat(resumes).as("sessions moved to another node").isGreaterThan(0);
+            } finally {
+                clients.forEach(BridgeClient::close);
+            }
+        }
+    }
+
+    @Test
+    void roomBroadcastsReachMembersOnEveryNodeAndFollowSessionsTakenOver() throws Exception {
+        assertTrue(RedisProcess.installed(), "redis-server is not installed (scripts/install-test-deps.sh)");
+        try (Cluster cluster = Cluster.start(3)) {
+            List<BridgeClient> clients = new ArrayList<>();
+            List<ClientLog> logs = new ArrayList<>();
+            try {
+                for (int c = 0; c < 6; c++) { // round-robin: members on every node
+                    ClientLog log = new ClientLog();
+                    TransportKind kind = c % 2 == 0 ? TransportKind.WEBSOCKET : TransportKind.POLLING;
+                    BridgeClient client = BridgeClient.builder(cluster.uri()).transports(kind).listener(log).build();
+                    client.connect().get();
+                    client.send("j");
+                    clients.add(client);
+                    logs.add(log);
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> logs.stream().allMatch(l -> l.texts().contains("j")));
+                clients.get(0).send("b:before");
+                await().atMost(Duration.ofSeconds(30)).until(() -> logs.stream().allMatch(l -> l.texts().contains("b:before")));
+
+                cluster.kill(1);
+                for (int c = 0; c < clients.size(); c++) clients.get(c).send("back" + c); // live again once echoed
+                for (int c = 0; c < clients.size(); c++) {
+                    String back = "back" + c;
+                    ClientLog log = logs.get(c);
+                    await().atMost(Duration.ofSeconds(60)).until(() -> log.texts().contains(back));
+                }
+                clients.get(0).send("b:after");
+
+                await().atMost(Duration.ofSeconds(30)).until(() -> logs.stream().allMatch(l -> l.texts().contains("b:after")));
+                Thread.sleep(300); // a duplicate would come in now
+                for (ClientLog log : logs) {
+                    assertThat(log.texts().stream().filter(t -> t.startsWith("b:"))).containsExactly("b:before", "b:after");
+                }
+                System.out.printf("ScaleOutTest rooms: 6 members over 3 nodes, one killed: %d takeovers, every broadcast once to each%n",
+                        takeovers(cluster, clients.stream().map(BridgeClient::sessionId).toList()));
+            } finally {
+                clients.forEach(BridgeClient::close);
+            }
+        }
+    }
+
+    /** How many times the sessions were taken over by another node: each takeover raises the stored generation. */
+    private static long takeovers(Cluster cluster, List<String> sessions) {
+        RedisClient redis = RedisClient.create(cluster.redis.uri());
+        try (StatefulRedisConnection<String, String> c = redis.connect()) {
+            return sessions.stream().mapToLong(sid -> Long.parseLong(c.sync().hget("cb:{" + sid + "}:meta", "gen")) - 1).sum();
+        } finally {
+            redis.shutdown();
+        }
+    }
+}
