@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
 /**
  * The session core as one object: the registry of sessions, their rooms, timers and threads.
  * Transports hand it attach frames; the application gets a {@link BridgeHandler} callback per
- * event and a {@link Rooms} for broadcast. Independent of any HTTP server.
+ * event and a {@link io.cometbridge.api.Rooms} for broadcast. Independent of any HTTP server.
  */
 public final class Bridge implements SessionContext, AutoCloseable {
     private final BridgeConfig config;
