@@ -30,6 +30,7 @@ final class PollingTransport implements Transport {
     private TransportListener session;
     private PollExchange held;
     private Scheduler.Timer holdTimer;
+    private long heldSince; // scheduler nanos when {@code held} was parked
     private boolean replaced;
 
     PollingTransport(Bridge bridge, PollExchange attachExchange, ConnectionMeter attachMeter, String remoteAddress,
@@ -71,6 +72,7 @@ final class PollingTransport implements Transport {
             cancelTimer();
         }
         held = exchange;
+        heldSince = bridge.scheduler().nanoTime();
         exchange.onAbandoned(() -> session.execute(() -> unhold(exchange)));
         holdTimer = bridge.scheduler().schedule(bridge.config().pollTimeout().toNanos(), () -> session.execute(() -> {
             if (held == exchange) {
@@ -85,6 +87,7 @@ final class PollingTransport implements Transport {
         if (held == exchange) {
             held = null;
             cancelTimer();
+            bridge.totals().pollHeld(bridge.scheduler().nanoTime() - heldSince);
         }
     }
 

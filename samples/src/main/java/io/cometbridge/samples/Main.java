@@ -3,6 +3,13 @@ package io.cometbridge.samples;
 import io.cometbridge.api.BridgeHandler;
 import io.cometbridge.bayeux.BayeuxModule;
 import io.cometbridge.gateway.Gateway;
+import io.cometbridge.metrics.PrometheusModule;
+import io.cometbridge.server.HealthModule;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.cometbridge.polling.LongPollingModule;
 import io.cometbridge.samples.demo.DemoApp;
 import io.cometbridge.server.BridgeServer;
@@ -122,10 +129,12 @@ public final class Main implements Callable<Integer> {
                 .trustedProxies(options.trustedProxies())
                 .stats(options.stats())
                 .statsToken(options.stats() ? options.statsToken() : null)
+                .module(new HealthModule())                                          // {prefix}/healthz, {prefix}/readyz
                 .module(new LongPollingModule())
                 .module(new BayeuxModule())                                          // {prefix}/cometd: unmodified CometD clients
                 .module(StaticResourcesModule.atPrefix("io/cometbridge/client/")) // {prefix}/client.js, client.d.ts
                 .module(StaticResourcesModule.at("/", "web/"));                     // demo pages
+        if (options.metrics()) builder.module(prometheus(options.statsToken()));
         if (options.cometdJs() != null) { // the official CometD client for cometd.html, from an npm install
             ClassLoader folder = new java.net.URLClassLoader(new java.net.URL[]{options.cometdJs().toAbsolutePath().getParent().toUri().toURL()}, null);
             builder.module(StaticResourcesModule.at("/vendor/cometd", options.cometdJs().getFileName() + "/", folder));
@@ -143,6 +152,15 @@ public final class Main implements Callable<Integer> {
             throw e;
         }
         return new RunningServer(server, app, demo != null ? "demo" : "gateway to " + upstream.describe());
+    }
+
+    /** {prefix}/metrics: the bridge's counters and the JVM's (memory, threads, CPU, GC). */
+    private static PrometheusModule prometheus(String token) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        return new PrometheusModule(registry, token);
     }
 
     @Override

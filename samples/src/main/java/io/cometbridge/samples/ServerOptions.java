@@ -123,8 +123,12 @@ public final class ServerOptions {
             description = "Serve {prefix}/stats: live counters per transport, for the A/B page (ab.html) and the benchmark.")
     boolean stats;
 
+    @Option(names = "--metrics",
+            description = "Serve {prefix}/metrics: the same counters as {prefix}/stats, and the JVM's, in the Prometheus text format.")
+    boolean metrics;
+
     @Option(names = "--stats-token-file", paramLabel = "FILE",
-            description = "When statistics are served: require Authorization: Bearer TOKEN, TOKEN being this file's first line (or the environment variable "
+            description = "When statistics or metrics are served: require Authorization: Bearer TOKEN, TOKEN being this file's first line (or the environment variable "
                     + STATS_TOKEN_ENV + "). Default: empty = no token")
     Path statsTokenFile;
 
@@ -185,7 +189,7 @@ public final class ServerOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--trusted-proxies: " + e.getMessage());
         }
-        if (statsTokenFile != null && !stats) throw new IllegalArgumentException("--stats-token-file needs --stats");
+        if (statsTokenFile != null && !stats && !metrics) throw new IllegalArgumentException("--stats-token-file needs --stats or --metrics");
         if (statsTokenFile != null) statsToken(); // readable and not empty
         for (String origin : allowedOrigins) {
             if (!origin.equals("*") && !origin.equals("null") && OriginSyntax.canonical(origin) == null) {
@@ -245,6 +249,7 @@ public final class ServerOptions {
     Function<String, String> env = System::getenv;
 
     public boolean stats() { return stats; }
+    public boolean metrics() { return metrics; }
     public List<String> allowedHosts() { return List.copyOf(allowedHosts); }
     public List<String> trustedProxies() { return List.copyOf(trustedProxies); }
     public String host() { return host; }

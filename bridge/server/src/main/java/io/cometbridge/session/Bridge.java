@@ -38,8 +38,9 @@ public final class Bridge implements SessionContext, AutoCloseable {
     private final boolean ownsWorkers;
     private final AtomicInteger opened = new AtomicInteger();
     private final AddressRateLimiter newSessions;
-    private final UpgradeNotices upgradeNotices = new UpgradeNotices(4096, Duration.ofMinutes(2), this::find);
     private final TransportTotals totals = new TransportTotals();
+    private final UpgradeNotices upgradeNotices = new UpgradeNotices(4096, Duration.ofMinutes(2), this::find, totals.fallbacksByReason());
+    private volatile boolean draining; // shutdown has begun: not ready for new clients
     private final java.util.concurrent.atomic.AtomicLong statsLabels = new java.util.concurrent.atomic.AtomicLong();
     private final Set<String> attachHeaders;
 
@@ -142,6 +143,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
      * close frames to go out. Then stops the timers.
      */
     public void shutdown(Duration drain) {
+        draining = true;
         for (Session s : store.all()) s.close(CloseReason.SHUTDOWN);
         long deadline = System.nanoTime() + drain.toNanos();
         while (System.nanoTime() < deadline && store.size() > 0) {
@@ -155,8 +157,14 @@ public final class Bridge implements SessionContext, AutoCloseable {
         close();
     }
 
+    /** False once shutdown or close has begun: what a readiness probe reports (health endpoints). */
+    public boolean isAccepting() {
+        return !draining;
+    }
+
     @Override
     public void close() {
+        draining = true;
         scheduler.shutdown();
         if (ownsWorkers && workers instanceof java.util.concurrent.ExecutorService es) es.shutdown();
     }

@@ -84,9 +84,7 @@ public final class Session implements BridgeSession, TransportListener {
     // ================================================================ application API
 
     @Override
-    public String id() {
-        return id;
-    }
+    public String id() { return id; }
 
     @Override
     public TransportKind transport() {
@@ -99,9 +97,7 @@ public final class Session implements BridgeSession, TransportListener {
         return state.isOpen();
     }
 
-    public SessionState state() {
-        return state;
-    }
+    public SessionState state() { return state; }
 
     @Override
     public CompletableFuture<Void> send(Message message) {
@@ -148,9 +144,7 @@ public final class Session implements BridgeSession, TransportListener {
     }
 
     @Override
-    public Map<String, Object> attributes() {
-        return attributes;
-    }
+    public Map<String, Object> attributes() { return attributes; }
 
     @Override
     public AttachRequest attachRequest() {
@@ -168,9 +162,12 @@ public final class Session implements BridgeSession, TransportListener {
                 () -> acks.delivered(transport));
     }
 
-    public SessionStats stats() {
-        return stats;
-    }
+    public SessionStats stats() { return stats; }
+
+    /** The replay buffer's depth: messages sent and not yet acknowledged (a racy read, for metrics). */
+    public int replayMessages() { return channel.unacknowledged(); }
+    /** The replay buffer's depth in payload bytes (a racy read, for metrics). */
+    public long replayBytes() { return channel.unacknowledgedBytes(); }
 
     // ================================================================ for transports and the bridge
 

@@ -40,6 +40,7 @@ final class SessionEvents implements ChannelEvents<CompletableFuture<Void>> {
     }
 
     void closed(CloseReason reason) {
+        session.stats().closed(reason.code());
         call("onClose", () -> handler.onClose(session, reason));
     }
 
