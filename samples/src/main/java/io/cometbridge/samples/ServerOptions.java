@@ -154,6 +154,12 @@ public final class ServerOptions {
         requirePositive(acceptQueue, "--accept-queue");
         requirePositive(pollTimeout, "--poll-timeout");
         requirePositive(heartbeat, "--heartbeat");
+        if (grace.isZero() || grace.isNegative()) {
+            throw new IllegalArgumentException("--grace must be above zero: with none, a session ends the moment its transport drops,"
+                    + " and a client that reconnects (a network blip, a transport switch) finds it gone");
+        }
+        belowProxyIdleCut(pollTimeout, "--poll-timeout", "a held poll is an idle connection");
+        belowProxyIdleCut(heartbeat, "--heartbeat", "the heartbeat is what keeps a quiet WebSocket from looking idle");
         requirePositive(tickerInterval, "--ticker-interval");
         requirePositive(maxMessageBytes, "--max-message-bytes");
         if (maxRequestBytes != null && maxRequestBytes < BridgeConfig.requestBytesFor(maxMessageBytes)) {
@@ -196,6 +202,17 @@ public final class ServerOptions {
                 throw new IllegalArgumentException("--allowed-origins: '" + origin + "' is not an origin like"
                         + " https://app.example.com[:port] (scheme://host[:port], nothing else), * or null");
             }
+        }
+    }
+
+    /** Proxies and load balancers commonly cut idle HTTP connections at 60 s (nginx, cloud balancers); some at 55. */
+    static final Duration PROXY_IDLE_CUT = Duration.ofSeconds(55);
+
+    private static void belowProxyIdleCut(Duration d, String option, String why) {
+        if (d.compareTo(PROXY_IDLE_CUT) > 0) {
+            throw new IllegalArgumentException(option + " " + DurationConverter.format(d) + " is above " + PROXY_IDLE_CUT.toSeconds()
+                    + "s: " + why + ", and common proxies and load balancers cut idle connections at 55-60 s (nginx proxy_read_timeout,"
+                    + " cloud load balancers), which clients would see as failures. Use at most " + PROXY_IDLE_CUT.toSeconds() + "s");
         }
     }
 

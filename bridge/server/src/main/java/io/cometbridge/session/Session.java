@@ -25,8 +25,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client's session on the server: its lifecycle, the transport that carries it now, and the
@@ -41,7 +41,7 @@ import java.util.logging.Logger;
  * other threads read are volatile.
  */
 public final class Session implements BridgeSession, TransportListener {
-    private static final Logger LOG = Logger.getLogger(Session.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
 
     private final String id;
     private final SessionContext ctx;
@@ -437,7 +437,7 @@ public final class Session implements BridgeSession, TransportListener {
     private void moveTo(SessionState next, String why) {
         SessionState was = state;
         state = next;
-        if (LOG.isLoggable(Level.FINE)) LOG.fine("session " + stats.label() + ": " + was + " -> " + next + " (" + why + ")");
+        if (LOG.isDebugEnabled()) LOG.debug("session " + stats.label() + ": " + was + " -> " + next + " (" + why + ")");
     }
 
     @Override
