@@ -68,6 +68,7 @@ final class PollingTransport implements Transport {
 
     private void hold(PollExchange exchange) {
         if (held != null) {
+            bridge.totals().pollHeld(bridge.scheduler().nanoTime() - heldSince);
             held.fail(new BridgeException(ErrorCode.POLL_CONFLICT, "a newer receive request replaced this one"));
             cancelTimer();
         }

@@ -112,8 +112,10 @@ class PrometheusEndpointTest {
         assertThat(ready.status()).isEqualTo(200);
         assertThat(ready.body()).isEqualTo("{\"status\":\"up\"}");
         assertThat(ready.header("Cache-Control")).isEqualTo("no-store");
-        // Other paths under the prefix still reach their own contexts.
+        // Other paths under the prefix still reach their own contexts, and the prefix itself is no redirect.
         assertThat(RawHttp.get(server.port(), "/bridge/stats?sessions=0", "127.0.0.1", "").status()).isEqualTo(200);
+        assertThat(RawHttp.get(server.port(), "/bridge", "127.0.0.1", "").status()).isEqualTo(404);
+        assertThat(RawHttp.get(server.port(), "/bridge/healthzz", "127.0.0.1", "").status()).isEqualTo(404);
 
         server.bridge.shutdown(Duration.ZERO); // what a graceful stop does first; Jetty still answers
         RawHttp.Response draining = RawHttp.get(server.port(), "/bridge/readyz", "127.0.0.1", "");

@@ -24,7 +24,9 @@ public final class HealthModule implements BridgeModule {
     /** One context at {@code {prefix}}: other paths under it fall through to the next context that matches. */
     @Override
     public ContextHandler createContext(ModuleContext ctx) {
-        return new ContextHandler(new Probes(ctx.bridge()), ctx.prefix());
+        ContextHandler context = new ContextHandler(new Probes(ctx.bridge()), ctx.prefix());
+        context.setAllowNullPathInContext(true); // "/bridge" itself falls through too (no redirect from here)
+        return context;
     }
 
     private static final class Probes extends Handler.Abstract.NonBlocking {
