@@ -9,8 +9,8 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One session's upstream: its connection, the relay both ways, the two windows and the failure
@@ -33,7 +33,7 @@ import java.util.logging.Logger;
  * in order.
  */
 final class UpstreamLink {
-    private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final Gateway gateway;
     private final GatewayConfig config;
@@ -200,7 +200,7 @@ final class UpstreamLink {
         open = false;
         cancelTimer();
         String what = code == 0 ? "upstream " + reason : "upstream closed: " + code + (reason.isEmpty() ? "" : " " + reason);
-        LOG.log(Level.FINE, () -> "session " + session + ": " + what);
+        if (LOG.isDebugEnabled()) LOG.debug("session {}: {}", session, what);
         if (config.onClose() == GatewayConfig.OnClose.RECONNECT && !refused && retryable(code)) {
             long now = System.nanoTime();
             if (downSince < 0) downSince = now;

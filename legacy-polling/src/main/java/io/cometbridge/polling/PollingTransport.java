@@ -32,6 +32,7 @@ final class PollingTransport implements Transport {
     private TransportListener session;
     private PollExchange held;
     private Scheduler.Timer holdTimer;
+    private long heldSince; // scheduler nanos when {@code held} was parked
     private boolean replaced;
 
     PollingTransport(Bridge bridge, PollExchange attachExchange, ConnectionMeter attachMeter, String remoteAddress,
@@ -70,10 +71,12 @@ final class PollingTransport implements Transport {
 
     private void hold(PollExchange exchange) {
         if (held != null) {
+            bridge.totals().pollHeld(bridge.scheduler().nanoTime() - heldSince);
             held.fail(new BridgeException(ErrorCode.POLL_CONFLICT, "a newer receive request replaced this one"));
             cancelTimer();
         }
         held = exchange;
+        heldSince = bridge.scheduler().nanoTime();
         exchange.onAbandoned(() -> session.execute(() -> unhold(exchange)));
         holdTimer = bridge.scheduler().schedule(bridge.config().pollTimeout().toNanos(), () -> session.execute(() -> {
             if (held == exchange) {
@@ -88,6 +91,7 @@ final class PollingTransport implements Transport {
         if (held == exchange) {
             held = null;
             cancelTimer();
+            bridge.totals().pollHeld(bridge.scheduler().nanoTime() - heldSince);
         }
     }
 

@@ -26,4 +26,13 @@ public final class DurationConverter implements ITypeConverter<Duration> {
             default: return Duration.ofHours(n);
         }
     }
+
+    /** The shortest form this converter reads back: 500ms, 20s, 1m, 2h. */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0 && ms != 0) return ms / 3_600_000 + "h";
+        if (ms % 60_000 == 0 && ms != 0) return ms / 60_000 + "m";
+        if (ms % 1000 == 0) return ms / 1000 + "s";
+        return ms + "ms";
+    }
 }

@@ -123,8 +123,12 @@ public final class ServerOptions {
             description = "Serve {prefix}/stats: live counters per transport, for the A/B page (ab.html) and the benchmark.")
     boolean stats;
 
+    @Option(names = "--metrics",
+            description = "Serve {prefix}/metrics: the same counters as {prefix}/stats, and the JVM's, in the Prometheus text format.")
+    boolean metrics;
+
     @Option(names = "--stats-token-file", paramLabel = "FILE",
-            description = "When statistics are served: require Authorization: Bearer TOKEN, TOKEN being this file's first line (or the environment variable "
+            description = "When statistics or metrics are served: require Authorization: Bearer TOKEN, TOKEN being this file's first line (or the environment variable "
                     + STATS_TOKEN_ENV + "). Default: empty = no token")
     Path statsTokenFile;
 
@@ -158,6 +162,12 @@ public final class ServerOptions {
         requirePositive(acceptQueue, "--accept-queue");
         requirePositive(pollTimeout, "--poll-timeout");
         requirePositive(heartbeat, "--heartbeat");
+        if (grace.isZero() || grace.isNegative()) {
+            throw new IllegalArgumentException("--grace must be above zero: with none, a session ends the moment its transport drops,"
+                    + " and a client that reconnects (a network blip, a transport switch) finds it gone");
+        }
+        belowProxyIdleCut(pollTimeout, "--poll-timeout", "a held poll is an idle connection");
+        belowProxyIdleCut(heartbeat, "--heartbeat", "the heartbeat is what keeps a quiet WebSocket from looking idle");
         requirePositive(tickerInterval, "--ticker-interval");
         requirePositive(maxMessageBytes, "--max-message-bytes");
         if (maxRequestBytes != null && maxRequestBytes < BridgeConfig.requestBytesFor(maxMessageBytes)) {
@@ -197,13 +207,24 @@ public final class ServerOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--trusted-proxies: " + e.getMessage());
         }
-        if (statsTokenFile != null && !stats) throw new IllegalArgumentException("--stats-token-file needs --stats");
+        if (statsTokenFile != null && !stats && !metrics) throw new IllegalArgumentException("--stats-token-file needs --stats or --metrics");
         if (statsTokenFile != null) statsToken(); // readable and not empty
         for (String origin : allowedOrigins) {
             if (!origin.equals("*") && !origin.equals("null") && OriginSyntax.canonical(origin) == null) {
                 throw new IllegalArgumentException("--allowed-origins: '" + origin + "' is not an origin like"
                         + " https://app.example.com[:port] (scheme://host[:port], nothing else), * or null");
             }
+        }
+    }
+
+    /** Proxies and load balancers commonly cut idle HTTP connections at 60 s (nginx, cloud balancers); some at 55. */
+    static final Duration PROXY_IDLE_CUT = Duration.ofSeconds(55);
+
+    private static void belowProxyIdleCut(Duration d, String option, String why) {
+        if (d.compareTo(PROXY_IDLE_CUT) > 0) {
+            throw new IllegalArgumentException(option + " " + DurationConverter.format(d) + " is above " + PROXY_IDLE_CUT.toSeconds()
+                    + "s: " + why + ", and common proxies and load balancers cut idle connections at 55-60 s (nginx proxy_read_timeout,"
+                    + " cloud load balancers), which clients would see as failures. Use at most " + PROXY_IDLE_CUT.toSeconds() + "s");
         }
     }
 
@@ -257,6 +278,7 @@ public final class ServerOptions {
     Function<String, String> env = System::getenv;
 
     public boolean stats() { return stats; }
+    public boolean metrics() { return metrics; }
     public List<String> allowedHosts() { return List.copyOf(allowedHosts); }
     public List<String> trustedProxies() { return List.copyOf(trustedProxies); }
     public String host() { return host; }

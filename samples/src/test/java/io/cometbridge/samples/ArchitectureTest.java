@@ -79,6 +79,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void theLibraryLogsThroughSlf4jOnly() throws IOException {
+        List<String> offenders = new ArrayList<>();
+        for (Path file : mainSources()) {
+            String text = Files.readString(file);
+            if (text.contains("java.util.logging") || text.contains("System.Logger")) offenders.add(file.toString());
+        }
+        assertThat(offenders).as("the application picks the logging backend: use org.slf4j.Logger").isEmpty();
+    }
+
+    @Test
     void noSourceFileIsTooLongToReadInOnePass() throws IOException {
         List<String> tooLong = new ArrayList<>();
         for (Path file : mainSources()) {

@@ -79,6 +79,10 @@ class MainCommandLineTest {
             "--heartbeat|15|'15' is not a duration: use a whole number and a unit",
             "--grace|1.5s|'1.5s' is not a duration",
             "--poll-timeout|0s|--poll-timeout must be above zero",
+            "--poll-timeout|90s|--poll-timeout 90s is above 55s: a held poll is an idle connection",
+            "--heartbeat|2m|--heartbeat 2m is above 55s",
+            "--grace|0s|--grace must be above zero: with none, a session ends the moment its transport drops",
+            "--log-format|xml|--log-format must be text or json",
             "--prefix|bridge/|--prefix must look like /bridge",
             "--prefix|/|--prefix must look like /bridge",
             "--allowed-origins|https://ok.example.com,nope|'nope' is not an origin",
@@ -118,15 +122,15 @@ class MainCommandLineTest {
     @Test
     void everyOptionReachesTheConfig() {
         ServerOptions o = parse("--host", "0.0.0.0", "--port", "0", "--prefix", "/rt/bridge",
-                "--poll-timeout", "5s", "--heartbeat", "1m", "--grace", "0s",
+                "--poll-timeout", "5s", "--heartbeat", "50s", "--grace", "1s",
                 "--allowed-origins", "https://a.example.com,http://b.example.com:8081",
                 "--max-message-bytes", "1000", "--max-request-bytes", "7000", "--max-queued-messages", "30",
                 "--max-queued-bytes", "40000", "--max-sessions", "50", "--drain", "250ms", "--ticker-interval", "1s");
         o.validate();
         BridgeConfig c = o.toBridgeConfig();
         assertThat(c.pollTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(c.gracePeriod()).isZero();
+        assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(50));
+        assertThat(c.gracePeriod()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.allowedOrigins()).containsExactly("https://a.example.com", "http://b.example.com:8081");
         assertThat(c.maxMessageBytes()).isEqualTo(1000);
         assertThat(c.maxRequestBytes()).isEqualTo(7000);

@@ -6,8 +6,8 @@ import io.cometbridge.channel.ChannelEvents;
 import io.cometbridge.protocol.Message;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where the client's events meet the application's {@link BridgeClient.Listener}: the channel's
@@ -15,7 +15,7 @@ import java.util.logging.Logger;
  * listener that throws is logged and does not disturb the client. Runs on the client's executor.
  */
 final class ClientEvents implements ChannelEvents<CompletableFuture<Void>> {
-    private static final Logger LOG = Logger.getLogger(BridgeClient.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeClient.class);
 
     private final BridgeClient client;
     private final BridgeClient.Listener listener;
@@ -55,7 +55,7 @@ final class ClientEvents implements ChannelEvents<CompletableFuture<Void>> {
         try {
             r.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "listener failed", e);
+            LOG.warn("listener failed", e);
         }
     }
 }

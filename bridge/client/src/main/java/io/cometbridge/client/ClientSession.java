@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The client's session: the delivery {@link Channel} (the same rules as the server's), the
@@ -31,7 +31,7 @@ import java.util.logging.Logger;
  * <p>All state is confined to one serial executor; listener callbacks run there, one at a time.
  */
 final class ClientSession {
-    private static final Logger LOG = Logger.getLogger(BridgeClient.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeClient.class);
     /** A batch stays this far below the server's request limit (brackets, the ack frame). */
     private static final int BATCH_SLACK_BYTES = 256;
     /** Beyond the connect timeout, how long an attach may wait for its open frame. */
@@ -257,7 +257,7 @@ final class ClientSession {
             }
         } catch (BridgeException e) {
             // A gap or an impossible ack: this transport is broken; re-attaching resends from where we are.
-            LOG.log(Level.FINE, "protocol error from the server over " + from, e);
+            LOG.debug("protocol error from the server over " + from, e);
             if (from == current || from == pending) {
                 from.stop();
                 transportFailed(from, e);
@@ -340,13 +340,13 @@ final class ClientSession {
         if (state == State.CLOSED) return;
         if (from == pending) {
             pending = null;
-            LOG.log(Level.FINE, "attach over " + from + " failed", cause);
+            LOG.debug("attach over " + from + " failed", cause);
             reconnectLater(retries.failed(from.kind(), false, switched != null));
         } else if (from == current) {
             current = null;
             transportKind = null;
             state = State.RECONNECTING;
-            LOG.log(Level.FINE, from + " failed", cause);
+            LOG.debug(from + " failed", cause);
             TransportKind next = retries.failed(from.kind(), true, switched != null);
             if (pending == null) reconnectLater(next);
         }
@@ -374,7 +374,7 @@ final class ClientSession {
         switch (refusal.action(everOpened)) {
             case NEW_SESSION -> sessionLost(refusal.getMessage());
             case GIVE_UP -> {
-                LOG.log(Level.FINE, "giving up: " + refusal);
+                LOG.debug("giving up: " + refusal);
                 finish(new CloseReason(refusal.closeCode(), refusal.toString()), false, refusal);
                 if (current != null) current.stop();
             }
@@ -417,7 +417,7 @@ final class ClientSession {
             flush();
         }
         if (t.framing() == Framing.STREAM && heartbeat.isDead(now)) {
-            LOG.fine("no frame for " + (now - heartbeat.lastHeard()) / 1_000_000 + " ms: the socket is dead");
+            LOG.debug("no frame for " + (now - heartbeat.lastHeard()) / 1_000_000 + " ms: the socket is dead");
             t.kill();
         }
     }

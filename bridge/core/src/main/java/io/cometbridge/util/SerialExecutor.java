@@ -3,8 +3,8 @@ package io.cometbridge.util;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks one at a time, in submission order, without a lock: the actor that serializes all
@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  * the first one's work, and make their order depend on the stack.
  */
 public final class SerialExecutor implements Executor {
-    private static final Logger LOG = Logger.getLogger(SerialExecutor.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
     private static final int BUDGET = 128;
     private static final ThreadLocal<Boolean> IN_LOOP = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
@@ -58,7 +58,7 @@ public final class SerialExecutor implements Executor {
                 try {
                     task.run();
                 } catch (Throwable t) {
-                    LOG.log(Level.WARNING, "session task failed", t);
+                    LOG.warn("session task failed", t);
                 }
                 if (pending.decrementAndGet() == 0) return;
                 if (--budget == 0) {

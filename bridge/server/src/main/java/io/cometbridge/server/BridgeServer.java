@@ -20,14 +20,15 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server around a {@link Bridge}: one port, one prefix. The WebSocket endpoint lives at
  * {@code {prefix}/ws}; modules (long-polling, static files, demos) add their own contexts.
  */
 public final class BridgeServer implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(BridgeServer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeServer.class);
     /** The default listen backlog: Linux's default net.core.somaxconn since kernel 5.4. */
     public static final int DEFAULT_ACCEPT_QUEUE = 4096;
     private final Bridge bridge;
@@ -132,7 +133,7 @@ public final class BridgeServer implements AutoCloseable {
         server.start();
         warnIfTheKernelCapsTheAcceptQueue();
         if (hosts.acceptsAnyHost() && hosts.configured().isEmpty()) {
-            LOG.warning("listening on " + (connector != null ? connector : tlsConnector).getHost() + ", not loopback, with no"
+            LOG.warn("listening on " + (connector != null ? connector : tlsConnector).getHost() + ", not loopback, with no"
                     + " allowed hosts configured: any Host name is served (no DNS rebinding protection)."
                     + " Name the public host names (--allowed-hosts) to refuse others with 421.");
         }
@@ -147,7 +148,7 @@ public final class BridgeServer implements AutoCloseable {
         long cap = somaxconn();
         int wanted = (connector != null ? connector : tlsConnector).getAcceptQueueSize();
         if (cap > 0 && wanted > cap) {
-            LOG.warning("accept queue " + wanted + " is capped by the kernel at net.core.somaxconn=" + cap
+            LOG.warn("accept queue " + wanted + " is capped by the kernel at net.core.somaxconn=" + cap
                     + ": a burst of connects beyond it waits for SYN retries (raise it: sysctl -w net.core.somaxconn=" + wanted + ")");
         }
     }

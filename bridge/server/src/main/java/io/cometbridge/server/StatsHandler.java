@@ -2,8 +2,6 @@ package io.cometbridge.server;
 
 import com.google.gson.stream.JsonWriter;
 import io.cometbridge.api.TransportKind;
-import io.cometbridge.protocol.BridgeException;
-import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.Session;
 import io.cometbridge.session.SessionStats;
@@ -24,7 +22,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -41,7 +38,7 @@ public final class StatsHandler extends Handler.Abstract.NonBlocking {
     static final int MAX_SESSIONS = 100_000;
 
     private final Bridge bridge;
-    private final byte[] token; // null: no token needed
+    private final BearerToken token;
     private final long startMillis = System.currentTimeMillis();
 
     public StatsHandler(Bridge bridge) {
@@ -51,17 +48,12 @@ public final class StatsHandler extends Handler.Abstract.NonBlocking {
     /** @param token the bearer token a request must present, or null for none */
     public StatsHandler(Bridge bridge, String token) {
         this.bridge = bridge;
-        this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.token = new BearerToken(token, "stats", "statistics");
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        if (token != null && !presentsToken(request)) {
-            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"stats\"");
-            JsonErrorHandler.write(response, callback, new BridgeException(ErrorCode.UNAUTHORIZED,
-                    "statistics need the token: Authorization: Bearer <token>"));
-            return true;
-        }
+        if (!token.admit(request, response, callback)) return true;
         String method = request.getMethod();
         if (!HttpMethod.GET.is(method) && !HttpMethod.HEAD.is(method)) {
             response.setStatus(405);
@@ -91,12 +83,6 @@ public final class StatsHandler extends Handler.Abstract.NonBlocking {
         return true;
     }
 
-    /** Compares in constant time, so the answer's timing says nothing about the token. */
-    private boolean presentsToken(Request request) {
-        String given = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token);
-    }
-
     /** The statistics document, with at most {@code sessionLimit} sessions listed. */
     public String json(int sessionLimit) {
         StringWriter text = new StringWriter(4096);
@@ -108,11 +94,14 @@ public final class StatsHandler extends Handler.Abstract.NonBlocking {
 
             Map<TransportKind, Integer> live = new EnumMap<>(TransportKind.class);
             int detached = 0, count = 0;
+            long replayMessages = 0, replayBytes = 0;
             for (Session session : bridge.sessions()) {
                 TransportKind k = session.transport();
                 if (k == null) detached++;
                 else live.merge(k, 1, Integer::sum);
                 count++;
+                replayMessages += session.replayMessages();
+                replayBytes += session.replayBytes();
             }
             out.name("sessions").beginObject()
                     .name("live").value(count)
@@ -134,6 +123,17 @@ public final class StatsHandler extends Handler.Abstract.NonBlocking {
                     .name("wireBytesOut").value(totals.unattributedBytesOut())
                     .name("httpRequests").value(totals.unattributedRequests())
                     .endObject();
+            out.name("replayBuffer").beginObject()
+                    .name("messages").value(replayMessages)
+                    .name("bytes").value(replayBytes)
+                    .endObject();
+            out.name("pollHolds").beginObject()
+                    .name("count").value(totals.pollHolds())
+                    .name("totalMillis").value(totals.pollHoldNanosTotal() / 1_000_000)
+                    .name("maxMillis").value(totals.pollHoldMaxNanos() / 1_000_000)
+                    .endObject();
+            writeCounts(out, "closesByCode", totals.closesByCode().snapshot());
+            writeCounts(out, "fallbacksByReason", totals.fallbacksByReason().snapshot());
 
             writeProcess(out);
 
@@ -163,6 +163,12 @@ public final class StatsHandler extends Handler.Abstract.NonBlocking {
             throw new UncheckedIOException(e);
         }
         return text.toString();
+    }
+
+    private static void writeCounts(JsonWriter out, String name, Map<String, Long> counts) throws IOException {
+        out.name(name).beginObject();
+        for (Map.Entry<String, Long> e : counts.entrySet()) out.name(e.getKey()).value(e.getValue());
+        out.endObject();
     }
 
     private static void writeProcess(JsonWriter out) throws IOException {

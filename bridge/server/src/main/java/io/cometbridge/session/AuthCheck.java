@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the application's {@link Authenticator} for one attach and turns its answer into the
@@ -21,7 +21,7 @@ import java.util.logging.Logger;
  * answered within the attach timeout: an attach never waits without bound.
  */
 final class AuthCheck {
-    private static final Logger LOG = Logger.getLogger(AuthCheck.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(AuthCheck.class);
     private final Authenticator hook;
     private final Duration timeout;
 
@@ -59,7 +59,7 @@ final class AuthCheck {
     }
 
     private static void failed(Throwable error, Consumer<BridgeException> refused) {
-        LOG.log(Level.WARNING, "the authenticator failed; the attach is refused", error);
+        LOG.warn("the authenticator failed; the attach is refused", error);
         refused.accept(new BridgeException(ErrorCode.AUTH_REFUSED, "authentication failed"));
     }
 }

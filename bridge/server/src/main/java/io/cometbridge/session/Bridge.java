@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
 /**
  * The session core as one object: the registry of sessions, their rooms, timers and threads.
  * Transports hand it attach frames; the application gets a {@link BridgeHandler} callback per
- * event and a {@link Rooms} for broadcast. Independent of any HTTP server.
+ * event and a {@link io.cometbridge.api.Rooms} for broadcast. Independent of any HTTP server.
  */
 public final class Bridge implements SessionContext, AutoCloseable {
     private final BridgeConfig config;
@@ -45,12 +45,12 @@ public final class Bridge implements SessionContext, AutoCloseable {
     private final boolean ownsWorkers;
     private final AtomicInteger opened = new AtomicInteger();
     private final AddressRateLimiter newSessions;
-    private final UpgradeNotices upgradeNotices = new UpgradeNotices(4096, Duration.ofMinutes(2), this::find);
     private final TransportTotals totals = new TransportTotals();
+    private final UpgradeNotices upgradeNotices = new UpgradeNotices(4096, Duration.ofMinutes(2), this::find, totals.fallbacksByReason());
+    private volatile boolean draining; // shutdown has begun: no attach taken, not ready for new clients
     private final java.util.concurrent.atomic.AtomicLong statsLabels = new java.util.concurrent.atomic.AtomicLong();
     private final Set<String> attachHeaders;
     private final AuthCheck authenticator; // null: every attach is accepted as nobody in particular
-    private volatile boolean draining;
 
     private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, SessionLog log, Executor workers, Scheduler scheduler,
                    Authenticator authenticator) {
@@ -205,9 +205,10 @@ public final class Bridge implements SessionContext, AutoCloseable {
      * client to move (the {@code move} notice) and leaves this node, resumable on any other.
      */
     public void shutdown(Duration drain) {
-        draining = log.durable();
+        draining = true;
+        boolean movesOn = log.durable();
         for (Session s : store.all()) {
-            if (draining) s.release(); // the session lives on: its client moves to another node
+            if (movesOn) s.release(); // the session lives on: its client moves to another node
             else s.close(CloseReason.SHUTDOWN);
         }
         long deadline = System.nanoTime() + drain.toNanos();
@@ -222,8 +223,14 @@ public final class Bridge implements SessionContext, AutoCloseable {
         close();
     }
 
+    /** False once shutdown or close has begun: what a readiness probe reports (health endpoints). */
+    public boolean isAccepting() {
+        return !draining;
+    }
+
     @Override
     public void close() {
+        draining = true;
         scheduler.shutdown();
         if (ownsWorkers && workers instanceof java.util.concurrent.ExecutorService es) es.shutdown();
     }

@@ -19,8 +19,8 @@ import io.cometbridge.util.SerialExecutor;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client's session on the server: its lifecycle, the transport that carries it now, and the
@@ -35,7 +35,7 @@ import java.util.logging.Logger;
  * other threads read are volatile.
  */
 public final class Session extends SessionView implements TransportListener {
-    private static final Logger LOG = Logger.getLogger(Session.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     private static final CloseReason MOVED = new CloseReason(CloseCode.SERVER_CLOSED.code(), "the session moved to another node");
     private static final CloseReason STATE_LOST = new CloseReason(CloseCode.SERVER_CLOSED.code(), "the session's stored state is lost");
 
@@ -55,9 +55,7 @@ public final class Session extends SessionView implements TransportListener {
     private boolean keepStored;            // ended here, but not for good: leave the stored state alone
     private CloseReason closeReason;
 
-    Session(String id, SessionContext ctx) {
-        this(id, ctx, null);
-    }
+    Session(String id, SessionContext ctx) { this(id, ctx, null); }
 
     /** A session, new or ({@code restored}) taken over from the node that carried it before (docs/SCALE_OUT.md). */
     Session(String id, SessionContext ctx, SessionLog.Restored restored) {
@@ -111,20 +109,21 @@ public final class Session extends SessionView implements TransportListener {
     }
 
     /** Closes with one of the documented reasons (server shutdown, for example). */
-    public void close(CloseReason reason) {
-        executor.execute(() -> closeNow(reason, true));
-    }
+    public void close(CloseReason reason) { executor.execute(() -> closeNow(reason, true)); }
 
     @Override
-    public void pauseReceiving() {
-        gate.pause();
-    }
+    public void pauseReceiving() { gate.pause(); }
 
     @Override
     public void resumeReceiving() { // a batch that waited goes on through take(): heard again, its silence was the gate's doing
         gate.resume(executor, ctx.scheduler(), state::isOpen, w -> take(w.from(), w.frames(), w.done(), ctx.scheduler().nanoTime()),
                 () -> acks.delivered(transport));
     }
+
+    /** The replay buffer's depth: messages sent and not yet acknowledged (a racy read, for metrics). */
+    public int replayMessages() { return channel.unacknowledged(); }
+    /** The replay buffer's depth in payload bytes (a racy read, for metrics). */
+    public long replayBytes() { return channel.unacknowledgedBytes(); }
 
     // ================================================================ for transports and the bridge
 
@@ -440,7 +439,7 @@ public final class Session extends SessionView implements TransportListener {
     private void moveTo(SessionState next, String why) {
         SessionState was = state;
         state = next;
-        if (LOG.isLoggable(Level.FINE)) LOG.fine("session " + stats.label() + ": " + was + " -> " + next + " (" + why + ")");
+        if (LOG.isDebugEnabled()) LOG.debug("session " + stats.label() + ": " + was + " -> " + next + " (" + why + ")");
     }
 
     @Override

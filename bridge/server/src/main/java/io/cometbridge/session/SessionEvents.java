@@ -8,8 +8,8 @@ import io.cometbridge.protocol.Message;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where a session's events meet the application: the channel's deliveries and acknowledgements,
@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  * callback that throws is logged and does not disturb the session. Runs on the session's executor.
  */
 final class SessionEvents implements ChannelEvents<CompletableFuture<Void>> {
-    private static final Logger LOG = Logger.getLogger(Session.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
 
     private final Session session;
     private final BridgeHandler handler;
@@ -40,6 +40,7 @@ final class SessionEvents implements ChannelEvents<CompletableFuture<Void>> {
     }
 
     void closed(CloseReason reason) {
+        session.stats().closed(reason.code());
         call("onClose", () -> handler.onClose(session, reason));
     }
 
@@ -70,7 +71,7 @@ final class SessionEvents implements ChannelEvents<CompletableFuture<Void>> {
         try {
             call.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, callback + " failed for session " + session.stats().label(), e);
+            LOG.warn(callback + " failed for session " + session.stats().label(), e);
         }
     }
 }

@@ -160,6 +160,11 @@ public final class SessionStats implements WireTally {
         addAtomic(kind, HTTP, 1);
     }
 
+    /** The session closed with this code (server-wide count only). */
+    void closed(int code) {
+        totals.closesByCode().increment(Integer.toString(code));
+    }
+
     @SuppressWarnings("NonAtomicOperationOnVolatileField")
     void duplicate() {
         duplicatesDropped++; // single writer

@@ -2,19 +2,26 @@ package io.cometbridge.session;
 
 import io.cometbridge.api.TransportKind;
 
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Server-wide totals per transport: the sum of every {@link SessionStats} ever counted, closed
  * sessions included, plus wire bytes no session could be charged with (requests that named no
- * session or were refused, statistics and page requests, sockets that never attached).
- * Striped adders: many threads add, readers sum.
+ * session or were refused, statistics and page requests, sockets that never attached); sessions
+ * closed by close code, WebSocket fallbacks by reason, and how long long-polls were held.
+ * Striped adders: many threads add, readers sum. {@code /stats} and the metrics both read these.
  */
 public final class TransportTotals {
     private final LongAdder[] values = new LongAdder[SessionStats.SLOTS * TransportKind.values().length];
     private final LongAdder unattributedIn = new LongAdder();
     private final LongAdder unattributedOut = new LongAdder();
     private final LongAdder unattributedRequests = new LongAdder();
+    private final LabelledCounts closes = new LabelledCounts(64);
+    private final LabelledCounts fallbacks = new LabelledCounts(32);
+    private final LongAdder pollHolds = new LongAdder();
+    private final LongAdder pollHoldNanos = new LongAdder();
+    private final LongAccumulator pollHoldMaxNanos = new LongAccumulator(Math::max, 0);
 
     public TransportTotals() {
         for (int i = 0; i < values.length; i++) values[i] = new LongAdder();
@@ -45,5 +52,39 @@ public final class TransportTotals {
 
     public long unattributedRequests() {
         return unattributedRequests.sum();
+    }
+
+    /** Sessions closed, by close code ("4001", ...). */
+    public LabelledCounts closesByCode() {
+        return closes;
+    }
+
+    /**
+     * Sessions that fell back from WebSocket to polling, by the reason code the server saw
+     * ({@code upgrade_stripped}, ...; {@code unexplained} when the WebSocket failed where the
+     * server could not see it). See {@link UpgradeNotices}.
+     */
+    public LabelledCounts fallbacksByReason() {
+        return fallbacks;
+    }
+
+    /** A long-poll was held this long before it was answered or abandoned. */
+    public void pollHeld(long nanos) {
+        if (nanos < 0) return;
+        pollHolds.increment();
+        pollHoldNanos.add(nanos);
+        pollHoldMaxNanos.accumulate(nanos);
+    }
+
+    public long pollHolds() {
+        return pollHolds.sum();
+    }
+
+    public long pollHoldNanosTotal() {
+        return pollHoldNanos.sum();
+    }
+
+    public long pollHoldMaxNanos() {
+        return pollHoldMaxNanos.get();
     }
 }

@@ -16,29 +16,48 @@ import java.util.regex.Pattern;
  * same nonce in the {@code ws} field of its polling attach. Whichever comes second, the session gets
  * a {@link Frame.Notice} with the reason.
  *
+ * <p>Each nonce's first polling attach counts one fallback in {@code fallbacks}, under the reason's
+ * code ({@code upgrade_stripped}, ...) or {@link #UNEXPLAINED} while the server has seen nothing;
+ * a reason that arrives later moves the count to its code.
+ *
  * <p>Bounded (oldest entries go first) and short-lived: an entry is forgotten {@code ttl} after it was
  * last touched. Holds session ids, never sessions, so it keeps nothing alive.
  */
 public final class UpgradeNotices {
     /** The notice kind the client reads as "why WebSocket failed". */
     public static final String KIND = "ws_fallback";
+    /** The fallback reason counted when the WebSocket failed where the server could not see it. */
+    public static final String UNEXPLAINED = "unexplained";
     private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{8,64}");
 
     private final int maxEntries;
     private final long ttlNanos;
     private final Function<String, Session> sessions;
+    private final LabelledCounts fallbacks;
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(); // guarded by this; oldest first
 
     private static final class Entry {
         String reason;
         String sid;
+        String countedAs; // the fallback reason this nonce was counted under, or null
         long expires;
     }
 
     public UpgradeNotices(int maxEntries, java.time.Duration ttl, Function<String, Session> sessions) {
+        this(maxEntries, ttl, sessions, new LabelledCounts(32));
+    }
+
+    public UpgradeNotices(int maxEntries, java.time.Duration ttl, Function<String, Session> sessions, LabelledCounts fallbacks) {
         this.maxEntries = maxEntries;
         this.ttlNanos = ttl.toNanos();
         this.sessions = sessions;
+        this.fallbacks = fallbacks;
+    }
+
+    /** "upgrade_stripped" of "upgrade_stripped: the WebSocket handshake ...". */
+    static String code(String reason) {
+        int colon = reason.indexOf(':');
+        return colon > 0 ? reason.substring(0, colon) : reason;
     }
 
     public static boolean isWellFormed(String nonce) {
@@ -53,6 +72,11 @@ public final class UpgradeNotices {
             Entry e = touch(nonce);
             e.reason = reason;
             sid = e.sid;
+            if (UNEXPLAINED.equals(e.countedAs)) { // counted at the attach; now the server knows why
+                fallbacks.add(UNEXPLAINED, -1);
+                e.countedAs = code(reason);
+                fallbacks.increment(e.countedAs);
+            }
         }
         push(sid, reason);
     }
@@ -65,6 +89,10 @@ public final class UpgradeNotices {
             Entry e = touch(nonce);
             e.sid = session.id();
             reason = e.reason;
+            if (e.countedAs == null) {
+                e.countedAs = reason == null ? UNEXPLAINED : code(reason);
+                fallbacks.increment(e.countedAs);
+            }
         }
         if (reason != null) session.sendControl(new Frame.Notice(KIND, reason));
     }

@@ -12,8 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The demo server's application: routes the JSON ops of the browser pages to the chat and the
@@ -31,7 +29,7 @@ import java.util.logging.Logger;
  * <p>Create it, build the bridge with it, then {@link #start} it with the bridge's rooms.
  */
 public final class DemoApp implements BridgeHandler, AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(DemoApp.class.getName());
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DemoApp.class);
     /** Where CometD pages publish the demo's ops. */
     static final String BAYEUX_CHANNEL = "/service/chat";
 
@@ -123,7 +121,7 @@ public final class DemoApp implements BridgeHandler, AutoCloseable {
         } catch (AppProtocol.Invalid e) {
             if (session != null) session.send(AppProtocol.error(e.getMessage()));
         } catch (RuntimeException e) { // never let one bad operation stop the thread or the ticker
-            LOG.log(Level.WARNING, "demo app operation failed", e);
+            LOG.warn("demo app operation failed", e);
             if (session != null) session.send(AppProtocol.error("internal error"));
         }
     }
