@@ -1,0 +1,144 @@
+package io.cometbridge.samples.bench.load;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.eclipse.jetty.http.HttpMethod;
+
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Comet Bridge over HTTP long-polling, from docs/PROTOCOL.md (section 4): {@code POST poll/attach}
+ * → {@code [open]}; a {@code POST poll/recv} always held, naming the last message received; one
+ * {@code POST poll/send} at a time carrying every queued data frame. The session travels in
+ * {@code X-Bridge-Session}. Does not resume: a failed request is a lost session.
+ */
+final class BridgePollingClient extends AbstractClient {
+    private static final String JSON = "application/json";
+    private volatile String sid;
+    // guarded by this
+    private long lastIn;
+    private long outSeq;
+    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private boolean sending;
+
+    BridgePollingClient(LoadGenerator load, URI base, Listener listener) {
+        super(load, base, listener);
+    }
+
+    @Override
+    void start() {
+        HttpPoster.send(load, HttpMethod.POST, URI.create(base + "/poll/attach"), JSON, "{\"t\":\"attach\",\"last\":0}", null, a -> {
+            if (stopped) return;
+            if (!a.ok()) {
+                fail("attach: " + a.describe());
+                return;
+            }
+            JsonObject open = JsonParser.parseString(a.body()).getAsJsonArray().get(0).getAsJsonObject();
+            if (!open.get("t").getAsString().equals("open")) {
+                fail("attach answered " + a.body());
+                return;
+            }
+            sid = open.get("sid").getAsString();
+            recv();
+            opened.complete(null);
+        });
+    }
+
+    private void recv() {
+        long last;
+        synchronized (this) {
+            last = lastIn;
+        }
+        HttpPoster.send(load, HttpMethod.POST, URI.create(base + "/poll/recv"), JSON, "[{\"t\":\"ack\",\"a\":" + last + "}]",
+                r -> r.headers(h -> h.put("X-Bridge-Session", sid)), a -> {
+                    if (stopped) return;
+                    if (!a.ok()) {
+                        fail("recv: " + a.describe());
+                        return;
+                    }
+                    try {
+                        onBatch(a.body());
+                    } catch (RuntimeException e) {
+                        fail("cannot handle " + a.body() + ": " + e);
+                        return;
+                    }
+                    if (!stopped) recv();
+                });
+    }
+
+    private void onBatch(String body) {
+        JsonArray frames = JsonParser.parseString(body).getAsJsonArray();
+        for (JsonElement f : frames) {
+            if (f.isJsonArray()) {
+                JsonArray data = f.getAsJsonArray();
+                long seq = data.get(0).getAsLong();
+                synchronized (this) {
+                    if (seq <= lastIn) continue; // a resend we already have
+                    if (seq != lastIn + 1) {
+                        fail("sequence " + seq + " after " + lastIn);
+                        return;
+                    }
+                    lastIn = seq;
+                }
+                JsonElement payload = data.get(1);
+                if (!payload.isJsonPrimitive()) continue; // binary: not used by the benchmark
+                String text = payload.getAsString();
+                if (text.equals(BridgeWsClient.JOIN)) joined.complete(null);
+                else listener.onMessage(this, text);
+            } else {
+                String t = f.getAsJsonObject().get("t").getAsString();
+                if (t.equals("close") || t.equals("error")) fail(f.toString());
+            }
+        }
+    }
+
+    @Override
+    public void send(String text) {
+        synchronized (this) {
+            StringBuilder b = new StringBuilder(text.length() + 24).append('[').append(++outSeq).append(',');
+            queue.add(JsonText.appendQuoted(b, text).append(']').toString());
+            if (sending) return;
+            sending = true;
+        }
+        flush();
+    }
+
+    /** Sends everything queued in one request; the protocol wants one send at a time, in order. */
+    private void flush() {
+        StringBuilder batch = new StringBuilder("[");
+        synchronized (this) {
+            if (queue.isEmpty() || stopped) {
+                sending = false;
+                return;
+            }
+            while (!queue.isEmpty()) {
+                if (batch.length() > 1) batch.append(',');
+                batch.append(queue.poll());
+            }
+        }
+        HttpPoster.send(load, HttpMethod.POST, URI.create(base + "/poll/send"), JSON, batch.append(']').toString(),
+                r -> r.headers(h -> h.put("X-Bridge-Session", sid)), a -> {
+                    if (stopped) return;
+                    if (!a.ok()) {
+                        fail("send: " + a.describe());
+                        return;
+                    }
+                    flush();
+                });
+    }
+
+    @Override
+    public CompletableFuture<Void> join() {
+        send(BridgeWsClient.JOIN);
+        return joined;
+    }
+
+    @Override
+    void stopTransport() {
+        // requests in flight end with the server; nothing more is sent (stopped is set)
+    }
+}

@@ -1,0 +1,44 @@
+package io.cometbridge.samples.bench.load;
+
+import org.eclipse.jetty.client.BufferingResponseListener;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpMethod;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** Non-blocking HTTP requests with the benchmark's browser headers; the body comes back as text. */
+final class HttpPoster {
+    private HttpPoster() {
+    }
+
+    /** Response status and body, or a failure. */
+    record Answer(int status, String body, org.eclipse.jetty.http.HttpFields headers, Throwable failure) {
+        boolean ok() {
+            return failure == null && status == 200;
+        }
+
+        String describe() {
+            return failure != null ? failure.toString() : "HTTP " + status + " " + body;
+        }
+    }
+
+    static void send(LoadGenerator load, HttpMethod method, URI uri, String contentType, String body,
+                     Consumer<Request> extra, Consumer<Answer> done) {
+        Request request = load.headers.apply(load.http.newRequest(uri).method(method).timeout(120, TimeUnit.SECONDS));
+        if (body != null) request.body(new BytesRequestContent(contentType, body.getBytes(StandardCharsets.UTF_8)));
+        if (extra != null) extra.accept(request);
+        request.send(new BufferingResponseListener(8 * 1024 * 1024) {
+            @Override
+            public void onComplete(Result result) {
+                if (result.isFailed()) done.accept(new Answer(0, null, null, result.getFailure()));
+                else done.accept(new Answer(result.getResponse().getStatus(), getContentAsString(StandardCharsets.UTF_8),
+                        result.getResponse().getHeaders(), null));
+            }
+        });
+    }
+}
