@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.cometd.bayeux.Promise;
 import org.cometd.bayeux.server.BayeuxServer;
+import org.cometd.bayeux.server.LocalSession;
 import org.cometd.bayeux.server.ServerChannel;
 import org.cometd.bayeux.server.ServerMessage;
 import org.cometd.bayeux.server.ServerSession;
@@ -136,7 +137,9 @@ public final class CometdPeer {
         synchronized long start(double rate, double seconds, int size) {
             if (task != null) task.cancel(false);
             ServerChannel fan = bayeux.getChannel(FAN);
-            ServerSession from = bayeux.newLocalSession("bench-broadcaster").getServerSession();
+            LocalSession local = bayeux.newLocalSession("bench-broadcaster");
+            local.handshake();
+            ServerSession from = local.getServerSession();
             long total = Math.max(1, Math.round(rate * seconds));
             sent.set(0);
             running = true;
