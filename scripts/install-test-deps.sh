@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suites need (Debian/Ubuntu):
-#   chromium, chromium-driver, squid, nginx, redis-server, nodejs (the browser client's logic tests)
+#   chromium, chromium-driver, squid, nginx, redis-server, nodejs (the browser client's logic tests),
+#   npm (the benchmark's Socket.IO peer, which BenchSmokeTest starts)
 #
 # Idempotent: packages whose binary is already present are skipped.
 # Tests start their own squid/nginx/redis instances on loopback ephemeral
@@ -13,7 +14,7 @@ set -euo pipefail
 log() { echo "[install-test-deps] $*"; }
 
 # package -> binary that proves it is installed
-PACKAGES=(chromium chromium-driver squid nginx redis-server nodejs)
+PACKAGES=(chromium chromium-driver squid nginx redis-server nodejs npm)
 binary_for() {
   case "$1" in
     chromium)        echo /usr/bin/chromium ;;
@@ -22,6 +23,7 @@ binary_for() {
     nginx)           echo /usr/sbin/nginx ;;
     redis-server)    echo /usr/bin/redis-server ;;
     nodejs)          echo /usr/bin/node ;;
+    npm)             echo /usr/bin/npm ;;
   esac
 }
 
