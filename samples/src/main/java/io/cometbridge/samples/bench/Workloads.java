@@ -226,8 +226,13 @@ final class Workloads {
             delivered.increment();
         }, null, "connecting");
         progress.phase(run.label + " joining", () -> "");
-        CompletableFuture.allOf(clients.stream().map(BenchClient::join).toArray(CompletableFuture[]::new))
+        // A client whose join fails is a lost session (and misses every broadcast); the run goes on.
+        CompletableFuture.allOf(clients.stream().map(c -> c.join().handle((v, e) -> null)).toArray(CompletableFuture[]::new))
                 .get(s.connectTimeoutSeconds, TimeUnit.SECONDS);
+        long notJoined = clients.stream().filter(BenchClient::lost).count();
+        if (notJoined > clients.size() / 10) {
+            throw new IllegalStateException(run.target + ": " + notJoined + " of " + clients.size() + " clients could not join: " + run.load.failures());
+        }
 
         Rate rate = new Rate(delivered);
         long total = run.control.startBroadcast(s.rate, s.warmupSeconds + s.durationSeconds, s.payload);
