@@ -131,7 +131,9 @@ final class Workloads {
             if (failed.get() > count / 10) {
                 throw new IllegalStateException(target + ": " + failed.get() + " of " + count + " connects failed: " + load.failures());
             }
-            out.removeIf(BenchClient::lost);
+            // Those that never connected are counted above; a session lost after connecting stays
+            // in the list and counts as lost at the end of the workload.
+            out.removeIf(c -> !c.connected());
             return out;
         }
 
@@ -285,7 +287,8 @@ final class Workloads {
         progress.phase(run.label + " idle for " + (int) s.idleSeconds + " s", () -> clients.stream().filter(BenchClient::lost).count() + " lost");
         sleep(s.idleSeconds);
         Map<String, Double> m = new LinkedHashMap<>();
-        int n = s.idleSessions;
+        // Per session alive at the end of the window (lost sessions no longer cost anything).
+        long n = Math.max(1, clients.stream().filter(c -> !c.lost()).count());
         w.end(run, m, n);
         double secs = m.get("seconds");
         // per session per minute instead of per message

@@ -54,6 +54,11 @@ abstract class AbstractClient implements BenchClient {
     }
 
     @Override
+    public final boolean connected() {
+        return opened.isDone() && !opened.isCompletedExceptionally();
+    }
+
+    @Override
     public final void close() {
         stopped = true;
         stopTransport();

@@ -30,8 +30,11 @@ public interface BenchClient {
     /** Sends one application message (the echo workload); never blocks. */
     void send(String text);
 
-    /** True once the session ended or failed (not by {@link #close()}). */
+    /** True once the session ended or failed (not by {@link #close()}); also when it never connected. */
     boolean lost();
+
+    /** True when {@link #connect()} succeeded (whatever happened after). */
+    boolean connected();
 
     /** Stops the client (no more requests; the socket is closed). */
     void close();
