@@ -49,9 +49,9 @@ public final class LoadGenerator implements AutoCloseable {
         http.setMaxRequestsQueuedPerDestination(1 << 20);
         http.setIdleTimeout(Duration.ofMinutes(5).toMillis());
         http.setFollowRedirects(false);
-        // Only BrowserHeaders' headers: no Jetty User-Agent, no Accept-Encoding, no cookies.
+        // Only BrowserHeaders' headers: no Jetty User-Agent, no cookie store. (Jetty's gzip decoder
+        // stays: it decodes what Socket.IO compresses.)
         http.setUserAgentField(null);
-        http.getContentDecoderFactories().clear();
         http.setHttpCookieStore(new HttpCookieStore.Empty());
         http.start();
         ws = new WebSocketClient(http);
