@@ -98,6 +98,9 @@ public final class Bench implements Callable<Integer> {
     Long seed;
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Report directory (default reports/bench-<timestamp>/).")
     Path out;
+    @Option(names = "--report-only", paramLabel = "DIR",
+            description = "Run nothing: read DIR/results.json of an earlier run and write its table and report again (into --out, default DIR).")
+    Path reportOnly;
 
     private String[] args = new String[0];
 
@@ -150,6 +153,14 @@ public final class Bench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (reportOnly != null) {
+            Report report = Report.fromJson(reportOnly.resolve("results.json"));
+            Path dir = out != null ? out : reportOnly;
+            System.out.print(report.table());
+            report.write(dir);
+            System.out.println("report: " + dir.toAbsolutePath().resolve("report.html"));
+            return 0;
+        }
         Settings s = settings();
         Path dir = out != null ? out
                 : Path.of("reports", "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

@@ -26,27 +26,27 @@ final class Report {
     /**
      * A row: a metric, how to show it, and the issue's targets as ratios bridge ÷ peer
      * ({@code vsSocketIo}, {@code vsCometd}; NaN: none) or as an absolute bound on the bridge's
-     * figure ({@code absolute}). {@code wsOnly}: the targets apply to the WebSocket group only.
+     * figure ({@code absolute}). {@code only}: the transport the targets apply to (null: both).
      */
     record Row(String workload, String metric, String title, String unit, int decimals, boolean higherIsBetter,
-               double vsSocketIo, double vsCometd, double absolute, boolean wsOnly) {
+               double vsSocketIo, double vsCometd, double absolute, String only) {
         Row(String workload, String metric, String title, String unit, int decimals, boolean higherIsBetter) {
-            this(workload, metric, title, unit, decimals, higherIsBetter, NONE, NONE, NONE, false);
+            this(workload, metric, title, unit, decimals, higherIsBetter, NONE, NONE, NONE, null);
         }
 
         boolean targetApplies(String transport) {
-            return !wsOnly || transport.equals(Target.WEBSOCKET);
+            return only == null || transport.equals(only);
         }
     }
 
     static final List<Row> ROWS = List.of(
-            new Row("echo", "throughput", "round trips/s", "", 0, true, 1, 1, NONE, false),
-            new Row("echo", "serverCpuUsPerMsg", "server CPU per round trip", "µs", 1, false, 0.8, 0.5, NONE, false),
+            new Row("echo", "throughput", "round trips/s", "", 0, true, 1, 1, NONE, null),
+            new Row("echo", "serverCpuUsPerMsg", "server CPU per round trip", "µs", 1, false, 0.8, 0.5, NONE, null),
             new Row("echo", "latencyP50Ms", "latency p50", "ms", 2, false),
-            new Row("echo", "latencyP99Ms", "latency p99", "ms", 2, false, 1, 1, NONE, false),
+            new Row("echo", "latencyP99Ms", "latency p99", "ms", 2, false, 1, 1, NONE, null),
             new Row("echo", "latencyP999Ms", "latency p99.9", "ms", 2, false),
-            new Row("echo", "wireUpPerMsg", "wire bytes up per round trip", "B", 0, false),
-            new Row("echo", "wireDownPerMsg", "wire bytes down per round trip", "B", 0, false),
+            new Row("echo", "wireUpPerMsg", "wire bytes up per round trip", "B", 0, false, NONE, NONE, 250, Target.POLLING),
+            new Row("echo", "wireDownPerMsg", "wire bytes down per round trip", "B", 0, false, NONE, NONE, 250, Target.POLLING),
             new Row("echo", "sessionsLost", "sessions lost", "", 0, false),
             new Row("echo", "connectFailures", "connects failed", "", 0, false),
             new Row("echo", "serverCpuPercent", "server CPU", "% core", 0, false),
@@ -55,9 +55,9 @@ final class Report {
             new Row("fanout", "throughput", "deliveries/s", "", 0, true),
             new Row("fanout", "serverCpuUsPerMsg", "server CPU per delivery", "µs", 2, false),
             new Row("fanout", "latencyP50Ms", "delivery latency p50", "ms", 1, false),
-            new Row("fanout", "latencyP99Ms", "delivery latency p99", "ms", 1, false, 1, NONE, NONE, false),
+            new Row("fanout", "latencyP99Ms", "delivery latency p99", "ms", 1, false, 1, NONE, NONE, null),
             new Row("fanout", "latencyP999Ms", "delivery latency p99.9", "ms", 1, false),
-            new Row("fanout", "lost", "messages lost", "", 0, false, NONE, NONE, 0, false),
+            new Row("fanout", "lost", "messages lost", "", 0, false, NONE, NONE, 0, null),
             new Row("fanout", "wireDownPerMsg", "wire bytes down per delivery", "B", 0, false),
             new Row("fanout", "wireUpPerMsg", "wire bytes up per delivery", "B", 1, false),
             new Row("fanout", "sessionsLost", "sessions lost", "", 0, false),
@@ -65,7 +65,7 @@ final class Report {
             new Row("fanout", "serverCpuPercent", "server CPU", "% core", 0, false),
             new Row("fanout", "loadgenCpuPercent", "load generator CPU", "% core", 0, false),
 
-            new Row("idle", "memoryPerSessionBytes", "memory per session (RSS growth)", "B", 0, false, 1, NONE, NONE, false),
+            new Row("idle", "memoryPerSessionBytes", "memory per session (RSS growth)", "B", 0, false, 1, NONE, NONE, null),
             new Row("idle", "serverCpuUsPerSessionSec", "server CPU per session", "µs/s", 2, false),
             new Row("idle", "wireUpPerSessionMin", "wire bytes up per session", "B/min", 0, false),
             new Row("idle", "wireDownPerSessionMin", "wire bytes down per session", "B/min", 0, false),
@@ -75,7 +75,7 @@ final class Report {
             new Row("idle", "serverCpuPercent", "server CPU", "% core", 1, false),
             new Row("idle", "loadgenCpuPercent", "load generator CPU", "% core", 1, false),
 
-            new Row("connect", "connectSeconds", "time for all connects", "s", 2, false, 1, NONE, NONE, true),
+            new Row("connect", "connectSeconds", "time for all connects", "s", 2, false, 1, NONE, NONE, Target.WEBSOCKET),
             new Row("connect", "throughput", "connects/s", "", 0, true),
             new Row("connect", "latencyP50Ms", "connect time p50", "ms", 1, false),
             new Row("connect", "latencyP99Ms", "connect time p99", "ms", 1, false),
@@ -101,6 +101,45 @@ final class Report {
         this.servers = servers;
         this.command = command;
         this.medians = Bench.medians(runs);
+    }
+
+    /** The report of an earlier run, from its results.json (to render it again with this code). */
+    static Report fromJson(Path json) throws IOException {
+        JsonObject root = com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        JsonObject st = root.getAsJsonObject("settings");
+        Bench.Settings s = new Bench.Settings();
+        s.quick = st.get("quick").getAsBoolean();
+        s.clients = st.get("clients").getAsInt();
+        s.fanoutClients = st.get("fanoutClients").getAsInt();
+        s.rate = st.get("rate").getAsDouble();
+        s.idleSessions = st.get("idleSessions").getAsInt();
+        s.idleSeconds = st.get("idleSeconds").getAsDouble();
+        s.connects = st.get("connects").getAsInt();
+        s.connectParallel = st.get("connectParallel").getAsInt();
+        s.payload = st.get("payload").getAsInt();
+        s.warmupSeconds = st.get("warmupSeconds").getAsDouble();
+        s.durationSeconds = st.get("durationSeconds").getAsDouble();
+        s.drainSeconds = st.get("drainSeconds").getAsDouble();
+        s.repeat = st.get("repeat").getAsInt();
+        s.threads = st.get("threads").getAsInt();
+        s.seed = st.get("seed").getAsLong();
+        List<Bench.Run> runs = new ArrayList<>();
+        java.util.Set<String> workloads = new java.util.LinkedHashSet<>();
+        for (var e : root.getAsJsonArray("runs")) {
+            JsonObject o = e.getAsJsonObject();
+            Map<String, Double> m = new java.util.LinkedHashMap<>();
+            o.getAsJsonObject("metrics").entrySet().forEach(x -> m.put(x.getKey(), x.getValue().isJsonNull() ? NONE : x.getValue().getAsDouble()));
+            workloads.add(o.get("workload").getAsString());
+            runs.add(new Bench.Run(o.get("workload").getAsString(), new Target(Target.Sys.of(o.get("system").getAsString()),
+                    o.get("transport").getAsString()), o.get("run").getAsInt(), o.get("orderInRepeat").getAsInt(),
+                    o.get("loadAvgBefore").getAsDouble(), o.get("loadAvgAfter").getAsDouble(),
+                    o.has("error") ? o.get("error").getAsString() : null, m));
+        }
+        s.workloads = List.copyOf(workloads);
+        Map<Target.Sys, String> servers = new java.util.LinkedHashMap<>();
+        root.getAsJsonObject("meta").getAsJsonObject("servers").entrySet()
+                .forEach(x -> servers.put(Target.Sys.of(x.getKey()), x.getValue().getAsString()));
+        return new Report(s, runs, servers, root.getAsJsonObject("meta").get("command").getAsString());
     }
 
     static String summary(Bench.Run run) {
@@ -158,7 +197,8 @@ final class Report {
             out.add(op + format(r.vsCometd(), r.vsCometd() % 1 == 0 ? 0 : 1) + "× cometd " + verdict(q, r.vsCometd(), r.higherIsBetter()));
         }
         if (!Double.isNaN(r.absolute())) {
-            out.add("= " + format(r.absolute(), 0) + " " + verdict(b == null ? NONE : b, r.absolute(), false));
+            String bound = r.absolute() == 0 ? "= 0" : (r.higherIsBetter() ? "≥ " : "≤ ") + format(r.absolute(), 0) + " " + r.unit();
+            out.add(bound + " " + verdict(b == null ? NONE : b, r.absolute(), r.higherIsBetter()));
         }
         return out;
     }
