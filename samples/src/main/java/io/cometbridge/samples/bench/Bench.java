@@ -225,7 +225,11 @@ public final class Bench implements Callable<Integer> {
             if (r.error() != null) continue;
             var byMetric = values.computeIfAbsent(r.workload(), k -> new LinkedHashMap<>())
                     .computeIfAbsent(r.target(), k -> new LinkedHashMap<>());
-            r.metrics().forEach((k, v) -> byMetric.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+            boolean noLatency = r.metrics().getOrDefault("latencySamples", 1.0) == 0;
+            r.metrics().forEach((k, v) -> {
+                if (!Double.isFinite(v) || noLatency && k.startsWith("latency") && !k.equals("latencySamples")) return; // not measured
+                byMetric.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+            });
         }
         Map<String, Map<Target, Map<String, Double>>> out = new LinkedHashMap<>();
         values.forEach((w, byT) -> byT.forEach((t, byM) -> byM.forEach((m, list) ->

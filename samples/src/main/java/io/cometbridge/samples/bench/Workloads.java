@@ -330,6 +330,11 @@ final class Workloads {
     // ================================================================ helpers
 
     private static void putLatency(Map<String, Double> m, Histogram h) {
+        if (h.getTotalCount() == 0) { // nothing arrived in the measured phase: no latency, not 0
+            for (String k : List.of("latencyP50Ms", "latencyP99Ms", "latencyP999Ms", "latencyMaxMs")) m.put(k, Double.NaN);
+            m.put("latencySamples", 0.0);
+            return;
+        }
         m.put("latencyP50Ms", h.getValueAtPercentile(50) / 1000.0);
         m.put("latencyP99Ms", h.getValueAtPercentile(99) / 1000.0);
         m.put("latencyP999Ms", h.getValueAtPercentile(99.9) / 1000.0);

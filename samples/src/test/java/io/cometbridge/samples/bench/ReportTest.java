@@ -50,6 +50,18 @@ class ReportTest {
         assertThat(Report.fromJson(dir.resolve("results.json")).table()).isEqualTo(report.table());
     }
 
+    @Test
+    void runsWithoutLatencySamplesAreLeftOutOfTheLatencyMedians() {
+        Target t = new Target(Target.Sys.COMETD, Target.POLLING);
+        List<Bench.Run> runs = List.of(
+                new Bench.Run("fanout", t, 1, 1, 0, 0, null, Map.of("latencyP99Ms", 100.0, "latencySamples", 10.0, "lost", 0.0)),
+                new Bench.Run("fanout", t, 2, 1, 0, 0, null, Map.of("latencyP99Ms", 0.0, "latencySamples", 0.0, "lost", 5.0)),
+                new Bench.Run("fanout", t, 3, 1, 0, 0, null, Map.of("latencyP99Ms", Double.NaN, "latencySamples", 0.0, "lost", 7.0)));
+        Map<String, Double> m = Bench.medians(runs).get("fanout").get(t);
+        assertThat(m.get("latencyP99Ms")).isEqualTo(100.0);
+        assertThat(m.get("lost")).isEqualTo(5.0);
+    }
+
     private static String line(String table, String start) {
         return table.lines().filter(l -> l.trim().startsWith(start)).findFirst().orElseThrow();
     }
