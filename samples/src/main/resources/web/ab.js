@@ -151,10 +151,19 @@
     return v >= 10 || v === 0 ? v.toFixed(0) : v.toFixed(2);
   }
 
+  // A stats token (--stats-token-file) goes in the page's fragment, ab.html#token=..., which the
+  // browser never sends to a server; the page sends it as a bearer token.
+  var token = new URLSearchParams(location.hash.slice(1)).get('token');
+  var headers = token ? { Authorization: 'Bearer ' + token } : {};
+  var WHY = {
+    404: 'statistics are off: start the server with --stats',
+    401: 'statistics need the token: open this page as ab.html#token=TOKEN'
+  };
+
   var status = document.getElementById('status');
   function poll() {
-    fetch(url, { cache: 'no-store' })
-      .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); })
+    fetch(url, { cache: 'no-store', headers: headers })
+      .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status + (WHY[r.status] ? ' (' + WHY[r.status] + ')' : '')); return r.json(); })
       .then(function (stats) {
         status.textContent = 'updated ' + new Date(stats.time).toLocaleTimeString();
         status.className = '';

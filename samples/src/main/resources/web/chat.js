@@ -8,7 +8,7 @@ const { BridgeSocket } = await import(prefix + '/client.js');
 
 // Client options can be tried from the URL, e.g. ?transports=polling or ?probeDelay=500.
 const options = {};
-for (const k of ['parallelDelay', 'trustTimeout', 'probeDelay', 'probeMaxDelay', 'rememberFor']) {
+for (const k of ['parallelDelay', 'trustTimeout', 'probeDelay', 'probeMaxDelay', 'maxProbes', 'rememberFor']) {
   if (params.has(k)) options[k] = Number(params.get(k));
 }
 if (params.has('transports')) options.transports = params.get('transports').split(',');

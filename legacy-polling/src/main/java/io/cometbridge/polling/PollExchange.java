@@ -17,13 +17,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * once, with a complete body and a Content-Length (buffering proxies pass complete responses), and
  * written without blocking.
  */
-final class PollExchange {
+public final class PollExchange {
     private final AsyncContext async;
     private final HttpServletResponse response;
     private final AtomicBoolean answered = new AtomicBoolean();
     private volatile Runnable onAbandoned = () -> { };
 
-    PollExchange(AsyncContext async) {
+    public PollExchange(AsyncContext async) {
         this.async = async;
         this.response = (HttpServletResponse) async.getResponse();
         async.setTimeout(0); // the bridge times polls itself; Jetty's idle timeout is the backstop
@@ -36,7 +36,7 @@ final class PollExchange {
     }
 
     /** Runs if the client goes away before an answer (connection error). */
-    void onAbandoned(Runnable r) {
+    public void onAbandoned(Runnable r) {
         onAbandoned = r;
     }
 
@@ -47,20 +47,21 @@ final class PollExchange {
         }
     }
 
-    boolean isAnswered() {
+    public boolean isAnswered() {
         return answered.get();
     }
 
     /** Answers 200 with a JSON body; false if it was already answered (a poll is written once). */
-    boolean respond(String json) {
+    public boolean respond(String json) {
         return respond(200, json);
     }
 
-    boolean fail(BridgeException e) {
+    public boolean fail(BridgeException e) {
         return respond(e.code().httpStatus(), e.toJson());
     }
 
-    private boolean respond(int status, String json) {
+    /** Answers with this status and JSON body; false if it was already answered. */
+    public boolean respond(int status, String json) {
         if (!answered.compareAndSet(false, true)) return false;
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);

@@ -1,17 +1,23 @@
 package io.cometbridge.polling;
 
+import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.server.OriginPolicy;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import java.util.Collections;
+import java.util.List;
+
 /** The headers every polling response carries: no caching, no proxy buffering, CORS for allowed origins. */
-final class PollingHeaders {
+public final class PollingHeaders {
     static final String SESSION_HEADER = "X-Bridge-Session";
+    /** The resume key of the polling transport's open frame, on every request after its attach. */
+    static final String KEY_HEADER = "X-Bridge-Key";
 
     private PollingHeaders() {
     }
 
-    static void noStoreJson(HttpServletResponse response, int length) {
+    public static void noStoreJson(HttpServletResponse response, int length) {
         response.setContentType("application/json; charset=utf-8");
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("X-Accel-Buffering", "no");
@@ -19,28 +25,37 @@ final class PollingHeaders {
     }
 
     /**
-     * Adds CORS headers for an allowed cross-origin caller. Returns false if the origin is not
-     * allowed (the caller answers 403).
+     * Adds CORS headers for an allowed cross-origin caller and returns true. A refused origin
+     * throws the documented 403, whose message names the origin seen and the one expected.
      */
-    static boolean cors(HttpServletRequest request, HttpServletResponse response, OriginPolicy origins) {
-        String origin = request.getHeader("Origin");
+    public static boolean cors(HttpServletRequest request, HttpServletResponse response, OriginPolicy origins) {
+        String origin = originHeader(request);
         if (origin == null) return true;
-        if (!origins.allows(origin, selfOrigin(request))) return false;
+        BridgeException refused = origins.check(origin, selfOrigin(request), request.getAttribute(OriginPolicy.UNTRUSTED_FORWARDER));
+        if (refused != null) throw refused;
+        // Echoed as sent: it has the exact shape of an origin (OriginSyntax), nothing more.
         response.setHeader("Access-Control-Allow-Origin", origin);
         response.setHeader("Access-Control-Allow-Credentials", "true");
         response.setHeader("Vary", "Origin");
         return true;
     }
 
-    static void preflight(HttpServletResponse response) {
+    public static void preflight(HttpServletResponse response) {
         response.setStatus(204);
         response.setHeader("Access-Control-Allow-Methods", "POST");
-        response.setHeader("Access-Control-Allow-Headers", "Content-Type, " + SESSION_HEADER);
+        response.setHeader("Access-Control-Allow-Headers", "Content-Type, " + SESSION_HEADER + ", " + KEY_HEADER);
         response.setHeader("Access-Control-Max-Age", "600");
         response.setHeader("Cache-Control", "no-store");
     }
 
-    private static String selfOrigin(HttpServletRequest request) {
+    /** The Origin header; two or more are joined, so they match no origin. */
+    private static String originHeader(HttpServletRequest request) {
+        List<String> values = Collections.list(request.getHeaders("Origin"));
+        return values.isEmpty() ? null : String.join(", ", values);
+    }
+
+    /** The origin this request addressed ({@code scheme://host:port}), for same-origin checks. */
+    public static String selfOrigin(HttpServletRequest request) {
         int port = request.getServerPort();
         return request.getScheme() + "://" + request.getServerName() + (port > 0 ? ":" + port : "");
     }

@@ -1,5 +1,6 @@
 package io.cometbridge.polling;
 
+import io.cometbridge.api.AttachRequest;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
@@ -9,24 +10,15 @@ import io.cometbridge.server.OriginPolicy;
 import io.cometbridge.server.WireMeter;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.Session;
-import io.cometbridge.session.SessionState;
-import io.cometbridge.transport.Transport;
 import jakarta.servlet.http.HttpServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import jakarta.servlet.ReadListener;
-import jakarta.servlet.ServletInputStream;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * The three long-polling endpoints (docs/PROTOCOL.md section 4): {@code attach}, {@code recv} and
@@ -65,16 +57,24 @@ final class PollingServlet extends HttpServlet {
             }
             checkBodyHeaders(request);
         } catch (BridgeException e) {
+            long declared = request.getContentLengthLong();
+            if (declared > 0 && declared <= drainLimit()) {
+                // Read the body away first: a client still uploading then reads the answer, on a
+                // connection that stays open, instead of meeting one the server closed mid-upload.
+                PollExchange exchange = new PollExchange(request.startAsync());
+                BodyReader.discard(request, () -> exchange.fail(e));
+                return;
+            }
             // The body (if any) is left unread, so this connection cannot carry another request:
             // say so, or a client's pool may reuse it just as it closes.
-            if (request.getContentLengthLong() != 0) response.setHeader("Connection", "close");
+            if (declared != 0) response.setHeader("Connection", "close");
             writeError(response, e);
             return;
         }
         // From here on no thread waits: the body is read as it arrives (a client trickling it
         // holds a socket, never a server thread), then the request is handled and suspended.
         PollExchange exchange = new PollExchange(request.startAsync());
-        readBody(request, exchange, body -> {
+        BodyReader.read(request, bridge.config().maxRequestBytes(), exchange, body -> {
             switch (endpoint) {
                 case "/attach" -> attach(request, body, exchange);
                 case "/recv" -> recv(request, body, exchange);
@@ -89,27 +89,14 @@ final class PollingServlet extends HttpServlet {
         if (!(FrameCodec.decode(body) instanceof Frame.Attach attach)) {
             throw new BridgeException(ErrorCode.MALFORMED, "attach needs one attach frame");
         }
-        bridge.attach(new PollingTransport(bridge, exchange, meter(request), request.getRemoteAddr()), attach, exchange::fail);
+        AttachRequest headers = AttachRequest.of(bridge.attachHeaders(), name -> java.util.Collections.list(request.getHeaders(name)));
+        bridge.attach(new PollingTransport(bridge, exchange, meter(request), request.getRemoteAddr(), headers), attach, exchange::fail);
     }
 
     private void recv(HttpServletRequest request, String body, PollExchange exchange) {
         long ack = ackOf(FrameCodec.decodeBatch(body));
-        Session session = session(request);
-        session.execute(() -> {
-            PollingTransport polling = currentPolling(session, exchange);
-            if (polling == null) return;
-            polling.hold(exchange);
-            if (session.state() == SessionState.CLOSED) {
-                session.deliverPendingClose(polling);
-                return;
-            }
-            try {
-                session.pullReady(polling, ack);
-            } catch (BridgeException e) {
-                polling.unhold(exchange);
-                exchange.fail(e);
-            }
-        });
+        session(request).withTransport(PollingTransport.class, request.getHeader(PollingHeaders.KEY_HEADER),
+                polling -> polling.onRecv(exchange, ack), exchange::fail);
     }
 
     private void send(HttpServletRequest request, String body, PollExchange exchange) {
@@ -117,32 +104,8 @@ final class PollingServlet extends HttpServlet {
         if (frames.size() > bridge.config().maxBatchFrames()) {
             throw new BridgeException(ErrorCode.TOO_LARGE, "more than " + bridge.config().maxBatchFrames() + " frames in one request");
         }
-        Session session = session(request);
-        session.execute(() -> {
-            PollingTransport polling = currentPolling(session, exchange);
-            if (polling == null) return;
-            session.receive(polling, frames, error -> {
-                if (error != null) {
-                    exchange.fail(error);
-                } else {
-                    session.ackSentByTransport();
-                    exchange.respond("[" + FrameCodec.encode(new Frame.Ack(session.lastReceived())) + "]");
-                }
-            });
-        });
-    }
-
-    /**
-     * The session's polling transport, on its executor; or null after answering the exchange with
-     * why there is none (the session moved to another transport, or is gone).
-     */
-    private static PollingTransport currentPolling(Session session, PollExchange exchange) {
-        Transport current = session.currentTransport();
-        if (current instanceof PollingTransport polling && !polling.isReplaced()) return polling;
-        exchange.fail(session.state() == SessionState.CLOSED
-                ? new BridgeException(ErrorCode.UNKNOWN_SESSION, "session closed")
-                : new BridgeException(ErrorCode.TRANSPORT_REPLACED, "the session moved to another transport"));
-        return null;
+        session(request).withTransport(PollingTransport.class, request.getHeader(PollingHeaders.KEY_HEADER),
+                polling -> polling.onSend(exchange, frames), exchange::fail);
     }
 
     // ---------------------------------------------------------------- validation
@@ -154,7 +117,7 @@ final class PollingServlet extends HttpServlet {
         }
         Session session = bridge.find(sid);
         if (session == null) throw new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session");
-        meter(request).bind(session.stats(), TransportKind.POLLING); // this request's bytes are the session's
+        meter(request).chargeTo(session.wireTally(), TransportKind.POLLING); // this request's bytes are the session's
         return session;
     }
 
@@ -174,6 +137,11 @@ final class PollingServlet extends HttpServlet {
         return ack;
     }
 
+    /** The largest declared body read (and dropped) before an early error is answered: 4 x the request limit, at most 16 MiB. */
+    private long drainLimit() {
+        return Math.min(16L << 20, 4L * bridge.config().maxRequestBytes());
+    }
+
     /** Checks what the headers say about the body before any of it is read: size and type. */
     private void checkBodyHeaders(HttpServletRequest request) {
         int max = bridge.config().maxRequestBytes();
@@ -182,67 +150,6 @@ final class PollingServlet extends HttpServlet {
         String type = request.getContentType();
         if (declared != 0 && (type == null || !type.toLowerCase().startsWith("application/json"))) {
             throw new BridgeException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send application/json");
-        }
-    }
-
-    /**
-     * Reads a bounded UTF-8 JSON body without blocking (servlet non-blocking IO), then hands it to
-     * {@code handler} on the container thread that read its last bytes. The limit is checked
-     * while reading. A body that stops arriving ends with Jetty's idle timeout. Any documented
-     * error, from here or from the handler, answers the exchange.
-     */
-    private void readBody(HttpServletRequest request, PollExchange exchange, Consumer<String> handler) throws IOException {
-        int max = bridge.config().maxRequestBytes();
-        ServletInputStream in = request.getInputStream();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.max(0, Math.min(request.getContentLengthLong(), max)));
-        in.setReadListener(new ReadListener() {
-            // Sized to Content-Length when known: bodies are usually a few dozen bytes.
-            private final byte[] chunk = new byte[(int) Math.max(1, Math.min(8192,
-                    request.getContentLengthLong() > 0 ? request.getContentLengthLong() : 8192))];
-            private boolean done;
-
-            @Override
-            public void onDataAvailable() throws IOException {
-                while (!done && in.isReady()) {
-                    int n = in.read(chunk);
-                    if (n < 0) return; // onAllDataRead follows
-                    bytes.write(chunk, 0, n);
-                    if (bytes.size() > max) {
-                        done = true;
-                        exchange.fail(new BridgeException(ErrorCode.TOO_LARGE, "request body above " + max + " bytes"));
-                    }
-                }
-            }
-
-            @Override
-            public void onAllDataRead() {
-                if (done) return;
-                done = true;
-                try {
-                    if (bytes.size() == 0) throw new BridgeException(ErrorCode.MALFORMED, "empty body");
-                    handler.accept(utf8(bytes.toByteArray()));
-                } catch (BridgeException e) {
-                    exchange.fail(e);
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                if (done) return;
-                done = true;
-                exchange.fail(new BridgeException(ErrorCode.MALFORMED, "request body incomplete"));
-            }
-        });
-    }
-
-    private static String utf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new BridgeException(ErrorCode.MALFORMED, "body is not valid UTF-8");
         }
     }
 

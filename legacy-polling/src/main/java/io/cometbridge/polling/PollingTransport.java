@@ -1,76 +1,96 @@
 package io.cometbridge.polling;
 
+import io.cometbridge.api.AttachRequest;
 import io.cometbridge.api.TransportKind;
+import io.cometbridge.channel.Framing;
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Frame;
 import io.cometbridge.protocol.FrameCodec;
-import io.cometbridge.server.WireMeter;
 import io.cometbridge.session.Bridge;
-import io.cometbridge.session.Session;
+import io.cometbridge.transport.ConnectionMeter;
 import io.cometbridge.transport.Transport;
+import io.cometbridge.transport.TransportListener;
+import io.cometbridge.util.Scheduler;
 
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A session's long-polling transport (docs/PROTOCOL.md section 4): a pull transport that can
- * send only into the one receive request the client holds open. All its state is touched on the
- * session's executor.
+ * A session's long-polling transport (docs/PROTOCOL.md section 4): a batch transport that can
+ * send only into the one receive request the client holds open. The servlet hands it the
+ * session's requests ({@link #onRecv}, {@link #onSend}); it asks the session what to answer. All its
+ * state is touched on the session's executor.
  */
 final class PollingTransport implements Transport {
     private final Bridge bridge;
-    private final WireMeter attachMeter;
+    private final ConnectionMeter attachMeter;
+    private final String remoteAddress;
+    private final AttachRequest attachRequest;
     private PollExchange attachExchange;
-    private Session session;
+    private TransportListener session;
     private PollExchange held;
-    private ScheduledFuture<?> holdTimer;
+    private Scheduler.Timer holdTimer;
     private boolean replaced;
 
-    private final String remoteAddress;
-
-    PollingTransport(Bridge bridge, PollExchange attachExchange, WireMeter attachMeter, String remoteAddress) {
+    PollingTransport(Bridge bridge, PollExchange attachExchange, ConnectionMeter attachMeter, String remoteAddress,
+                     AttachRequest attachRequest) {
         this.bridge = bridge;
+        this.attachRequest = attachRequest;
         this.attachExchange = attachExchange;
         this.attachMeter = attachMeter;
         this.remoteAddress = remoteAddress;
     }
 
     /**
-     * Parks a receive request. A receive already parked is ended with poll_conflict (a newer
-     * receive wins); the new one is answered empty when the poll timeout passes.
+     * A receive request: the client has processed everything up to {@code ack} and waits for more.
+     * It is parked until the session has frames, the poll timeout passes (answered empty), a newer
+     * receive arrives (this one ends with poll_conflict) or the session moves on.
      */
-    void hold(PollExchange exchange) {
+    void onRecv(PollExchange exchange, long ack) {
+        hold(exchange);
+        session.pulled(this, ack, error -> {
+            unhold(exchange);
+            exchange.fail(error);
+        });
+    }
+
+    /** A send request: the client's batch; answered with the session's reply (its acknowledgement). */
+    void onSend(PollExchange exchange, List<Frame> frames) {
+        session.received(this, frames, (reply, error) -> {
+            if (error != null) {
+                exchange.fail(error);
+            } else {
+                exchange.respond(FrameCodec.encodeBatch(reply));
+            }
+        });
+    }
+
+    private void hold(PollExchange exchange) {
         if (held != null) {
             held.fail(new BridgeException(ErrorCode.POLL_CONFLICT, "a newer receive request replaced this one"));
             cancelTimer();
         }
         held = exchange;
         exchange.onAbandoned(() -> session.execute(() -> unhold(exchange)));
-        holdTimer = bridge.scheduler().schedule(() -> session.execute(() -> {
+        holdTimer = bridge.scheduler().schedule(bridge.config().pollTimeout().toNanos(), () -> session.execute(() -> {
             if (held == exchange) {
                 unhold(exchange);
                 exchange.respond("[]");
             }
-        }), bridge.config().pollTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }));
     }
 
     /** Forgets a parked request (answered elsewhere, or its client left). */
-    void unhold(PollExchange exchange) {
+    private void unhold(PollExchange exchange) {
         if (held == exchange) {
             held = null;
             cancelTimer();
         }
     }
 
-    boolean isReplaced() {
-        return replaced;
-    }
-
     private void cancelTimer() {
         if (holdTimer != null) {
-            holdTimer.cancel(false);
+            holdTimer.cancel();
             holdTimer = null;
         }
     }
@@ -81,8 +101,8 @@ final class PollingTransport implements Transport {
     }
 
     @Override
-    public boolean isPull() {
-        return true;
+    public Framing framing() {
+        return Framing.BATCH;
     }
 
     @Override
@@ -91,8 +111,18 @@ final class PollingTransport implements Transport {
     }
 
     @Override
+    public AttachRequest attachRequest() {
+        return attachRequest;
+    }
+
+    @Override
     public boolean canSend() {
         return held != null && !replaced;
+    }
+
+    @Override
+    public boolean holdsRequest() {
+        return held != null;
     }
 
     @Override
@@ -103,9 +133,9 @@ final class PollingTransport implements Transport {
     }
 
     @Override
-    public void opened(Session session, Frame.Open open) {
+    public void opened(TransportListener session, Frame.Open open) {
         this.session = session;
-        attachMeter.bind(session.stats(), TransportKind.POLLING); // the attach request: charged once the session exists
+        attachMeter.chargeTo(session.wireTally(), TransportKind.POLLING); // the attach request: charged once the session exists
         attachExchange.respond("[" + FrameCodec.encode(open) + "]");
         attachExchange = null;
     }

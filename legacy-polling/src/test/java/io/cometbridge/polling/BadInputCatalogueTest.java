@@ -8,6 +8,7 @@ import io.cometbridge.protocol.Message;
 import io.cometbridge.session.BridgeConfig;
 import io.cometbridge.session.SessionIds;
 import io.cometbridge.testing.ClientLog;
+import io.cometbridge.testing.RawHttp;
 import io.cometbridge.testing.RawWebSocket;
 import io.cometbridge.testing.RecordingApp;
 import io.cometbridge.testing.TestServer;
@@ -54,6 +55,8 @@ import static org.awaitility.Awaitility.await;
  * expected outcome must appear in docs/BAD_INPUT.md.
  */
 class BadInputCatalogueTest {
+    /** The resume key of each session attached by hand (polling requests present it: X-Bridge-Key). */
+    static final java.util.Map<String, String> KEYS = new java.util.concurrent.ConcurrentHashMap<>();
     static final int MAX_MESSAGE = 1000;
     static final int MAX_REQUEST = 10_000;
     /** Jetty's idle timeout in this test, so slowloris rows end in seconds. */
@@ -151,6 +154,7 @@ class BadInputCatalogueTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) b.header("Content-Type", contentType);
         if (sid != null) b.header("X-Bridge-Session", sid);
+        if (sid != null && KEYS.containsKey(sid)) b.header("X-Bridge-Key", KEYS.get(sid));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -163,6 +167,7 @@ class BadInputCatalogueTest {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (sid != null) b.header("X-Bridge-Session", sid);
+        if (sid != null && KEYS.containsKey(sid)) b.header("X-Bridge-Key", KEYS.get(sid));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -184,7 +189,9 @@ class BadInputCatalogueTest {
     static String attachPolling() throws Exception {
         HttpResponse<String> r = post("attach", null, "{\"t\":\"attach\",\"last\":0}");
         assertThat(r.statusCode()).isEqualTo(200);
-        return JsonParser.parseString(r.body()).getAsJsonArray().get(0).getAsJsonObject().get("sid").getAsString();
+        JsonObject open = JsonParser.parseString(r.body()).getAsJsonArray().get(0).getAsJsonObject();
+        KEYS.put(open.get("sid").getAsString(), open.get("key").getAsString());
+        return open.get("sid").getAsString();
     }
 
     /** Sends raw bytes on a new connection and returns everything the server says until it closes (or a timeout). */
@@ -457,7 +464,7 @@ class BadInputCatalogueTest {
             String sid = attachPolling();
             String chunk = "[[1,\"" + "x".repeat(2 * MAX_REQUEST) + "\"]]";
             String req = "POST /bridge/poll/send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Bridge-Session: "
-                    + sid + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                    + sid + "\r\nX-Bridge-Key: " + KEYS.get(sid) + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
                     + Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n0\r\n\r\n";
             String response = rawHttp(req);
             assertThat(statusOf(response)).isEqualTo(413);
@@ -550,7 +557,7 @@ class BadInputCatalogueTest {
                     try {
                         for (int i = 0; i < 250; i++) {
                             Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port());
-                            s.getOutputStream().write((postHead("send", "X-Bridge-Session: " + sid + "\r\n", 5000) + "[[1,\"xxxx")
+                            s.getOutputStream().write((postHead("send", "X-Bridge-Session: " + sid + "\r\nX-Bridge-Key: " + KEYS.get(sid) + "\r\n", 5000) + "[[1,\"xxxx")
                                     .getBytes(StandardCharsets.US_ASCII));
                             sockets.add(s);
                         }
@@ -572,7 +579,7 @@ class BadInputCatalogueTest {
         row("H49", "recv / send on a polling transport the session has left", "409 transport_replaced", () -> {
             String sid = attachPolling();
             try (RawWebSocket ws = rawSocket()) {
-                ws.sendText("{\"t\":\"attach\",\"sid\":\"" + sid + "\",\"last\":0}");
+                ws.sendText("{\"t\":\"attach\",\"sid\":\"" + sid + "\",\"key\":\"" + KEYS.get(sid) + "\",\"last\":0}");
                 assertThat(ws.read().text()).startsWith("{\"t\":\"open\"");
                 assertError(post("recv", sid, "[{\"t\":\"ack\",\"a\":0}]"), 409, "transport_replaced");
                 assertError(post("send", sid, "[[1,\"x\"]]"), 409, "transport_replaced");
@@ -582,21 +589,23 @@ class BadInputCatalogueTest {
             String sid = attachPolling();
             String recv = "[{\"t\":\"ack\",\"a\":0}]";
             CompletableFuture<HttpResponse<String>> first = http.sendAsync(HttpRequest.newBuilder(URI.create(server.uri() + "/poll/recv"))
-                    .header("Content-Type", "application/json").header("X-Bridge-Session", sid)
+                    .header("Content-Type", "application/json").header("X-Bridge-Session", sid).header("X-Bridge-Key", KEYS.get(sid))
                     .POST(HttpRequest.BodyPublishers.ofString(recv)).build(), HttpResponse.BodyHandlers.ofString());
             Thread.sleep(200);
             HttpResponse<String> second = post("recv", sid, recv); // held until the poll timeout, answered []
             assertError(first.get(), 409, "poll_conflict");
             assertThat(second.statusCode()).isEqualTo(200);
         });
-        row("H51", "a ping flood over polling without ever polling (10,000 pings in 25 sends)", "200, one pong kept", () -> {
+        row("H51", "a ping flood over polling without ever polling (10,000 pings in 25 sends)", "200, one pong per answer", () -> {
             String sid = attachPolling();
             String batch = "[" + String.join(",", java.util.Collections.nCopies(400, "{\"t\":\"ping\",\"ts\":7}")) + "]";
-            for (int i = 0; i < 25; i++) assertThat(post("send", sid, batch).statusCode()).isEqualTo(200);
-            post("send", sid, "[{\"t\":\"ping\",\"ts\":8}]");
-            HttpResponse<String> r = post("recv", sid, "[{\"t\":\"ack\",\"a\":0}]");
-            assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.body()).isEqualTo("[{\"t\":\"pong\",\"ts\":8}]"); // only the latest answer waited
+            for (int i = 0; i < 25; i++) {
+                HttpResponse<String> r = post("send", sid, batch);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("[{\"t\":\"pong\",\"ts\":7},{\"t\":\"ack\",\"a\":0}]"); // only the latest ping answered
+            }
+            HttpResponse<String> r = post("send", sid, "[{\"t\":\"ping\",\"ts\":8}]");
+            assertThat(r.body()).isEqualTo("[{\"t\":\"pong\",\"ts\":8},{\"t\":\"ack\",\"a\":0}]");
         });
         row("H52", "a batch of 300 ack frames and 300 duplicate data frames", "200", () -> {
             String sid = attachPolling();
@@ -613,6 +622,34 @@ class BadInputCatalogueTest {
                 assertThat(statusOf(response)).isEqualTo(400);
                 assertThat(response).contains("no-store");
             }
+        });
+        row("H54", "an Origin that is not exactly scheme://host[:port] (userinfo, path, two Origin headers), dressed as the server's own",
+                "403 origin_not_allowed", () -> {
+                    String self = "127.0.0.1:" + server.port();
+                    for (String origin : List.of("Origin: http://evil.example@" + self + "\r\n", "Origin: http://" + self + "/x\r\n",
+                            "Origin: http://" + self + "\r\nOrigin: http://evil.example\r\n")) {
+                        RawHttp.Response r = RawHttp.post(server.port(), "/bridge/poll/attach", self, origin, "{\"t\":\"attach\",\"last\":0}");
+                        assertThat(r.status()).as(origin).isEqualTo(403);
+                        assertThat(r.body()).contains("\"error\":\"origin_not_allowed\"");
+                        assertThat(r.header("Access-Control-Allow-Origin")).isNull();
+                    }
+                });
+        row("H55", "a Host the server does not answer to (DNS rebinding: rebind.evil.example with a matching Origin)",
+                "421 host_not_allowed", () -> {
+                    String evil = "rebind.evil.example:" + server.port();
+                    int sessions = server.bridge.sessionCount();
+                    for (RawHttp.Response r : List.of(
+                            RawHttp.post(server.port(), "/bridge/poll/attach", evil, "Origin: http://" + evil + "\r\n", "{\"t\":\"attach\",\"last\":0}"),
+                            RawHttp.get(server.port(), "/bridge/stats", evil, ""),
+                            RawHttp.get(server.port(), "/nope", evil, ""))) {
+                        assertThat(r.status()).as(r.raw()).isEqualTo(421);
+                        assertThat(r.body()).contains("\"error\":\"host_not_allowed\"");
+                        assertThat(r.header("Connection")).isEqualTo("close");
+                    }
+                    assertThat(server.bridge.sessionCount()).isEqualTo(sessions);
+                });
+        row("H56", "GET /bridge/stats on a server that does not serve statistics (the default)", "404 not_found", () -> {
+            assertError(request("GET", "/bridge/stats"), 404, "not_found");
         });
     }
 
@@ -818,6 +855,22 @@ class BadInputCatalogueTest {
             try (RawWebSocket ws = new RawWebSocket(server.port(), "/bridge/wsx", null)) {
                 assertThat(ws.upgraded()).isFalse();
                 assertThat(ws.handshakeResponse).startsWith("HTTP/1.1 404");
+            }
+        });
+        row("W42", "an upgrade with a Host the server does not answer to", "421 host_not_allowed", () -> {
+            String evil = "rebind.evil.example:" + server.port();
+            try (RawWebSocket ws = RawWebSocket.over(server.port(), "GET /bridge/ws HTTP/1.1\r\nHost: " + evil
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nOrigin: http://" + evil + "\r\n")) {
+                assertThat(ws.handshakeResponse).startsWith("HTTP/1.1 421");
+            }
+        });
+        row("W41", "an upgrade whose Origin is not exactly scheme://host[:port] (userinfo, path)", "403 origin_not_allowed", () -> {
+            String self = "127.0.0.1:" + server.port();
+            for (String origin : List.of("http://evil.example@" + self, "http://" + self + "/x")) {
+                try (RawWebSocket ws = new RawWebSocket(server.port(), "/bridge/ws", origin)) {
+                    assertThat(ws.handshakeResponse).as(origin).startsWith("HTTP/1.1 403");
+                }
             }
         });
     }

@@ -31,6 +31,8 @@ import static org.awaitility.Awaitility.await;
  * after every case, a healthy client on each transport still round-trips a message.
  */
 class BadInputTest {
+    /** The resume key of each session attached by hand (polling requests present it: X-Bridge-Key). */
+    static final java.util.Map<String, String> KEYS = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MAX_MESSAGE = 1000;
     private static TestServer server;
     private static final HttpClient http = HttpClient.newHttpClient();
@@ -73,6 +75,7 @@ class BadInputTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) b.header("Content-Type", contentType);
         if (sid != null) b.header("X-Bridge-Session", sid);
+        if (sid != null && KEYS.containsKey(sid)) b.header("X-Bridge-Key", KEYS.get(sid));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -93,7 +96,9 @@ class BadInputTest {
     private static String attachPolling() throws Exception {
         HttpResponse<String> r = post("attach", null, "{\"t\":\"attach\",\"last\":0}");
         assertThat(r.statusCode()).isEqualTo(200);
-        return JsonParser.parseString(r.body()).getAsJsonArray().get(0).getAsJsonObject().get("sid").getAsString();
+        JsonObject open = JsonParser.parseString(r.body()).getAsJsonArray().get(0).getAsJsonObject();
+        KEYS.put(open.get("sid").getAsString(), open.get("key").getAsString());
+        return open.get("sid").getAsString();
     }
 
     // ---------------------------------------------------------------- HTTP cases
@@ -138,11 +143,11 @@ class BadInputTest {
         String sid = attachPolling();
         String recv = "[{\"t\":\"ack\",\"a\":0}]";
         CompletableFuture<HttpResponse<String>> first = http.sendAsync(HttpRequest.newBuilder(URI.create(server.uri() + "/poll/recv"))
-                .header("Content-Type", "application/json").header("X-Bridge-Session", sid)
+                .header("Content-Type", "application/json").header("X-Bridge-Session", sid).header("X-Bridge-Key", KEYS.get(sid))
                 .POST(HttpRequest.BodyPublishers.ofString(recv)).build(), HttpResponse.BodyHandlers.ofString());
         await().pollDelay(Duration.ofMillis(200)).until(() -> true);
         CompletableFuture<HttpResponse<String>> second = http.sendAsync(HttpRequest.newBuilder(URI.create(server.uri() + "/poll/recv"))
-                .header("Content-Type", "application/json").header("X-Bridge-Session", sid)
+                .header("Content-Type", "application/json").header("X-Bridge-Session", sid).header("X-Bridge-Key", KEYS.get(sid))
                 .POST(HttpRequest.BodyPublishers.ofString(recv)).build(), HttpResponse.BodyHandlers.ofString());
         assertError(first.get(), 409, "poll_conflict");
         assertThat(second).isNotDone(); // the newer poll is the one held
@@ -168,7 +173,7 @@ class BadInputTest {
         assertError(post("send", sid, "[[5,\"skips 1 to 4\"]]"), 400, "bad_sequence");
         assertError(post("send", sid, "[{\"t\":\"ack\",\"a\":99}]"), 400, "bad_sequence");
         assertError(post("recv", sid, "[{\"t\":\"ack\",\"a\":99}]"), 400, "bad_sequence");
-        assertError(post("attach", null, "{\"t\":\"attach\",\"sid\":\"" + sid + "\",\"last\":7}"), 400, "bad_sequence");
+        assertError(post("attach", null, "{\"t\":\"attach\",\"sid\":\"" + sid + "\",\"key\":\"" + KEYS.get(sid) + "\",\"last\":7}"), 400, "bad_sequence");
         // The session itself is intact: message 1 is still accepted.
         HttpResponse<String> ok = post("send", sid, "[[1,\"fine\"]]");
         assertThat(ok.statusCode()).isEqualTo(200);

@@ -5,6 +5,7 @@ import io.cometbridge.api.BridgeSession;
 import io.cometbridge.api.CloseReason;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.client.BridgeClient;
+import io.cometbridge.client.ClientFaults;
 import io.cometbridge.protocol.Message;
 import io.cometbridge.server.BridgeServer;
 import io.cometbridge.session.Bridge;
@@ -173,6 +174,7 @@ class ChaosTest {
         @Override
         public void onSessionLost(BridgeClient c, String reason) {
             sessionsLost.incrementAndGet();
+            System.out.println("CHAOS session lost: " + reason);
         }
     }
 
@@ -225,7 +227,7 @@ class ChaosTest {
                     int dice = random.nextInt(6);
                     switch (dice) {
                         case 0 -> {
-                            victim.client.killTransport();
+                            ClientFaults.killTransport(victim.client);
                             faults.get(Action.KILL_TRANSPORT).incrementAndGet();
                         }
                         case 1 -> {

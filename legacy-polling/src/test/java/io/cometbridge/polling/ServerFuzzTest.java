@@ -57,7 +57,7 @@ class ServerFuzzTest {
     static final long SEED = Long.getLong("fuzz.seed", System.nanoTime());
     static final long ITERATIONS = Long.getLong("fuzz.iterations", 0);
     static final double SECONDS = Double.parseDouble(System.getProperty("fuzz.seconds", "3"));
-    static final int MAX_REQUEST = 256 * 1024;
+    static final int MAX_REQUEST = 512 * 1024;
     static final Set<Integer> HTTP_STATUSES = Set.of(200, 400, 404, 405, 409, 413, 415);
     /** Jetty's own refusals (PROTOCOL.md section 5): a request line plus headers above 8 KiB. */
     static final Set<Integer> JETTY_STATUSES = Set.of(414, 431);
@@ -159,7 +159,8 @@ class ServerFuzzTest {
                 case 0 -> { } // no session header
                 case 1 -> b.header("X-Bridge-Session", SessionIds.next());
                 case 2 -> b.header("X-Bridge-Session", fuzzer.mutate(liveSession).replaceAll("[^\\x21-\\x7e]", "x"));
-                default -> b.header("X-Bridge-Session", liveSession);
+                case 3 -> b.header("X-Bridge-Session", liveSession).header("X-Bridge-Key", fuzzer.mutate(liveKey).replaceAll("[^\\x21-\\x7e]", "x"));
+                default -> b.header("X-Bridge-Session", liveSession).header("X-Bridge-Key", liveKey);
             }
             String shown = "POST /poll/" + endpoint + " " + FrameFuzzer.show(new String(body, StandardCharsets.UTF_8));
             boolean tooLarge = body.length > MAX_REQUEST;
@@ -220,8 +221,13 @@ class ServerFuzzTest {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.uri() + "/poll/attach"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"t\":\"attach\",\"last\":0}")).build(), HttpResponse.BodyHandlers.ofString());
-        return JsonParser.parseString(r.body()).getAsJsonArray().get(0).getAsJsonObject().get("sid").getAsString();
+        var open = JsonParser.parseString(r.body()).getAsJsonArray().get(0).getAsJsonObject();
+        liveKey = open.get("key").getAsString();
+        return open.get("sid").getAsString();
     }
+
+    /** The resume key of the latest session {@link #attach} opened (its polling requests present it). */
+    private static volatile String liveKey;
 
     // ---------------------------------------------------------------- WebSocket
 

@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The wire figures of the statistics (DESIGN.md section 9) against bytes counted independently:
+ * The wire figures of the statistics (docs/PROTOCOL.md section 10) against bytes counted independently:
  * the client talks to the server through a TCP relay that counts every byte each way.
  */
 class WireAccountingTest {
@@ -47,7 +47,7 @@ class WireAccountingTest {
     @BeforeEach
     void start() throws Exception {
         server = new TestServer(new RecordingApp(RecordingApp.Mode.ECHO), BridgeConfig.defaults(),
-                List.of(new LongPollingModule()));
+                List.of(new LongPollingModule()), b -> b.stats(true));
         relay = new Relay(server.port());
     }
 
@@ -58,7 +58,7 @@ class WireAccountingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TransportKind.class)
+    @EnumSource(value = TransportKind.class, names = {"WEBSOCKET", "POLLING"}) // the Java client's transports
     void wireBytesMatchWhatARelayCountedAtTheSocket(TransportKind kind) throws Exception {
         URI viaRelay = URI.create("http://127.0.0.1:" + relay.port() + "/bridge");
         ClientLog log = new ClientLog();

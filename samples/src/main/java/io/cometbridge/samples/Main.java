@@ -1,10 +1,14 @@
 package io.cometbridge.samples;
 
+import io.cometbridge.api.BridgeHandler;
+import io.cometbridge.bayeux.BayeuxModule;
+import io.cometbridge.gateway.Gateway;
 import io.cometbridge.polling.LongPollingModule;
 import io.cometbridge.samples.demo.DemoApp;
 import io.cometbridge.server.BridgeServer;
 import io.cometbridge.server.StaticResourcesModule;
 import io.cometbridge.session.Bridge;
+import io.cometbridge.session.BridgeConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +28,8 @@ import java.util.logging.LogManager;
 
 /**
  * The runnable Comet Bridge server: both transports under one prefix, the browser client's files,
- * and the demo apps (chat, live ticker) with their pages.
+ * and the demo apps (chat, live ticker) with their pages; or, with {@code --upstream}, the bridge
+ * as a gateway in front of an existing WebSocket service (docs/GATEWAY.md).
  *
  * <pre>java -jar samples/target/comet-bridge.jar --port 0</pre>
  *
@@ -40,6 +45,9 @@ public final class Main implements Callable<Integer> {
 
     @Mixin
     ServerOptions options = new ServerOptions();
+
+    @Mixin
+    UpstreamOptions upstream = new UpstreamOptions();
 
     @Spec
     CommandSpec spec;
@@ -85,25 +93,44 @@ public final class Main implements Callable<Integer> {
         Main main = new Main();
         new CommandLine(main).parseArgs(args);
         main.options.validate();
-        return start(main.options);
+        main.upstream.validate();
+        return start(main.options, main.upstream);
     }
 
-    /** Starts the bridge, both transports, the client files and the demos. */
+    /** Starts the bridge, both transports, the Bayeux endpoint, the client files and the demos. */
     public static RunningServer start(ServerOptions options) throws Exception {
-        DemoApp app = new DemoApp(options.tickerInterval());
-        Bridge bridge = Bridge.builder(app).config(options.toBridgeConfig()).build();
-        app.start(bridge.rooms());
-        BridgeServer server = BridgeServer.builder(bridge)
+        return start(options, new UpstreamOptions());
+    }
+
+    /** Starts the bridge, both transports, the Bayeux endpoint, the client files, and the demos or the gateway. */
+    public static RunningServer start(ServerOptions options, UpstreamOptions upstream) throws Exception {
+        BridgeConfig config = options.toBridgeConfig();
+        DemoApp demo = upstream.enabled() ? null : new DemoApp(options.tickerInterval());
+        BridgeHandler handler = demo != null ? demo : new Gateway(upstream.toGatewayConfig(config));
+        AutoCloseable app = (AutoCloseable) handler;
+        Bridge bridge = Bridge.builder(handler).config(config).build();
+        if (demo != null) demo.start(bridge.rooms());
+        BridgeServer.Builder builder = BridgeServer.builder(bridge)
                 .host(options.host())
                 .port(options.port())
+                .acceptQueueSize(options.acceptQueue())
                 .prefix(options.prefix())
                 .drain(options.drain())
                 .tls(options.tls())
                 .plainHttp(options.plainHttp())
+                .allowedHosts(options.allowedHosts())
+                .trustedProxies(options.trustedProxies())
+                .stats(options.stats())
+                .statsToken(options.stats() ? options.statsToken() : null)
                 .module(new LongPollingModule())
+                .module(new BayeuxModule())                                          // {prefix}/cometd: unmodified CometD clients
                 .module(StaticResourcesModule.atPrefix("io/cometbridge/client/")) // {prefix}/client.js, client.d.ts
-                .module(StaticResourcesModule.at("/", "web/"))                      // demo pages
-                .build();
+                .module(StaticResourcesModule.at("/", "web/"));                     // demo pages
+        if (options.cometdJs() != null) { // the official CometD client for cometd.html, from an npm install
+            ClassLoader folder = new java.net.URLClassLoader(new java.net.URL[]{options.cometdJs().toAbsolutePath().getParent().toUri().toURL()}, null);
+            builder.module(StaticResourcesModule.at("/vendor/cometd", options.cometdJs().getFileName() + "/", folder));
+        }
+        BridgeServer server = builder.build();
         try {
             server.start();
         } catch (Exception e) {
@@ -115,19 +142,20 @@ public final class Main implements Callable<Integer> {
             }
             throw e;
         }
-        return new RunningServer(server, app);
+        return new RunningServer(server, app, demo != null ? "demo" : "gateway to " + upstream.describe());
     }
 
     @Override
     public Integer call() throws Exception {
         try {
             options.validate();
+            upstream.validate();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         RunningServer running;
         try {
-            running = start(options);
+            running = start(options, upstream);
         } catch (Exception e) {
             spec.commandLine().getErr().println("comet-bridge: cannot start on " + options.host() + ":" + options.port() + ": " + e.getMessage());
             return 1;

@@ -1,6 +1,5 @@
 package io.cometbridge.samples;
 
-import io.cometbridge.samples.demo.DemoApp;
 import io.cometbridge.server.BridgeServer;
 
 import java.net.URI;
@@ -10,13 +9,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** A started demo server: its addresses, and a graceful {@link #close()}. */
 public final class RunningServer implements AutoCloseable {
     private final BridgeServer server;
-    private final DemoApp app;
+    private final AutoCloseable app; // the demo apps, or the gateway
+    private final String mode;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    RunningServer(BridgeServer server, DemoApp app) {
+    RunningServer(BridgeServer server, AutoCloseable app, String mode) {
         this.server = server;
         this.app = app;
+        this.mode = mode;
     }
 
     /** The demo pages, e.g. {@code http://127.0.0.1:8080/}. */
@@ -40,13 +41,13 @@ public final class RunningServer implements AutoCloseable {
     /** The one line printed on start; scripts and tests parse it. */
     public String startLine() {
         URI tls = server.tlsUri();
-        String line = "Comet Bridge listening on " + demoUri() + " (demo) \u2014 bridge at " + bridgeUri();
+        String line = "Comet Bridge listening on " + demoUri() + " (" + mode + ") \u2014 bridge at " + bridgeUri();
         return tls == null || tls.equals(bridgeUri()) ? line : line + " \u2014 tls at " + tls;
     }
 
     /**
      * Graceful stop: every session is closed with 4003 "server shutdown" and its client told
-     * (waiting up to --drain for the close frames), Jetty stops, then the demo apps. Idempotent.
+     * (waiting up to --drain for the close frames), Jetty stops, then the demo apps or the gateway. Idempotent.
      */
     @Override
     public void close() throws Exception {

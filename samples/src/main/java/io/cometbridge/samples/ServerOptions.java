@@ -1,14 +1,21 @@
 package io.cometbridge.samples;
 
+import io.cometbridge.server.AddressSet;
+import io.cometbridge.server.BridgeServer;
+import io.cometbridge.server.HostPolicy;
+import io.cometbridge.server.OriginSyntax;
 import io.cometbridge.server.TlsOptions;
 import io.cometbridge.session.BridgeConfig;
 import picocli.CommandLine.Option;
 
-import java.net.URI;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -16,6 +23,8 @@ import java.util.regex.Pattern;
  * the core's own ({@code ServerOptionsTest} checks that they agree).
  */
 public final class ServerOptions {
+    /** Where the stats token may come from instead of a file (never from the command line: ps shows it). */
+    public static final String STATS_TOKEN_ENV = "COMET_BRIDGE_STATS_TOKEN";
     private static final Pattern PREFIX = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
@@ -25,6 +34,10 @@ public final class ServerOptions {
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
             description = "TCP port; 0 = any free port (the start line says which). Default: ${DEFAULT-VALUE}")
     int port;
+
+    @Option(names = "--accept-queue", paramLabel = "N", defaultValue = "" + BridgeServer.DEFAULT_ACCEPT_QUEUE,
+            description = "Listen backlog: connections the kernel completes before the server accepts them (a burst of connects beyond it waits for SYN retries); Linux caps it at net.core.somaxconn. Default: ${DEFAULT-VALUE}")
+    int acceptQueue;
 
     @Option(names = "--prefix", paramLabel = "PATH", defaultValue = "/bridge",
             description = "URL prefix of both transports and the client files. Default: ${DEFAULT-VALUE}")
@@ -43,16 +56,24 @@ public final class ServerOptions {
     Duration grace;
 
     @Option(names = "--allowed-origins", paramLabel = "ORIGIN", split = ",",
-            description = "Comma-separated browser origins allowed besides the server's own, e.g. https://app.example.com; * = any. Default: empty = same-origin only")
+            description = "Comma-separated browser origins allowed besides the server's own, exactly scheme://host[:port], e.g. https://app.example.com; * = any; null = the opaque origin 'null'. Default: empty = same-origin only")
     List<String> allowedOrigins = new ArrayList<>();
+
+    @Option(names = "--allowed-hosts", paramLabel = "HOST", split = ",",
+            description = "Comma-separated Host names served besides IP addresses and localhost (the DNS rebinding defence), e.g. chat.example.com or chat.example.com:8443; * = any; others get 421. Default: empty = none when bound to loopback, any otherwise")
+    List<String> allowedHosts = new ArrayList<>();
+
+    @Option(names = "--trusted-proxies", paramLabel = "CIDR", split = ",",
+            description = "Comma-separated reverse proxies (addresses or CIDR blocks, e.g. 127.0.0.1,10.0.0.0/8) whose Forwarded and X-Forwarded-For/-Host/-Proto headers are believed: the public host and scheme for the origin and host checks, the client address for the session rate. Default: empty = none")
+    List<String> trustedProxies = new ArrayList<>();
 
     @Option(names = "--max-message-bytes", paramLabel = "N", defaultValue = "262144",
             description = "Largest single message (either direction, either transport). Default: ${DEFAULT-VALUE}")
     int maxMessageBytes;
 
-    @Option(names = "--max-request-bytes", paramLabel = "N", defaultValue = "1048576",
-            description = "Largest long-polling request body. Default: ${DEFAULT-VALUE}")
-    int maxRequestBytes;
+    @Option(names = "--max-request-bytes", paramLabel = "N",
+            description = "Largest long-polling request body; at least 6 x the message limit + 130, so every message fits one request. Default: empty = 6 x the message limit + 130")
+    Integer maxRequestBytes;
 
     @Option(names = "--max-queued-messages", paramLabel = "N", defaultValue = "4096",
             description = "Unacknowledged messages kept per session; past it the session closes (4002). Default: ${DEFAULT-VALUE}")
@@ -98,6 +119,15 @@ public final class ServerOptions {
     @Option(names = "--no-http", description = "Serve only TLS (needs --tls-port).")
     boolean noHttp;
 
+    @Option(names = "--stats",
+            description = "Serve {prefix}/stats: live counters per transport, for the A/B page (ab.html) and the benchmark.")
+    boolean stats;
+
+    @Option(names = "--stats-token-file", paramLabel = "FILE",
+            description = "When statistics are served: require Authorization: Bearer TOKEN, TOKEN being this file's first line (or the environment variable "
+                    + STATS_TOKEN_ENV + "). Default: empty = no token")
+    Path statsTokenFile;
+
     @Option(names = "--drain", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
             description = "On shutdown, how long to wait for the close frames (4003) to reach the clients. Default: ${DEFAULT-VALUE}")
     Duration drain;
@@ -106,6 +136,10 @@ public final class ServerOptions {
             description = "Demo: how often the live ticker broadcasts prices. Default: ${DEFAULT-VALUE}")
     Duration tickerInterval;
 
+    @Option(names = "--cometd-js", paramLabel = "DIR",
+            description = "Demo: serve the official CometD JavaScript client from this folder (an npm-installed node_modules/cometd) at /vendor/cometd/, for the CometD chat page. Default: not served")
+    Path cometdJs;
+
     /** Checks what the types alone cannot; the message names the option. */
     void validate() {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535, not " + port);
@@ -113,11 +147,15 @@ public final class ServerOptions {
         if (!PREFIX.matcher(prefix).matches()) {
             throw new IllegalArgumentException("--prefix must look like /bridge (a leading /, no trailing /), not '" + prefix + "'");
         }
+        requirePositive(acceptQueue, "--accept-queue");
         requirePositive(pollTimeout, "--poll-timeout");
         requirePositive(heartbeat, "--heartbeat");
         requirePositive(tickerInterval, "--ticker-interval");
         requirePositive(maxMessageBytes, "--max-message-bytes");
-        requirePositive(maxRequestBytes, "--max-request-bytes");
+        if (maxRequestBytes != null && maxRequestBytes < BridgeConfig.requestBytesFor(maxMessageBytes)) {
+            throw new IllegalArgumentException("--max-request-bytes " + maxRequestBytes + " cannot carry a message of --max-message-bytes "
+                    + maxMessageBytes + " (JSON escaping can grow text sixfold): use at least " + BridgeConfig.requestBytesFor(maxMessageBytes));
+        }
         requirePositive(maxQueuedMessages, "--max-queued-messages");
         requirePositive(maxQueuedBytes, "--max-queued-bytes");
         requirePositive(maxSessions, "--max-sessions");
@@ -134,20 +172,26 @@ public final class ServerOptions {
             throw new IllegalArgumentException("TLS files given without --tls-port");
         }
         if (noHttp && tlsPort == null) throw new IllegalArgumentException("--no-http needs --tls-port");
-        for (String origin : allowedOrigins) {
-            if (!origin.equals("*") && !looksLikeOrigin(origin)) {
-                throw new IllegalArgumentException("--allowed-origins: '" + origin + "' is not an origin like https://app.example.com[:port]");
-            }
+        if (cometdJs != null && !java.nio.file.Files.isRegularFile(cometdJs.resolve("cometd.js"))) {
+            throw new IllegalArgumentException("--cometd-js: no cometd.js in " + cometdJs + " (npm install cometd, then name node_modules/cometd)");
         }
-    }
-
-    private static boolean looksLikeOrigin(String origin) {
         try {
-            URI u = URI.create(origin);
-            return u.getScheme() != null && u.getScheme().matches("(?i)https?") && u.getHost() != null
-                    && (u.getRawPath() == null || u.getRawPath().isEmpty()) && u.getRawQuery() == null && u.getRawFragment() == null;
+            HostPolicy.of(host, allowedHosts);
         } catch (IllegalArgumentException e) {
-            return false;
+            throw new IllegalArgumentException("--allowed-hosts: " + e.getMessage());
+        }
+        try {
+            new AddressSet(trustedProxies);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--trusted-proxies: " + e.getMessage());
+        }
+        if (statsTokenFile != null && !stats) throw new IllegalArgumentException("--stats-token-file needs --stats");
+        if (statsTokenFile != null) statsToken(); // readable and not empty
+        for (String origin : allowedOrigins) {
+            if (!origin.equals("*") && !origin.equals("null") && OriginSyntax.canonical(origin) == null) {
+                throw new IllegalArgumentException("--allowed-origins: '" + origin + "' is not an origin like"
+                        + " https://app.example.com[:port] (scheme://host[:port], nothing else), * or null");
+            }
         }
     }
 
@@ -161,13 +205,14 @@ public final class ServerOptions {
 
     /** The session core's settings; what the command line does not set keeps the core's default. */
     public BridgeConfig toBridgeConfig() {
-        return BridgeConfig.builder()
+        BridgeConfig.Builder b = BridgeConfig.builder();
+        if (maxRequestBytes != null) b.maxRequestBytes(maxRequestBytes);
+        return b
                 .pollTimeout(pollTimeout)
                 .heartbeatInterval(heartbeat)
                 .gracePeriod(grace)
                 .allowedOrigins(List.copyOf(allowedOrigins))
                 .maxMessageBytes(maxMessageBytes)
-                .maxRequestBytes(maxRequestBytes)
                 .maxQueuedMessages(maxQueuedMessages)
                 .maxQueuedBytes(maxQueuedBytes)
                 .maxSessions(maxSessions)
@@ -177,8 +222,34 @@ public final class ServerOptions {
                 .build();
     }
 
+    /**
+     * The token {prefix}/stats requires: the first line of --stats-token-file, else the environment
+     * variable, else null (none).
+     */
+    public String statsToken() {
+        if (statsTokenFile != null) {
+            String line;
+            try (var lines = Files.lines(statsTokenFile)) {
+                line = lines.findFirst().orElse("").strip();
+            } catch (IOException | UncheckedIOException e) {
+                throw new IllegalArgumentException("--stats-token-file: cannot read " + statsTokenFile + ": " + e.getMessage());
+            }
+            if (line.isEmpty()) throw new IllegalArgumentException("--stats-token-file: " + statsTokenFile + " has no token on its first line");
+            return line;
+        }
+        String fromEnv = env.apply(STATS_TOKEN_ENV);
+        return fromEnv == null || fromEnv.isBlank() ? null : fromEnv.strip();
+    }
+
+    /** The environment (tests replace it). */
+    Function<String, String> env = System::getenv;
+
+    public boolean stats() { return stats; }
+    public List<String> allowedHosts() { return List.copyOf(allowedHosts); }
+    public List<String> trustedProxies() { return List.copyOf(trustedProxies); }
     public String host() { return host; }
     public int port() { return port; }
+    public int acceptQueue() { return acceptQueue; }
     public String prefix() { return prefix; }
     public Duration drain() { return drain; }
     public boolean plainHttp() { return !noHttp; }
@@ -190,4 +261,6 @@ public final class ServerOptions {
                 : TlsOptions.pem(tlsPort, tlsCert, tlsKey);
     }
     public Duration tickerInterval() { return tickerInterval; }
+    /** The folder of the official CometD JavaScript client to serve, or null. */
+    public Path cometdJs() { return cometdJs; }
 }

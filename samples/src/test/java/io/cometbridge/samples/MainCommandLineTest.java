@@ -39,13 +39,14 @@ class MainCommandLineTest {
         String[][] optionAndDefault = {
                 {"--host=HOST", "Default: 127.0.0.1"},
                 {"--port=PORT", "Default: 8080"},
+                {"--accept-queue=N", "Default: 4096"},
                 {"--prefix=PATH", "Default: /bridge"},
                 {"--poll-timeout=DURATION", "Default: 20s"},
                 {"--heartbeat=DURATION", "Default: 15s"},
                 {"--grace=DURATION", "Default: 30s"},
                 {"--allowed-origins=ORIGIN[,ORIGIN...]", "Default: empty = same-origin only"},
                 {"--max-message-bytes=N", "Default: 262144"},
-                {"--max-request-bytes=N", "Default: 1048576"},
+                {"--max-request-bytes=N", "Default: empty = 6 x the message limit + 130"},
                 {"--max-queued-messages=N", "Default: 4096"},
                 {"--max-queued-bytes=N", "Default: 8388608"},
                 {"--max-sessions=N", "Default: 100000"},
@@ -54,6 +55,10 @@ class MainCommandLineTest {
                 {"--max-batch-frames=N", "Default: 1000"},
                 {"--new-sessions-per-second=RATE", "Default: 20"},
                 {"--new-session-burst=N", "Default: 50"},
+                {"--allowed-hosts=HOST[,HOST...]", "Default: empty = none when bound to loopback, any otherwise"},
+                {"--trusted-proxies=CIDR[,CIDR...]", "Default: empty = none"},
+                {"--stats", "Serve {prefix}/stats"},
+                {"--stats-token-file=FILE", "Default: empty = no token"},
                 {"--tls-port=PORT", "Serve https/wss"},
                 {"--no-http", "Serve only TLS"},
         };
@@ -77,12 +82,20 @@ class MainCommandLineTest {
             "--prefix|bridge/|--prefix must look like /bridge",
             "--prefix|/|--prefix must look like /bridge",
             "--allowed-origins|https://ok.example.com,nope|'nope' is not an origin",
+            "--allowed-origins|http://evil.com@ok.example.com|'http://evil.com@ok.example.com' is not an origin",
+            "--allowed-origins|http://ok.example.com/app|'http://ok.example.com/app' is not an origin",
             "--max-sessions|0|--max-sessions must be at least 1",
             "--max-queued-bytes|lots|Invalid value for option '--max-queued-bytes'",
             "--new-sessions-per-second|0|--new-sessions-per-second must be above zero",
             "--max-batch-frames|0|--max-batch-frames must be at least 1",
+            "--max-request-bytes|1048576|--max-request-bytes 1048576 cannot carry a message of --max-message-bytes 262144",
             "--tls-port|8443|--tls-port needs either --tls-cert and --tls-key, or --tls-keystore",
             "--tls-cert|cert.pem|TLS files given without --tls-port",
+            "--allowed-hosts|http://chat.example.com|'http://chat.example.com' is not a host name",
+            "--stats-token-file|/nonexistent/token|--stats-token-file needs --stats",
+            "--trusted-proxies|10.0.0.0/33|'10.0.0.0/33' is not an IP address or CIDR block",
+            "--trusted-proxies|proxy.internal|'proxy.internal' is not an IP address or CIDR block",
+            "--accept-queue|0|--accept-queue must be at least 1",
             "--frobnicate|1|Unknown option"})
     void badValueExitsWithCode2AndSaysWhy(String option, String value, String message) {
         Run r = run(option, value);
@@ -107,7 +120,7 @@ class MainCommandLineTest {
         ServerOptions o = parse("--host", "0.0.0.0", "--port", "0", "--prefix", "/rt/bridge",
                 "--poll-timeout", "5s", "--heartbeat", "1m", "--grace", "0s",
                 "--allowed-origins", "https://a.example.com,http://b.example.com:8081",
-                "--max-message-bytes", "1000", "--max-request-bytes", "2000", "--max-queued-messages", "30",
+                "--max-message-bytes", "1000", "--max-request-bytes", "7000", "--max-queued-messages", "30",
                 "--max-queued-bytes", "40000", "--max-sessions", "50", "--drain", "250ms", "--ticker-interval", "1s");
         o.validate();
         BridgeConfig c = o.toBridgeConfig();
@@ -116,7 +129,7 @@ class MainCommandLineTest {
         assertThat(c.gracePeriod()).isZero();
         assertThat(c.allowedOrigins()).containsExactly("https://a.example.com", "http://b.example.com:8081");
         assertThat(c.maxMessageBytes()).isEqualTo(1000);
-        assertThat(c.maxRequestBytes()).isEqualTo(2000);
+        assertThat(c.maxRequestBytes()).isEqualTo(7000);
         assertThat(c.maxQueuedMessages()).isEqualTo(30);
         assertThat(c.maxQueuedBytes()).isEqualTo(40000);
         assertThat(c.maxSessions()).isEqualTo(50);
@@ -125,6 +138,43 @@ class MainCommandLineTest {
         assertThat(o.prefix()).isEqualTo("/rt/bridge");
         assertThat(o.drain()).isEqualTo(Duration.ofMillis(250));
         assertThat(o.tickerInterval()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void statsTokenComesFromAFileOrTheEnvironmentNeverTheCommandLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("token");
+        java.nio.file.Files.writeString(file, "  from-the-file \nsecond line\n");
+        ServerOptions o = parse("--stats", "--stats-token-file", file.toString());
+        o.validate();
+        assertThat(o.statsToken()).isEqualTo("from-the-file");
+
+        ServerOptions fromEnv = parse("--stats");
+        fromEnv.env = name -> name.equals(ServerOptions.STATS_TOKEN_ENV) ? "from-env" : null;
+        assertThat(fromEnv.statsToken()).isEqualTo("from-env");
+        assertThat(parse("--stats").statsToken()).as("no file, no variable").isNull();
+
+        java.nio.file.Files.writeString(file, "\n");
+        Run empty = run("--stats", "--stats-token-file", file.toString());
+        assertThat(empty.exitCode).isEqualTo(2);
+        assertThat(empty.err).contains("has no token on its first line");
+        Run missing = run("--stats", "--stats-token-file", dir.resolve("nope").toString());
+        assertThat(missing.exitCode).isEqualTo(2);
+        assertThat(missing.err).contains("--stats-token-file: cannot read");
+    }
+
+    @Test
+    void statsOffAndHostsDefaultWithoutOptions() {
+        ServerOptions o = parse();
+        assertThat(o.stats()).isFalse();
+        assertThat(o.allowedHosts()).isEmpty();
+        assertThat(o.trustedProxies()).isEmpty();
+        assertThat(o.acceptQueue()).isEqualTo(4096);
+        assertThat(parse("--accept-queue", "65535").acceptQueue()).isEqualTo(65535);
+        assertThat(parse("--trusted-proxies", "127.0.0.1,10.0.0.0/8,fd00::/8").trustedProxies())
+                .containsExactly("127.0.0.1", "10.0.0.0/8", "fd00::/8");
+        assertThat(parse("--allowed-hosts", "chat.example.com,admin.example.com:8443").allowedHosts())
+                .containsExactly("chat.example.com", "admin.example.com:8443");
     }
 
     @Test

@@ -51,6 +51,41 @@ class MainServerTest {
     }
 
     @Test
+    void theAcceptQueueIsTheOptionsDefault() {
+        var connector = (org.eclipse.jetty.server.ServerConnector) server.server().jetty().getConnectors()[0];
+        assertThat(connector.getAcceptQueueSize()).isEqualTo(io.cometbridge.server.BridgeServer.DEFAULT_ACCEPT_QUEUE);
+    }
+
+    @Test
+    void statsAreOffByDefault() throws Exception {
+        HttpResponse<String> stats = get(server.bridgeUri().resolve("/bridge/stats"));
+        assertThat(stats.statusCode()).isEqualTo(404);
+        assertThat(stats.body()).contains("\"error\":\"not_found\"");
+    }
+
+    @Test
+    void statsOnWithATokenFromAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path token = dir.resolve("stats-token");
+        java.nio.file.Files.writeString(token, "t0ken\n");
+        try (RunningServer withStats = Main.start("--port", "0", "--drain", "100ms", "--stats", "--stats-token-file", token.toString())) {
+            URI stats = withStats.bridgeUri().resolve("/bridge/stats");
+            assertThat(get(stats).statusCode()).isEqualTo(401);
+            HttpResponse<String> ok = HTTP.send(HttpRequest.newBuilder(stats).header("Authorization", "Bearer t0ken").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.body()).startsWith("{\"v\":1");
+        }
+    }
+
+    @Test
+    void demoPagesRefuseAForeignHost() throws Exception {
+        io.cometbridge.testing.RawHttp.Response page = io.cometbridge.testing.RawHttp.get(server.port(), "/", "rebind.evil.example:" + server.port(), "");
+        assertThat(page.status()).isEqualTo(421);
+        assertThat(page.body()).contains("\"error\":\"host_not_allowed\"");
+        assertThat(io.cometbridge.testing.RawHttp.get(server.port(), "/", "localhost:" + server.port(), "").status()).isEqualTo(200);
+    }
+
+    @Test
     void servesTheDemoPage() throws Exception {
         HttpResponse<String> page = get(server.demoUri());
         assertThat(page.statusCode()).isEqualTo(200);
@@ -65,14 +100,19 @@ class MainServerTest {
                 .map(ContextHandler::getContextPath).collect(Collectors.toList());
         assertThat(contexts).contains("/", "/bridge", "/bridge/poll");
 
+        // The browser client's bundle, its source map and its declarations (bridge/client-js/dist).
         HttpResponse<String> js = get(server.bridgeUri().resolve("/bridge/client.js"));
-        if (getClass().getClassLoader().getResource("io/cometbridge/client/client.js") != null) {
-            assertThat(js.statusCode()).isEqualTo(200);
-            assertThat(js.headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
-        } else { // the browser client is not on this branch yet
-            assertThat(js.statusCode()).isEqualTo(404);
-            assertThat(js.body()).contains("\"error\":\"not_found\"");
-        }
+        assertThat(js.statusCode()).isEqualTo(200);
+        assertThat(js.headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
+        assertThat(js.body()).contains("BridgeSocket").contains("export {").endsWith("//# sourceMappingURL=client.js.map\n");
+        HttpResponse<String> map = get(server.bridgeUri().resolve("/bridge/client.js.map"));
+        assertThat(map.statusCode()).isEqualTo(200);
+        assertThat(map.headers().firstValue("content-type")).hasValue("application/json; charset=utf-8");
+        assertThat(JsonParser.parseString(map.body()).getAsJsonObject().getAsJsonArray("sources").toString()).contains("../src/socket.js");
+        HttpResponse<String> dts = get(server.bridgeUri().resolve("/bridge/client.d.ts"));
+        assertThat(dts.statusCode()).isEqualTo(200);
+        assertThat(dts.headers().firstValue("content-type")).hasValue("application/typescript; charset=utf-8");
+        assertThat(dts.body()).contains("export class BridgeSocket extends EventTarget");
         // The same classpath folder holds the Java client's classes: never served.
         HttpResponse<String> cls = get(server.bridgeUri().resolve("/bridge/BridgeClient.class"));
         assertThat(cls.statusCode()).isEqualTo(404);

@@ -111,6 +111,7 @@ public final class BenchServer implements Callable<Integer>, AutoCloseable {
         server = BridgeServer.builder(bridge)
                 .host(host).port(port)
                 .drain(Duration.ofSeconds(1))
+                .stats(true) // the load generator and the A/B page read /bridge/stats
                 .module(new LongPollingModule())
                 .module(ctx -> control(ctx))
                 .module(ctx -> pages())

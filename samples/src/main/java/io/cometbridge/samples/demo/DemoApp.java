@@ -23,10 +23,17 @@ import java.util.logging.Logger;
  * demo thread, one operation at a time (the ticker's timer too). So each broadcast is complete
  * before the next starts, even when a send runs another session's callback on the same stack.
  *
+ * <p>CometD pages (the Bayeux endpoint, docs/MIGRATING.md) speak the same ops as data published on
+ * {@value #BAYEUX_CHANNEL}, a service channel: only this application sees them. They subscribe to
+ * {@code /chat} (room {@code chat}) and {@code /ticker}, and get errors on {@code /service/bridge}. Whatever
+ * they publish on other channels the bridge broadcasts by itself, so it is not handled here.
+ *
  * <p>Create it, build the bridge with it, then {@link #start} it with the bridge's rooms.
  */
 public final class DemoApp implements BridgeHandler, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DemoApp.class.getName());
+    /** Where CometD pages publish the demo's ops. */
+    static final String BAYEUX_CHANNEL = "/service/chat";
 
     private final Duration tickerInterval;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -52,6 +59,7 @@ public final class DemoApp implements BridgeHandler, AutoCloseable {
 
     @Override
     public void onMessage(BridgeSession session, Message message) {
+        if (message.topic() != null && !message.topic().equals(BAYEUX_CHANNEL.substring(1))) return; // broadcast by the bridge
         try {
             JsonObject o = AppProtocol.parse(message);
             String op = AppProtocol.string(o, "op", 20);

@@ -209,10 +209,10 @@ public final class Soak {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(uri + "/poll/attach"))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"t\":\"attach\",\"last\":0}")).build(), HttpResponse.BodyHandlers.ofString());
-                Matcher m = Pattern.compile("\"sid\":\"([^\"]+)\"").matcher(r.body());
+                Matcher m = Pattern.compile("\"sid\":\"([^\"]+)\",\"key\":\"([^\"]+)\"").matcher(r.body());
                 if (!m.find()) return;
                 http.send(HttpRequest.newBuilder(URI.create(uri + "/poll/send"))
-                        .header("Content-Type", "application/json").header("X-Bridge-Session", m.group(1))
+                        .header("Content-Type", "application/json").header("X-Bridge-Session", m.group(1)).header("X-Bridge-Key", m.group(2))
                         .POST(HttpRequest.BodyPublishers.ofString("[[1,\"gone\"]]")).build(), HttpResponse.BodyHandlers.ofString());
                 // and never polls again
             }

@@ -143,6 +143,23 @@ class BrowserDegradationTest {
                 + String.join("\n  ", nginx.accessLog().subList(0, Math.min(8, nginx.accessLog().size()))));
     }
 
+    /** Issue 9 item 5: nginx with the README's settings rewrites Host; trusted, it is no obstacle. */
+    @Test
+    void nginxWithReadmeSettings_trustedProxy_landsOnWebSocket() throws Exception {
+        assertTrue(ProxyProcess.installed("/usr/sbin/nginx"), "nginx is not installed");
+        startBridge(List.of(), List.of("127.0.0.1")); // no allowlist: the page's origin is the forwarded one
+        ProxyProcess nginx = use(ProxyProcess.nginx("nginx-trusted.conf", TempDirs.freePort(), server.port()));
+        Chromium browser = use(new Chromium(null));
+
+        JsonObject state = openDemo(browser, "http://" + nginx.address() + "/?name=browser");
+        chatBothWays(browser);
+        assertThat(str(state, "transport")).isEqualTo("websocket");
+        assertThat(state.get("fallbackReason").isJsonNull()).isTrue();
+        record("nginx, README settings, trusted", state);
+        // nginx logs a WebSocket only when its tunnel ends; the page requests went through it.
+        assertThat(nginx.accessLog()).anyMatch(l -> l.contains("\"GET /?name=browser") && l.contains("\" 200 "));
+    }
+
     @Test
     void proxyThatUpgradesThenBlackholes_fallsBackWithinTheTrustTimeout() throws Exception {
         startBridge(List.of());
@@ -225,13 +242,42 @@ class BrowserDegradationTest {
         java.close();
     }
 
+    @Test
+    void blockingProxy_backgroundProbesStopAfterMaxProbes_sessionStaysOnPolling() throws Exception {
+        startBridge(List.of());
+        TestProxy proxy = use(new TestProxy(TestProxy.Policy.REFUSE));
+        Chromium browser = use(new Chromium(proxy.address()));
+        // Each failed WebSocket costs the page a console error it cannot silence: probes are bounded.
+        JsonObject state = openDemo(browser, pageUrl("&probeDelay=100&probeMaxDelay=200&maxProbes=3"));
+        assertThat(str(state, "transport")).isEqualTo("polling");
+        await().atMost(Duration.ofSeconds(10)).until(() -> clientLog(browser).contains("no more websocket probes after 3 failures"));
+        sleep(1500); // many probe delays: none comes
+        String log = clientLog(browser);
+        assertThat(log.split("websocket probe attempt", -1)).as(log).hasSize(4);
+        assertThat(proxy.accessLog.stream().filter(l -> l.startsWith("CONNECT 127.0.0.1:" + server.port() + " ")))
+                .as("the first try and three probes").hasSize(4);
+        chatBothWays(browser);
+        state = browser.demoState();
+        assertThat(str(state, "transport")).isEqualTo("polling");
+        record("blocking proxy, probes stop at 3", state);
+    }
+
+    private static String clientLog(Chromium browser) {
+        return String.valueOf(browser.script("return JSON.stringify(demo.sock.log)"));
+    }
+
     // ================================================================ fixture
 
     private void startBridge(List<String> allowedOrigins) throws Exception {
+        startBridge(allowedOrigins, List.of());
+    }
+
+    private void startBridge(List<String> allowedOrigins, List<String> trustedProxies) throws Exception {
         app = new DemoChatApp();
         Bridge bridge = Bridge.builder(app).config(BridgeConfig.builder().allowedOrigins(allowedOrigins).build()).build();
         app.rooms = bridge.rooms();
         server = BridgeServer.builder(bridge).host("127.0.0.1").port(0).drain(Duration.ofMillis(200))
+                .trustedProxies(trustedProxies)
                 .module(new LongPollingModule())
                 .module(WebFiles.client())
                 .module(WebFiles.demoPages())
@@ -245,7 +291,7 @@ class BrowserDegradationTest {
      * browser client's and not a fresh server's class loading and JIT.
      */
     private void warmUp() throws Exception {
-        for (TransportKind kind : TransportKind.values()) {
+        for (TransportKind kind : List.of(TransportKind.WEBSOCKET, TransportKind.POLLING)) {
             ClientLog log = new ClientLog();
             try (BridgeClient c = BridgeClient.builder(server.uri()).transports(kind).listener(log).build()) {
                 c.connect().get();

@@ -47,8 +47,13 @@ final class ProxyProcess implements AutoCloseable {
 
     /** nginx as a reverse proxy with a plain proxy_pass to the bridge (it drops Upgrade). */
     static ProxyProcess nginx(int port, int upstreamPort) throws Exception {
+        return nginx("nginx.conf", port, upstreamPort);
+    }
+
+    /** nginx with the config {@code proxies/<template>} (nginx-trusted.conf: the README's settings). */
+    static ProxyProcess nginx(String template, int port, int upstreamPort) throws Exception {
         Path dir = TempDirs.open("cb-nginx-");
-        Path conf = writeConfig("nginx.conf", dir,
+        Path conf = writeConfig(template, dir,
                 Map.of("PORT", String.valueOf(port), "UPSTREAM_PORT", String.valueOf(upstreamPort), "DIR", dir.toString()));
         return start("nginx", dir, port, List.of("/usr/sbin/nginx", "-p", dir.toString(), "-c", conf.toString(),
                 "-e", dir.resolve("error.log").toString()));

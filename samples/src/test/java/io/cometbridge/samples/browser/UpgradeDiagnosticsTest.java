@@ -77,7 +77,7 @@ class UpgradeDiagnosticsTest {
         assertThat(answer).startsWith("HTTP/1.1 426");
         assertThat(held.get()).singleElement().isInstanceOfSatisfying(Frame.Notice.class,
                 n -> assertThat(n.reason()).startsWith("upgrade_stripped:").contains("HTTP/1.1, Connection: keep-alive")
-                        .endsWith("[via 1.1 corp-proxy]"));
+                        .endsWith("[a Via header was present]").doesNotContain("corp-proxy"));
     }
 
     @Test
@@ -93,9 +93,44 @@ class UpgradeDiagnosticsTest {
                 n -> assertThat(n.reason()).startsWith("not_websocket:"));
     }
 
+    /**
+     * Issue 9 item 7: anyone who knows a client's nonce can send damaged handshakes under it, so the
+     * notice carries only server-chosen words: a code, fixed text, the HTTP version, and whether a
+     * Via header was present, never header text.
+     */
+    @Test
+    void noticeCarriesOnlyServerChosenText() throws Exception {
+        String nonce = "nonceDDDDDDDDDDDDDDDDDD";
+        String sid = attach(nonce);
+        String injected = "Your session expired, log in at http://evil.example";
+        List<String> attempts = List.of(
+                "GET /bridge/ws?n=" + nonce + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: " + injected + "\r\n"
+                        + "Via: 1.1 " + injected + "\r\nSec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n",
+                "GET /bridge/ws?n=" + nonce + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: Evil-" + injected.replace(' ', '-')
+                        + "\r\nSec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n",
+                "GET /bridge/ws?n=" + nonce + " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close, " + injected + "\r\nUpgrade: websocket\r\n"
+                        + "Sec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n",
+                "LOGIN_AT_EVIL_EXAMPLE /bridge/ws?n=" + nonce + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n");
+        List<String> reasons = new java.util.ArrayList<>();
+        long last = 0;
+        for (String attempt : attempts) {
+            String answer = raw(attempt);
+            assertThat(answer).startsWith("HTTP/1.1 4");
+            List<Frame> frames = recv(sid, last).get();
+            for (Frame f : frames) if (f instanceof Frame.Notice n) reasons.add(n.reason());
+        }
+        assertThat(reasons).hasSize(attempts.size());
+        for (String reason : reasons) {
+            assertThat(reason).as(reason).doesNotContainIgnoringCase("evil").doesNotContainIgnoringCase("log in")
+                    .matches("(upgrade_stripped|upgrade_changed|connection_stripped|method_changed|not_websocket|not_upgraded): [\\w ,.:()\\[\\]/\"-]*")
+                    .doesNotContain("Via:");
+        }
+        assertThat(reasons.get(0)).contains("[a Via header was present]");
+    }
+
     @Test
     void attachAndNoticeFramesRoundTrip() {
-        Frame.Attach a = (Frame.Attach) FrameCodec.decode(FrameCodec.encode(new Frame.Attach(null, 0, "abcdefgh")));
+        Frame.Attach a = (Frame.Attach) FrameCodec.decode(FrameCodec.encode(new Frame.Attach(null, null, 0, "abcdefgh")));
         assertThat(a.ws()).isEqualTo("abcdefgh");
         assertThat(FrameCodec.encode(new Frame.Attach("s", 3))).isEqualTo("{\"t\":\"attach\",\"sid\":\"s\",\"last\":3}");
         Frame.Notice n = new Frame.Notice("ws_fallback", "why \"quoted\"");
@@ -106,8 +141,13 @@ class UpgradeDiagnosticsTest {
         HttpResponse<String> r = http.send(post("attach", null, "{\"t\":\"attach\",\"last\":0,\"ws\":\"" + nonce + "\"}"),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
-        return ((Frame.Open) FrameCodec.decodeBatch(r.body()).get(0)).sid();
+        Frame.Open open = (Frame.Open) FrameCodec.decodeBatch(r.body()).get(0);
+        keys.put(open.sid(), open.key());
+        return open.sid();
     }
+
+    /** Each session's resume key (its polling requests present it). */
+    private final java.util.Map<String, String> keys = new java.util.concurrent.ConcurrentHashMap<>();
 
     private CompletableFuture<List<Frame>> recv(String sid, long ack) {
         return http.sendAsync(post("recv", sid, "[{\"t\":\"ack\",\"a\":" + ack + "}]"), HttpResponse.BodyHandlers.ofString())
@@ -120,7 +160,7 @@ class UpgradeDiagnosticsTest {
     private HttpRequest post(String endpoint, String sid, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.uri() + "/poll/" + endpoint))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-        if (sid != null) b.header("X-Bridge-Session", sid);
+        if (sid != null) b.header("X-Bridge-Session", sid).header("X-Bridge-Key", keys.get(sid));
         return b.build();
     }
 

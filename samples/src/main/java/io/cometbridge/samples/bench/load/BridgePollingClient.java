@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpMethod;
 
 import java.net.URI;
@@ -14,11 +15,13 @@ import java.util.concurrent.CompletableFuture;
  * Comet Bridge over HTTP long-polling, from docs/PROTOCOL.md (section 4): {@code POST poll/attach}
  * → {@code [open]}; a {@code POST poll/recv} always held, naming the last message received; one
  * {@code POST poll/send} at a time carrying every queued data frame. The session travels in
- * {@code X-Bridge-Session}. Does not resume: a failed request is a lost session.
+ * {@code X-Bridge-Session}, the open frame's resume key in {@code X-Bridge-Key} (section 2.1).
+ * Does not resume: a failed request is a lost session.
  */
 final class BridgePollingClient extends AbstractClient {
     private static final String JSON = "application/json";
     private volatile String sid;
+    private volatile String key;
     // guarded by this
     private long lastIn;
     private long outSeq;
@@ -43,6 +46,7 @@ final class BridgePollingClient extends AbstractClient {
                 return;
             }
             sid = open.get("sid").getAsString();
+            key = open.get("key").getAsString();
             recv();
             opened.complete(null);
         });
@@ -54,7 +58,7 @@ final class BridgePollingClient extends AbstractClient {
             last = lastIn;
         }
         HttpPoster.send(load, HttpMethod.POST, URI.create(base + "/poll/recv"), JSON, "[{\"t\":\"ack\",\"a\":" + last + "}]",
-                r -> r.headers(h -> h.put("X-Bridge-Session", sid)), a -> {
+                this::sessionHeaders, a -> {
                     if (stopped) return;
                     if (!a.ok()) {
                         fail("recv: " + a.describe());
@@ -121,7 +125,7 @@ final class BridgePollingClient extends AbstractClient {
             }
         }
         HttpPoster.send(load, HttpMethod.POST, URI.create(base + "/poll/send"), JSON, batch.append(']').toString(),
-                r -> r.headers(h -> h.put("X-Bridge-Session", sid)), a -> {
+                this::sessionHeaders, a -> {
                     if (stopped) return;
                     if (!a.ok()) {
                         fail("send: " + a.describe());
@@ -129,6 +133,10 @@ final class BridgePollingClient extends AbstractClient {
                     }
                     flush();
                 });
+    }
+
+    private void sessionHeaders(Request r) {
+        r.headers(h -> h.put("X-Bridge-Session", sid).put("X-Bridge-Key", key));
     }
 
     @Override

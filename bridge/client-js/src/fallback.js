@@ -1,0 +1,87 @@
+// @ts-check
+// Why the session is not on WebSocket, from whom (the server's word beats the client's guess),
+// and what is remembered for the next page load (memory.js).
+
+import { POLLING, WEBSOCKET } from './link.js';
+
+/** @import { TransportName } from './link.js' */
+/** @import { FallbackSource } from './events.js' */
+/** @import { TransportMemory } from './memory.js' */
+
+export class Fallback {
+  /** @type {string | null} */ reason = null;
+  /** @type {FallbackSource | null} */ source = null;
+
+  /**
+   * @param {TransportMemory} memory
+   * @param {(reason: string | null, source: FallbackSource | null) => void} changed called on every change
+   */
+  constructor(memory, changed) {
+    /** @private */ this.memory = memory;
+    /** @private */ this.changed = changed;
+  }
+
+  /**
+   * @param {string | null} reason null: the session is on WebSocket (again)
+   * @param {FallbackSource | null} source
+   */
+  set(reason, source) {
+    if (this.reason === reason) return;
+    this.reason = reason;
+    this.source = reason === null ? null : source;
+    this.changed(reason, this.source);
+  }
+
+  /**
+   * The client's own view, unless the server already said what it saw.
+   * @param {string} reason
+   * @param {TransportName | null} transport the one carrying the session now
+   */
+  guess(reason, transport) {
+    if (this.source !== 'server') this.heard(reason, 'client', transport);
+  }
+
+  /**
+   * The transport order for a (re)connect: the configured one, unless polling is remembered.
+   * @param {readonly TransportName[]} configured
+   * @returns {TransportName[]}
+   */
+  order(configured) {
+    const order = configured.slice();
+    if (order[0] === WEBSOCKET && order.includes(POLLING)) {
+      const m = this.memory.recall();
+      if (m && m.transport === POLLING) {
+        const ago = Math.round((Date.now() - m.at) / 60000);
+        this.set('remembered: WebSocket failed for this bridge ' + ago + ' min ago (' + (m.reason || 'no reason known') + ')', 'memory');
+        return [POLLING, WEBSOCKET];
+      }
+    } else if (order[0] === POLLING && !this.reason) {
+      this.set('configured: polling comes first in the transports option', 'client');
+    }
+    return order;
+  }
+
+  /**
+   * The session opened on `transport`: remember it (polling only with a reason of this page's).
+   * @param {TransportName} transport
+   */
+  opened(transport) {
+    if (transport === WEBSOCKET) {
+      this.set(null, null);
+      this.memory.remember(WEBSOCKET, null);
+    } else if (this.source === 'client' || this.source === 'server') {
+      this.memory.remember(POLLING, this.reason);
+    }
+  }
+
+  /**
+   * A reason came while on `transport` (null: re-attaching).
+   * @param {string} reason
+   * @param {FallbackSource} source
+   * @param {TransportName | null} transport
+   */
+  heard(reason, source, transport) {
+    this.set(reason, source);
+    if (transport === POLLING) this.memory.remember(POLLING, reason);
+  }
+}

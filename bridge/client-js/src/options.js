@@ -1,0 +1,93 @@
+// @ts-check
+// The socket's options, their defaults, and the URLs a bridge base URL stands for.
+
+import { POLLING, WEBSOCKET } from './link.js';
+import { toBase64 } from './message.js';
+
+/** @import { TransportName } from './link.js' */
+/** @import { TransportStorage } from './memory.js' */
+
+/**
+ * @typedef {object} BridgeSocketOptions
+ * @property {TransportName[]} [transports] Transports in the order to try. Default ['websocket', 'polling'].
+ * @property {number} [parallelDelay] Start long-polling beside a WebSocket that has not proven itself after this many ms. Default 1500.
+ * @property {number} [trustTimeout] A WebSocket must complete its handshake and probe round trip within this many ms. Default 6000.
+ * @property {number} [probeDelay] First background WebSocket probe while on polling (ms); doubles with jitter up to probeMaxDelay. Default 2000.
+ * @property {number} [probeMaxDelay] Longest wait between two background probes (ms). Default 300000 (5 min).
+ * @property {number} [maxProbes] Failed background probes in a row after which the session stays on polling (each failure costs the page a console error). Default 8.
+ * @property {number} [rememberFor] Remember per bridge URL which transport worked, for this many ms; 0 disables. Default one day.
+ * @property {number} [maxQueuedMessages] Client replay buffer bound in messages. Default 4096.
+ * @property {number} [maxQueuedBytes] Client replay buffer bound in payload bytes. Default 8 MiB.
+ * @property {number} [pollSlack] Extra time over the server's poll hold time before a poll request is given up (ms). Default 15000.
+ * @property {TransportStorage | null} [storage] Where to remember the transport; default localStorage, null for nowhere.
+ * @property {boolean} [debug] Log state changes to the console.
+ */
+
+/** @typedef {Readonly<Required<Omit<BridgeSocketOptions, 'storage'>>> & { readonly storage: TransportStorage | null | undefined }} ResolvedOptions */
+
+/** @type {Readonly<Required<Omit<BridgeSocketOptions, 'storage' | 'transports'>>> & { readonly transports: readonly TransportName[], readonly storage: undefined }} */
+export const DEFAULTS = Object.freeze({
+  transports: Object.freeze(/** @type {TransportName[]} */ ([WEBSOCKET, POLLING])),
+  parallelDelay: 1500,
+  trustTimeout: 6000,
+  probeDelay: 2000,
+  probeMaxDelay: 300000,
+  maxProbes: 8,
+  rememberFor: 24 * 3600 * 1000,
+  maxQueuedMessages: 4096,
+  maxQueuedBytes: 8 * 1024 * 1024,
+  pollSlack: 15000,
+  storage: undefined,
+  debug: false,
+});
+
+/**
+ * The defaults overlaid with what the caller gave; throws TypeError for unknown transports.
+ * @param {BridgeSocketOptions | undefined} options
+ * @returns {ResolvedOptions}
+ */
+export function resolveOptions(options) {
+  const o = { ...DEFAULTS, ...(options || {}) };
+  const transports = Array.from(o.transports);
+  for (const t of transports) {
+    if (t !== WEBSOCKET && t !== POLLING) throw new TypeError('unknown transport ' + t);
+  }
+  if (!transports.length) throw new TypeError('no transports');
+  return Object.freeze({ ...o, transports });
+}
+
+/**
+ * Where the bridge is: its base URL (no trailing slash), origin, WebSocket and polling URLs.
+ * @typedef {{ url: string, origin: string, ws: (nonce: string) => string, poll: string }} BridgeUrls
+ */
+
+/**
+ * @param {string | URL | null | undefined} url the bridge's base URL with its prefix; relative URLs
+ *   resolve against the page; default: the folder this module was loaded from ({prefix}/client.js)
+ * @param {string} moduleUrl import.meta.url of the client
+ * @returns {BridgeUrls}
+ */
+export function bridgeUrls(url, moduleUrl) {
+  const base = url === undefined || url === null
+    ? new URL('./', moduleUrl)
+    : new URL(String(url).replace(/\/?$/, '/'), globalThis.location ? location.href : moduleUrl);
+  return {
+    url: base.href.replace(/\/$/, ''),
+    origin: base.origin,
+    ws: (nonce) => {
+      const ws = new URL('ws', base);
+      ws.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
+      ws.searchParams.set('n', nonce);
+      return ws.href;
+    },
+    poll: new URL('poll/', base).href,
+  };
+}
+
+/** A nonce for the WebSocket URLs (PROTOCOL.md 3.1): 22 characters of A-Z a-z 0-9 _ -, not a secret. */
+export function randomNonce() {
+  const bytes = new Uint8Array(16);
+  if (globalThis.crypto && crypto.getRandomValues) crypto.getRandomValues(bytes);
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}

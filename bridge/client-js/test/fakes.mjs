@@ -1,0 +1,71 @@
+// A fake WebSocket and a fake fetch that the tests drive by hand, installed as the globals the
+// client uses (each test file runs in a process of its own).
+
+export class FakeWebSocket {
+  static all = [];
+  constructor(url) {
+    this.url = url;
+    this.readyState = 0;
+    this.bufferedAmount = 0;
+    this.sent = [];
+    FakeWebSocket.all.push(this);
+  }
+  send(data) {
+    if (this.readyState !== 1) throw new Error('written while ' + ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'][this.readyState]);
+    this.sent.push(data);
+  }
+  close(code) { this.closedWith = code; this.readyState = 3; }
+  // driven by the test
+  open() { this.readyState = 1; this.onopen({}); }
+  receive(frame) { this.onmessage({ data: typeof frame === 'string' || frame instanceof ArrayBuffer ? frame : JSON.stringify(frame) }); }
+  fail(code = 1006) { this.readyState = 3; this.onclose({ code, reason: '' }); }
+  frames() { return this.sent.map((s) => (typeof s === 'string' ? JSON.parse(s) : s)); }
+  /** The newest socket, or a newer one than `after` once the client opens it. */
+  static async next(after) {
+    for (let i = 0; i < 200; i++) {
+      const ws = FakeWebSocket.all.at(-1);
+      if (ws && ws !== after) return ws;
+      await tick(5);
+    }
+    throw new Error('no new WebSocket');
+  }
+}
+globalThis.WebSocket = FakeWebSocket;
+
+/** fetch calls wait in this queue until the test answers them. */
+export const requests = [];
+globalThis.fetch = (url, init) => new Promise((resolve, reject) => {
+  init.signal.addEventListener('abort', () => reject(new Error('aborted')));
+  requests.push({
+    url, body: JSON.parse(init.body), headers: init.headers,
+    answer: (status, body) => resolve({ status, text: async () => JSON.stringify(body) }),
+    answerText: (status, text) => resolve({ status, text: async () => text }), // someone else's page
+    fail: () => reject(new TypeError('Failed to fetch')),                       // a network error
+  });
+});
+
+export const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+export async function nextRequest(endpoint) {
+  for (let i = 0; i < 200; i++) {
+    const at = requests.findIndex((r) => r.url.endsWith('/poll/' + endpoint));
+    if (at >= 0) return requests.splice(at, 1)[0];
+    await tick(5);
+  }
+  throw new Error('no ' + endpoint + ' request');
+}
+
+export const OPEN = (ack, resumed, more = {}) => ({ t: 'open', sid: 'S1', key: 'K1', ack, resumed, hb: 15000, poll: 20000, grace: 30000, ...more });
+
+/** A socket on a WebSocket that has completed its probe, attach and open. */
+export async function openOnWebSocket(BridgeSocket, options = {}, open = OPEN(0, false)) {
+  const before = FakeWebSocket.all.at(-1);
+  const s = new BridgeSocket('http://bridge.test/bridge', { storage: null, parallelDelay: 60000, ...options });
+  const got = [];
+  s.onmessage = (e) => got.push(e.data);
+  const ws = await FakeWebSocket.next(before);
+  ws.open();
+  ws.receive({ t: 'probe' });
+  ws.receive(open);
+  return { s, ws, got };
+}

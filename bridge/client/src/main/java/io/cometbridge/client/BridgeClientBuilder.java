@@ -1,0 +1,72 @@
+package io.cometbridge.client;
+
+import io.cometbridge.api.TransportKind;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+
+/** Settings of a {@link BridgeClient}; {@link BridgeClient#builder(URI)} starts one. */
+public final class BridgeClientBuilder {
+    private static final Executor SHARED_POOL = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "bridge-client");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final URI uri;
+    private List<TransportKind> order = List.of(TransportKind.WEBSOCKET, TransportKind.POLLING);
+    private BridgeClient.Listener listener = (c, m) -> { };
+    private String origin;
+    private HttpClient http;
+    private Executor executor = SHARED_POOL;
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private int maxQueuedMessages = 4096;
+    private long maxQueuedBytes = 8L * 1024 * 1024;
+    private URI webSocketUri;
+    private Duration openTimeout = Duration.ofSeconds(30);
+
+    BridgeClientBuilder(URI uri) {
+        this.uri = Objects.requireNonNull(uri);
+    }
+
+    /** Transports in the order to try (default WebSocket, then polling). */
+    public BridgeClientBuilder transports(TransportKind... kinds) {
+        if (kinds.length == 0) throw new IllegalArgumentException("no transports");
+        for (TransportKind k : kinds) {
+            if (k != TransportKind.WEBSOCKET && k != TransportKind.POLLING) {
+                throw new IllegalArgumentException(k + " is the server's Bayeux endpoint, not a transport of this client");
+            }
+        }
+        this.order = List.of(kinds);
+        return this;
+    }
+
+    public BridgeClientBuilder listener(BridgeClient.Listener l) { this.listener = Objects.requireNonNull(l); return this; }
+    /** Where the WebSocket endpoint is, when not at {@code {uri}/ws} (e.g. wss on another port). */
+    public BridgeClientBuilder webSocketUri(URI uri) { this.webSocketUri = uri; return this; }
+    /** An Origin header to send (browsers always do; the server checks it when present). */
+    public BridgeClientBuilder origin(String origin) { this.origin = origin; return this; }
+    public BridgeClientBuilder httpClient(HttpClient http) { this.http = http; return this; }
+    /** Threads that run the client's work and callbacks (default: a shared daemon pool). */
+    public BridgeClientBuilder executor(Executor executor) { this.executor = Objects.requireNonNull(executor); return this; }
+    public BridgeClientBuilder connectTimeout(Duration d) { this.connectTimeout = d; return this; }
+    /** How long {@link BridgeClient#connect()} waits for the first session before its future fails. */
+    public BridgeClientBuilder openTimeout(Duration d) { this.openTimeout = d; return this; }
+    /** Bound of the client's replay buffer: unacknowledged messages. */
+    public BridgeClientBuilder maxQueuedMessages(int n) { this.maxQueuedMessages = n; return this; }
+    /** Bound of the client's replay buffer: unacknowledged payload bytes. */
+    public BridgeClientBuilder maxQueuedBytes(long n) { this.maxQueuedBytes = n; return this; }
+
+    public BridgeClient build() {
+        String base = uri.toString().endsWith("/") ? uri.toString() : uri + "/";
+        URI ws = webSocketUri != null ? webSocketUri : URI.create(base.replaceFirst("^http", "ws") + "ws");
+        HttpClient client = http != null ? http : HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        return new BridgeClient(new ClientConfig(URI.create(base), ws, order, listener, origin, client, executor,
+                connectTimeout, openTimeout, maxQueuedMessages, maxQueuedBytes));
+    }
+}

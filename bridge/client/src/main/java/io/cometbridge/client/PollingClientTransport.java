@@ -1,0 +1,213 @@
+package io.cometbridge.client;
+
+import io.cometbridge.api.TransportKind;
+import io.cometbridge.channel.Framing;
+import io.cometbridge.protocol.BridgeException;
+import io.cometbridge.protocol.ErrorCode;
+import io.cometbridge.protocol.Frame;
+import io.cometbridge.protocol.FrameCodec;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The long-polling transport of the Java client: an attach, then one held {@code recv} after
+ * another, and {@code send} requests one at a time. Proxy trouble (a network error, or a non-bridge
+ * 408, 425, 429 or 5xx) is retried: a poll a few times before the transport counts as failed, a
+ * send until it goes through.
+ */
+final class PollingClientTransport implements ClientTransport {
+    private static final int MAX_POLL_RETRIES = 3;
+
+    private final HttpClient http;
+    private final URI base; // .../bridge/poll
+    private final String origin;
+    private final Duration pollTimeout;
+    private final Owner owner;
+
+    private volatile String sid;
+    private volatile String key; // this transport's resume key (the open frame's), proof on every request
+    private volatile boolean stopped;
+    private volatile boolean sendInFlight;
+    private volatile CompletableFuture<?> currentPoll;
+    private final AtomicBoolean dropNextPollResponse = new AtomicBoolean();
+    private int pollFailures;
+
+    PollingClientTransport(HttpClient http, URI base, String origin, Duration pollTimeout, Owner owner) {
+        this.http = http;
+        this.base = base;
+        this.origin = origin;
+        this.pollTimeout = pollTimeout;
+        this.owner = owner;
+    }
+
+    @Override
+    public TransportKind kind() {
+        return TransportKind.POLLING;
+    }
+
+    @Override
+    public Framing framing() {
+        return Framing.BATCH;
+    }
+
+    @Override
+    public void start(Frame.Attach attach) {
+        http.sendAsync(post("attach", FrameCodec.encode(attach)), HttpResponse.BodyHandlers.ofString())
+                .whenComplete((response, error) -> {
+                    if (stopped) return;
+                    if (error != null) {
+                        owner.onTransportFailed(this, error);
+                        return;
+                    }
+                    List<Frame> frames = parse(response);
+                    if (frames == null) return;
+                    for (Frame f : frames) {
+                        if (f instanceof Frame.Open open) {
+                            sid = open.sid();
+                            key = open.key();
+                        }
+                    }
+                    owner.onFrames(this, frames, this::poll);
+                });
+    }
+
+    /** Asks for the next receive; its ack is taken on the client's executor. */
+    private void poll() {
+        if (!stopped) owner.withAck(this::poll);
+    }
+
+    private void poll(long ack) {
+        if (stopped) return;
+        String body = "[" + FrameCodec.encode(new Frame.Ack(ack)) + "]";
+        CompletableFuture<HttpResponse<String>> f = http.sendAsync(post("recv", body), HttpResponse.BodyHandlers.ofString());
+        currentPoll = f;
+        f.whenComplete((response, error) -> {
+            if (stopped) return;
+            if (error != null || isProxyTrouble(response)) {
+                if (++pollFailures > MAX_POLL_RETRIES) {
+                    owner.onTransportFailed(this, error != null ? error : new IOException("poll answered " + response.statusCode()));
+                } else {
+                    poll();
+                }
+                return;
+            }
+            pollFailures = 0;
+            if (response.statusCode() == 409 && response.body().contains("poll_conflict")) return; // a newer poll is held
+            if (response.statusCode() == 200 && !response.body().equals("[]") && dropNextPollResponse.compareAndSet(true, false)) {
+                poll(); // test hook: the server wrote this response, the client never saw it
+                return;
+            }
+            List<Frame> frames = parse(response);
+            if (frames == null) return;
+            owner.onFrames(this, frames, this::poll); // the next poll's ack covers these frames
+        });
+    }
+
+    /**
+     * An answer that is not the bridge's and that proxies and overloaded servers give for a moment
+     * (408, 425, 429, 5xx): the same request is simply made again.
+     */
+    private static boolean isProxyTrouble(HttpResponse<String> r) {
+        if (r.statusCode() == 200) return false;
+        ServerRefusal refusal = refusalOf(r);
+        return refusal.code() == null && refusal.action(true) == io.cometbridge.protocol.ErrorCode.ClientAction.RETRY;
+    }
+
+    @Override
+    public boolean canSend() {
+        return !stopped && sid != null && !sendInFlight;
+    }
+
+    @Override
+    public void send(List<Frame> frames) {
+        sendInFlight = true;
+        http.sendAsync(post("send", FrameCodec.encodeBatch(frames)), HttpResponse.BodyHandlers.ofString())
+                .whenComplete((response, error) -> {
+                    sendInFlight = false;
+                    if (stopped) return;
+                    if (error != null || isProxyTrouble(response)) {
+                        owner.onSendFailed(this);
+                        return;
+                    }
+                    List<Frame> answer = parse(response);
+                    if (answer == null) return;
+                    owner.onFrames(this, answer, null);
+                    owner.onSendComplete(this);
+                });
+    }
+
+    /** The frames of a 200 answer; for an error status, tells the owner and returns null. */
+    private List<Frame> parse(HttpResponse<String> response) {
+        try {
+            if (response.statusCode() == 200) return FrameCodec.decodeBatchTolerant(response.body());
+            ServerRefusal refusal = refusalOf(response);
+            if (refusal.code() == ErrorCode.TRANSPORT_REPLACED) {
+                // The session moved on: after a switch, nothing to do; if this was still the
+                // client's current transport (an older attach of its own overtook it), it re-attaches.
+                stopped = true;
+                owner.onTransportFailed(this, refusal);
+            } else {
+                owner.onRefused(this, refusal);
+            }
+        } catch (BridgeException e) {
+            owner.onTransportFailed(this, e);
+        }
+        return null;
+    }
+
+    /** The documented error of a JSON error body, or the bare status of anything else (a proxy's page). */
+    private static ServerRefusal refusalOf(HttpResponse<String> response) {
+        try {
+            var json = com.google.gson.JsonParser.parseString(response.body()).getAsJsonObject();
+            ErrorCode code = ErrorCode.fromWireName(json.get("error").getAsString());
+            if (code != null) return new ServerRefusal(response.statusCode(), code, json.get("message").getAsString());
+        } catch (RuntimeException ignored) {
+            // not our JSON: keep the status
+        }
+        String body = response.body() == null ? "" : response.body().strip();
+        return new ServerRefusal(response.statusCode(), null, "HTTP " + response.statusCode()
+                + (body.isEmpty() ? "" : ": " + (body.length() > 120 ? body.substring(0, 120) + "..." : body)));
+    }
+
+    private HttpRequest post(String endpoint, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("poll/" + endpoint))
+                .timeout(pollTimeout.plusSeconds(15))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (sid != null) b.header("X-Bridge-Session", sid);
+        if (key != null) b.header("X-Bridge-Key", key);
+        if (origin != null) b.header("Origin", origin);
+        return b.build();
+    }
+
+    @Override
+    public void stop() {
+        stopped = true;
+    }
+
+    @Override
+    public void kill() {
+        stopped = true;
+        CompletableFuture<?> poll = currentPoll;
+        if (poll != null) poll.cancel(true); // aborts the held request mid-flight
+        owner.onTransportFailed(this, new IOException("killed"));
+    }
+
+    /** Test hook: the next non-empty poll response is read and thrown away. */
+    void dropNextPollResponse() {
+        dropNextPollResponse.set(true);
+    }
+
+    @Override
+    public String toString() {
+        return "polling";
+    }
+}

@@ -1,0 +1,25 @@
+package io.cometbridge.client;
+
+import io.cometbridge.api.TransportKind;
+
+import java.time.Duration;
+
+/** Makes the client's transports, each reporting to the client's {@link ClientTransport.Owner}. */
+final class TransportFactory {
+    /** How long the server holds a poll, plus slack: a receive that takes longer has failed. */
+    private static final Duration POLL_HOLD = Duration.ofSeconds(20);
+
+    private final ClientConfig config;
+    private final ClientTransport.Owner owner;
+
+    TransportFactory(ClientConfig config, ClientTransport.Owner owner) {
+        this.config = config;
+        this.owner = owner;
+    }
+
+    ClientTransport create(TransportKind kind) {
+        return kind == TransportKind.WEBSOCKET
+                ? new WebSocketClientTransport(config.http(), config.webSocketUri(), config.origin(), config.connectTimeout(), owner)
+                : new PollingClientTransport(config.http(), config.httpBase(), config.origin(), POLL_HOLD, owner);
+    }
+}

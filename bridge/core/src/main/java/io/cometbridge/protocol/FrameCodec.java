@@ -1,0 +1,159 @@
+package io.cometbridge.protocol;
+
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * Encodes and decodes frames (docs/PROTOCOL.md section 1). Stateless and thread-safe.
+ *
+ * <p>Encoding is hand-written so a data frame costs one small string build around the message's
+ * cached JSON. Decoding takes the {@link FastDecoder} path for plain data frames and acks, and
+ * {@link FrameReader} (strict: any deviation from the documented shapes is a
+ * {@link ErrorCode#MALFORMED} error, never anything else) for the rest.
+ */
+public final class FrameCodec {
+    /** First byte of a binary data frame on WebSocket. */
+    public static final byte BINARY_DATA = 0x01;
+    public static final int BINARY_HEADER = 9;
+
+    private FrameCodec() {
+    }
+
+    // ---------------------------------------------------------------- encoding
+
+    public static String encode(Frame frame) {
+        if (frame instanceof Frame.Data d) { // the common case, built at its exact size in one allocation
+            String json = d.message().json();
+            return d.ack() >= 0 ? "[" + d.seq() + "," + json + "," + d.ack() + "]" : "[" + d.seq() + "," + json + "]";
+        }
+        StringBuilder out = new StringBuilder(64);
+        encodeInto(out, frame);
+        return out.toString();
+    }
+
+    /** A batch: a JSON array of frames. */
+    public static String encodeBatch(List<? extends Frame> frames) {
+        StringBuilder out = new StringBuilder(32 * frames.size() + 2);
+        out.append('[');
+        for (int i = 0; i < frames.size(); i++) {
+            if (i > 0) out.append(',');
+            encodeInto(out, frames.get(i));
+        }
+        return out.append(']').toString();
+    }
+
+    public static void encodeInto(StringBuilder out, Frame frame) {
+        // Java 17: no pattern switch yet, so an instanceof chain ordered by frequency.
+        if (frame instanceof Frame.Data d) {
+            encodeData(out, d.seq(), d.message(), d.ack());
+        } else if (frame instanceof Frame.Ack a) {
+            out.append("{\"t\":\"ack\",\"a\":").append(a.ack()).append('}');
+        } else if (frame instanceof Frame.Ping p) {
+            out.append("{\"t\":\"ping\",\"ts\":").append(p.ts()).append('}');
+        } else if (frame instanceof Frame.Pong p) {
+            out.append("{\"t\":\"pong\",\"ts\":").append(p.ts()).append('}');
+        } else if (frame instanceof Frame.Probe) {
+            out.append("{\"t\":\"probe\"}");
+        } else if (frame instanceof Frame.Attach a) {
+            out.append("{\"t\":\"attach\"");
+            if (a.sid() != null) stringField(out, "sid", a.sid());
+            if (a.key() != null) stringField(out, "key", a.key());
+            out.append(",\"last\":").append(a.last());
+            if (a.ws() != null) stringField(out, "ws", a.ws());
+            out.append('}');
+        } else if (frame instanceof Frame.Open o) {
+            Frame.Settings c = o.settings();
+            out.append("{\"t\":\"open\"");
+            stringField(out, "sid", o.sid());
+            if (o.key() != null) stringField(out, "key", o.key());
+            out.append(",\"ack\":").append(o.ack())
+                    .append(",\"next\":").append(o.next())
+                    .append(",\"resumed\":").append(o.resumed())
+                    .append(",\"hb\":").append(c.heartbeatMillis())
+                    .append(",\"poll\":").append(c.pollMillis())
+                    .append(",\"grace\":").append(c.graceMillis())
+                    .append(",\"ackMs\":").append(c.ackMillis())
+                    .append(",\"ackEvery\":").append(c.ackEvery())
+                    .append(",\"maxMessage\":").append(c.maxMessageBytes())
+                    .append(",\"maxRequest\":").append(c.maxRequestBytes())
+                    .append(",\"maxFrames\":").append(c.maxBatchFrames()).append('}');
+        } else if (frame instanceof Frame.Close c) {
+            out.append("{\"t\":\"close\",\"code\":").append(c.code());
+            stringField(out, "reason", c.reason()).append('}');
+        } else if (frame instanceof Frame.Error e) {
+            out.append("{\"t\":\"error\"");
+            stringField(stringField(out, "error", e.error()), "message", e.message()).append('}');
+        } else if (frame instanceof Frame.Unknown u) {
+            out.append("{\"t\":");
+            Json.quoteInto(out, u.type());
+            out.append('}');
+        } else if (frame instanceof Frame.Notice n) {
+            out.append("{\"t\":\"notice\"");
+            stringField(stringField(out, "kind", n.kind()), "reason", n.reason()).append('}');
+        } else {
+            throw new IllegalArgumentException("unknown frame " + frame);
+        }
+    }
+
+    /** Appends {@code ,"name":"value"} with the value escaped. */
+    private static StringBuilder stringField(StringBuilder out, String name, String value) {
+        out.append(",\"").append(name).append("\":");
+        Json.quoteInto(out, value);
+        return out;
+    }
+
+    /** {@code [seq,payload]} or {@code [seq,payload,ack]}; the payload JSON is the message's cached form. */
+    public static void encodeData(StringBuilder out, long seq, Message message, long ack) {
+        out.append('[').append(seq).append(',').append(message.json());
+        if (ack >= 0) out.append(',').append(ack);
+        out.append(']');
+    }
+
+    /** A WebSocket binary data frame: 0x01, seq (8 bytes big-endian), the bytes. */
+    public static ByteBuffer encodeBinary(long seq, Message message) {
+        byte[] data = message.rawBytes();
+        ByteBuffer buf = ByteBuffer.allocate(BINARY_HEADER + data.length);
+        buf.put(BINARY_DATA).putLong(seq).put(data).flip();
+        return buf;
+    }
+
+    // ---------------------------------------------------------------- decoding
+
+    /** One frame from a client (strict: an unknown frame type is malformed). */
+    public static Frame decode(String json) {
+        Frame fast = FastDecoder.frame(json);
+        return fast != null ? fast : FrameReader.frame(json, false);
+    }
+
+    /** One frame from the server, as a client reads it: a control frame of an unknown type is {@link Frame.Unknown}. */
+    public static Frame decodeTolerant(String json) {
+        Frame fast = FastDecoder.frame(json);
+        return fast != null ? fast : FrameReader.frame(json, true);
+    }
+
+    /** A batch from a client (strict). */
+    public static List<Frame> decodeBatch(String json) {
+        List<Frame> fast = FastDecoder.batch(json);
+        return fast != null ? fast : FrameReader.batch(json, false);
+    }
+
+    /** A batch from the server, as a client reads it (unknown control frames become {@link Frame.Unknown}). */
+    public static List<Frame> decodeBatchTolerant(String json) {
+        List<Frame> fast = FastDecoder.batch(json);
+        return fast != null ? fast : FrameReader.batch(json, true);
+    }
+
+    public static Frame.Data decodeBinary(ByteBuffer buf) {
+        if (buf.remaining() < BINARY_HEADER) {
+            throw new BridgeException(ErrorCode.MALFORMED, "binary frame shorter than its 9-byte header");
+        }
+        byte kind = buf.get();
+        if (kind != BINARY_DATA) throw new BridgeException(ErrorCode.MALFORMED, "unknown binary frame type " + kind);
+        long seq = buf.getLong();
+        if (seq < 1) throw new BridgeException(ErrorCode.MALFORMED, "sequence numbers start at 1");
+        byte[] data = new byte[buf.remaining()];
+        buf.get(data);
+        return new Frame.Data(seq, Message.wrapBinary(data));
+    }
+}

@@ -1,0 +1,122 @@
+package io.cometbridge.protocol;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FrameCodecTest {
+
+    @Test
+    void everyFrameRoundTrips() {
+        List<Frame> frames = List.of(
+                new Frame.Data(1, Message.text("hello \"world\" \\ \n \u2028 \u0000 é 😀")),
+                new Frame.Data(7, Message.text(""), 3),
+                new Frame.Data(9, Message.binary(new byte[]{0, 1, 2, (byte) 255})),
+                new Frame.Attach(null, 0),
+                new Frame.Attach("abc", 12),
+                new Frame.Open("sid", "key", 4, 5, true, Frame.Settings.DEFAULTS),
+                new Frame.Open("sid", null, 4, 7, false, new Frame.Settings(15000, 20000, 30000, 10, 8, 1000, 7000, 50)),
+                new Frame.Attach("abc", "key", 12, "nonce1234"),
+                new Frame.Ack(5),
+                new Frame.Ping(123),
+                new Frame.Pong(456),
+                new Frame.Probe(),
+                new Frame.Close(4001, "grace period expired"),
+                new Frame.Error("unknown_session", "gone"));
+        for (Frame f : frames) {
+            assertThat(FrameCodec.decode(FrameCodec.encode(f))).as(FrameCodec.encode(f)).isEqualTo(f);
+        }
+        assertThat(FrameCodec.decodeBatch(FrameCodec.encodeBatch(frames))).isEqualTo(frames);
+    }
+
+    @Test
+    void anOpenWithoutSettingsMeansTheVersion1Defaults() {
+        Frame.Open open = (Frame.Open) FrameCodec.decode("{\"t\":\"open\",\"sid\":\"s\",\"ack\":0,\"resumed\":false,\"hb\":15000,\"poll\":20000,\"grace\":30000}");
+        assertThat(open.settings()).isEqualTo(Frame.Settings.DEFAULTS);
+        assertThat(open.key()).isNull();
+        assertThat(open.next()).isZero();
+    }
+
+    @Test
+    void clientsToleratePeersFromTheFuture() {
+        assertThatThrownBy(() -> FrameCodec.decode("{\"t\":\"hello\",\"x\":[1]}")).isInstanceOf(BridgeException.class);
+        assertThat(FrameCodec.decodeTolerant("{\"t\":\"hello\",\"x\":[1]}")).isEqualTo(new Frame.Unknown("hello"));
+        assertThat(FrameCodec.decodeBatchTolerant("[{\"t\":\"hello\"},[1,\"a\"]]"))
+                .containsExactly(new Frame.Unknown("hello"), new Frame.Data(1, Message.text("a")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[9007199254740992,\"a\"]", "[1,\"a\",9007199254740992]", "{\"t\":\"ack\",\"a\":9007199254740992}",
+            "{\"t\":\"ping\",\"ts\":-1}", "{\"t\":\"attach\",\"last\":1e3}"})
+    void numbersAreIntegersThatJavaScriptKeepsExact(String json) {
+        assertThatThrownBy(() -> FrameCodec.decode(json)).isInstanceOfSatisfying(BridgeException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED));
+        assertThat(FrameCodec.decode("[9007199254740991,\"a\"]")).isEqualTo(new Frame.Data(9007199254740991L, Message.text("a")));
+    }
+
+    @Test
+    void loneSurrogatesSurviveTheRoundTrip() {
+        String odd = "a\uD800b\uDC00c";
+        Frame.Data back = (Frame.Data) FrameCodec.decode(FrameCodec.encode(new Frame.Data(1, Message.text(odd))));
+        assertThat(back.message().text()).isEqualTo(odd);
+    }
+
+    @Test
+    void dataFramesAreCompact() {
+        assertThat(FrameCodec.encode(new Frame.Data(12, Message.text("hi")))).isEqualTo("[12,\"hi\"]");
+        assertThat(FrameCodec.encode(new Frame.Data(12, Message.text("hi"), 4))).isEqualTo("[12,\"hi\",4]");
+    }
+
+    @Test
+    void binaryFrameRoundTrips() {
+        ByteBuffer buf = FrameCodec.encodeBinary(42, Message.binary(new byte[]{9, 8, 7}));
+        Frame.Data d = FrameCodec.decodeBinary(buf);
+        assertThat(d.seq()).isEqualTo(42);
+        assertThat(d.message().bytes()).containsExactly(9, 8, 7);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "", "{", "[", "[]", "null", "42", "\"text\"", "{}", "{\"t\":42}", "{\"t\":\"nope\"}",
+            "[0,\"seq zero\"]", "[-1,\"neg\"]", "[1]", "[1,2]", "[1,\"a\",\"b\"]", "[1,\"a\",1,2]",
+            "[1.5,\"a\"]", "[99999999999999999999,\"a\"]", "[1,{\"b64\":\"***\"}]", "[1,{}]",
+            "{\"t\":\"ack\"}", "{\"t\":\"ack\",\"a\":-1}", "{\"t\":\"ack\",\"a\":\"1\"}",
+            "{\"t\":\"attach\",\"last\":-3}", "{\"t\":\"attach\",\"sid\":5}", "[1,\"a\"] trailing",
+            "{'t':'ack','a':1}", "[1,\"a\"],[2,\"b\"]", "{\"t\":\"open\",\"sid\":\"x\"}"
+    })
+    void malformedFramesAreDocumentedErrors(String input) {
+        assertThatThrownBy(() -> FrameCodec.decode(input))
+                .isInstanceOf(BridgeException.class)
+                .extracting(e -> ((BridgeException) e).code()).isEqualTo(ErrorCode.MALFORMED);
+    }
+
+    @Test
+    void deeplyNestedJsonIsMalformedNotAStackOverflow() {
+        // gson stops at 255 levels; deeper input is malformed, whatever field it hides in.
+        String deep = "[1,{\"x\":" + "[".repeat(100_000) + "]".repeat(100_000) + ",\"b64\":\"\"}]";
+        assertThatThrownBy(() -> FrameCodec.decode(deep)).isInstanceOf(BridgeException.class);
+        String shallow = "[1,{\"x\":" + "[".repeat(100) + "]".repeat(100) + ",\"b64\":\"\"}]";
+        assertThat(((Frame.Data) FrameCodec.decode(shallow)).message().bytes()).isEmpty();
+        assertThatThrownBy(() -> FrameCodec.decodeBatch("[".repeat(100_000)))
+                .isInstanceOf(BridgeException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 8})
+    void truncatedBinaryFramesAreMalformed(int length) {
+        assertThatThrownBy(() -> FrameCodec.decodeBinary(ByteBuffer.wrap(new byte[length])))
+                .isInstanceOf(BridgeException.class);
+    }
+
+    @Test
+    void batchMustBeAnArray() {
+        assertThatThrownBy(() -> FrameCodec.decodeBatch("{\"t\":\"ack\",\"a\":1}")).isInstanceOf(BridgeException.class);
+        assertThat(FrameCodec.decodeBatch("[]")).isEmpty();
+    }
+}

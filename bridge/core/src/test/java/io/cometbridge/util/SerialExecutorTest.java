@@ -1,0 +1,81 @@
+package io.cometbridge.util;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SerialExecutorTest {
+
+    @Test
+    void runsTasksOneAtATimeInOrderPerSubmitter() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            SerialExecutor serial = new SerialExecutor(pool);
+            AtomicInteger running = new AtomicInteger();
+            AtomicInteger maxRunning = new AtomicInteger();
+            List<List<Integer>> seen = new ArrayList<>();
+            for (int t = 0; t < 4; t++) seen.add(new ArrayList<>()); // touched only inside the executor
+            CountDownLatch done = new CountDownLatch(4 * 10_000);
+            for (int t = 0; t < 4; t++) {
+                int submitter = t;
+                pool.execute(() -> {
+                    for (int i = 0; i < 10_000; i++) {
+                        int n = i;
+                        serial.execute(() -> {
+                            maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                            seen.get(submitter).add(n);
+                            running.decrementAndGet();
+                            done.countDown();
+                        });
+                    }
+                });
+            }
+            assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(maxRunning.get()).isEqualTo(1);
+            for (List<Integer> s : seen) {
+                assertThat(s).hasSize(10_000);
+                for (int i = 0; i < s.size(); i++) assertThat(s.get(i)).isEqualTo(i);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFailingTaskDoesNotStopTheQueue() throws Exception {
+        SerialExecutor serial = new SerialExecutor(Runnable::run);
+        AtomicInteger ran = new AtomicInteger();
+        serial.execute(() -> { throw new IllegalStateException("boom"); });
+        serial.execute(ran::incrementAndGet);
+        assertThat(ran.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aTaskThatSubmitsToAnotherExecutorDoesNotRunItInline() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            SerialExecutor a = new SerialExecutor(pool), b = new SerialExecutor(pool);
+            List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CountDownLatch done = new CountDownLatch(1);
+            a.executeLater(() -> { // on the pool's only thread, so b can run only after a
+                b.execute(() -> {
+                    order.add("b");
+                    done.countDown();
+                });
+                order.add("a finished"); // b must not have run in the middle of a
+            });
+            assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(order).containsExactly("a finished", "b");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,334 @@
+package io.cometbridge.server;
+
+import io.cometbridge.protocol.BridgeException;
+import io.cometbridge.session.Bridge;
+import io.cometbridge.session.BridgeConfig;
+import io.cometbridge.websocket.WebSocketTransport;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+
+import java.net.URI;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * The HTTP server around a {@link Bridge}: one port, one prefix. The WebSocket endpoint lives at
+ * {@code {prefix}/ws}; modules (long-polling, static files, demos) add their own contexts.
+ */
+public final class BridgeServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(BridgeServer.class.getName());
+    /** The default listen backlog: Linux's default net.core.somaxconn since kernel 5.4. */
+    public static final int DEFAULT_ACCEPT_QUEUE = 4096;
+    private final Bridge bridge;
+    private final Server server;
+    private final ServerConnector connector;     // plain HTTP, or null
+    private final ServerConnector tlsConnector;  // HTTPS, or null
+    private final String prefix;
+    private final Duration drain;
+    private final HostPolicy hosts;
+
+    private BridgeServer(Builder b) {
+        this.bridge = b.bridge;
+        this.prefix = b.prefix;
+        this.drain = b.drain;
+        QueuedThreadPool threads = new QueuedThreadPool(b.maxThreads, 4);
+        threads.setName("bridge-http");
+        this.server = new Server(threads);
+        server.setStopTimeout(b.drain.toMillis() + 1000);
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false); // no version banner; fewer bytes per poll
+        http.setSendXPoweredBy(false);
+        // Jetty keeps a header cache per HTTP/1.1 connection: a 1,024-row trie, 50-100 KB of heap
+        // for every open connection. Long-polling keeps one or two connections open per session for
+        // its whole life (polling sessions cost 64-73 KB each with it, under 10 KB without; the soak
+        // test saw ~750 MB at 10,000 sessions). The bridge's requests carry a handful of headers.
+        http.setHeaderCacheSize(0);
+        // Off by default (issue 9 item 9): Jetty measures the rate from the first body byte the
+        // servlet reads, so a 30-byte body whose end is read 60 ms later fails it, and under load
+        // (or after one TCP retransmission) valid polling requests were answered 400. Bodies are
+        // read without a thread (BAD_INPUT.md H48); a stalled one ends at the idle timeout.
+        http.setMinRequestDataRate(b.minRequestDataRate);
+        // Forwarding headers count only from trusted proxies (PROTOCOL.md 7.2); from others they are noted, not believed.
+        http.addCustomizer(new TrustedProxyCustomizer(b.trustedProxies));
+        long idleMillis = b.idleTimeout != null ? b.idleTimeout.toMillis()
+                : bridge.config().pollTimeout().plus(Duration.ofSeconds(30)).toMillis();
+        if (b.plainHttp) {
+            this.connector = meteredConnector(new HttpConnectionFactory(http));
+            connector.setHost(b.host);
+            connector.setPort(b.port);
+            connector.setIdleTimeout(idleMillis);
+            connector.setShutdownIdleTimeout(100); // idle keep-alive connections must not delay a stop
+            connector.setAcceptQueueSize(b.acceptQueueSize);
+            server.addConnector(connector);
+        } else {
+            this.connector = null;
+        }
+        if (b.tls != null) {
+            HttpConfiguration https = new HttpConfiguration(http);
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            secure.setSniHostCheck(false); // clients may address the server by IP
+            https.addCustomizer(secure);
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            try {
+                ssl.setKeyStore(b.tls.loadKeyStore());
+            } catch (Exception e) {
+                throw new IllegalArgumentException("cannot load the TLS identity: " + e.getMessage(), e);
+            }
+            ssl.setKeyStorePassword(b.tls.keyPassword());
+            this.tlsConnector = meteredConnector(new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+            tlsConnector.setHost(b.host);
+            tlsConnector.setPort(b.tls.port());
+            tlsConnector.setIdleTimeout(idleMillis);
+            tlsConnector.setShutdownIdleTimeout(100);
+            tlsConnector.setAcceptQueueSize(b.acceptQueueSize);
+            server.addConnector(tlsConnector);
+        } else {
+            this.tlsConnector = null;
+        }
+        if (connector == null && tlsConnector == null) throw new IllegalArgumentException("neither HTTP nor TLS is enabled");
+
+        OriginPolicy origins = new OriginPolicy(bridge.config().allowedOrigins());
+        ContextHandlerCollection contexts = new ContextHandlerCollection();
+        BridgeModule.ModuleContext moduleContext = new BridgeModule.ModuleContext(bridge, prefix, origins);
+        for (BridgeModule m : b.modules) contexts.addHandler(m.createContext(moduleContext));
+        // {prefix}/ws requests that did not upgrade end here: tell the client why (PROTOCOL.md 3.1).
+        ContextHandler damaged = new ContextHandler(new DamagedUpgradeHandler(bridge, origins), prefix + "/ws");
+        damaged.setAllowNullPathInContext(true);
+        contexts.addHandler(damaged);
+        if (b.stats) {
+            ContextHandler stats = new ContextHandler(prefix + "/stats");
+            stats.setAllowNullPathInContext(true);
+            stats.setHandler(new StatsHandler(bridge, b.statsToken));
+            contexts.addHandler(stats);
+        }
+
+        BridgeConfig config = bridge.config();
+        WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
+            container.setIdleTimeout(config.heartbeatTimeout().plus(Duration.ofSeconds(10)));
+            // JSON escaping can grow text up to 6x; the exact per-message limit is checked by the session.
+            container.setMaxTextMessageSize(6L * config.maxMessageBytes() + 64);
+            container.setMaxBinaryMessageSize(config.maxMessageBytes() + 9L);
+            container.addMapping(prefix + "/ws", (request, response, callback) -> {
+                BridgeException refused = origins.check(OriginPolicy.originHeader(request.getHeaders()), selfOrigin(request),
+                        request.getAttribute(OriginPolicy.UNTRUSTED_FORWARDER));
+                if (refused != null) {
+                    JsonErrorHandler.write(response, callback, refused);
+                    return null;
+                }
+                MeteredEndPoint.pinClientAddress(request);
+                WireMeter meter = WireMeter.of(request);
+                meter.upgrade(); // the handshake and every frame belong to the session this socket attaches
+                return new WebSocketTransport(bridge, meter);
+            });
+        });
+        ws.setHandler(contexts);
+        this.hosts = HostPolicy.of(b.host, b.allowedHosts);
+        server.setHandler(new HostCheckHandler(hosts, ws)); // before anything else, the upgrade included
+        server.setDefaultHandler(new JsonErrorHandler());
+        server.setErrorHandler(new JsonErrorPages());
+    }
+
+    /** A connector whose sockets count their bytes for the statistics (WireMeter), so wire figures are exact. */
+    private ServerConnector meteredConnector(ConnectionFactory... factories) {
+        return new ServerConnector(server, factories) {
+            @Override
+            protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
+                MeteredEndPoint endPoint = new MeteredEndPoint(channel, selector, key, getScheduler(), bridge.totals());
+                endPoint.setIdleTimeout(getIdleTimeout());
+                return endPoint;
+            }
+        };
+    }
+
+    /** The origin a request addressed ({@code scheme://host:port}), for same-origin checks. */
+    public static String selfOrigin(Request request) {
+        var uri = request.getHttpURI();
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+    }
+
+    public static Builder builder(Bridge bridge) {
+        return new Builder(bridge);
+    }
+
+    public BridgeServer start() throws Exception {
+        server.start();
+        warnIfTheKernelCapsTheAcceptQueue();
+        if (hosts.acceptsAnyHost() && hosts.configured().isEmpty()) {
+            LOG.warning("listening on " + (connector != null ? connector : tlsConnector).getHost() + ", not loopback, with no"
+                    + " allowed hosts configured: any Host name is served (no DNS rebinding protection)."
+                    + " Name the public host names (--allowed-hosts) to refuse others with 421.");
+        }
+        return this;
+    }
+
+    /**
+     * Linux silently caps a listen backlog at net.core.somaxconn (128 on kernels before 5.4, 4096
+     * after): say so, or a configured accept queue is a number nothing enforces.
+     */
+    private void warnIfTheKernelCapsTheAcceptQueue() {
+        long cap = somaxconn();
+        int wanted = (connector != null ? connector : tlsConnector).getAcceptQueueSize();
+        if (cap > 0 && wanted > cap) {
+            LOG.warning("accept queue " + wanted + " is capped by the kernel at net.core.somaxconn=" + cap
+                    + ": a burst of connects beyond it waits for SYN retries (raise it: sysctl -w net.core.somaxconn=" + wanted + ")");
+        }
+    }
+
+    /** net.core.somaxconn on Linux, or -1 elsewhere. */
+    static long somaxconn() {
+        try {
+            // Not Files.readString: procfs reports a size of 0 and the JDK then reads a partial value.
+            return Long.parseLong(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/net/core/somaxconn")).get(0).trim());
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The plain HTTP port, or the TLS port when plain HTTP is off. */
+    public int port() {
+        return (connector != null ? connector : tlsConnector).getLocalPort();
+    }
+
+    /** The TLS port, or -1 without TLS. */
+    public int tlsPort() {
+        return tlsConnector == null ? -1 : tlsConnector.getLocalPort();
+    }
+
+    /** The base URI of the bridge, prefix included, e.g. {@code http://127.0.0.1:8080/bridge} (https without plain HTTP). */
+    public URI uri() {
+        return connector != null ? uriOf("http", connector) : uriOf("https", tlsConnector);
+    }
+
+    /** The https base URI, or null without TLS. */
+    public URI tlsUri() {
+        return tlsConnector == null ? null : uriOf("https", tlsConnector);
+    }
+
+    private URI uriOf(String scheme, ServerConnector c) {
+        String host = c.getHost() == null || c.getHost().equals("0.0.0.0") ? "127.0.0.1" : c.getHost();
+        if (host.contains(":")) host = "[" + host + "]";
+        return URI.create(scheme + "://" + host + ":" + c.getLocalPort() + prefix);
+    }
+
+    public Bridge bridge() {
+        return bridge;
+    }
+
+    public Server jetty() {
+        return server;
+    }
+
+    /** Graceful stop: sessions are closed with 4003 and their clients told, then the server stops. */
+    @Override
+    public void close() throws Exception {
+        bridge.shutdown(drain);
+        server.stop();
+    }
+
+    public static final class Builder {
+        private final Bridge bridge;
+        private String host = "127.0.0.1";
+        private int port = 0;
+        private String prefix = "/bridge";
+        private int maxThreads = 200;
+        private int acceptQueueSize = DEFAULT_ACCEPT_QUEUE;
+        private boolean plainHttp = true;
+        private TlsOptions tls;
+        private Duration idleTimeout;
+        private long minRequestDataRate = 0;
+        private Duration drain = Duration.ofSeconds(2);
+        private final List<BridgeModule> modules = new ArrayList<>();
+        private boolean stats = false;
+        private String statsToken;
+        private List<String> allowedHosts = List.of();
+        private AddressSet trustedProxies = new AddressSet(List.of());
+
+        private Builder(Bridge bridge) {
+            this.bridge = bridge;
+        }
+
+        public Builder host(String host) { this.host = host; return this; }
+        /** 0 picks a free port. */
+        public Builder port(int port) { this.port = port; return this; }
+
+        public Builder prefix(String prefix) {
+            if (!prefix.startsWith("/") || prefix.endsWith("/")) throw new IllegalArgumentException("prefix must look like /bridge");
+            this.prefix = prefix;
+            return this;
+        }
+
+        public Builder maxThreads(int n) { this.maxThreads = n; return this; }
+        /**
+         * The listen backlog: connections the kernel completes before the server accepts them.
+         * Jetty's default is the JDK's 50, which a burst of connects (a reconnect storm after a
+         * restart) overflows; the kernel caps it at net.core.somaxconn. Default {@value #DEFAULT_ACCEPT_QUEUE}.
+         */
+        public Builder acceptQueueSize(int n) {
+            if (n < 1) throw new IllegalArgumentException("the accept queue must hold at least 1 connection");
+            this.acceptQueueSize = n;
+            return this;
+        }
+        /** Serve https/wss too (or only, with {@code plainHttp(false)}). */
+        public Builder tls(TlsOptions tls) { this.tls = tls; return this; }
+        public Builder plainHttp(boolean enabled) { this.plainHttp = enabled; return this; }
+        /** How long a connection may sit idle mid-request (slowloris bound); default poll timeout + 30 s. */
+        public Builder idleTimeout(Duration d) { this.idleTimeout = d; return this; }
+        /**
+         * Bytes per second below which a request body is abandoned (0 = no minimum, the default).
+         * Jetty measures it from the first body byte read, with no grace: a minimum of R fails any
+         * body of N bytes whose end is read more than N/R seconds after its start, which small
+         * bodies on a busy server or a lossy network do.
+         */
+        public Builder minRequestDataRate(long bytesPerSecond) { this.minRequestDataRate = bytesPerSecond; return this; }
+        public Builder drain(Duration d) { this.drain = d; return this; }
+        public Builder module(BridgeModule m) { modules.add(m); return this; }
+        /** Serve {@code {prefix}/stats} (default off; see {@link StatsHandler}). */
+        public Builder stats(boolean enabled) { this.stats = enabled; return this; }
+        /** A bearer token {@code {prefix}/stats} requires (null: none). */
+        public Builder statsToken(String token) {
+            if (token != null && token.isBlank()) throw new IllegalArgumentException("the stats token must not be blank");
+            this.statsToken = token;
+            return this;
+        }
+        /**
+         * Host names served besides IP addresses and localhost ({@code name}, {@code name:port}, {@code *});
+         * empty: none when bound to loopback, any otherwise. See {@link HostPolicy}.
+         */
+        /**
+         * Reverse proxies (addresses, CIDR blocks) whose Forwarded / X-Forwarded-For/-Host/-Proto
+         * headers are believed; from any other peer they are ignored. Default: none.
+         */
+        public Builder trustedProxies(List<String> proxies) {
+            this.trustedProxies = new AddressSet(proxies);
+            return this;
+        }
+
+        public Builder allowedHosts(List<String> hosts) {
+            HostPolicy.of("127.0.0.1", hosts); // refuse bad entries now, naming them
+            this.allowedHosts = List.copyOf(hosts);
+            return this;
+        }
+
+        public BridgeServer build() {
+            return new BridgeServer(this);
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package io.cometbridge.session;
+
+import io.cometbridge.api.BridgeHandler;
+import io.cometbridge.api.CloseReason;
+import io.cometbridge.protocol.BridgeException;
+import io.cometbridge.protocol.ErrorCode;
+import io.cometbridge.protocol.Frame;
+import io.cometbridge.transport.Transport;
+import io.cometbridge.util.Scheduler;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The session core as one object: the registry of sessions, their rooms, timers and threads.
+ * Transports hand it attach frames; the application gets a {@link BridgeHandler} callback per
+ * event and a {@link Rooms} for broadcast. Independent of any HTTP server.
+ */
+public final class Bridge implements SessionContext, AutoCloseable {
+    private final BridgeConfig config;
+    private final BridgeHandler handler;
+    private final SessionStore store;
+    private final RoomRegistry rooms = new RoomRegistry();
+    private final Scheduler scheduler;
+    private final long startNanos;
+    private final Frame.Settings clientSettings;
+    private final Executor workers;
+    private final boolean ownsWorkers;
+    private final AtomicInteger opened = new AtomicInteger();
+    private final AddressRateLimiter newSessions;
+    private final UpgradeNotices upgradeNotices = new UpgradeNotices(4096, Duration.ofMinutes(2), this::find);
+    private final TransportTotals totals = new TransportTotals();
+    private final java.util.concurrent.atomic.AtomicLong statsLabels = new java.util.concurrent.atomic.AtomicLong();
+    private final Set<String> attachHeaders;
+
+    private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, Executor workers, Scheduler scheduler) {
+        this.config = config;
+        this.handler = handler;
+        this.store = store;
+        this.attachHeaders = handler.attachHeaders().stream().map(h -> h.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
+        this.newSessions = new AddressRateLimiter(config.newSessionsPerSecond(), config.newSessionBurst());
+        this.scheduler = scheduler != null ? scheduler : Scheduler.system("bridge-timer");
+        this.startNanos = this.scheduler.nanoTime();
+        this.clientSettings = config.clientSettings();
+        this.ownsWorkers = workers == null;
+        this.workers = workers != null ? workers
+                : Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), daemonThreads("bridge-worker"));
+        this.scheduler.every(TimeUnit.SECONDS.toNanos(1), this::reap);
+    }
+
+    public static Builder builder(BridgeHandler handler) {
+        return new Builder(handler);
+    }
+
+    // ---------------------------------------------------------------- for transports
+
+    /**
+     * Attaches a transport to the session an attach frame names, or to a new session when it
+     * names none. Errors (unknown session, server full, bad sequence) go to {@code onRejected}.
+     */
+    public void attach(Transport transport, Frame.Attach attach, Consumer<BridgeException> onRejected) {
+        Session session;
+        if (attach.sid() == null) {
+            if (attach.last() != 0) {
+                onRejected.accept(new BridgeException(ErrorCode.BAD_SEQUENCE, "a new session starts with last 0"));
+                return;
+            }
+            if (!newSessions.tryAcquire(transport.remoteAddress())) {
+                onRejected.accept(new BridgeException(ErrorCode.RATE_LIMITED, "too many new sessions from this address"));
+                return;
+            }
+            if (store.size() >= config.maxSessions()) {
+                onRejected.accept(new BridgeException(ErrorCode.SERVER_FULL, "the server has reached its session limit"));
+                return;
+            }
+            session = new Session(SessionIds.next(), this);
+            store.put(session);
+            opened.incrementAndGet();
+        } else {
+            session = find(attach.sid());
+            if (session == null) {
+                onRejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"));
+                return;
+            }
+        }
+        session.attach(transport, attach.last(), attach.key(), onRejected);
+        if (attach.ws() != null) upgradeNotices.attached(attach.ws(), session); // queued behind the open frame
+    }
+
+    /** Reasons for failed WebSocket attempts, told to the sessions that name them (PROTOCOL.md 3.1). */
+    public UpgradeNotices upgradeNotices() {
+        return upgradeNotices;
+    }
+
+    /** The request headers transports keep for the application (BridgeHandler#attachHeaders, lower-case). */
+    public Set<String> attachHeaders() {
+        return attachHeaders;
+    }
+
+    /** The live session with this id, or null. */
+    public Session find(String id) {
+        return SessionIds.isWellFormed(id) ? store.get(id) : null;
+    }
+
+    // ---------------------------------------------------------------- for the application
+
+    @Override
+    public RoomRegistry rooms() {
+        return rooms;
+    }
+
+    public Collection<Session> sessions() {
+        return store.all();
+    }
+
+    public int sessionCount() {
+        return store.size();
+    }
+
+    /** Sessions opened since start (statistics). */
+    public int sessionsOpened() {
+        return opened.get();
+    }
+
+    public BridgeConfig config() {
+        return config;
+    }
+
+    /**
+     * Closes every session with 4003 (the clients are told) and waits up to {@code drain} for the
+     * close frames to go out. Then stops the timers.
+     */
+    public void shutdown(Duration drain) {
+        for (Session s : store.all()) s.close(CloseReason.SHUTDOWN);
+        long deadline = System.nanoTime() + drain.toNanos();
+        while (System.nanoTime() < deadline && store.size() > 0) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdown();
+        if (ownsWorkers && workers instanceof java.util.concurrent.ExecutorService es) es.shutdown();
+    }
+
+    // ---------------------------------------------------------------- SessionContext
+
+    @Override
+    public BridgeHandler handler() {
+        return handler;
+    }
+
+    @Override
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public long micros(long nanoTime) {
+        return (nanoTime - startNanos) / 1000;
+    }
+
+    @Override
+    public Frame.Settings clientSettings() {
+        return clientSettings;
+    }
+
+    @Override
+    public Executor workers() {
+        return workers;
+    }
+
+    /** Server-wide statistics per transport (closed sessions included). */
+    @Override
+    public TransportTotals totals() {
+        return totals;
+    }
+
+    @Override
+    public String nextStatsLabel() {
+        return "s" + statsLabels.incrementAndGet();
+    }
+
+    @Override
+    public void sessionEnded(Session session) {
+        store.remove(session);
+    }
+
+    /** Forgets quiet rate-limit buckets. (Sessions end by their own timers: grace, CLOSING's bound.) */
+    private void reap() {
+        newSessions.forgetIdle();
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    public static final class Builder {
+        private final BridgeHandler handler;
+        private BridgeConfig config = BridgeConfig.defaults();
+        private SessionStore store = new InMemorySessionStore();
+        private Executor workers;
+        private Scheduler scheduler;
+
+        private Builder(BridgeHandler handler) {
+            this.handler = Objects.requireNonNull(handler, "handler");
+        }
+
+        public Builder config(BridgeConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        public Builder store(SessionStore store) {
+            this.store = store;
+            return this;
+        }
+
+        /** Threads that run session work (default: a fixed pool sized to the cores). */
+        public Builder workers(Executor workers) {
+            this.workers = workers;
+            return this;
+        }
+
+        /** The clock and timers (default: the system clock and one timer thread); tests drive a manual one. */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = scheduler;
+            return this;
+        }
+
+        public Bridge build() {
+            return new Bridge(config, handler, store, workers, scheduler);
+        }
+    }
+}

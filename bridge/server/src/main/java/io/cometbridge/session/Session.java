@@ -1,0 +1,450 @@
+package io.cometbridge.session;
+
+import io.cometbridge.api.AttachRequest;
+import io.cometbridge.api.BridgeSession;
+import io.cometbridge.api.CloseReason;
+import io.cometbridge.api.SessionClosedException;
+import io.cometbridge.api.TransportKind;
+import io.cometbridge.channel.Channel;
+import io.cometbridge.channel.ChannelPolicy;
+import io.cometbridge.channel.Framing;
+import io.cometbridge.channel.Heartbeat;
+import io.cometbridge.protocol.BridgeException;
+import io.cometbridge.protocol.CloseCode;
+import io.cometbridge.protocol.ErrorCode;
+import io.cometbridge.protocol.Frame;
+import io.cometbridge.protocol.Message;
+import io.cometbridge.transport.Transport;
+import io.cometbridge.transport.TransportListener;
+import io.cometbridge.transport.WireTally;
+import io.cometbridge.util.SerialExecutor;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A client's session on the server: its lifecycle, the transport that carries it now, and the
+ * executor that serializes its work. The delivery rules (sequence numbers, acknowledgements,
+ * replay, de-duplication) are the {@link Channel}'s; this class feeds it and puts what it drains
+ * on the current transport. Transports come and go under it and report through
+ * {@link TransportListener}.
+ *
+ * <p>Every state change runs on the session's own {@link SerialExecutor}, so nothing here is
+ * locked, and a transport can be replaced while messages flow (the lock-the-transport deadlock of
+ * other ports cannot happen). Fields below the executor line are confined to it; the few that
+ * other threads read are volatile.
+ */
+public final class Session implements BridgeSession, TransportListener {
+    private static final Logger LOG = Logger.getLogger(Session.class.getName());
+
+    private final String id;
+    private final SessionContext ctx;
+    private final SerialExecutor executor;
+    private final Map<String, Object> attributes = new ConcurrentHashMap<>();
+    private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+    private final SessionStats stats;
+
+    private volatile SessionState state = SessionState.NEW;
+    private volatile Transport transport;
+    private volatile AttachRequest attachRequest = AttachRequest.NONE;
+
+    // ---- confined to the executor ----
+    private final SessionEvents app;
+    private final Channel<CompletableFuture<Void>> channel;
+    private final Heartbeat heartbeat;
+    private final SessionTimers timers;
+    private final Acks acks;
+    private final ReceiveGate gate; // client messages held while the application pauses receiving
+    private long lastSendNanos;          // when frames last went out (a batch transport's round trip starts)
+    private final ResumeKeys keys = new ResumeKeys();
+    private CloseReason closeReason;
+
+    Session(String id, SessionContext ctx) {
+        this.id = id;
+        this.ctx = ctx;
+        this.stats = new SessionStats(ctx.nextStatsLabel(), ctx.totals());
+        this.executor = new SerialExecutor(ctx.workers());
+        BridgeConfig c = ctx.config();
+        this.app = new SessionEvents(this, ctx.handler(), () -> ctx.micros(ctx.scheduler().nanoTime()));
+        this.channel = new Channel<>(new ChannelPolicy(c.ackDelay(), c.ackEvery(), c.maxMessageBytes(),
+                c.maxQueuedMessages(), c.maxQueuedBytes()), app);
+        this.heartbeat = new Heartbeat(c.heartbeatInterval().toNanos(), 0, ctx.scheduler().nanoTime());
+        this.timers = new SessionTimers(ctx.scheduler(), executor);
+        this.acks = new Acks(executor, timers, channel, ctx.scheduler(),
+                () -> state == SessionState.ATTACHED && transport != null && transport.framing() == Framing.STREAM, this::flush);
+        this.gate = new ReceiveGate(c, channel, why -> closeNow(why, false));
+    }
+
+    // ================================================================ application API
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public TransportKind transport() {
+        Transport t = transport;
+        return t == null ? null : t.kind();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state.isOpen();
+    }
+
+    public SessionState state() {
+        return state;
+    }
+
+    @Override
+    public CompletableFuture<Void> send(Message message) {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        executor.execute(() -> enqueue(message, acked));
+        return acked;
+    }
+
+    /**
+     * Broadcast path: no per-receiver future. It takes its place on this session's executor now
+     * (before anything the caller sends next); with {@code offload} the worker pool runs it rather
+     * than the broadcasting thread, so a large room's writes spread over the workers.
+     */
+    void sendShared(Message message, boolean offload) {
+        Runnable task = () -> enqueue(message, null);
+        if (offload) executor.executeLater(task);
+        else executor.execute(task);
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        CloseReason why = CloseReason.application(code, reason);
+        executor.execute(() -> closeNow(why, true));
+    }
+
+    /** Closes with one of the documented reasons (server shutdown, for example). */
+    public void close(CloseReason reason) {
+        executor.execute(() -> closeNow(reason, true));
+    }
+
+    @Override
+    public void join(String room) {
+        if (isOpen() && rooms.add(room)) ctx.rooms().add(room, this);
+    }
+
+    @Override
+    public void leave(String room) {
+        if (rooms.remove(room)) ctx.rooms().remove(room, this);
+    }
+
+    @Override
+    public Set<String> rooms() {
+        return Set.copyOf(rooms);
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        return attributes;
+    }
+
+    @Override
+    public AttachRequest attachRequest() {
+        return attachRequest;
+    }
+
+    @Override
+    public void pauseReceiving() {
+        gate.pause();
+    }
+
+    @Override
+    public void resumeReceiving() { // a batch that waited goes on through take(): heard again, its silence was the gate's doing
+        gate.resume(executor, ctx.scheduler(), state::isOpen, w -> take(w.from(), w.frames(), w.done(), ctx.scheduler().nanoTime()),
+                () -> acks.delivered(transport));
+    }
+
+    public SessionStats stats() {
+        return stats;
+    }
+
+    // ================================================================ for transports and the bridge
+
+    /**
+     * Runs {@code action} on the session's executor with the transport carrying the session, for a
+     * request of that transport's: a {@code type}, proven by the key its open frame carried.
+     * Otherwise {@code rejected} hears why not: {@code transport_replaced} for a request of an
+     * earlier transport of this client's (its key is one the client may hold), or
+     * {@code unknown_session} once the session is closed or for a key the session never gave out
+     * (the same answer as for a session that does not exist).
+     */
+    public <T extends Transport> void withTransport(Class<T> type, String presentedKey, Consumer<T> action,
+                                                    Consumer<BridgeException> rejected) {
+        executor.execute(() -> {
+            Transport t = transport;
+            if (state == SessionState.CLOSED || !keys.holds(presentedKey)) {
+                rejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"));
+            } else if (type.isInstance(t) && SessionIds.sameKey(keys.latest(), presentedKey)) {
+                action.accept(type.cast(t));
+            } else {
+                rejected.accept(new BridgeException(ErrorCode.TRANSPORT_REPLACED, "the session moved to another transport"));
+            }
+        });
+    }
+
+    /**
+     * Attaches a transport (docs/PROTOCOL.md section 2, rule 4): the client's {@code last}
+     * acknowledges and rewinds the replay buffer, the old transport is released, and the open frame
+     * goes out before anything else. Resuming needs a resume key the client may hold
+     * ({@link ResumeKeys}): without one the session answers as if it did not exist
+     * (docs/PROTOCOL.md section 2.1). {@code onRejected} hears why if the session cannot take the
+     * transport.
+     */
+    void attach(Transport t, long clientLast, String presentedKey, Consumer<BridgeException> onRejected) {
+        executor.execute(() -> {
+            if (!state.isOpen()) {
+                onRejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "session closed"));
+                return;
+            }
+            if (state != SessionState.NEW && !keys.accept(presentedKey)) {
+                onRejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"));
+                return;
+            }
+            try {
+                channel.resume(clientLast);
+            } catch (BridgeException e) {
+                onRejected.accept(e);
+                return;
+            }
+            channel.discardControls();
+            boolean resumed = state != SessionState.NEW;
+            Transport old = transport;
+            if (old != null && old != t) old.detached(ErrorCode.TRANSPORT_REPLACED.closeCode(), "replaced by a newer transport");
+            transport = t;
+            attachRequest = t.attachRequest();
+            timers.cancelGrace();
+            heartbeat.heard(ctx.scheduler().nanoTime());
+            moveTo(SessionState.ATTACHED, (resumed ? "resumed over " : "opened over ") + t.kind().wireName());
+            stats.attached(t.kind());
+            stats.framesOut(t.kind(), 1);
+            t.opened(this, new Frame.Open(id, keys.issue(), channel.takeAck(), channel.resendFrom(), resumed, ctx.clientSettings()));
+            if (!resumed) {
+                timers.startHeartbeat(ctx.config().heartbeatInterval(), this::heartbeat);
+                app.opened();
+            }
+            flush();
+        });
+    }
+
+    /**
+     * Queues a control frame for the client (a {@link Frame.Notice}, for example): it goes out with
+     * the next flush on the current transport, and is dropped if the session closes or the
+     * transport changes before then (control frames are never replayed).
+     */
+    public void sendControl(Frame frame) {
+        executor.execute(() -> {
+            if (!state.isOpen()) return;
+            channel.queue(frame);
+            flush();
+        });
+    }
+
+    // ================================================================ TransportListener
+
+    @Override
+    public void received(Transport from, List<Frame> frames, Reply done) {
+        executor.execute(() -> {
+            if (state == SessionState.CLOSED) {
+                done.done(null, new BridgeException(ErrorCode.UNKNOWN_SESSION, "session closed"));
+                return;
+            }
+            if (state == SessionState.CLOSING) { // ended: a batch transport's answer collects the close frame
+                done.done(from == transport && from.framing() == Framing.BATCH
+                        ? channel.drain(Framing.BATCH, Integer.MAX_VALUE, 1) : List.of(), null);
+                finishIfClosed();
+                return;
+            }
+            long now = ctx.scheduler().nanoTime();
+            stats.framesIn(from.kind(), frames.size());
+            take(from, frames, done, now);
+        });
+    }
+
+    /** Acts on a client's frames through the gate; a batch the gate keeps waiting is answered when it goes on. */
+    private void take(Transport from, List<Frame> frames, Reply done, long now) {
+        if (from == transport) heartbeat.heard(now);
+        BridgeException error = null;
+        boolean taken = true;
+        app.inboundOver(from.kind());
+        try {
+            taken = gate.take(from, frames, done, now, state::isOpen); // stops once the client closed the session
+        } catch (BridgeException e) {
+            error = e;
+        }
+        List<Frame> reply = taken && error == null && from.framing() == Framing.BATCH && state.isOpen() ? channel.reply() : List.of();
+        if (channel.ackOwed() && from.framing() == Framing.STREAM) acks.owed();
+        flush();
+        if (taken) done.done(error == null ? reply : null, error);
+    }
+
+    @Override
+    public void pulled(Transport from, long ack, Consumer<BridgeException> rejected) {
+        executor.execute(() -> {
+            if (from != transport) return;
+            long now = ctx.scheduler().nanoTime();
+            heartbeat.heard(now);
+            if (state.isOpen()) {
+                if (lastSendNanos != 0) { // answer written -> next receive: one round trip (plus client time)
+                    stats.roundTrip(from.kind(), now - lastSendNanos);
+                    lastSendNanos = 0;
+                }
+                try {
+                    channel.resume(ack);
+                } catch (BridgeException e) {
+                    rejected.accept(e);
+                    return;
+                }
+            }
+            flush();
+        });
+    }
+
+    @Override
+    public void closed(Transport t) {
+        executor.execute(() -> {
+            if (t != transport) return;
+            if (state == SessionState.ATTACHED) detach(null, "transport closed");
+            else if (state == SessionState.CLOSING) finish("transport closed before the close frame went out");
+        });
+    }
+
+    @Override
+    public void writable(Transport t) {
+        executor.execute(this::flush);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        executor.execute(task);
+    }
+
+    @Override
+    public WireTally wireTally() {
+        return stats;
+    }
+
+    // ================================================================ internals (on the executor)
+
+    private void enqueue(Message message, CompletableFuture<Void> acked) {
+        if (!state.isOpen()) {
+            if (acked != null) acked.completeExceptionally(new SessionClosedException(closeReason));
+            return;
+        }
+        if (!channel.offer(message, acked)) {
+            // Policy (PROTOCOL.md section 6): a client that does not keep up loses its session
+            // rather than the server its memory.
+            if (acked != null) acked.completeExceptionally(new SessionClosedException(CloseReason.QUEUE_FULL));
+            closeNow(CloseReason.QUEUE_FULL, true);
+            return;
+        }
+        flush();
+    }
+
+    /** Puts whatever waits on the wire, while the transport can take it. */
+    private void flush() {
+        Transport t = transport;
+        if (t == null) return;
+        BridgeConfig c = ctx.config();
+        while (t.canSend() && channel.hasOutput()) {
+            List<Frame> frames = channel.drain(t.framing(), c.maxBatchBytes(), c.maxBatchFrames());
+            stats.framesSent(t.kind(), frames);
+            lastSendNanos = ctx.scheduler().nanoTime();
+            t.send(frames);
+        }
+        finishIfClosed();
+    }
+
+    /** Every heartbeat interval: detect a dead transport; ping a stream transport (a held poll is its own heartbeat). */
+    private void heartbeat() {
+        Transport t = transport;
+        if (state != SessionState.ATTACHED || t == null) return;
+        long now = ctx.scheduler().nanoTime();
+        if (!t.holdsRequest() && !gate.stalls(t) && heartbeat.isDead(now)) {
+            detach(ErrorCode.HEARTBEAT_TIMEOUT, "heartbeat timeout");
+            return;
+        }
+        if (t.framing() == Framing.STREAM) {
+            channel.queue(new Frame.Ping(ctx.micros(now)));
+            flush();
+        }
+    }
+
+    /**
+     * The transport is gone or dead: end it with {@code code} (null: it ended by itself) and wait
+     * out the grace period.
+     */
+    private void detach(ErrorCode code, String why) {
+        Transport t = transport;
+        transport = null;
+        moveTo(SessionState.DETACHED, why);
+        if (t != null && code != null) t.detached(code.closeCode(), why);
+        timers.startGrace(ctx.config().gracePeriod(), () -> {
+            if (state == SessionState.DETACHED) closeNow(CloseReason.GRACE_EXPIRED, false);
+        });
+    }
+
+    /**
+     * Ends the session for the application: pending sends fail, rooms are left, the application is
+     * told. With {@code tellClient} and a transport, the close frame goes out first (CLOSING until
+     * it has, bounded by the heartbeat timeout); otherwise the session is CLOSED at once.
+     */
+    private void closeNow(CloseReason reason, boolean tellClient) {
+        if (!state.isOpen()) return;
+        closeReason = reason;
+        timers.cancelAll();
+        channel.failAll(f -> f.completeExceptionally(new SessionClosedException(reason)));
+        gate.clear();
+        for (String room : rooms) ctx.rooms().remove(room, this);
+        rooms.clear();
+        if (tellClient && transport != null) {
+            channel.close(new Frame.Close(reason.code(), reason.reason()));
+            moveTo(SessionState.CLOSING, reason.code() + " " + reason.reason());
+            timers.startClosing(ctx.config().heartbeatTimeout(), () -> finish("the close frame was not collected in time"));
+        } else {
+            finish(reason.code() + " " + reason.reason());
+        }
+        app.closed(reason);
+        flush();
+    }
+
+    /** CLOSING and the close frame is on the wire: done. */
+    private void finishIfClosed() {
+        if (state == SessionState.CLOSING && !channel.closePending()) finish("close frame sent");
+    }
+
+    private void finish(String why) {
+        if (state == SessionState.CLOSED) return;
+        Transport t = transport;
+        transport = null;
+        timers.cancelAll();
+        moveTo(SessionState.CLOSED, why);
+        if (t != null) t.detached(CloseCode.socketCode(closeReason.code()), closeReason.reason());
+        ctx.sessionEnded(this);
+    }
+
+    /** Every state change goes through here, and is logged. */
+    private void moveTo(SessionState next, String why) {
+        SessionState was = state;
+        state = next;
+        if (LOG.isLoggable(Level.FINE)) LOG.fine("session " + stats.label() + ": " + was + " -> " + next + " (" + why + ")");
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + stats.label() + ", " + state + ", " + transport() + gate + "]"; // never the id: it is a secret
+    }
+}

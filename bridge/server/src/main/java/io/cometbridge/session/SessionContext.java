@@ -1,0 +1,38 @@
+package io.cometbridge.session;
+
+import io.cometbridge.api.BridgeHandler;
+import io.cometbridge.util.Scheduler;
+
+import java.util.concurrent.Executor;
+
+/** What every session shares: configuration, the application, rooms, timers and threads. */
+interface SessionContext {
+    BridgeConfig config();
+
+    BridgeHandler handler();
+
+    RoomRegistry rooms();
+
+    /** The clock and timers. */
+    Scheduler scheduler();
+
+    /**
+     * Microseconds since the bridge started, for a nano time of its clock: the timestamp of a ping,
+     * which must stay below 2^53 (exact in every JSON implementation) for centuries.
+     */
+    long micros(long nanoTime);
+
+    /** The settings every open frame tells clients. */
+    io.cometbridge.protocol.Frame.Settings clientSettings();
+
+    Executor workers();
+
+    /** Server-wide counters per transport that every session's statistics add to. */
+    TransportTotals totals();
+
+    /** A short non-secret label for a new session's statistics and logs (never derived from its id). */
+    String nextStatsLabel();
+
+    /** The session reached CLOSED: forget it. */
+    void sessionEnded(Session session);
+}

@@ -1,0 +1,158 @@
+package io.cometbridge.session;
+
+import io.cometbridge.api.TransportKind;
+import io.cometbridge.protocol.Frame;
+import io.cometbridge.transport.WireTally;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Per-session, per-transport counters (the raw material of the A/B comparison, docs/PROTOCOL.md section 10): messages and payload bytes each way,
+ * bytes on the wire each way (HTTP request and response headers and bodies; WebSocket frames with
+ * their headers, masks and control frames), HTTP requests, protocol frames, round-trip samples.
+ *
+ * <p>Message, frame and round-trip counters are written on the session's executor (single writer);
+ * wire bytes and HTTP requests come from I/O threads (see {@link io.cometbridge.transport.ConnectionMeter})
+ * and are added atomically. Every increment also goes to the server's {@link TransportTotals}, so
+ * totals include sessions that have closed. Read from any thread.
+ *
+ * <p>A session is identified here only by a short non-secret {@link #label()}: never by its id.
+ */
+public final class SessionStats implements WireTally {
+    /** Counter slots per transport kind. */
+    public enum Counter {
+        MESSAGES_IN("messagesIn"),
+        MESSAGES_OUT("messagesOut"),
+        PAYLOAD_BYTES_IN("payloadBytesIn"),
+        PAYLOAD_BYTES_OUT("payloadBytesOut"),
+        WIRE_BYTES_IN("wireBytesIn"),
+        WIRE_BYTES_OUT("wireBytesOut"),
+        HTTP_REQUESTS("httpRequests"),
+        FRAMES_IN("framesIn"),
+        FRAMES_OUT("framesOut"),
+        ATTACHES("attaches"),
+        RTT_SAMPLES("rttSamples"),
+        RTT_NANOS_TOTAL("rttNanosTotal");
+
+        private final String jsonName;
+
+        Counter(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        /** The field name in the statistics JSON. */
+        public String jsonName() {
+            return jsonName;
+        }
+    }
+
+    static final int SLOTS = Counter.values().length;
+    private static final int MESSAGES_IN = Counter.MESSAGES_IN.ordinal();
+    private static final int MESSAGES_OUT = Counter.MESSAGES_OUT.ordinal();
+    private static final int PAYLOAD_IN = Counter.PAYLOAD_BYTES_IN.ordinal();
+    private static final int PAYLOAD_OUT = Counter.PAYLOAD_BYTES_OUT.ordinal();
+    private static final int WIRE_IN = Counter.WIRE_BYTES_IN.ordinal();
+    private static final int WIRE_OUT = Counter.WIRE_BYTES_OUT.ordinal();
+    private static final int HTTP = Counter.HTTP_REQUESTS.ordinal();
+    private static final int FRAMES_IN = Counter.FRAMES_IN.ordinal();
+    private static final int FRAMES_OUT = Counter.FRAMES_OUT.ordinal();
+    private static final int ATTACHES = Counter.ATTACHES.ordinal();
+    private static final int RTT_SAMPLES = Counter.RTT_SAMPLES.ordinal();
+    private static final int RTT_TOTAL = Counter.RTT_NANOS_TOTAL.ordinal();
+
+    private final String label;
+    private final TransportTotals totals;
+    private final AtomicLongArray values = new AtomicLongArray(SLOTS * TransportKind.values().length);
+    private volatile long duplicatesDropped;
+
+    /** Counters that only this session sees (tests, tools). */
+    public SessionStats() {
+        this("-", new TransportTotals());
+    }
+
+    public SessionStats(String label, TransportTotals totals) {
+        this.label = label;
+        this.totals = totals;
+    }
+
+    /** A short non-secret name for this session in statistics (never its id). */
+    public String label() {
+        return label;
+    }
+
+    /** Single-writer increment (the session executor). */
+    private void add(TransportKind kind, int counter, long delta) {
+        int i = kind.ordinal() * SLOTS + counter;
+        values.lazySet(i, values.get(i) + delta);
+        totals.add(kind, counter, delta);
+    }
+
+    /** Multi-writer increment (I/O threads). */
+    private void addAtomic(TransportKind kind, int counter, long delta) {
+        values.getAndAdd(kind.ordinal() * SLOTS + counter, delta);
+        totals.add(kind, counter, delta);
+    }
+
+    public long get(TransportKind kind, Counter c) {
+        return values.get(kind.ordinal() * SLOTS + c.ordinal());
+    }
+
+    void received(TransportKind kind, int payloadBytes) {
+        add(kind, MESSAGES_IN, 1);
+        add(kind, PAYLOAD_IN, payloadBytes);
+    }
+
+    void sent(TransportKind kind, int payloadBytes) {
+        add(kind, MESSAGES_OUT, 1);
+        add(kind, PAYLOAD_OUT, payloadBytes);
+    }
+
+    void framesIn(TransportKind kind, int n) {
+        add(kind, FRAMES_IN, n);
+    }
+
+    void framesOut(TransportKind kind, int n) {
+        add(kind, FRAMES_OUT, n);
+    }
+
+    /** Frames put on the wire, the messages among them counted too. */
+    void framesSent(TransportKind kind, List<Frame> frames) {
+        add(kind, FRAMES_OUT, frames.size());
+        for (Frame f : frames) {
+            if (f instanceof Frame.Data d) sent(kind, d.message().size());
+        }
+    }
+
+    void attached(TransportKind kind) {
+        add(kind, ATTACHES, 1);
+    }
+
+    void roundTrip(TransportKind kind, long nanos) {
+        if (nanos <= 0) return;
+        add(kind, RTT_SAMPLES, 1);
+        add(kind, RTT_TOTAL, nanos);
+    }
+
+    /** Bytes read from or written to the socket for this session (any thread). */
+    @Override
+    public void wire(TransportKind kind, long bytesIn, long bytesOut) {
+        if (bytesIn != 0) addAtomic(kind, WIRE_IN, bytesIn);
+        if (bytesOut != 0) addAtomic(kind, WIRE_OUT, bytesOut);
+    }
+
+    /** One HTTP request of this session (a poll request, or a WebSocket upgrade). Any thread. */
+    @Override
+    public void httpRequest(TransportKind kind) {
+        addAtomic(kind, HTTP, 1);
+    }
+
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
+    void duplicate() {
+        duplicatesDropped++; // single writer
+    }
+
+    public long duplicatesDropped() {
+        return duplicatesDropped;
+    }
+}

@@ -1,0 +1,82 @@
+package io.cometbridge.session;
+
+import io.cometbridge.util.Scheduler;
+import io.cometbridge.util.SerialExecutor;
+
+import java.time.Duration;
+
+
+/**
+ * A session's timers: the heartbeat, the grace period, the delayed acknowledgement and the bound
+ * on CLOSING. Each hands its task to the session's executor, to run on the worker pool like any
+ * other session work: never on the timer thread itself, which every session shares. Touched only
+ * on that executor.
+ */
+final class SessionTimers {
+    private final Scheduler scheduler;
+    private final SerialExecutor session;
+    private Scheduler.Timer heartbeat;
+    private Scheduler.Timer grace;
+    private Scheduler.Timer ack;
+    private Scheduler.Timer closing;
+    private boolean ackCheckQueued;
+
+    SessionTimers(Scheduler scheduler, SerialExecutor session) {
+        this.scheduler = scheduler;
+        this.session = session;
+    }
+
+    void startHeartbeat(Duration period, Runnable task) {
+        heartbeat = scheduler.every(period.toNanos(), () -> session.executeLater(task));
+    }
+
+    void startGrace(Duration delay, Runnable task) {
+        cancel(grace);
+        grace = once(delay.toNanos(), task);
+    }
+
+    void cancelGrace() {
+        cancel(grace);
+        grace = null;
+    }
+
+    void startClosing(Duration bound, Runnable task) {
+        closing = once(bound.toNanos(), task);
+    }
+
+    /** An ack check is queued on the executor or its timer is armed: no second one is needed. */
+    boolean ackCheckPending() {
+        return ackCheckQueued || ack != null;
+    }
+
+    void ackCheckQueued() {
+        ackCheckQueued = true;
+    }
+
+    /** The check runs now (queued or timed); it may arm the timer again. */
+    void ackCheckDone() {
+        ackCheckQueued = false;
+        ack = null;
+    }
+
+    void armAck(long delayNanos, Runnable task) {
+        if (ack == null) ack = once(Math.max(0, delayNanos), task);
+    }
+
+    /** The session is ending: no timer fires for it any more (CLOSING's own bound is started afterwards). */
+    void cancelAll() {
+        cancel(heartbeat);
+        cancel(grace);
+        cancel(ack);
+        cancel(closing);
+        heartbeat = grace = ack = closing = null;
+    }
+
+    private Scheduler.Timer once(long nanos, Runnable task) {
+        return scheduler.schedule(nanos, () -> session.executeLater(task));
+    }
+
+    private static void cancel(Scheduler.Timer t) {
+        if (t != null) t.cancel();
+    }
+}

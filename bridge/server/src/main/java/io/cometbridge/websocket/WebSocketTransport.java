@@ -1,0 +1,233 @@
+package io.cometbridge.websocket;
+
+import io.cometbridge.api.AttachRequest;
+import io.cometbridge.api.TransportKind;
+import io.cometbridge.protocol.BridgeException;
+import io.cometbridge.protocol.ErrorCode;
+import io.cometbridge.protocol.Frame;
+import io.cometbridge.protocol.FrameCodec;
+import io.cometbridge.channel.Framing;
+import io.cometbridge.session.Bridge;
+import io.cometbridge.transport.ConnectionMeter;
+import io.cometbridge.transport.Transport;
+import io.cometbridge.transport.TransportListener;
+import io.cometbridge.util.Scheduler;
+import org.eclipse.jetty.websocket.api.Callback;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One WebSocket connection (docs/PROTOCOL.md section 3), as a Jetty endpoint and a push
+ * {@link Transport}. Before attach it only answers probes; after it, every frame goes to the
+ * session.
+ *
+ * <p>It demands the next WebSocket frame only after the session has processed the previous one,
+ * so a fast client cannot queue unbounded work on the server. Writes are asynchronous; bytes
+ * written but not yet on the socket are bounded, beyond which {@link #canSend()} says false and
+ * the session waits.
+ */
+public final class WebSocketTransport implements org.eclipse.jetty.websocket.api.Session.Listener, Transport {
+    private static final long MAX_BYTES_IN_FLIGHT = 1 << 20;
+
+    private final Bridge bridge;
+    private volatile org.eclipse.jetty.websocket.api.Session socket;
+    private volatile TransportListener session; // set once the attach is accepted
+    private volatile boolean attachSeen;
+    private volatile boolean ended;
+    private volatile Scheduler.Timer attachTimer;
+    private volatile AttachRequest attachRequest = AttachRequest.NONE;
+    private final AtomicLong bytesInFlight = new AtomicLong();
+    private final ConnectionMeter meter;
+
+    public WebSocketTransport(Bridge bridge) {
+        this(bridge, ConnectionMeter.NONE);
+    }
+
+    /** {@code meter} counts this socket's bytes; they are charged to the session it attaches. */
+    public WebSocketTransport(Bridge bridge, ConnectionMeter meter) {
+        this.bridge = bridge;
+        this.meter = meter;
+    }
+
+    // ---------------------------------------------------------------- Jetty events
+
+    @Override
+    public void onWebSocketOpen(org.eclipse.jetty.websocket.api.Session socket) {
+        this.socket = socket;
+        attachRequest = AttachRequest.of(bridge.attachHeaders(), socket.getUpgradeRequest()::getHeaders);
+        attachTimer = bridge.scheduler().schedule(bridge.config().attachTimeout().toNanos(), () -> {
+            if (!attachSeen) fail(new BridgeException(ErrorCode.ATTACH_TIMEOUT, "no attach frame in time"));
+        });
+        socket.demand();
+    }
+
+    @Override
+    public void onWebSocketText(String text) {
+        Frame frame;
+        try {
+            frame = FrameCodec.decode(text);
+        } catch (BridgeException e) {
+            fail(e);
+            return;
+        }
+        onFrame(frame);
+    }
+
+    @Override
+    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        Frame.Data frame;
+        try {
+            frame = FrameCodec.decodeBinary(payload);
+        } catch (BridgeException e) {
+            callback.succeed();
+            fail(e);
+            return;
+        }
+        callback.succeed(); // the frame copied the bytes
+        onFrame(frame);
+    }
+
+    /**
+     * Answers a protocol ping, and reads the next frame only once the pong is written: a client
+     * that floods pings without reading the pongs stalls itself instead of queueing pongs in
+     * server memory (docs/BAD_INPUT.md W35). The payload is copied: Jetty reuses its buffer.
+     */
+    @Override
+    public void onWebSocketPing(ByteBuffer payload) {
+        ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.slice()).flip();
+        socket.sendPong(copy, Callback.from(socket::demand, failure -> { }));
+    }
+
+    @Override
+    public void onWebSocketPong(ByteBuffer payload) {
+        socket.demand();
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason) {
+        connectionEnded();
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        connectionEnded();
+    }
+
+    private void connectionEnded() {
+        ended = true;
+        if (attachTimer != null) attachTimer.cancel();
+        TransportListener s = session;
+        if (s != null) s.closed(this);
+    }
+
+    private void onFrame(Frame frame) {
+        TransportListener s = session;
+        if (s != null) {
+            s.received(this, List.of(frame), whenProcessed);
+        } else if (frame instanceof Frame.Probe) {
+            write(FrameCodec.encode(frame));
+            socket.demand();
+        } else if (frame instanceof Frame.Attach attach && !attachSeen) {
+            attachSeen = true;
+            bridge.attach(this, attach, this::fail); // the next demand comes with opened()
+        } else {
+            fail(new BridgeException(ErrorCode.MALFORMED, "the first frame must be attach (or probe)"));
+        }
+    }
+
+    /** After the session processed a frame: read the next one, or end the socket on error. */
+    private final TransportListener.Reply whenProcessed = (reply, error) -> {
+        if (error == null) {
+            socket.demand();
+        } else {
+            fail(error);
+        }
+    };
+
+    /** A documented error on this socket: an error frame, then the close code. The session lives on. */
+    private void fail(BridgeException e) {
+        if (ended) return;
+        ended = true;
+        write(FrameCodec.encode(e.toFrame()));
+        socket.close(e.code().closeCode(), e.getMessage(), Callback.NOOP);
+    }
+
+    // ---------------------------------------------------------------- Transport (on the session executor)
+
+    @Override
+    public TransportKind kind() {
+        return TransportKind.WEBSOCKET;
+    }
+
+    @Override
+    public Framing framing() {
+        return Framing.STREAM;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return socket.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress() : null;
+    }
+
+    @Override
+    public AttachRequest attachRequest() {
+        return attachRequest;
+    }
+
+    @Override
+    public boolean canSend() {
+        return !ended && bytesInFlight.get() < MAX_BYTES_IN_FLIGHT;
+    }
+
+    @Override
+    public void send(List<Frame> frames) {
+        for (Frame f : frames) {
+            if (f instanceof Frame.Data d && d.message().isBinary()) {
+                ByteBuffer buf = FrameCodec.encodeBinary(d.seq(), d.message());
+                int size = buf.remaining();
+                track(size);
+                socket.sendBinary(buf, written(size));
+            } else {
+                write(FrameCodec.encode(f));
+            }
+        }
+    }
+
+    @Override
+    public void opened(TransportListener session, Frame.Open open) {
+        if (attachTimer != null) attachTimer.cancel();
+        this.session = session;
+        meter.chargeTo(session.wireTally(), TransportKind.WEBSOCKET);
+        write(FrameCodec.encode(open));
+        socket.demand();
+    }
+
+    @Override
+    public void detached(int closeCode, String reason) {
+        if (ended) return;
+        ended = true;
+        socket.close(closeCode, reason, Callback.NOOP);
+    }
+
+    private void write(String text) {
+        int size = text.length(); // close enough for the backpressure bound; exact bytes go to the counter
+        track(size);
+        socket.sendText(text, written(size));
+    }
+
+    private void track(int size) {
+        bytesInFlight.addAndGet(size);
+    }
+
+    private Callback written(int size) {
+        return Callback.from(() -> released(size), failure -> released(size));
+    }
+
+    private void released(int size) {
+        long now = bytesInFlight.addAndGet(-size);
+        TransportListener s = session;
+        if (s != null && now < MAX_BYTES_IN_FLIGHT && now + size >= MAX_BYTES_IN_FLIGHT) s.writable(this);
+    }
+}
