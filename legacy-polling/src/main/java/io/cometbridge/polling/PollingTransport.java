@@ -13,6 +13,7 @@ import io.cometbridge.transport.Transport;
 import io.cometbridge.transport.TransportListener;
 import io.cometbridge.util.Scheduler;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,6 +32,8 @@ final class PollingTransport implements Transport {
     private PollExchange held;
     private Scheduler.Timer holdTimer;
     private boolean replaced;
+    /** The answer (pong, ack) to an exchange's frames, waiting to ride with what the held request returns. */
+    private List<Frame> owedReply = List.of();
 
     PollingTransport(Bridge bridge, PollExchange attachExchange, ConnectionMeter attachMeter, String remoteAddress,
                      AttachRequest attachRequest) {
@@ -47,7 +50,7 @@ final class PollingTransport implements Transport {
      * receive arrives (this one ends with poll_conflict) or the session moves on.
      */
     void onRecv(PollExchange exchange, long ack) {
-        hold(exchange);
+        hold(exchange, false);
         session.pulled(this, ack, error -> {
             unhold(exchange);
             exchange.fail(error);
@@ -65,18 +68,54 @@ final class PollingTransport implements Transport {
         });
     }
 
-    private void hold(PollExchange exchange) {
+    /**
+     * An exchange: a receive request that also carries the client's batch (PROTOCOL.md section 4),
+     * so that an echo costs one request. The batch is taken as a send's would be; the request is
+     * then held as a receive. The batch's answer (pong, acknowledgement) rides with whatever the
+     * session sends into the request; when the application queued nothing while taking the batch,
+     * the request is answered with that answer alone, so the client's messages are acknowledged now.
+     */
+    void onExchange(PollExchange exchange, List<Frame> frames, long ack) {
+        hold(exchange, true);
+        session.received(this, frames, (reply, error) -> {
+            if (error != null) {
+                unhold(exchange);
+                exchange.fail(error);
+                return;
+            }
+            if (held != exchange) {
+                // answered already (or replaced); a later request's answer carries the acknowledgement
+                if (!exchange.isAnswered()) exchange.respond(FrameCodec.encodeBatch(reply));
+                return;
+            }
+            if (reply.stream().anyMatch(f -> f instanceof Frame.Close)) {
+                unhold(exchange);
+                exchange.respond(FrameCodec.encodeBatch(reply));
+                return;
+            }
+            owedReply = reply;
+            // Runs after what the application queued while taking the batch (the session's tasks run in order).
+            session.execute(() -> {
+                if (held == exchange && !owedReply.isEmpty()) send(List.of());
+            });
+        });
+        session.pulled(this, ack, error -> {
+            unhold(exchange);
+            exchange.fail(error);
+        });
+    }
+
+    /** Parks a receive; an older one ends with poll_conflict, or, when the newer one is an exchange, with its due answer. */
+    private void hold(PollExchange exchange, boolean exchanging) {
         if (held != null) {
-            held.fail(new BridgeException(ErrorCode.POLL_CONFLICT, "a newer receive request replaced this one"));
+            if (exchanging) send(List.of());
+            else held.fail(new BridgeException(ErrorCode.POLL_CONFLICT, "a newer receive request replaced this one"));
             cancelTimer();
         }
         held = exchange;
         exchange.onAbandoned(() -> session.execute(() -> unhold(exchange)));
         holdTimer = bridge.scheduler().schedule(bridge.config().pollTimeout().toNanos(), () -> session.execute(() -> {
-            if (held == exchange) {
-                unhold(exchange);
-                exchange.respond("[]");
-            }
+            if (held == exchange) send(List.of());
         }));
     }
 
@@ -129,7 +168,19 @@ final class PollingTransport implements Transport {
     public void send(List<Frame> frames) {
         PollExchange exchange = held;
         unhold(exchange);
-        exchange.respond(FrameCodec.encodeBatch(frames));
+        exchange.respond(FrameCodec.encodeBatch(withOwedReply(frames)));
+    }
+
+    /** An exchange's pong first, then the frames, then its acknowledgement unless the frames carry a newer one. */
+    private List<Frame> withOwedReply(List<Frame> frames) {
+        if (owedReply.isEmpty()) return frames;
+        List<Frame> out = new ArrayList<>(frames.size() + owedReply.size());
+        boolean acked = frames.stream().anyMatch(f -> f instanceof Frame.Ack);
+        for (Frame f : owedReply) if (f instanceof Frame.Pong) out.add(f);
+        out.addAll(frames);
+        for (Frame f : owedReply) if (f instanceof Frame.Ack && !acked) out.add(f);
+        owedReply = List.of();
+        return out;
     }
 
     @Override
@@ -144,10 +195,6 @@ final class PollingTransport implements Transport {
     @Override
     public void detached(int closeCode, String reason) {
         replaced = true;
-        PollExchange exchange = held;
-        if (exchange != null) {
-            unhold(exchange);
-            exchange.respond("[]");
-        }
+        if (held != null) send(List.of());
     }
 }

@@ -12,11 +12,13 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Comet Bridge over HTTP long-polling, from docs/PROTOCOL.md (section 4): {@code POST poll/attach}
- * → {@code [open]}; a {@code POST poll/recv} always held, naming the last message received; one
- * {@code POST poll/send} at a time carrying every queued data frame. The session travels in
- * {@code X-Bridge-Session}, the open frame's resume key in {@code X-Bridge-Key} (section 2.1).
- * Does not resume: a failed request is a lost session.
+ * Comet Bridge over HTTP long-polling, from docs/PROTOCOL.md (section 4), one request per round
+ * trip: {@code POST poll/attach} → {@code [open]}; then always one {@code POST poll/recv} held,
+ * naming the last message received in an {@code ack} frame. Messages to send ride in a recv
+ * (an exchange): while one is held, a new recv carrying them replaces it (the older is answered at
+ * once). At most one recv carrying messages is in flight; messages queued meanwhile go in the next.
+ * The session travels in {@code X-Bridge-Session}, the open frame's resume key in
+ * {@code X-Bridge-Key} (section 2.1). Does not resume: a failed request is a lost session.
  */
 final class BridgePollingClient extends AbstractClient {
     private static final String JSON = "application/json";
@@ -26,7 +28,8 @@ final class BridgePollingClient extends AbstractClient {
     private long lastIn;
     private long outSeq;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
-    private boolean sending;
+    private boolean carrying; // a recv carrying messages is in flight
+    private long latest;      // the number of the newest recv sent; only its answer starts the next one
 
     BridgePollingClient(LoadGenerator load, URI base, Listener listener) {
         super(load, base, listener);
@@ -52,12 +55,20 @@ final class BridgePollingClient extends AbstractClient {
         });
     }
 
+    /** Sends the next recv: every queued message, then the acknowledgement. */
     private void recv() {
-        long last;
+        StringBuilder batch = new StringBuilder("[");
+        long number;
+        boolean withMessages;
         synchronized (this) {
-            last = lastIn;
+            if (stopped) return;
+            withMessages = !queue.isEmpty();
+            if (withMessages) carrying = true;
+            while (!queue.isEmpty()) batch.append(queue.poll()).append(',');
+            batch.append("{\"t\":\"ack\",\"a\":").append(lastIn).append("}]");
+            number = ++latest;
         }
-        HttpPoster.send(load, HttpMethod.POST, URI.create(base + "/poll/recv"), JSON, "[{\"t\":\"ack\",\"a\":" + last + "}]",
+        HttpPoster.send(load, HttpMethod.POST, URI.create(base + "/poll/recv"), JSON, batch.toString(),
                 this::sessionHeaders, a -> {
                     if (stopped) return;
                     if (!a.ok()) {
@@ -70,10 +81,15 @@ final class BridgePollingClient extends AbstractClient {
                         fail("cannot handle " + a.body() + ": " + e);
                         return;
                     }
-                    if (!stopped) recv();
+                    boolean next;
+                    synchronized (this) {
+                        if (withMessages) carrying = false;
+                        // the newest recv's answer starts the next; an older one's (replaced) does too if messages wait
+                        next = number == latest || (!queue.isEmpty() && !carrying);
+                    }
+                    if (next) recv();
                 });
     }
-
     private void onBatch(String body) {
         JsonArray frames = JsonParser.parseString(body).getAsJsonArray();
         for (JsonElement f : frames) {
@@ -105,34 +121,9 @@ final class BridgePollingClient extends AbstractClient {
         synchronized (this) {
             StringBuilder b = new StringBuilder(text.length() + 24).append('[').append(++outSeq).append(',');
             queue.add(JsonText.appendQuoted(b, text).append(']').toString());
-            if (sending) return;
-            sending = true;
+            if (carrying) return; // goes with the next recv, once the one in flight is answered
         }
-        flush();
-    }
-
-    /** Sends everything queued in one request; the protocol wants one send at a time, in order. */
-    private void flush() {
-        StringBuilder batch = new StringBuilder("[");
-        synchronized (this) {
-            if (queue.isEmpty() || stopped) {
-                sending = false;
-                return;
-            }
-            while (!queue.isEmpty()) {
-                if (batch.length() > 1) batch.append(',');
-                batch.append(queue.poll());
-            }
-        }
-        HttpPoster.send(load, HttpMethod.POST, URI.create(base + "/poll/send"), JSON, batch.append(']').toString(),
-                this::sessionHeaders, a -> {
-                    if (stopped) return;
-                    if (!a.ok()) {
-                        fail("send: " + a.describe());
-                        return;
-                    }
-                    flush();
-                });
+        recv(); // replaces the held recv, which the server answers at once
     }
 
     private void sessionHeaders(Request r) {
