@@ -33,6 +33,8 @@ public final class PollingHeaders {
         if (origin == null) return true;
         BridgeException refused = origins.check(origin, selfOrigin(request), request.getAttribute(OriginPolicy.UNTRUSTED_FORWARDER));
         if (refused != null) throw refused;
+        // A same-origin request needs no CORS headers (about 100 bytes on every answer).
+        if (origin.equalsIgnoreCase(selfOrigin(request))) return true;
         // Echoed as sent: it has the exact shape of an origin (OriginSyntax), nothing more.
         response.setHeader("Access-Control-Allow-Origin", origin);
         response.setHeader("Access-Control-Allow-Credentials", "true");

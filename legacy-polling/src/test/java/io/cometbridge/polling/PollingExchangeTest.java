@@ -118,4 +118,16 @@ class PollingExchangeTest {
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("\"malformed\"");
     }
+
+    @Test
+    void aSameOriginAnswerCarriesNoCorsHeadersACrossOriginOneDoes() throws Exception {
+        start(RecordingApp.Mode.ECHO);
+        String self = "http://127.0.0.1:" + server.uri().getPort();
+        HttpResponse<String> same = http.send(HttpRequest.newBuilder(URI.create(server.uri() + "/poll/attach"))
+                .header("Content-Type", "application/json").header("Origin", self)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"t\":\"attach\",\"last\":0}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(same.statusCode()).isEqualTo(200);
+        assertThat(same.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(same.headers().firstValue("Vary")).isEmpty();
+    }
 }
