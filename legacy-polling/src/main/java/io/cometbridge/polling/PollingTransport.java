@@ -30,6 +30,7 @@ final class PollingTransport implements Transport {
     private PollExchange attachExchange;
     private TransportListener session;
     private PollExchange held;
+    private boolean heldExchanges; // the held request carried a batch (an exchange)
     private Scheduler.Timer holdTimer;
     private boolean replaced;
     /** The answer (pong, ack) to an exchange's frames, waiting to ride with what the held request returns. */
@@ -73,7 +74,8 @@ final class PollingTransport implements Transport {
      * so that an echo costs one request. The batch is taken as a send's would be; the request is
      * then held as a receive. The batch's answer (pong, acknowledgement) rides with whatever the
      * session sends into the request; when the application queued nothing while taking the batch,
-     * the request is answered with that answer alone, so the client's messages are acknowledged now.
+     * the request is answered with that answer alone, so the client's messages are acknowledged
+     * now (a client keeps one exchange in flight at a time: a late answer would hold up the next).
      */
     void onExchange(PollExchange exchange, List<Frame> frames, long ack) {
         hold(exchange, true);
@@ -83,20 +85,17 @@ final class PollingTransport implements Transport {
                 exchange.fail(error);
                 return;
             }
-            if (held != exchange) {
-                // answered already (or replaced); a later request's answer carries the acknowledgement
-                if (!exchange.isAnswered()) exchange.respond(FrameCodec.encodeBatch(reply));
-                return;
-            }
             if (reply.stream().anyMatch(f -> f instanceof Frame.Close)) {
                 unhold(exchange);
                 exchange.respond(FrameCodec.encodeBatch(reply));
                 return;
             }
+            // Kept for whichever request is held now (this one, or one that replaced it meanwhile):
+            // it rides with what the application queued while taking the batch (an echo), else goes alone.
+            // The task runs after those the batch queued: the session runs its tasks in order.
             owedReply = reply;
-            // Runs after what the application queued while taking the batch (the session's tasks run in order).
             session.execute(() -> {
-                if (held == exchange && !owedReply.isEmpty()) send(List.of());
+                if (held != null && !owedReply.isEmpty()) send(List.of());
             });
         });
         session.pulled(this, ack, error -> {
@@ -105,14 +104,19 @@ final class PollingTransport implements Transport {
         });
     }
 
-    /** Parks a receive; an older one ends with poll_conflict, or, when the newer one is an exchange, with its due answer. */
+    /**
+     * Parks a receive. An older one ends with poll_conflict when both are plain receives (two poll
+     * loops, a client bug); when either is an exchange, the older is answered with what is due:
+     * a client that exchanges always has one receive out, and sends its messages in a new one.
+     */
     private void hold(PollExchange exchange, boolean exchanging) {
         if (held != null) {
-            if (exchanging) send(List.of());
+            if (exchanging || heldExchanges) send(List.of());
             else held.fail(new BridgeException(ErrorCode.POLL_CONFLICT, "a newer receive request replaced this one"));
             cancelTimer();
         }
         held = exchange;
+        heldExchanges = exchanging;
         exchange.onAbandoned(() -> session.execute(() -> unhold(exchange)));
         holdTimer = bridge.scheduler().schedule(bridge.config().pollTimeout().toNanos(), () -> session.execute(() -> {
             if (held == exchange) send(List.of());
