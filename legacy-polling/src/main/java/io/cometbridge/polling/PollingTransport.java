@@ -71,36 +71,32 @@ final class PollingTransport implements Transport {
 
     /**
      * An exchange: a receive request that also carries the client's batch (PROTOCOL.md section 4),
-     * so that an echo costs one request. The batch is taken as a send's would be; the request is
-     * then held as a receive. The batch's answer (pong, acknowledgement) rides with whatever the
-     * session sends into the request; when the application queued nothing while taking the batch,
-     * the request is answered with that answer alone, so the client's messages are acknowledged
-     * now (a client keeps one exchange in flight at a time: a late answer would hold up the next).
+     * so that an echo costs one request. The batch is taken as a send's would be; only then is the
+     * request held as a receive (a batch the application is not ready for keeps its request waiting,
+     * as a send's would: the client sends one batch at a time). The batch's answer (pong,
+     * acknowledgement) rides with what the application queued while taking the batch (an echo),
+     * or goes alone at once.
      */
     void onExchange(PollExchange exchange, List<Frame> frames, long ack) {
-        hold(exchange, true);
         session.received(this, frames, (reply, error) -> {
             if (error != null) {
-                unhold(exchange);
                 exchange.fail(error);
                 return;
             }
-            if (reply.stream().anyMatch(f -> f instanceof Frame.Close)) {
-                unhold(exchange);
+            if (replaced || reply.stream().anyMatch(f -> f instanceof Frame.Close)) {
                 exchange.respond(FrameCodec.encodeBatch(reply));
                 return;
             }
-            // Kept for whichever request is held now (this one, or one that replaced it meanwhile):
-            // it rides with what the application queued while taking the batch (an echo), else goes alone.
-            // The task runs after those the batch queued: the session runs its tasks in order.
+            hold(exchange, true);
             owedReply = reply;
-            session.execute(() -> {
-                if (held != null && !owedReply.isEmpty()) send(List.of());
+            session.pulled(this, ack, e -> {
+                unhold(exchange);
+                exchange.fail(e);
             });
-        });
-        session.pulled(this, ack, error -> {
-            unhold(exchange);
-            exchange.fail(error);
+            // Runs after what the application queued while taking the batch: the session runs its tasks in order.
+            session.execute(() -> {
+                if (held == exchange && !owedReply.isEmpty()) send(List.of());
+            });
         });
     }
 
