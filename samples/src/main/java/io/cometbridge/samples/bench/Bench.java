@@ -1,6 +1,8 @@
 package io.cometbridge.samples.bench;
 
-import io.cometbridge.samples.bench.peer.Peers;
+import io.cometbridge.samples.bench.load.Target;
+
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

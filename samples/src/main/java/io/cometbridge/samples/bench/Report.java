@@ -1,5 +1,7 @@
 package io.cometbridge.samples.bench;
 
+import io.cometbridge.samples.bench.load.Target;
+
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -356,9 +358,9 @@ final class Report {
 
     // ---------------------------------------------------------------- HTML
 
-    private static final String[] COLORS = {"#2b6cb0", "#38a169", "#d69e2e"};
 
     String html() {
+        ReportCharts charts = new ReportCharts(this::value);
         StringBuilder h = new StringBuilder(65_536);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Comet Bridge vs Socket.IO vs CometD</title>\n<style>")
                 .append("body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}")
@@ -369,7 +371,7 @@ final class Report {
                 .append("</style></head><body>\n");
         h.append("<h1>Comet Bridge vs Socket.IO 4.8 vs CometD 8</h1>\n<p class=\"legend\">");
         for (int i = 0; i < SYSTEMS.length; i++) {
-            h.append("<span style=\"background:").append(COLORS[i]).append("\"></span>").append(esc(SYSTEMS[i].title));
+            h.append("<span style=\"background:").append(ReportCharts.COLORS[i]).append("\"></span>").append(esc(SYSTEMS[i].title));
         }
         h.append("</p>\n<p>").append(settings.quick ? "<b>Quick run: counts too small for meaningful figures.</b> " : "")
                 .append("Medians of ").append(settings.repeat).append(" run(s) per workload and system/transport, interleaved; ")
@@ -400,11 +402,11 @@ final class Report {
                     h.append("</td></tr>\n");
                 }
                 h.append("</table>\n<div class=\"charts\">\n");
-                if (!w.equals("idle")) h.append(latencyChart(w, t));
+                if (!w.equals("idle")) h.append(charts.latencyChart(w, t));
                 for (Row r : ROWS) {
                     if (r.workload().equals(w) && !r.metric().startsWith("latency") && !r.metric().equals("lost")
                             && !r.metric().equals("sessionsLost") && !r.metric().equals("connectFailures")) {
-                        h.append(barChart(r, t));
+                        h.append(charts.barChart(r, t));
                     }
                 }
                 h.append("</div>\n");
@@ -421,74 +423,7 @@ final class Report {
         return h.toString();
     }
 
-    /** Horizontal bars: one metric, one bar per system. */
-    private String barChart(Row r, String transport) {
-        double[] v = new double[SYSTEMS.length];
-        double max = 0;
-        for (int i = 0; i < SYSTEMS.length; i++) {
-            Double x = value(r.workload(), new Target(SYSTEMS[i], transport), r.metric());
-            v[i] = x == null ? NONE : x;
-            if (Double.isFinite(v[i])) max = Math.max(max, v[i]);
-        }
-        if (max <= 0) max = 1;
-        int width = 330, left = 70, barW = 190;
-        StringBuilder s = new StringBuilder();
-        s.append("<svg class=\"chart\" width=\"").append(width).append("\" height=\"").append(30 + 26 * SYSTEMS.length).append("\" role=\"img\">");
-        s.append("<text x=\"4\" y=\"14\" font-size=\"12\" font-weight=\"600\">").append(esc(r.title()))
-                .append(r.unit().isEmpty() ? "" : " (" + esc(r.unit()) + ")").append("</text>");
-        for (int i = 0; i < SYSTEMS.length; i++) {
-            int y = 24 + i * 26;
-            int len = Double.isFinite(v[i]) ? (int) Math.round(barW * v[i] / max) : 0;
-            s.append("<text x=\"4\" y=\"").append(y + 15).append("\" font-size=\"11\">").append(SYSTEMS[i].id).append("</text>");
-            s.append("<rect x=\"").append(left).append("\" y=\"").append(y).append("\" width=\"").append(Math.max(1, len))
-                    .append("\" height=\"20\" fill=\"").append(COLORS[i]).append("\"/>");
-            s.append("<text x=\"").append(left + len + 4).append("\" y=\"").append(y + 15).append("\" font-size=\"11\">")
-                    .append(Double.isFinite(v[i]) ? format(v[i], r.decimals()) : "-").append("</text>");
-        }
-        return s.append("</svg>\n").toString();
-    }
-
-    /** Grouped bars: p50, p99, p99.9 per system. */
-    private String latencyChart(String workload, String transport) {
-        String[] metrics = {"latencyP50Ms", "latencyP99Ms", "latencyP999Ms"};
-        String[] labels = {"p50", "p99", "p99.9"};
-        double max = 0;
-        for (Target.Sys sys : SYSTEMS) {
-            for (String m : metrics) {
-                Double v = value(workload, new Target(sys, transport), m);
-                if (v != null && Double.isFinite(v)) max = Math.max(max, v);
-            }
-        }
-        if (max <= 0) max = 1;
-        int width = 420, height = 200, base = 170, top = 30;
-        StringBuilder s = new StringBuilder();
-        s.append("<svg class=\"chart\" width=\"").append(width).append("\" height=\"").append(height).append("\" role=\"img\">");
-        s.append("<text x=\"4\" y=\"14\" font-size=\"12\" font-weight=\"600\">")
-                .append(switch (workload) {
-                    case "echo" -> "round-trip";
-                    case "fanout" -> "delivery";
-                    default -> "connect";
-                }).append(" latency (ms)</text>");
-        s.append("<line x1=\"20\" x2=\"").append(width - 10).append("\" y1=\"").append(base).append("\" y2=\"").append(base).append("\" stroke=\"#999\"/>");
-        for (int g = 0; g < metrics.length; g++) {
-            int gx = 30 + g * 130;
-            for (int i = 0; i < SYSTEMS.length; i++) {
-                Double v = value(workload, new Target(SYSTEMS[i], transport), metrics[g]);
-                int hgt = v != null && Double.isFinite(v) ? (int) Math.round((base - top) * v / max) : 0;
-                int x = gx + i * 38;
-                s.append("<rect x=\"").append(x).append("\" y=\"").append(base - hgt).append("\" width=\"34\" height=\"").append(Math.max(1, hgt))
-                        .append("\" fill=\"").append(COLORS[i]).append("\"><title>").append(SYSTEMS[i].id).append(' ').append(labels[g])
-                        .append("</title></rect>");
-                s.append("<text x=\"").append(x + 17).append("\" y=\"").append(base - hgt - 3).append("\" font-size=\"10\" text-anchor=\"middle\">")
-                        .append(v == null ? "-" : format(v, v < 10 ? 1 : 0)).append("</text>");
-            }
-            s.append("<text x=\"").append(gx + 55).append("\" y=\"").append(base + 16).append("\" font-size=\"11\" text-anchor=\"middle\">")
-                    .append(labels[g]).append("</text>");
-        }
-        return s.append("</svg>\n").toString();
-    }
-
-    private static String esc(String s) {
+    static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -1,10 +1,12 @@
 package io.cometbridge.samples.bench;
 
+import io.cometbridge.samples.bench.load.Target;
+
 import io.cometbridge.samples.bench.load.BenchClient;
 import io.cometbridge.samples.bench.load.LoadGenerator;
 import io.cometbridge.samples.bench.load.WireCounter;
 import io.cometbridge.samples.bench.peer.Control;
-import io.cometbridge.samples.bench.peer.Peers;
+
 import io.cometbridge.samples.bench.peer.ServerProcess;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;

@@ -1,5 +1,7 @@
 package io.cometbridge.samples.bench;
 
+import io.cometbridge.samples.bench.load.Target;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

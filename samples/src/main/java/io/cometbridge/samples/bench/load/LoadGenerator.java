@@ -1,6 +1,5 @@
 package io.cometbridge.samples.bench.load;
 
-import io.cometbridge.samples.bench.Target;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;

@@ -1,7 +1,8 @@
-package io.cometbridge.samples.bench.peer;
+package io.cometbridge.samples.bench;
 
-import io.cometbridge.samples.bench.BenchServer;
-import io.cometbridge.samples.bench.Target;
+import io.cometbridge.samples.bench.peer.ServerProcess;
+
+import io.cometbridge.samples.bench.load.Target;
 
 import java.io.IOException;
 import java.nio.file.Files;

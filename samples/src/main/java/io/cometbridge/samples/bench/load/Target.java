@@ -1,4 +1,4 @@
-package io.cometbridge.samples.bench;
+package io.cometbridge.samples.bench.load;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +50,7 @@ public record Target(Sys system, String transport) {
         return id();
     }
 
-    static List<Target> all(List<Sys> systems, List<String> transports) {
+    public static List<Target> all(List<Sys> systems, List<String> transports) {
         List<Target> out = new ArrayList<>();
         for (Sys s : systems) for (String t : transports) out.add(new Target(s, t));
         return out;
