@@ -2,7 +2,8 @@
 # Installs the system packages the test suites need (Debian/Ubuntu):
 #   chromium, chromium-driver, squid, nginx, redis-server, nodejs and npm (the browser client's package:
 #   its build check and node tests; the official CometD JavaScript client for the Bayeux tests, from
-#   legacy-polling/src/test/js/package-lock.json: those tests run `npm ci` themselves)
+#   legacy-polling/src/test/js/package-lock.json: those tests run `npm ci` themselves;
+#   and the benchmark's Socket.IO peer, which BenchSmokeTest starts)
 #
 # Idempotent: packages whose binary is already present are skipped.
 # Tests start their own squid/nginx/redis instances on loopback ephemeral

@@ -1141,6 +1141,7 @@ var PollLink = class {
     this.kind = POLLING;
     this.state = "attaching";
     this.sending = false;
+    this.exchange = null;
     this.owner = owner;
     this.pollUrl = pollUrl;
     this.pollTimeout = pollTimeout;
@@ -1189,6 +1190,10 @@ var PollLink = class {
   async receiveLoop() {
     let failures = 0;
     while (this.state === "attached") {
+      if (this.sending && this.exchange !== null) {
+        await this.exchange;
+        continue;
+      }
       const body = '[{"t":"ack","a":' + this.owner.pollAck() + "}]";
       const r = await this.post("recv", body, this.pollTimeout());
       if (this.state !== "attached") {
@@ -1218,15 +1223,34 @@ var PollLink = class {
     return this.state === "attached" && !this.sending;
   }
   /**
-   * Sends one batch; the server's answer (its ack, maybe a pong) goes to the owner's `frames`, then
-   * `writable`. A batch that may not have arrived (a network error, an answer that is not the
-   * bridge's) goes to `sendFailed` after a backoff delay: the owner sends everything the server has
-   * not acknowledged again.
+   * Sends one batch in an exchange (a receive that carries it, ending with the acknowledgement
+   * taken now); the answer (the server's ack, maybe a pong, and what its application queued
+   * meanwhile) goes to the owner's `frames`, then `writable`. A batch that may not have arrived (a
+   * network error, an answer that is not the bridge's) goes to `sendFailed` after a backoff delay:
+   * the owner sends everything the server has not acknowledged again.
    * @param {Frame[]} frames
    */
   async write(frames) {
     this.sending = true;
-    const r = await this.post("send", encodeBatch(frames), REQUEST_TIMEOUT);
+    let settle = () => {
+    };
+    this.exchange = new Promise((resolve) => {
+      settle = resolve;
+    });
+    try {
+      await this.exchangeOnce(frames);
+    } finally {
+      settle();
+    }
+  }
+  /**
+   * @private
+   * @param {Frame[]} frames
+   */
+  async exchangeOnce(frames) {
+    const batch = frames.filter((f) => !isAck(f));
+    batch.push({ t: "ack", a: this.owner.pollAck() });
+    const r = await this.post("recv", encodeBatch(batch), REQUEST_TIMEOUT);
     if (!this.isDead() && (r === null || notTheBridges(r))) {
       if (++this.sendFailures > MAX_FAILURES) {
         this.sending = false;
@@ -1242,7 +1266,7 @@ var PollLink = class {
     if (this.isDead() || r === null) return;
     this.sendFailures = 0;
     if ("frames" in r) {
-      this.owner.frames(this, r.frames);
+      if (r.frames.length) this.owner.frames(this, r.frames);
       this.owner.writable(this);
     } else {
       this.stop();
@@ -1323,6 +1347,9 @@ var PollLink = class {
 };
 function notTheBridges(r) {
   return "refusal" in r && r.refusal.code === null;
+}
+function isAck(f) {
+  return !Array.isArray(f) && f.t === "ack";
 }
 function describe(r) {
   return r === null ? "network error" : "HTTP " + r.status;
@@ -1925,7 +1952,7 @@ var Writer = class {
   drain(link) {
     const { channel, settings } = this.s;
     if (link.kind === WEBSOCKET) return channel.drain(Framing.STREAM, MAX_STREAM_BYTES, MAX_STREAM_FRAMES);
-    return channel.drain(Framing.BATCH, Math.max(1, settings.maxRequest - BATCH_SLACK_BYTES), settings.maxFrames);
+    return channel.drain(Framing.BATCH, Math.max(1, settings.maxRequest - BATCH_SLACK_BYTES), Math.max(1, settings.maxFrames - 1));
   }
   /** @private */
   flush() {

@@ -1,6 +1,9 @@
 // @ts-check
-// HTTP long-polling (docs/PROTOCOL.md section 4): an attach, then one held receive after another,
-// and sends one at a time. Every request after the attach names the session and proves it with the
+// HTTP long-polling (docs/PROTOCOL.md section 4): an attach, then one held receive after another.
+// Messages go out in a receive too (an exchange), one batch at a time: it replaces the held receive,
+// and its answer brings the acknowledgement and what the server's application queued meanwhile (an
+// echo), so a round trip costs one request; the receive loop waits while an exchange is out, since
+// that exchange is the receive. Every request after the attach names the session and proves it with the
 // resume key of the open frame that answered this link's attach (X-Bridge-Session, X-Bridge-Key).
 // An answer that is not the bridge's and a network error are the same request again (a failed send:
 // the owner sends everything unacknowledged again); the bridge's errors go to the owner, whose code
@@ -36,8 +39,10 @@ export class PollLink {
     /** @readonly @type {'polling'} */ this.kind = POLLING;
     /** @type {'attaching' | 'attached' | 'dead'} */
     this.state = 'attaching';
-    /** Whether a send request is in flight (one at a time keeps the messages in order). */
+    /** Whether an exchange is in flight (one at a time keeps the messages in order). */
     this.sending = false;
+    /** @private @type {Promise<void> | null} settles when the exchange in flight has been handled */
+    this.exchange = null;
     /** @private */ this.owner = owner;
     /** @private */ this.pollUrl = pollUrl;
     /** @private */ this.pollTimeout = pollTimeout;
@@ -93,6 +98,10 @@ export class PollLink {
   async receiveLoop() {
     let failures = 0;
     while (this.state === 'attached') {
+      if (this.sending && this.exchange !== null) { // that exchange is the receive for now
+        await this.exchange;
+        continue;
+      }
       const body = '[{"t":"ack","a":' + this.owner.pollAck() + '}]';
       const r = await this.post('recv', body, this.pollTimeout());
       if (this.state !== 'attached') {
@@ -125,15 +134,33 @@ export class PollLink {
   }
 
   /**
-   * Sends one batch; the server's answer (its ack, maybe a pong) goes to the owner's `frames`, then
-   * `writable`. A batch that may not have arrived (a network error, an answer that is not the
-   * bridge's) goes to `sendFailed` after a backoff delay: the owner sends everything the server has
-   * not acknowledged again.
+   * Sends one batch in an exchange (a receive that carries it, ending with the acknowledgement
+   * taken now); the answer (the server's ack, maybe a pong, and what its application queued
+   * meanwhile) goes to the owner's `frames`, then `writable`. A batch that may not have arrived (a
+   * network error, an answer that is not the bridge's) goes to `sendFailed` after a backoff delay:
+   * the owner sends everything the server has not acknowledged again.
    * @param {Frame[]} frames
    */
   async write(frames) {
     this.sending = true;
-    const r = await this.post('send', encodeBatch(frames), REQUEST_TIMEOUT);
+    /** @type {() => void} */
+    let settle = () => {};
+    this.exchange = new Promise((resolve) => { settle = resolve; });
+    try {
+      await this.exchangeOnce(frames);
+    } finally {
+      settle();
+    }
+  }
+
+  /**
+   * @private
+   * @param {Frame[]} frames
+   */
+  async exchangeOnce(frames) {
+    const batch = frames.filter((f) => !isAck(f));
+    batch.push({ t: 'ack', a: this.owner.pollAck() });
+    const r = await this.post('recv', encodeBatch(batch), REQUEST_TIMEOUT);
     if (!this.isDead() && (r === null || notTheBridges(r))) {
       if (++this.sendFailures > MAX_FAILURES) {
         this.sending = false;
@@ -151,7 +178,7 @@ export class PollLink {
     if (this.isDead() || r === null) return;
     this.sendFailures = 0;
     if ('frames' in r) {
-      this.owner.frames(this, r.frames);
+      if (r.frames.length) this.owner.frames(this, r.frames);
       this.owner.writable(this);
     } else {
       this.stop();
@@ -241,6 +268,14 @@ export class PollLink {
  */
 function notTheBridges(r) {
   return 'refusal' in r && r.refusal.code === null;
+}
+
+/**
+ * @param {Frame} f
+ * @returns {boolean}
+ */
+function isAck(f) {
+  return !Array.isArray(f) && f.t === 'ack';
 }
 
 /** @param {Answer | null} r */

@@ -48,7 +48,8 @@ export class Writer {
   drain(link) {
     const { channel, settings } = this.s;
     if (link.kind === WEBSOCKET) return channel.drain(Framing.STREAM, MAX_STREAM_BYTES, MAX_STREAM_FRAMES);
-    return channel.drain(Framing.BATCH, Math.max(1, settings.maxRequest - BATCH_SLACK_BYTES), settings.maxFrames);
+    // A polling batch goes in an exchange that ends with an acknowledgement: leave it a frame.
+    return channel.drain(Framing.BATCH, Math.max(1, settings.maxRequest - BATCH_SLACK_BYTES), Math.max(1, settings.maxFrames - 1));
   }
 
   /** @private */

@@ -46,10 +46,34 @@ globalThis.fetch = (url, init) => new Promise((resolve, reject) => {
 
 export const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * A request that carries the client's batch: a `send`, or a `recv` that carries more than
+ * acknowledgements (an exchange, PROTOCOL.md section 4).
+ */
+export const carriesBatch = (r) => r.url.endsWith('/poll/send')
+  || (r.url.endsWith('/poll/recv') && r.body.some((f) => Array.isArray(f) || f.t !== 'ack'));
+
+/**
+ * The next request to an endpoint. 'send' is the next request carrying the client's batch (a send
+ * or an exchange); for an exchange, `body` is its batch without the acknowledgement that ends it
+ * (kept in `ack`), so a test reads the messages alike. 'recv' is the next plain receive.
+ */
 export async function nextRequest(endpoint) {
+  const matches = (r) => endpoint === 'send' ? carriesBatch(r)
+    : endpoint === 'recv' ? r.url.endsWith('/poll/recv') && !carriesBatch(r)
+      : r.url.endsWith('/poll/' + endpoint);
   for (let i = 0; i < 200; i++) {
-    const at = requests.findIndex((r) => r.url.endsWith('/poll/' + endpoint));
-    if (at >= 0) return requests.splice(at, 1)[0];
+    const at = requests.findIndex(matches);
+    if (at >= 0) {
+      const r = requests.splice(at, 1)[0];
+      if (r.url.endsWith('/poll/recv') && endpoint === 'send') {
+        const last = r.body.at(-1);
+        r.exchange = true;
+        r.ack = last.t === 'ack' ? last.a : undefined;
+        r.body = r.body.slice(0, -1);
+      }
+      return r;
+    }
     await tick(5);
   }
   throw new Error('no ' + endpoint + ' request');

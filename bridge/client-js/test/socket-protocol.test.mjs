@@ -81,15 +81,20 @@ test('polling batches fit the open frame\'s maxRequest (less 256 bytes) and maxF
   assert.deepEqual(sizes, [2, 2, 1]);
   recv.answer(200, [[1, 'in']]);
   for (let i = 6; i <= 9; i++) s.send('b' + i);
-  (await nextRequest('recv')).answer(200, []);
+  // The next receive is an exchange: it carries the first batch and ends with an acknowledgement.
+  const exchange = await nextRequest('send');
+  assert.deepEqual(exchange.body[0], [6, 'b6']);
+  assert.equal(typeof exchange.ack, 'number');
   s.close();
 
   requests.splice(0);
   const t = new BridgeSocket('http://bridge.test/bridge', { storage: null, transports: ['polling'] });
   for (let i = 1; i <= 5; i++) t.send('m' + i);
-  (await nextRequest('attach')).answer(200, [OPEN(0, false, { maxFrames: 2 })]);
+  (await nextRequest('attach')).answer(200, [OPEN(0, false, { maxFrames: 3 })]);
   const recv2 = await nextRequest('recv');
-  assert.deepEqual((await nextRequest('send')).body, [[1, 'm1'], [2, 'm2']]);
+  const first = await nextRequest('send');
+  assert.deepEqual(first.body, [[1, 'm1'], [2, 'm2']]); // and the exchange's ack: 3 frames
+  assert.equal(typeof first.ack, 'number');
   recv2.answer(200, []);
   t.close();
 });
@@ -259,5 +264,30 @@ test('a WebSocket closed with an error\'s code and no error frame: the code tabl
   fresh.open();
   fresh.receive({ t: 'probe' });
   assert.deepEqual(fresh.frames()[1], { t: 'attach', last: 0 });
+  s.close();
+});
+
+test('polling exchanges: messages ride in a receive, so a closed-loop echo costs one request per round trip', async () => {
+  const { s, recv } = await openOnPolling();
+  s.onmessage = (e) => { if (e.data === 'echo 1') s.send('m2'); };
+  s.send('m1');
+  const e1 = await nextRequest('send');
+  assert.ok(e1.exchange, 'sent in a recv');
+  assert.deepEqual(e1.body, [[1, 'm1']]);
+  assert.equal(e1.headers['X-Bridge-Key'], 'K1');
+  recv.answer(200, []); // the server releases the receive the exchange replaced
+  await tick(20);
+  assert.equal(requests.filter((r) => r.url.endsWith('/poll/recv')).length, 0, 'no plain receive while the exchange is out');
+  e1.answer(200, [[1, 'echo 1'], { t: 'ack', a: 1 }]); // the echo rides in the exchange's answer
+  const e2 = await nextRequest('send');
+  assert.ok(e2.exchange);
+  assert.deepEqual(e2.body, [[2, 'm2']]);
+  assert.equal(e2.ack, 1); // acknowledges the echo
+  await tick(20);
+  assert.equal(requests.filter((r) => r.url.endsWith('/poll/recv')).length, 0, 'one request in flight: the exchange');
+  e2.answer(200, [{ t: 'ack', a: 2 }]); // nothing to say: answered with the ack alone
+  const plain = await nextRequest('recv'); // and the receive loop goes on
+  assert.deepEqual(plain.body, [{ t: 'ack', a: 1 }]);
+  plain.answer(200, []);
   s.close();
 });

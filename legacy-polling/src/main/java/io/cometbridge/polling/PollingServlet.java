@@ -99,18 +99,23 @@ final class PollingServlet extends HttpServlet {
                 attach, exchange::fail);
     }
 
+    /** A receive; when its batch carries more than acknowledgements, an exchange (send and receive in one request). */
     private void recv(HttpServletRequest request, String body, PollExchange exchange) {
-        long ack = ackOf(FrameCodec.decodeBatch(body));
+        List<Frame> frames = FrameCodec.decodeBatch(body);
+        long ack = ackOf(frames);
+        boolean exchanging = frames.stream().anyMatch(f -> !(f instanceof Frame.Ack));
+        if (exchanging) checkBatchSize(frames);
         Session session = session(request, body, exchange);
         if (session != null) session.withTransport(PollingTransport.class, request.getHeader(PollingHeaders.KEY_HEADER),
-                polling -> polling.onRecv(exchange, ack), exchange::fail);
+                polling -> {
+                    if (exchanging) polling.onExchange(exchange, frames, ack);
+                    else polling.onRecv(exchange, ack);
+                }, exchange::fail);
     }
 
     private void send(HttpServletRequest request, String body, PollExchange exchange) {
         List<Frame> frames = FrameCodec.decodeBatch(body);
-        if (frames.size() > bridge.config().maxBatchFrames()) {
-            throw new BridgeException(ErrorCode.TOO_LARGE, "more than " + bridge.config().maxBatchFrames() + " frames in one request");
-        }
+        checkBatchSize(frames);
         Session session = session(request, body, exchange);
         if (session != null) session.withTransport(PollingTransport.class, request.getHeader(PollingHeaders.KEY_HEADER),
                 polling -> polling.onSend(exchange, frames), exchange::fail);
@@ -142,14 +147,23 @@ final class PollingServlet extends HttpServlet {
         return WireMeter.of(ServletContextRequest.getServletContextRequest(request));
     }
 
-    /** A recv body is a batch of ack frames; the highest one counts. */
+    private void checkBatchSize(List<Frame> frames) {
+        if (frames.size() > bridge.config().maxBatchFrames()) {
+            throw new BridgeException(ErrorCode.TOO_LARGE, "more than " + bridge.config().maxBatchFrames() + " frames in one request");
+        }
+    }
+
+    /**
+     * The resume point of a recv: the highest acknowledgement in its batch, from ack frames or
+     * acknowledgements riding on data frames. A recv without one is malformed.
+     */
     private static long ackOf(List<Frame> frames) {
         long ack = -1;
         for (Frame f : frames) {
-            if (!(f instanceof Frame.Ack a)) throw new BridgeException(ErrorCode.MALFORMED, "recv carries only ack frames");
-            ack = Math.max(ack, a.ack());
+            if (f instanceof Frame.Ack a) ack = Math.max(ack, a.ack());
+            else if (f instanceof Frame.Data d) ack = Math.max(ack, d.ack());
         }
-        if (ack < 0) throw new BridgeException(ErrorCode.MALFORMED, "recv needs an ack frame");
+        if (ack < 0) throw new BridgeException(ErrorCode.MALFORMED, "recv needs an acknowledgement (an ack frame, or one on a data frame)");
         return ack;
     }
 

@@ -14,6 +14,7 @@ import io.cometbridge.transport.Transport;
 import io.cometbridge.transport.TransportListener;
 import io.cometbridge.util.Scheduler;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,9 +32,12 @@ final class PollingTransport implements Transport {
     private PollExchange attachExchange;
     private TransportListener session;
     private PollExchange held;
+    private boolean heldExchanges; // the held request carried a batch (an exchange)
     private Scheduler.Timer holdTimer;
     private long heldSince; // scheduler nanos when {@code held} was parked
     private boolean replaced;
+    /** The answer (pong, ack) to an exchange's frames, waiting to ride with what the held request returns. */
+    private List<Frame> owedReply = List.of();
 
     PollingTransport(Bridge bridge, PollExchange attachExchange, ConnectionMeter attachMeter, String remoteAddress,
                      AttachRequest attachRequest, AuthRequest credentials) {
@@ -51,7 +55,7 @@ final class PollingTransport implements Transport {
      * receive arrives (this one ends with poll_conflict) or the session moves on.
      */
     void onRecv(PollExchange exchange, long ack) {
-        hold(exchange);
+        hold(exchange, false);
         session.pulled(this, ack, error -> {
             unhold(exchange);
             exchange.fail(error);
@@ -69,20 +73,57 @@ final class PollingTransport implements Transport {
         });
     }
 
-    private void hold(PollExchange exchange) {
+    /**
+     * An exchange: a receive request that also carries the client's batch (PROTOCOL.md section 4),
+     * so that an echo costs one request. The batch is taken as a send's would be; only then is the
+     * request held as a receive (a batch the application is not ready for keeps its request waiting,
+     * as a send's would: the client sends one batch at a time). The batch's answer (pong,
+     * acknowledgement) rides with what the application queued while taking the batch (an echo),
+     * or goes alone at once.
+     */
+    void onExchange(PollExchange exchange, List<Frame> frames, long ack) {
+        session.received(this, frames, (reply, error) -> {
+            if (error != null) {
+                exchange.fail(error);
+                return;
+            }
+            if (replaced || reply.stream().anyMatch(f -> f instanceof Frame.Close)) {
+                exchange.respond(FrameCodec.encodeBatch(reply));
+                return;
+            }
+            hold(exchange, true);
+            owedReply = reply;
+            session.pulled(this, ack, e -> {
+                unhold(exchange);
+                exchange.fail(e);
+            });
+            // Runs after what the application queued while taking the batch: the session runs its tasks in order.
+            session.execute(() -> {
+                if (held == exchange && !owedReply.isEmpty()) send(List.of());
+            });
+        });
+    }
+
+    /**
+     * Parks a receive. An older one ends with poll_conflict when both are plain receives (two poll
+     * loops, a client bug); when either is an exchange, the older is answered with what is due:
+     * a client that exchanges always has one receive out, and sends its messages in a new one.
+     */
+    private void hold(PollExchange exchange, boolean exchanging) {
         if (held != null) {
-            bridge.totals().pollHeld(bridge.scheduler().nanoTime() - heldSince);
-            held.fail(new BridgeException(ErrorCode.POLL_CONFLICT, "a newer receive request replaced this one"));
-            cancelTimer();
+            if (exchanging || heldExchanges) {
+                send(List.of()); // unholds it, counting its hold
+            } else {
+                held.fail(new BridgeException(ErrorCode.POLL_CONFLICT, "a newer receive request replaced this one"));
+                unhold(held);
+            }
         }
         held = exchange;
+        heldExchanges = exchanging;
         heldSince = bridge.scheduler().nanoTime();
         exchange.onAbandoned(() -> session.execute(() -> unhold(exchange)));
         holdTimer = bridge.scheduler().schedule(bridge.config().pollTimeout().toNanos(), () -> session.execute(() -> {
-            if (held == exchange) {
-                unhold(exchange);
-                exchange.respond("[]");
-            }
+            if (held == exchange) send(List.of());
         }));
     }
 
@@ -141,7 +182,19 @@ final class PollingTransport implements Transport {
     public void send(List<Frame> frames) {
         PollExchange exchange = held;
         unhold(exchange);
-        exchange.respond(FrameCodec.encodeBatch(frames));
+        exchange.respond(FrameCodec.encodeBatch(withOwedReply(frames)));
+    }
+
+    /** An exchange's pong first, then the frames, then its acknowledgement unless the frames carry a newer one. */
+    private List<Frame> withOwedReply(List<Frame> frames) {
+        if (owedReply.isEmpty()) return frames;
+        List<Frame> out = new ArrayList<>(frames.size() + owedReply.size());
+        boolean acked = frames.stream().anyMatch(f -> f instanceof Frame.Ack);
+        for (Frame f : owedReply) if (f instanceof Frame.Pong) out.add(f);
+        out.addAll(frames);
+        for (Frame f : owedReply) if (f instanceof Frame.Ack && !acked) out.add(f);
+        owedReply = List.of();
+        return out;
     }
 
     @Override
@@ -156,10 +209,6 @@ final class PollingTransport implements Transport {
     @Override
     public void detached(int closeCode, String reason) {
         replaced = true;
-        PollExchange exchange = held;
-        if (exchange != null) {
-            unhold(exchange);
-            exchange.respond("[]");
-        }
+        if (held != null) send(List.of());
     }
 }

@@ -470,7 +470,7 @@ class BadInputCatalogueTest {
                 assertError(post("send", sid, "[" + frame + "]"), 400, "malformed");
             }
         });
-        row("H34", "recv: a batch without an ack, empty, or with a data frame", "400 malformed", () -> {
+        row("H34", "recv: a batch without an acknowledgement (no ack frame, no ack on a data frame), empty", "400 malformed", () -> {
             String sid = attachPolling();
             for (String body : List.of("[]", "[[1,\"x\"]]", "[{\"t\":\"ping\",\"ts\":1}]", "{\"t\":\"ack\",\"a\":0}")) {
                 assertError(post("recv", sid, body), 400, "malformed");

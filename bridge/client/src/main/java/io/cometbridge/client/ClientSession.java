@@ -333,7 +333,9 @@ final class ClientSession {
         ClientTransport t = current;
         if (t == null || (state != State.OPEN && !channel.closePending())) return;
         int maxBytes = Math.max(1, settings.maxRequestBytes() - BATCH_SLACK_BYTES);
-        while (t.canSend() && channel.hasOutput()) t.send(channel.drain(t.framing(), maxBytes, settings.maxBatchFrames()));
+        // A polling batch goes in an exchange that ends with an acknowledgement: leave it a frame.
+        int maxFrames = Math.max(1, settings.maxBatchFrames() - (t.framing() == Framing.BATCH ? 1 : 0));
+        while (t.canSend() && channel.hasOutput()) t.send(channel.drain(t.framing(), maxBytes, maxFrames));
     }
 
     void transportFailed(ClientTransport from, Throwable cause) {

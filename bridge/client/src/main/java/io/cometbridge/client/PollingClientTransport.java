@@ -15,13 +15,18 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The long-polling transport of the Java client: an attach, then one held {@code recv} after
- * another, and {@code send} requests one at a time. Proxy trouble (a network error, or a non-bridge
- * 408, 425, 429 or 5xx) is retried: a poll a few times before the transport counts as failed, a
- * send until it goes through.
+ * another. Messages go out in a {@code recv} too (an exchange, PROTOCOL.md section 4), one at a
+ * time: it replaces the held one, and the server answers it with the acknowledgement and whatever
+ * the application queued meanwhile (an echo), so a round trip costs one request. Only the newest
+ * recv's answer starts the next. Proxy trouble (a network error, or a non-bridge 408, 425, 429 or
+ * 5xx) is retried: a poll a few times before the transport counts as failed, an exchange until it
+ * goes through.
  */
 final class PollingClientTransport implements ClientTransport {
     private static final int MAX_POLL_RETRIES = 3;
@@ -38,6 +43,8 @@ final class PollingClientTransport implements ClientTransport {
     private volatile boolean sendInFlight;
     private volatile CompletableFuture<?> currentPoll;
     private final AtomicBoolean dropNextPollResponse = new AtomicBoolean();
+    /** Numbers the recv requests: an answer to an older one (replaced) starts no new one. */
+    private final AtomicLong newestRecv = new AtomicLong();
     private int pollFailures;
 
     PollingClientTransport(HttpClient http, URI base, java.util.Map<String, String> headers, Duration pollTimeout, Owner owner) {
@@ -85,29 +92,43 @@ final class PollingClientTransport implements ClientTransport {
     }
 
     private void poll(long ack) {
-        if (stopped) return;
-        String body = "[" + FrameCodec.encode(new Frame.Ack(ack)) + "]";
+        if (stopped || sendInFlight) return; // an exchange in flight is the receive
+        recv("[" + FrameCodec.encode(new Frame.Ack(ack)) + "]", false);
+    }
+
+    /** A recv: a plain one (acknowledgement only), or an exchange carrying the client's batch. */
+    private void recv(String body, boolean exchange) {
+        long number = newestRecv.incrementAndGet();
         CompletableFuture<HttpResponse<String>> f = http.sendAsync(post("recv", body), HttpResponse.BodyHandlers.ofString());
         currentPoll = f;
         f.whenComplete((response, error) -> {
             if (stopped) return;
+            if (exchange) sendInFlight = false;
+            boolean newest = number == newestRecv.get();
             if (error != null || isProxyTrouble(response)) {
-                if (++pollFailures > MAX_POLL_RETRIES) {
+                if (exchange) {
+                    owner.onSendFailed(this); // resends what is unacknowledged, in a new exchange
+                    if (newest) poll();       // a receive stays out, and its failures count
+                } else if (++pollFailures > MAX_POLL_RETRIES) {
                     owner.onTransportFailed(this, error != null ? error : new IOException("poll answered " + response.statusCode()));
-                } else {
+                } else if (newest) {
                     poll();
                 }
                 return;
             }
             pollFailures = 0;
             if (response.statusCode() == 409 && response.body().contains("poll_conflict")) return; // a newer poll is held
-            if (response.statusCode() == 200 && !response.body().equals("[]") && dropNextPollResponse.compareAndSet(true, false)) {
+            if (!exchange && response.statusCode() == 200 && !response.body().equals("[]") && dropNextPollResponse.compareAndSet(true, false)) {
                 poll(); // test hook: the server wrote this response, the client never saw it
                 return;
             }
             List<Frame> frames = parse(response);
             if (frames == null) return;
-            owner.onFrames(this, frames, this::poll); // the next poll's ack covers these frames
+            // the next poll's ack covers these frames; a replaced recv's answer starts none
+            owner.onFrames(this, frames, () -> {
+                if (number == newestRecv.get() && !sendInFlight) poll();
+            });
+            if (exchange) owner.onSendComplete(this);
         });
     }
 
@@ -126,22 +147,23 @@ final class PollingClientTransport implements ClientTransport {
         return !stopped && sid != null && !sendInFlight;
     }
 
+    /**
+     * Sends the batch as an exchange: a recv that carries it and ends with the acknowledgement
+     * taken now (the batch's own ack frame, if any, is older).
+     */
     @Override
     public void send(List<Frame> frames) {
         sendInFlight = true;
-        http.sendAsync(post("send", FrameCodec.encodeBatch(frames)), HttpResponse.BodyHandlers.ofString())
-                .whenComplete((response, error) -> {
-                    sendInFlight = false;
-                    if (stopped) return;
-                    if (error != null || isProxyTrouble(response)) {
-                        owner.onSendFailed(this);
-                        return;
-                    }
-                    List<Frame> answer = parse(response);
-                    if (answer == null) return;
-                    owner.onFrames(this, answer, null);
-                    owner.onSendComplete(this);
-                });
+        owner.withAck(ack -> {
+            if (stopped) {
+                sendInFlight = false;
+                return;
+            }
+            List<Frame> batch = new ArrayList<>(frames.size() + 1);
+            for (Frame f : frames) if (!(f instanceof Frame.Ack)) batch.add(f);
+            batch.add(new Frame.Ack(ack));
+            recv(FrameCodec.encodeBatch(batch), true);
+        });
     }
 
     /** The frames of a 200 answer; for an error status, tells the owner and returns null. */

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A polling "server" that answers from a script, for client behaviour a correct bridge never
  * provokes (a resume that leaves a gap, a proxy's bare error pages). Loopback, ephemeral port.
- * Each request to {@code {prefix}/poll/<endpoint>} takes the next answer queued for that endpoint.
+ * Each request to {@code {prefix}/poll/<endpoint>} takes the next answer queued for that endpoint;
+ * a recv that carries data frames (an exchange: the client's messages) takes the send script's.
  */
 final class ScriptedServer implements AutoCloseable {
     record Answer(int status, String body) {
@@ -60,7 +61,7 @@ final class ScriptedServer implements AutoCloseable {
         requests.add(endpoint + " " + body);
         BlockingQueue<Answer> script = switch (endpoint) {
             case "attach" -> attach;
-            case "recv" -> recv;
+            case "recv" -> body.startsWith("[[") ? send : recv;
             default -> send;
         };
         Answer a;

@@ -1,5 +1,6 @@
 package io.cometbridge.server;
 
+import java.util.regex.Pattern;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -11,6 +12,10 @@ import java.util.List;
  * nothing is ever looked up.
  */
 public final class AddressSet {
+    // Compiled once: a request's remote address may be checked on every request.
+    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
     private record Block(byte[] network, int prefix) {
         boolean contains(byte[] a) {
             if (a.length != network.length) return false;
@@ -63,9 +68,9 @@ public final class AddressSet {
         if (text == null) return null;
         String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
         if (t.contains(":")) {
-            if (!t.matches("[0-9A-Fa-f:.]+")) return null;
+            if (!IPV6_CHARS.matcher(t).matches()) return null;
         } else {
-            if (!t.matches("\\d{1,3}(\\.\\d{1,3}){3}")) return null;
+            if (!IPV4.matcher(t).matches()) return null;
             for (String octet : t.split("\\.")) if (Integer.parseInt(octet) > 255) return null;
         }
         try {

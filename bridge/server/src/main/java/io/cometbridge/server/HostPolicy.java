@@ -23,6 +23,10 @@ import java.util.regex.Pattern;
  */
 public final class HostPolicy {
     private static final Pattern NAME = Pattern.compile("[a-z0-9_-]+(\\.[a-z0-9_-]+)*\\.?");
+    // Compiled once: the Host of every request is checked (String.matches compiles on each call).
+    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-f:.%A-F]+");
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern PORT = Pattern.compile("\\d{1,5}");
 
     private final boolean anyHost;
     private final Set<String> names = new HashSet<>();     // any port
@@ -90,8 +94,8 @@ public final class HostPolicy {
     /** An IPv4 dotted quad or an IPv6 literal (bracketed or not); never looked up. */
     static boolean isAddressLiteral(String host) {
         String h = strip(host);
-        if (h.contains(":")) return h.matches("[0-9a-f:.%A-F]+") && parses(h);
-        if (!h.matches("\\d{1,3}(\\.\\d{1,3}){3}")) return false;
+        if (h.contains(":")) return IPV6_CHARS.matcher(h).matches() && parses(h);
+        if (!IPV4.matcher(h).matches()) return false;
         for (String octet : h.split("\\.")) if (Integer.parseInt(octet) > 255) return false; // else the JDK would look it up
         return true;
     }
@@ -115,7 +119,7 @@ public final class HostPolicy {
     }
 
     private static int port(String s) {
-        if (!s.matches("\\d{1,5}")) return -1;
+        if (!PORT.matcher(s).matches()) return -1;
         int p = Integer.parseInt(s);
         return p >= 1 && p <= 65535 ? p : -1;
     }

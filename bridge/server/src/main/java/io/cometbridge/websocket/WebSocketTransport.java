@@ -14,6 +14,9 @@ import io.cometbridge.transport.Transport;
 import io.cometbridge.transport.TransportListener;
 import io.cometbridge.util.Scheduler;
 import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.OpCode;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -192,16 +195,34 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
         return !ended && bytesInFlight.get() < MAX_BYTES_IN_FLIGHT;
     }
 
+    /**
+     * Every frame but the last is handed to Jetty's frame flusher as part of a batch, so frames that
+     * were queued together leave in one socket write instead of one write each.
+     */
     @Override
     public void send(List<Frame> frames) {
-        for (Frame f : frames) {
+        CoreSession core = socket instanceof WebSocketSession ws ? ws.getCoreSession() : null;
+        int last = frames.size() - 1;
+        for (int i = 0; i <= last; i++) {
+            Frame f = frames.get(i);
+            org.eclipse.jetty.websocket.core.Frame out;
+            int size;
             if (f instanceof Frame.Data d && d.message().isBinary()) {
                 ByteBuffer buf = FrameCodec.encodeBinary(d.seq(), d.message());
-                int size = buf.remaining();
-                track(size);
-                socket.sendBinary(buf, written(size));
+                size = buf.remaining();
+                out = new org.eclipse.jetty.websocket.core.Frame(OpCode.BINARY, buf);
             } else {
-                write(FrameCodec.encode(f));
+                String text = FrameCodec.encode(f);
+                size = text.length(); // close enough for the backpressure bound; exact bytes go to the counter
+                out = new org.eclipse.jetty.websocket.core.Frame(OpCode.TEXT, text);
+            }
+            track(size);
+            if (core != null) {
+                core.sendFrame(out, org.eclipse.jetty.util.Callback.from(() -> released(size), failure -> released(size)), i < last);
+            } else if (out.getOpCode() == OpCode.BINARY) {
+                socket.sendBinary(out.getPayload(), written(size));
+            } else {
+                socket.sendText(out.getPayloadAsUTF8(), written(size));
             }
         }
     }

@@ -1,87 +1,111 @@
 package io.cometbridge.samples.bench;
 
-import io.cometbridge.api.TransportKind;
+import io.cometbridge.samples.bench.load.Target;
+
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.Callable;
 
 /**
- * The A/B benchmark: the same workloads over WebSocket and over long-polling, against a server it
- * starts (a child JVM by default) or one already running. Prints a side-by-side table of medians
- * and writes {@code report.html}, {@code results.json} and {@code results.csv} under {@code --out}.
- *
- * <pre>java -cp samples/target/comet-bridge.jar io.cometbridge.samples.bench.Bench --help</pre>
+ * The benchmark: the same workloads (echo, fan-out, idle, connect storm) against Comet Bridge,
+ * Socket.IO 4.8 and CometD 8, each on WebSocket and on HTTP long-polling, interleaved and repeated,
+ * with one load generator that speaks each protocol. Prints absolute medians and the ratios
+ * bridge ÷ peer with the issue's targets, and writes report.html, results.json, results.csv and
+ * table.txt. Run it with {@code bash scripts/bench.sh} (builds what it needs); see docs/BENCHMARK.md.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"A/B benchmark of Comet Bridge: WebSocket vs long-polling on the same workloads.",
-                "Workloads: echo (closed loop), fanout (room broadcast), idle (sessions held open)."})
+        description = {"Benchmark of Comet Bridge against Socket.IO 4.8 and CometD 8 on WebSocket and long-polling.",
+                "Workloads: echo (closed loop), fanout (room broadcast), idle (sessions held open), connect (connect storm).",
+                "Defaults are the full run; --quick is a short smoke run; any option given explicitly wins over both."})
 public final class Bench implements Callable<Integer> {
 
-    /** What one invocation runs; the command line fills it. */
+    /** What one invocation runs. */
     static final class Settings {
-        List<String> workloads = List.of("echo", "fanout", "idle");
-        List<TransportKind> transports = List.of(TransportKind.WEBSOCKET, TransportKind.POLLING);
-        int clients = 100;
-        int fanoutClients = 1000;
-        double rate = 100;
-        int idleSessions = 10_000;
-        int payload = 64;
-        double warmupSeconds = 3;
-        double durationSeconds = 10;
-        int repeat = 3;
+        List<String> workloads;
+        List<Target> targets;
+        int clients;
+        int fanoutClients;
+        double rate;
+        int idleSessions;
+        double idleSeconds;
+        int connects;
+        int connectParallel;
+        int payload;
+        double warmupSeconds;
+        double durationSeconds;
+        double drainSeconds;
+        int repeat;
+        int threads;
+        long connectTimeoutSeconds;
+        boolean quick;
+        long seed;
     }
 
-    @Option(names = "--workloads", split = ",", paramLabel = "W", description = "Workloads to run: echo,fanout,idle (default all).")
-    List<String> workloads = List.of("echo", "fanout", "idle");
+    @Option(names = "--quick", description = "A short smoke run: small counts, 1 s warm-up, 3 s measured, 1 repeat (figures not meaningful).")
+    boolean quick;
+    @Option(names = "--workloads", split = ",", paramLabel = "W", description = "echo,fanout,idle,connect (default all).")
+    List<String> workloads = Workloads.ALL;
+    @Option(names = "--systems", split = ",", paramLabel = "S", description = "bridge,socketio,cometd (default all).")
+    List<String> systems = List.of("bridge", "socketio", "cometd");
     @Option(names = "--transports", split = ",", paramLabel = "T", description = "websocket,polling (default both).")
-    List<String> transports = List.of("websocket", "polling");
-    @Option(names = {"-c", "--clients"}, defaultValue = "100", description = "Echo: clients in a closed loop (default ${DEFAULT-VALUE}).")
-    int clients;
-    @Option(names = "--fanout-clients", defaultValue = "1000", description = "Fan-out: clients in the room (default ${DEFAULT-VALUE}).")
-    int fanoutClients;
-    @Option(names = "--rate", defaultValue = "100", description = "Fan-out: broadcasts per second (default ${DEFAULT-VALUE}).")
-    double rate;
-    @Option(names = "--idle-sessions", defaultValue = "10000", description = "Idle: sessions held open (default ${DEFAULT-VALUE}).")
-    int idleSessions;
-    @Option(names = "--payload", defaultValue = "64", description = "Message size in characters (default ${DEFAULT-VALUE}).")
-    int payload;
-    @Option(names = "--warmup", defaultValue = "3", description = "Seconds before measuring (default ${DEFAULT-VALUE}).")
-    double warmup;
-    @Option(names = {"-d", "--duration"}, defaultValue = "10", description = "Seconds measured per run (default ${DEFAULT-VALUE}).")
-    double duration;
-    @Option(names = {"-r", "--repeat"}, defaultValue = "3", description = "Runs per workload and transport; the table shows medians (default ${DEFAULT-VALUE}).")
-    int repeat;
-    @Option(names = "--url", paramLabel = "URL", description = "Benchmark a running BenchServer, e.g. http://127.0.0.1:8080/bridge, instead of starting one.")
-    URI url;
-    @Option(names = "--server", defaultValue = "child", paramLabel = "MODE",
-            description = "Without --url: 'child' (a separate server JVM: clean CPU and memory figures) or 'in-process' (default ${DEFAULT-VALUE}).")
-    String serverMode;
-    @Option(names = "--server-jvm", defaultValue = "-Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+UseG1GC", paramLabel = "OPTS",
-            description = {"JVM options of the child server (default '${DEFAULT-VALUE}').",
-                    "A fixed, pre-touched heap keeps RSS steady, so RSS growth per session is native memory only."})
+    List<String> transports = Target.TRANSPORTS;
+    @Option(names = {"-c", "--clients"}, paramLabel = "N", description = "Echo: clients in a closed loop (100; quick 20).")
+    Integer clients;
+    @Option(names = "--fanout-clients", paramLabel = "N", description = "Fan-out: clients in the room (1000; quick 100).")
+    Integer fanoutClients;
+    @Option(names = "--rate", paramLabel = "R", description = "Fan-out: broadcasts per second (100; quick 20).")
+    Double rate;
+    @Option(names = "--idle-sessions", paramLabel = "N", description = "Idle: sessions held open (10000; quick 300).")
+    Integer idleSessions;
+    @Option(names = "--idle-seconds", paramLabel = "S", description = "Idle: measured window, longer than every poll hold and heartbeat (35; quick 5).")
+    Double idleSeconds;
+    @Option(names = "--connects", paramLabel = "N", description = "Connect storm: sessions opened (10000; quick 300).")
+    Integer connects;
+    @Option(names = "--connect-parallel", paramLabel = "N", description = "Connect storm: connects in flight at once (500; quick 100).")
+    Integer connectParallel;
+    @Option(names = "--payload", paramLabel = "N", description = "Message size in characters (64).")
+    Integer payload;
+    @Option(names = "--warmup", paramLabel = "S", description = "Seconds of load before measuring (3; quick 1).")
+    Double warmup;
+    @Option(names = {"-d", "--duration"}, paramLabel = "S", description = "Seconds measured per run (10; quick 3).")
+    Double duration;
+    @Option(names = "--drain", paramLabel = "S", description = "Fan-out: seconds after the last broadcast before undelivered messages count as lost (15; quick 5).")
+    Double drain;
+    @Option(names = {"-r", "--repeat"}, paramLabel = "N", description = "Runs per workload and system/transport; the table shows medians (3; quick 1).")
+    Integer repeat;
+    @Option(names = "--threads", paramLabel = "N", description = "Load generator threads (8).")
+    Integer threads;
+    @Option(names = "--server-jvm", paramLabel = "OPTS",
+            description = "JVM options of both Java servers, bridge and CometD (default '${DEFAULT-VALUE}').",
+            defaultValue = "-Xms64m -Xmx2g -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30")
     String serverJvm;
+    @Option(names = "--peers-dir", paramLabel = "DIR", description = "The peers' directory (default: samples/peers found from the working directory).")
+    Path peersDir;
+    @Option(names = "--rebuild-peers", description = "Run npm ci and the CometD build even when their outputs exist.")
+    boolean rebuildPeers;
     @Option(names = "--server-redis", paramLabel = "URI",
-            description = "The child server keeps its sessions in this Redis (docs/SCALE_OUT.md), to compare with in memory.")
+            description = "The bridge's server keeps its sessions in this Redis (docs/SCALE_OUT.md), to compare with in memory.")
     String serverRedis;
-    @Option(names = "--server-jfr", paramLabel = "FILE", description = "Record a JFR profile of the child server into FILE.")
-    Path serverJfr;
-    @Option(names = "--threads", defaultValue = "4", description = "Load generator callback threads (default ${DEFAULT-VALUE}).")
-    int threads;
-    @Option(names = "--http-clients", defaultValue = "2", description = "JDK HttpClients the load is spread over (default ${DEFAULT-VALUE}).")
-    int httpClients;
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the order in which systems run within a repeat (default: from the clock).")
+    Long seed;
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Report directory (default reports/bench-<timestamp>/).")
     Path out;
+    @Option(names = "--report-only", paramLabel = "DIR",
+            description = "Run nothing: read DIR/results.json of an earlier run and write its table and report again (into --out, default DIR).")
+    Path reportOnly;
 
     private String[] args = new String[0];
 
@@ -96,63 +120,102 @@ public final class Bench implements Callable<Integer> {
         return new CommandLine(bench).execute(args);
     }
 
-    /** One run of one workload over one transport. */
-    record Run(String workload, String transport, int index, double loadBefore, double loadAfter, Map<String, Double> metrics) {
+    /** One run of one workload against one system/transport. {@code error} is null when it worked. */
+    record Run(String workload, Target target, int index, int order, double loadBefore, double loadAfter,
+               String error, Map<String, Double> metrics) {
+    }
+
+    Settings settings() {
+        Settings s = new Settings();
+        s.quick = quick;
+        s.workloads = workloads.stream().map(w -> w.trim().toLowerCase(Locale.ROOT).replace("-", "")).toList();
+        for (String w : s.workloads) {
+            if (!Workloads.ALL.contains(w)) throw new CommandLine.ParameterException(new CommandLine(this), "unknown workload " + w);
+        }
+        List<Target.Sys> sys = systems.stream().map(Target.Sys::of).toList();
+        s.targets = Target.all(sys, transports.stream().map(t -> t.trim().toLowerCase(Locale.ROOT)).toList());
+        s.clients = pick(clients, 100, 20);
+        s.fanoutClients = pick(fanoutClients, 1000, 100);
+        s.rate = pick(rate, 100.0, 20.0);
+        s.idleSessions = pick(idleSessions, 10_000, 300);
+        s.idleSeconds = pick(idleSeconds, 35.0, 5.0);
+        s.connects = pick(connects, 10_000, 300);
+        s.connectParallel = pick(connectParallel, 500, 100);
+        s.payload = pick(payload, 64, 64);
+        s.warmupSeconds = pick(warmup, 3.0, 1.0);
+        s.durationSeconds = pick(duration, 10.0, 3.0);
+        s.drainSeconds = pick(drain, 15.0, 5.0);
+        s.repeat = pick(repeat, 3, 1);
+        s.threads = pick(threads, 8, 8);
+        s.connectTimeoutSeconds = 180;
+        s.seed = seed != null ? seed : System.currentTimeMillis();
+        return s;
+    }
+
+    private <T> T pick(T explicit, T full, T quickValue) {
+        return explicit != null ? explicit : quick ? quickValue : full;
     }
 
     @Override
     public Integer call() throws Exception {
-        Settings s = new Settings();
-        s.workloads = workloads.stream().map(w -> w.trim().toLowerCase(Locale.ROOT).replace("-", "")).toList();
-        for (String w : s.workloads) {
-            if (!List.of("echo", "fanout", "idle").contains(w)) throw new CommandLine.ParameterException(new CommandLine(this), "unknown workload " + w);
+        if (reportOnly != null) {
+            Report report = Report.fromJson(reportOnly.resolve("results.json"));
+            Path dir = out != null ? out : reportOnly;
+            System.out.print(report.table());
+            report.write(dir);
+            System.out.println("report: " + dir.toAbsolutePath().resolve("report.html"));
+            return 0;
         }
-        s.transports = transports.stream().map(t -> TransportKind.valueOf(t.trim().toUpperCase(Locale.ROOT))).toList();
-        s.clients = clients;
-        s.fanoutClients = fanoutClients;
-        s.rate = rate;
-        s.idleSessions = idleSessions;
-        s.payload = payload;
-        s.warmupSeconds = warmup;
-        s.durationSeconds = duration;
-        s.repeat = repeat;
+        Settings s = settings();
         Path dir = out != null ? out
                 : Path.of("reports", "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        List<String> jvm = new ArrayList<>(List.of(serverJvm.trim().split("\\s+")));
+        jvm.removeIf(String::isEmpty);
+        Peers peers = new Peers(peersDir != null ? peersDir : Peers.locate(), jvm)
+                .bridgeOptions(serverRedis == null ? List.of() : List.of("--redis=" + serverRedis));
+        if (s.targets.stream().anyMatch(t -> t.system() != Target.Sys.BRIDGE)) peers.ensureBuilt(rebuildPeers, System.err);
+        Map<Target.Sys, String> servers = new LinkedHashMap<>();
+        for (Target t : s.targets) servers.computeIfAbsent(t.system(), peers::describe);
 
         List<Run> runs = new ArrayList<>();
-        String serverDescription;
+        int failures = 0;
         try (Progress progress = new Progress(System.err)) {
-            progress.phase("starting server", () -> "");
-            try (ServerTarget server = startServer(dir);
-                 LoadGen load = new LoadGen(threads, httpClients)) {
-                serverDescription = server.describe();
-                progress.done("server: " + serverDescription);
-                Workloads w = new Workloads(server, load, progress, s);
-                for (String workload : s.workloads) {
-                    for (int r = 1; r <= s.repeat; r++) {
-                        for (TransportKind kind : s.transports) {
-                            String label = String.format("[%s %s %d/%d]", workload, kind.wireName(), r, s.repeat);
-                            double before = Workloads.loadAverage();
-                            Map<String, Double> m = switch (workload) {
-                                case "echo" -> w.echo(kind, label);
-                                case "fanout" -> w.fanout(kind, label);
-                                default -> w.idle(kind, label);
-                            };
-                            double after = Workloads.loadAverage();
-                            Run run = new Run(workload, kind.wireName(), r, before, after, m);
-                            runs.add(run);
-                            progress.done(label + " " + Report.summary(run) + String.format(" (load %.2f→%.2f)", before, after));
+            Workloads w = new Workloads(s, progress, peers, dir.resolve("servers"));
+            for (String workload : s.workloads) {
+                for (int r = 1; r <= s.repeat; r++) {
+                    // Interleaved: every repeat runs every system/transport once, in a shuffled order,
+                    // so that drift and the machine's other load hit all of them alike.
+                    List<Target> order = new ArrayList<>(s.targets);
+                    Collections.shuffle(order, new Random(s.seed * 31 + r * 7L + workload.hashCode()));
+                    for (int i = 0; i < order.size(); i++) {
+                        Target target = order.get(i);
+                        String label = String.format(Locale.ROOT, "[%s %s %d/%d]", workload, target, r, s.repeat);
+                        double before = Workloads.loadAverage();
+                        Map<String, Double> m;
+                        String error = null;
+                        try {
+                            m = w.run(workload, target, r, label);
+                        } catch (Exception e) {
+                            m = Map.of();
+                            error = e.getMessage() + (e.getCause() != null ? " (" + e.getCause() + ")" : "");
+                            failures++;
                         }
+                        double after = Workloads.loadAverage();
+                        Run run = new Run(workload, target, r, i + 1, before, after, error, m);
+                        runs.add(run);
+                        progress.done(label + " " + (error == null ? Report.summary(run) : "FAILED: " + error)
+                                + String.format(Locale.ROOT, " (load %.2f→%.2f)", before, after));
                     }
                 }
             }
         }
-        Report report = new Report(s, runs, serverDescription, String.join(" ", commandLine()));
+        Report report = new Report(s, runs, servers, String.join(" ", commandLine()));
         System.out.println();
         System.out.print(report.table());
         report.write(dir);
         System.out.println("report: " + dir.toAbsolutePath().resolve("report.html"));
-        return 0;
+        if (failures > 0) System.err.println("[bench] " + failures + " run(s) failed; see the table and " + dir.resolve("servers"));
+        return failures == 0 ? 0 : 1;
     }
 
     private List<String> commandLine() {
@@ -161,27 +224,20 @@ public final class Bench implements Callable<Integer> {
         return line;
     }
 
-    private ServerTarget startServer(Path dir) throws Exception {
-        if (url != null) return ServerTarget.url(url);
-        if (serverMode.equals("in-process")) return ServerTarget.inProcess();
-        if (!serverMode.equals("child")) throw new IllegalArgumentException("--server is child or in-process");
-        List<String> jvm = new ArrayList<>(List.of(serverJvm.trim().split("\\s+")));
-        jvm.removeIf(String::isEmpty);
-        if (serverJfr != null) {
-            jvm.add("-XX:StartFlightRecording=filename=" + serverJfr.toAbsolutePath() + ",settings=profile,dumponexit=true");
-        }
-        return ServerTarget.child(jvm, dir.resolve("server.log"), serverRedis == null ? List.of() : List.of("--redis=" + serverRedis));
-    }
-
-    /** Medians per workload, transport and metric. */
-    static Map<String, Map<String, Map<String, Double>>> medians(List<Run> runs) {
-        Map<String, Map<String, Map<String, List<Double>>>> values = new LinkedHashMap<>();
+    /** Medians per workload, target and metric, over the runs that worked. */
+    static Map<String, Map<Target, Map<String, Double>>> medians(List<Run> runs) {
+        Map<String, Map<Target, Map<String, List<Double>>>> values = new LinkedHashMap<>();
         for (Run r : runs) {
+            if (r.error() != null) continue;
             var byMetric = values.computeIfAbsent(r.workload(), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(r.transport(), k -> new LinkedHashMap<>());
-            r.metrics().forEach((k, v) -> byMetric.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+                    .computeIfAbsent(r.target(), k -> new LinkedHashMap<>());
+            boolean noLatency = r.metrics().getOrDefault("latencySamples", 1.0) == 0;
+            r.metrics().forEach((k, v) -> {
+                if (!Double.isFinite(v) || noLatency && k.startsWith("latency") && !k.equals("latencySamples")) return; // not measured
+                byMetric.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+            });
         }
-        Map<String, Map<String, Map<String, Double>>> out = new LinkedHashMap<>();
+        Map<String, Map<Target, Map<String, Double>>> out = new LinkedHashMap<>();
         values.forEach((w, byT) -> byT.forEach((t, byM) -> byM.forEach((m, list) ->
                 out.computeIfAbsent(w, k -> new LinkedHashMap<>()).computeIfAbsent(t, k -> new LinkedHashMap<>()).put(m, median(list)))));
         return out;

@@ -45,8 +45,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code POST /bench/broadcast?rate=R&seconds=S&size=B}: broadcast R messages/s to the
  *       fan-out room for S seconds, each {@code "f<seq>:<epoch µs>:"} padded to B characters;</li>
  *   <li>{@code GET /bench/broadcast}: {@code {"sent":N,"running":bool}};</li>
- *   <li>{@code GET /bench/memory}: collect garbage, then {@code {"heapUsedBytes":N,"rssBytes":N}}.</li>
+ *   <li>{@code GET /bench/memory}: collect garbage, then {@code {"heapUsedBytes":N,"rssBytes":N}};</li>
+ *   <li>{@code POST /bench/gc}: collect garbage (the benchmark then reads RSS from /proc, as for its peers).</li>
  * </ul>
+ * The Socket.IO and CometD peers under {@code samples/peers/} offer the same broadcast and gc calls.
  * Run it alone ({@code java -cp comet-bridge.jar io.cometbridge.samples.bench.BenchServer --port 8080})
  * and point {@code Bench --url} at it, or let {@link Bench} start it as a child process.
  */
@@ -161,6 +163,10 @@ public final class BenchServer implements Callable<Integer>, AutoCloseable {
                     json = "{\"sent\":" + broadcastSent.get() + ",\"running\":" + broadcasting + "}";
                 } else if (path.equals("/memory")) {
                     json = memory();
+                } else if (path.equals("/gc")) {
+                    System.gc();
+                    System.gc();
+                    json = "{\"gc\":true}";
                 } else {
                     return false;
                 }

@@ -1,5 +1,7 @@
 package io.cometbridge.samples.bench;
 
+import io.cometbridge.samples.bench.load.Target;
+
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -10,80 +12,150 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The side-by-side table, and the report files: report.html (inline SVG charts), results.json, results.csv. */
+/**
+ * The table (absolute medians per system and transport, the ratios bridge ÷ Socket.IO and
+ * bridge ÷ CometD, the issue's targets marked met or missed) and the report files: report.html
+ * (self-contained, inline SVG charts), results.json, results.csv, table.txt.
+ */
 final class Report {
-    /** A row of the table: a metric, how to show it, and the issue's target per transport (NaN: none). */
+    private static final double NONE = Double.NaN;
+
+    /**
+     * A row: a metric, how to show it, and the issue's targets as ratios bridge ÷ peer
+     * ({@code vsSocketIo}, {@code vsCometd}; NaN: none) or as an absolute bound on the bridge's
+     * figure ({@code absolute}). {@code only}: the transport the targets apply to (null: both).
+     */
     record Row(String workload, String metric, String title, String unit, int decimals, boolean higherIsBetter,
-               double targetWs, double targetPolling) {
-        boolean hasTarget() {
-            return !Double.isNaN(targetWs) || !Double.isNaN(targetPolling);
+               double vsSocketIo, double vsCometd, double absolute, String only) {
+        Row(String workload, String metric, String title, String unit, int decimals, boolean higherIsBetter) {
+            this(workload, metric, title, unit, decimals, higherIsBetter, NONE, NONE, NONE, null);
         }
 
-        double target(String transport) {
-            return transport.equals("websocket") ? targetWs : targetPolling;
+        boolean targetApplies(String transport) {
+            return only == null || transport.equals(only);
         }
     }
 
-    private static final double NONE = Double.NaN;
     static final List<Row> ROWS = List.of(
-            new Row("echo", "roundTripsPerSec", "round trips/s", "", 0, true, 70_000, 16_000),
-            new Row("echo", "serverCpuUsPerMsg", "server CPU per round trip", "µs", 1, false, 6, 25),
-            new Row("echo", "latencyP50Ms", "latency p50", "ms", 2, false, NONE, NONE),
-            new Row("echo", "latencyP99Ms", "latency p99", "ms", 2, false, 3, 20),
-            new Row("echo", "latencyP999Ms", "latency p99.9", "ms", 2, false, NONE, NONE),
-            new Row("echo", "wireUpPerMsg", "wire bytes up per round trip", "B", 0, false, 90, 250),
-            new Row("echo", "wireDownPerMsg", "wire bytes down per round trip", "B", 0, false, 85, 250),
-            new Row("echo", "httpRequestsPerMsg", "HTTP requests per round trip", "", 2, false, NONE, NONE),
-            new Row("echo", "resentPerMsg", "messages sent again per round trip", "", 3, false, NONE, NONE),
-            new Row("echo", "serverCpuPercent", "server CPU", "%", 0, false, NONE, NONE),
-            new Row("echo", "clientCpuPercent", "load generator CPU", "%", 0, false, NONE, NONE),
-            new Row("fanout", "deliveriesPerSec", "deliveries/s", "", 0, true, NONE, NONE),
-            new Row("fanout", "latencyP50Ms", "delivery latency p50", "ms", 1, false, NONE, NONE),
-            new Row("fanout", "latencyP99Ms", "delivery latency p99", "ms", 1, false, 20, 100),
-            new Row("fanout", "latencyP999Ms", "delivery latency p99.9", "ms", 1, false, NONE, NONE),
-            new Row("fanout", "lost", "messages lost", "", 0, false, 0, 0),
-            new Row("fanout", "serverCpuUsPerMsg", "server CPU per delivery", "µs", 2, false, 3, 4),
-            new Row("fanout", "wireDownPerMsg", "wire bytes down per delivery", "B", 0, false, NONE, NONE),
-            new Row("fanout", "wireUpPerMsg", "wire bytes up per delivery", "B", 1, false, NONE, NONE),
-            new Row("fanout", "httpRequestsPerMsg", "HTTP requests per delivery", "", 3, false, NONE, NONE),
-            new Row("fanout", "serverCpuPercent", "server CPU", "%", 0, false, NONE, NONE),
-            new Row("fanout", "clientCpuPercent", "load generator CPU", "%", 0, false, NONE, NONE),
-            new Row("idle", "memoryPerSessionBytes", "memory per session (heap + native)", "B", 0, false, 12_288, 12_288),
-            new Row("idle", "heapPerSessionBytes", "heap per session (after GC)", "B", 0, false, NONE, NONE),
-            new Row("idle", "rssPerSessionBytes", "RSS growth per session", "B", 0, false, NONE, NONE),
-            new Row("idle", "serverCpuUsPerSessionSec", "server CPU per session", "µs/s", 2, false, NONE, NONE),
-            new Row("idle", "wireInPerSessionMin", "wire bytes up per session", "B/min", 0, false, NONE, NONE),
-            new Row("idle", "wireOutPerSessionMin", "wire bytes down per session", "B/min", 0, false, NONE, NONE),
-            new Row("idle", "httpRequestsPerSessionMin", "HTTP requests per session", "/min", 2, false, NONE, NONE));
+            new Row("echo", "throughput", "round trips/s", "", 0, true, 1, 1, NONE, null),
+            new Row("echo", "serverCpuUsPerMsg", "server CPU per round trip", "µs", 1, false, 0.8, 0.5, NONE, null),
+            new Row("echo", "latencyP50Ms", "latency p50", "ms", 2, false),
+            new Row("echo", "latencyP99Ms", "latency p99", "ms", 2, false, 1, 1, NONE, null),
+            new Row("echo", "latencyP999Ms", "latency p99.9", "ms", 2, false),
+            new Row("echo", "wireUpPerMsg", "wire bytes up per round trip", "B", 0, false, NONE, NONE, 250, Target.POLLING),
+            new Row("echo", "wireDownPerMsg", "wire bytes down per round trip", "B", 0, false, NONE, NONE, 250, Target.POLLING),
+            new Row("echo", "sessionsLost", "sessions lost", "", 0, false),
+            new Row("echo", "connectFailures", "connects failed", "", 0, false),
+            new Row("echo", "serverCpuPercent", "server CPU", "% core", 0, false),
+            new Row("echo", "loadgenCpuPercent", "load generator CPU", "% core", 0, false),
 
+            new Row("fanout", "throughput", "deliveries/s", "", 0, true),
+            new Row("fanout", "serverCpuUsPerMsg", "server CPU per delivery", "µs", 2, false),
+            new Row("fanout", "latencyP50Ms", "delivery latency p50", "ms", 1, false),
+            new Row("fanout", "latencyP99Ms", "delivery latency p99", "ms", 1, false, 1, NONE, NONE, null),
+            new Row("fanout", "latencyP999Ms", "delivery latency p99.9", "ms", 1, false),
+            new Row("fanout", "lost", "messages lost", "", 0, false, NONE, NONE, 0, null),
+            new Row("fanout", "wireDownPerMsg", "wire bytes down per delivery", "B", 0, false),
+            new Row("fanout", "wireUpPerMsg", "wire bytes up per delivery", "B", 1, false),
+            new Row("fanout", "sessionsLost", "sessions lost", "", 0, false),
+            new Row("fanout", "connectFailures", "connects failed", "", 0, false),
+            new Row("fanout", "serverCpuPercent", "server CPU", "% core", 0, false),
+            new Row("fanout", "loadgenCpuPercent", "load generator CPU", "% core", 0, false),
+
+            new Row("idle", "memoryPerSessionBytes", "memory per session (RSS growth)", "B", 0, false, 1, NONE, NONE, null),
+            new Row("idle", "serverCpuUsPerSessionSec", "server CPU per session", "µs/s", 2, false),
+            new Row("idle", "wireUpPerSessionMin", "wire bytes up per session", "B/min", 0, false),
+            new Row("idle", "wireDownPerSessionMin", "wire bytes down per session", "B/min", 0, false),
+            new Row("idle", "serverRssMB", "server RSS with all sessions", "MB", 0, false),
+            new Row("idle", "sessionsLost", "sessions lost", "", 0, false),
+            new Row("idle", "connectFailures", "connects failed", "", 0, false),
+            new Row("idle", "serverCpuPercent", "server CPU", "% core", 1, false),
+            new Row("idle", "loadgenCpuPercent", "load generator CPU", "% core", 1, false),
+
+            new Row("connect", "connectSeconds", "time for all connects", "s", 2, false, 1, NONE, NONE, Target.WEBSOCKET),
+            new Row("connect", "throughput", "connects/s", "", 0, true),
+            new Row("connect", "latencyP50Ms", "connect time p50", "ms", 1, false),
+            new Row("connect", "latencyP99Ms", "connect time p99", "ms", 1, false),
+            new Row("connect", "latencyP999Ms", "connect time p99.9", "ms", 1, false),
+            new Row("connect", "serverCpuUsPerMsg", "server CPU per connect", "µs", 0, false),
+            new Row("connect", "wireUpPerMsg", "wire bytes up per connect", "B", 0, false),
+            new Row("connect", "wireDownPerMsg", "wire bytes down per connect", "B", 0, false),
+            new Row("connect", "sessionsLost", "sessions lost", "", 0, false),
+            new Row("connect", "connectFailures", "connects failed", "", 0, false),
+            new Row("connect", "serverCpuPercent", "server CPU", "% core", 0, false),
+            new Row("connect", "loadgenCpuPercent", "load generator CPU", "% core", 0, false));
+
+    private static final Target.Sys[] SYSTEMS = Target.Sys.values();
     private final Bench.Settings settings;
     private final List<Bench.Run> runs;
-    private final String server;
+    private final Map<Target.Sys, String> servers;
     private final String command;
-    private final Map<String, Map<String, Map<String, Double>>> medians;
+    private final Map<String, Map<Target, Map<String, Double>>> medians;
 
-    Report(Bench.Settings settings, List<Bench.Run> runs, String server, String command) {
+    Report(Bench.Settings settings, List<Bench.Run> runs, Map<Target.Sys, String> servers, String command) {
         this.settings = settings;
         this.runs = runs;
-        this.server = server;
+        this.servers = servers;
         this.command = command;
         this.medians = Bench.medians(runs);
     }
 
+    /** The report of an earlier run, from its results.json (to render it again with this code). */
+    static Report fromJson(Path json) throws IOException {
+        JsonObject root = com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        JsonObject st = root.getAsJsonObject("settings");
+        Bench.Settings s = new Bench.Settings();
+        s.quick = st.get("quick").getAsBoolean();
+        s.clients = st.get("clients").getAsInt();
+        s.fanoutClients = st.get("fanoutClients").getAsInt();
+        s.rate = st.get("rate").getAsDouble();
+        s.idleSessions = st.get("idleSessions").getAsInt();
+        s.idleSeconds = st.get("idleSeconds").getAsDouble();
+        s.connects = st.get("connects").getAsInt();
+        s.connectParallel = st.get("connectParallel").getAsInt();
+        s.payload = st.get("payload").getAsInt();
+        s.warmupSeconds = st.get("warmupSeconds").getAsDouble();
+        s.durationSeconds = st.get("durationSeconds").getAsDouble();
+        s.drainSeconds = st.get("drainSeconds").getAsDouble();
+        s.repeat = st.get("repeat").getAsInt();
+        s.threads = st.get("threads").getAsInt();
+        s.seed = st.get("seed").getAsLong();
+        List<Bench.Run> runs = new ArrayList<>();
+        java.util.Set<String> workloads = new java.util.LinkedHashSet<>();
+        for (var e : root.getAsJsonArray("runs")) {
+            JsonObject o = e.getAsJsonObject();
+            Map<String, Double> m = new java.util.LinkedHashMap<>();
+            o.getAsJsonObject("metrics").entrySet().forEach(x -> m.put(x.getKey(), x.getValue().isJsonNull() ? NONE : x.getValue().getAsDouble()));
+            workloads.add(o.get("workload").getAsString());
+            runs.add(new Bench.Run(o.get("workload").getAsString(), new Target(Target.Sys.of(o.get("system").getAsString()),
+                    o.get("transport").getAsString()), o.get("run").getAsInt(), o.get("orderInRepeat").getAsInt(),
+                    o.get("loadAvgBefore").getAsDouble(), o.get("loadAvgAfter").getAsDouble(),
+                    o.has("error") ? o.get("error").getAsString() : null, m));
+        }
+        s.workloads = List.copyOf(workloads);
+        Map<Target.Sys, String> servers = new java.util.LinkedHashMap<>();
+        root.getAsJsonObject("meta").getAsJsonObject("servers").entrySet()
+                .forEach(x -> servers.put(Target.Sys.of(x.getKey()), x.getValue().getAsString()));
+        return new Report(s, runs, servers, root.getAsJsonObject("meta").get("command").getAsString());
+    }
+
     static String summary(Bench.Run run) {
         Map<String, Double> m = run.metrics();
+        String lg = String.format(Locale.ROOT, ", server CPU %.0f%%, load generator CPU %.0f%%", m.get("serverCpuPercent"), m.get("loadgenCpuPercent"));
         return switch (run.workload()) {
-            case "echo" -> String.format(Locale.ROOT, "%,.0f rt/s p99 %.2f ms, %.1f µs CPU/rt, wire %.0f/%.0f B",
-                    m.get("roundTripsPerSec"), m.get("latencyP99Ms"), m.get("serverCpuUsPerMsg"), m.get("wireUpPerMsg"), m.get("wireDownPerMsg"));
-            case "fanout" -> String.format(Locale.ROOT, "%,.0f deliveries/s p99 %.1f ms, %.2f µs CPU/delivery, lost %.0f",
-                    m.get("deliveriesPerSec"), m.get("latencyP99Ms"), m.get("serverCpuUsPerMsg"), m.get("lost"));
-            default -> String.format(Locale.ROOT, "%,.0f sessions: %.1f KB per session (heap %.1f KB, RSS growth %.1f KB)",
-                    m.get("sessions"), m.get("memoryPerSessionBytes") / 1024, m.get("heapPerSessionBytes") / 1024,
-                    m.get("rssPerSessionBytes") / 1024);
+            case "echo" -> String.format(Locale.ROOT, "%,.0f rt/s p99 %.2f ms, %.1f µs server CPU/rt, wire %.0f/%.0f B", m.get("throughput"),
+                    m.get("latencyP99Ms"), m.get("serverCpuUsPerMsg"), m.get("wireUpPerMsg"), m.get("wireDownPerMsg")) + lg;
+            case "fanout" -> String.format(Locale.ROOT, "%,.0f deliveries/s p99 %.1f ms, %.2f µs server CPU/delivery, lost %.0f",
+                    m.get("throughput"), m.get("latencyP99Ms"), m.get("serverCpuUsPerMsg"), m.get("lost")) + lg;
+            case "idle" -> String.format(Locale.ROOT, "%,.0f sessions: %.1f KB per session, %.0f B/min down per session, %.0f lost",
+                    m.get("sessions"), m.get("memoryPerSessionBytes") / 1024, m.get("wireDownPerSessionMin"), m.get("sessionsLost")) + lg;
+            default -> String.format(Locale.ROOT, "%,.0f connects in %.2f s, p99 %.1f ms, %.0f µs server CPU/connect",
+                    m.get("connects"), m.get("connectSeconds"), m.get("latencyP99Ms"), m.get("serverCpuUsPerMsg")) + lg;
         };
     }
 
@@ -92,7 +164,8 @@ final class Report {
             case "echo" -> String.format(Locale.ROOT, "echo: %d clients, closed loop, %d-char messages", settings.clients, settings.payload);
             case "fanout" -> String.format(Locale.ROOT, "fan-out: %d clients in one room, %.0f broadcasts/s, %d-char messages",
                     settings.fanoutClients, settings.rate, settings.payload);
-            default -> String.format(Locale.ROOT, "idle: %d sessions", settings.idleSessions);
+            case "idle" -> String.format(Locale.ROOT, "idle: %d sessions held open, %.0f s measured", settings.idleSessions, settings.idleSeconds);
+            default -> String.format(Locale.ROOT, "connect storm: %d sessions, %d connecting at once", settings.connects, settings.connectParallel);
         };
     }
 
@@ -101,40 +174,87 @@ final class Report {
         return String.format(Locale.ROOT, "%,." + decimals + "f", v);
     }
 
-    private static boolean meets(Row row, String transport, double v) {
-        double t = row.target(transport);
-        if (Double.isNaN(t) || Double.isNaN(v)) return true;
-        return row.higherIsBetter() ? v >= t : v <= t;
+    private Double value(String workload, Target t, String metric) {
+        Map<String, Double> m = medians.getOrDefault(workload, Map.of()).get(t);
+        return m == null ? null : m.get(metric);
     }
 
-    private String targetText(Row r) {
-        if (!r.hasTarget()) return "";
-        String op = r.higherIsBetter() ? "≥ " : "≤ ";
-        return op + format(r.targetWs(), 0) + " / " + op + format(r.targetPolling(), 0);
+    private static double ratio(Double bridge, Double peer) {
+        if (bridge == null || peer == null || peer == 0) return NONE;
+        return bridge / peer;
     }
 
-    /** The side-by-side table of medians (plain text). */
+    /** The targets of a row for one transport, each "met" or "MISSED" (or "n/a" without figures). */
+    private List<String> verdicts(Row r, String transport) {
+        List<String> out = new ArrayList<>();
+        if (!r.targetApplies(transport)) return out;
+        String op = r.higherIsBetter() ? "≥" : "≤";
+        Double b = value(r.workload(), new Target(Target.Sys.BRIDGE, transport), r.metric());
+        if (!Double.isNaN(r.vsSocketIo())) {
+            double q = ratio(b, value(r.workload(), new Target(Target.Sys.SOCKETIO, transport), r.metric()));
+            out.add(op + format(r.vsSocketIo(), r.vsSocketIo() % 1 == 0 ? 0 : 1) + "× sio " + verdict(q, r.vsSocketIo(), r.higherIsBetter()));
+        }
+        if (!Double.isNaN(r.vsCometd())) {
+            double q = ratio(b, value(r.workload(), new Target(Target.Sys.COMETD, transport), r.metric()));
+            out.add(op + format(r.vsCometd(), r.vsCometd() % 1 == 0 ? 0 : 1) + "× cometd " + verdict(q, r.vsCometd(), r.higherIsBetter()));
+        }
+        if (!Double.isNaN(r.absolute())) {
+            String bound = r.absolute() == 0 ? "= 0" : (r.higherIsBetter() ? "≥ " : "≤ ") + format(r.absolute(), 0) + " " + r.unit();
+            out.add(bound + " " + verdict(b == null ? NONE : b, r.absolute(), r.higherIsBetter()));
+        }
+        return out;
+    }
+
+    private static String verdict(double v, double target, boolean higherIsBetter) {
+        if (Double.isNaN(v)) return "n/a";
+        return (higherIsBetter ? v >= target : v <= target) ? "met" : "MISSED";
+    }
+
+    private boolean hasGroup(String workload, String transport) {
+        for (Target.Sys s : SYSTEMS) if (medians.getOrDefault(workload, Map.of()).containsKey(new Target(s, transport))) return true;
+        return false;
+    }
+
+    /** The plain-text table: per workload and transport, absolute medians, ratios and targets. */
     String table() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "Medians of %d run(s) each. Server: %s%n", settings.repeat, server));
+        b.append(String.format(Locale.ROOT, "Medians of %d run(s) per workload and system/transport (interleaved).%s%n", settings.repeat,
+                settings.quick ? " QUICK RUN: counts too small for meaningful figures." : ""));
+        servers.forEach((s, d) -> b.append("  ").append(s.id).append(": ").append(d).append('\n'));
         for (String w : settings.workloads) {
-            Map<String, Map<String, Double>> byT = medians.get(w);
-            if (byT == null) continue;
-            b.append('\n').append(heading(w)).append('\n');
-            b.append(String.format(Locale.ROOT, "  %-32s %14s %14s   %s%n", "", "websocket", "polling", "target ws / polling"));
-            for (Row r : ROWS) {
-                if (!r.workload().equals(w)) continue;
-                b.append(String.format(Locale.ROOT, "  %-32s", r.title() + (r.unit().isEmpty() ? "" : " (" + r.unit() + ")")));
-                for (String t : List.of("websocket", "polling")) {
-                    Double v = byT.getOrDefault(t, Map.of()).get(r.metric());
-                    String cell = v == null ? "-" : format(v, r.decimals()) + (meets(r, t, v) ? " " : "!");
-                    b.append(String.format(Locale.ROOT, " %14s", cell));
+            for (String t : Target.TRANSPORTS) {
+                if (!hasGroup(w, t)) continue;
+                b.append('\n').append(heading(w)).append(" — ").append(t).append(t.equals(Target.POLLING) ? " (CometD: long-polling)" : "").append('\n');
+                b.append(String.format(Locale.ROOT, "  %-38s %11s %11s %11s %9s %9s   %s%n", "", "bridge", "socketio", "cometd",
+                        "b÷sio", "b÷cometd", "target (bridge ÷ peer)"));
+                for (Row r : ROWS) {
+                    if (!r.workload().equals(w)) continue;
+                    b.append(String.format(Locale.ROOT, "  %-38s", r.title() + (r.unit().isEmpty() ? "" : " (" + r.unit() + ")")));
+                    Double[] v = new Double[SYSTEMS.length];
+                    for (int i = 0; i < SYSTEMS.length; i++) {
+                        v[i] = value(w, new Target(SYSTEMS[i], t), r.metric());
+                        b.append(String.format(Locale.ROOT, " %11s", v[i] == null ? "-" : format(v[i], r.decimals())));
+                    }
+                    b.append(String.format(Locale.ROOT, " %9s %9s", format(ratio(v[0], v[1]), 2), format(ratio(v[0], v[2]), 2)));
+                    List<String> verdicts = verdicts(r, t);
+                    if (!verdicts.isEmpty()) b.append("   ").append(String.join("; ", verdicts));
+                    b.append('\n');
                 }
-                b.append("   ").append(targetText(r)).append('\n');
             }
         }
-        b.append("\n(! = misses the issue's target)\n");
+        List<String> failed = runs.stream().filter(r -> r.error() != null)
+                .map(r -> r.workload() + " " + r.target() + " run " + r.index() + ": " + r.error()).toList();
+        if (!failed.isEmpty()) b.append("\nFailed runs (left out of the medians):\n  ").append(String.join("\n  ", failed)).append('\n');
+        b.append(String.format(Locale.ROOT, "%nLoad average (1 min) over the runs: %.2f–%.2f.%n", loadMin(), loadMax()));
         return b.toString();
+    }
+
+    private double loadMin() {
+        return runs.stream().mapToDouble(r -> Math.min(r.loadBefore(), r.loadAfter())).min().orElse(NONE);
+    }
+
+    private double loadMax() {
+        return runs.stream().mapToDouble(r -> Math.max(r.loadBefore(), r.loadAfter())).max().orElse(NONE);
     }
 
     void write(Path dir) throws IOException {
@@ -145,39 +265,48 @@ final class Report {
         Files.writeString(dir.resolve("table.txt"), table(), StandardCharsets.UTF_8);
     }
 
-    private JsonObject meta() {
-        JsonObject meta = new JsonObject();
-        meta.addProperty("time", ZonedDateTime.now().toString());
-        meta.addProperty("command", command);
-        meta.addProperty("server", server);
-        meta.addProperty("cores", Runtime.getRuntime().availableProcessors());
-        meta.addProperty("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        meta.addProperty("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        meta.addProperty("loadGeneratorJvm", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
-        return meta;
-    }
+    // ---------------------------------------------------------------- JSON, CSV
 
     String json() {
         JsonObject root = new JsonObject();
-        root.add("meta", meta());
+        JsonObject meta = new JsonObject();
+        meta.addProperty("time", ZonedDateTime.now().toString());
+        meta.addProperty("command", command);
+        meta.addProperty("cores", Runtime.getRuntime().availableProcessors());
+        meta.addProperty("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        meta.addProperty("loadGeneratorJvm", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        JsonObject srv = new JsonObject();
+        servers.forEach((s, d) -> srv.addProperty(s.id, d));
+        meta.add("servers", srv);
+        root.add("meta", meta);
         JsonObject s = new JsonObject();
+        s.addProperty("quick", settings.quick);
         s.addProperty("clients", settings.clients);
         s.addProperty("fanoutClients", settings.fanoutClients);
         s.addProperty("rate", settings.rate);
         s.addProperty("idleSessions", settings.idleSessions);
+        s.addProperty("idleSeconds", settings.idleSeconds);
+        s.addProperty("connects", settings.connects);
+        s.addProperty("connectParallel", settings.connectParallel);
         s.addProperty("payload", settings.payload);
         s.addProperty("warmupSeconds", settings.warmupSeconds);
         s.addProperty("durationSeconds", settings.durationSeconds);
+        s.addProperty("drainSeconds", settings.drainSeconds);
         s.addProperty("repeat", settings.repeat);
+        s.addProperty("threads", settings.threads);
+        s.addProperty("seed", settings.seed);
         root.add("settings", s);
         JsonArray list = new JsonArray();
         for (Bench.Run r : runs) {
             JsonObject o = new JsonObject();
             o.addProperty("workload", r.workload());
-            o.addProperty("transport", r.transport());
+            o.addProperty("system", r.target().system().id);
+            o.addProperty("transport", r.target().transport());
             o.addProperty("run", r.index());
+            o.addProperty("orderInRepeat", r.order());
             o.addProperty("loadAvgBefore", r.loadBefore());
             o.addProperty("loadAvgAfter", r.loadAfter());
+            if (r.error() != null) o.addProperty("error", r.error());
             JsonObject m = new JsonObject();
             r.metrics().forEach((k, v) -> m.addProperty(k, finite(v)));
             o.add("metrics", m);
@@ -190,11 +319,26 @@ final class Report {
             byT.forEach((t, byM) -> {
                 JsonObject to = new JsonObject();
                 byM.forEach((k, v) -> to.addProperty(k, finite(v)));
-                wo.add(t, to);
+                wo.add(t.id(), to);
             });
             med.add(w, wo);
         });
         root.add("medians", med);
+        JsonArray targets = new JsonArray();
+        for (Row r : ROWS) {
+            for (String t : Target.TRANSPORTS) {
+                for (String v : verdicts(r, t)) {
+                    JsonObject o = new JsonObject();
+                    o.addProperty("workload", r.workload());
+                    o.addProperty("metric", r.metric());
+                    o.addProperty("transport", t);
+                    o.addProperty("target", v.substring(0, v.lastIndexOf(' ')));
+                    o.addProperty("verdict", v.substring(v.lastIndexOf(' ') + 1));
+                    targets.add(o);
+                }
+            }
+        }
+        root.add("targets", targets);
         return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(root);
     }
 
@@ -203,143 +347,83 @@ final class Report {
     }
 
     String csv() {
-        StringBuilder b = new StringBuilder("workload,transport,run,load_avg_before,load_avg_after,metric,value\n");
+        StringBuilder b = new StringBuilder("workload,system,transport,run,load_avg_before,load_avg_after,metric,value\n");
         for (Bench.Run r : runs) {
-            r.metrics().forEach((k, v) -> b.append(r.workload()).append(',').append(r.transport()).append(',').append(r.index())
-                    .append(',').append(r.loadBefore()).append(',').append(r.loadAfter()).append(',').append(k).append(',')
-                    .append(Double.isFinite(v) ? String.valueOf(v) : "").append('\n'));
+            r.metrics().forEach((k, v) -> b.append(r.workload()).append(',').append(r.target().system().id).append(',')
+                    .append(r.target().transport()).append(',').append(r.index()).append(',').append(r.loadBefore()).append(',')
+                    .append(r.loadAfter()).append(',').append(k).append(',').append(Double.isFinite(v) ? String.valueOf(v) : "").append('\n'));
         }
         return b.toString();
     }
 
     // ---------------------------------------------------------------- HTML
 
-    private static final String WS_COLOR = "#2b6cb0";
-    private static final String POLL_COLOR = "#dd6b20";
 
     String html() {
-        StringBuilder h = new StringBuilder(32_768);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Comet Bridge A/B benchmark</title>\n<style>")
-                .append("body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}")
-                .append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right}")
-                .append("td:first-child,th:first-child{text-align:left}.miss{color:#c53030;font-weight:600}.ok{color:#276749}")
+        ReportCharts charts = new ReportCharts(this::value);
+        StringBuilder h = new StringBuilder(65_536);
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Comet Bridge vs Socket.IO vs CometD</title>\n<style>")
+                .append("body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}")
+                .append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{padding:3px 9px;border-bottom:1px solid #ddd;text-align:right}")
+                .append("td:first-child,th:first-child,td:last-child{text-align:left}.miss{color:#c53030;font-weight:600}.met{color:#276749}")
                 .append(".charts{display:flex;flex-wrap:wrap;gap:12px}.chart{border:1px solid #eee;padding:6px}")
                 .append("code{background:#f4f4f4;padding:1px 4px}.legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}")
                 .append("</style></head><body>\n");
-        h.append("<h1>Comet Bridge: WebSocket vs long-polling</h1>\n");
-        h.append("<p class=\"legend\">").append("<span style=\"background:").append(WS_COLOR).append("\"></span>websocket")
-                .append("<span style=\"background:").append(POLL_COLOR).append("\"></span>polling</p>\n");
-        h.append("<p>Medians of ").append(settings.repeat).append(" run(s) per workload and transport; ")
+        h.append("<h1>Comet Bridge vs Socket.IO 4.8 vs CometD 8</h1>\n<p class=\"legend\">");
+        for (int i = 0; i < SYSTEMS.length; i++) {
+            h.append("<span style=\"background:").append(ReportCharts.COLORS[i]).append("\"></span>").append(esc(SYSTEMS[i].title));
+        }
+        h.append("</p>\n<p>").append(settings.quick ? "<b>Quick run: counts too small for meaningful figures.</b> " : "")
+                .append("Medians of ").append(settings.repeat).append(" run(s) per workload and system/transport, interleaved; ")
                 .append(esc(String.format(Locale.ROOT, "%.0f s warm-up, %.0f s measured", settings.warmupSeconds, settings.durationSeconds)))
-                .append(". Server: ").append(esc(server)).append(".<br>Command: <code>").append(esc(command)).append("</code><br>")
-                .append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
-                .append(esc(System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")))
-                .append(". Load averages per run are in the raw table below.</p>\n");
+                .append(". Command: <code>").append(esc(command)).append("</code><br>Machine: ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" cores; load average (1 min) ")
+                .append(esc(String.format(Locale.ROOT, "%.2f–%.2f", loadMin(), loadMax()))).append(" over the runs (per run in the raw table).</p>\n<ul>");
+        servers.forEach((s, d) -> h.append("<li>").append(esc(s.id)).append(": ").append(esc(d)).append("</li>"));
+        h.append("</ul>\n");
         for (String w : settings.workloads) {
-            Map<String, Map<String, Double>> byT = medians.get(w);
-            if (byT == null) continue;
-            h.append("<h2>").append(esc(heading(w))).append("</h2>\n<table><tr><th></th><th>websocket</th><th>polling</th><th>target ws / polling</th></tr>\n");
-            for (Row r : ROWS) {
-                if (!r.workload().equals(w)) continue;
-                h.append("<tr><td>").append(esc(r.title())).append(r.unit().isEmpty() ? "" : " (" + esc(r.unit()) + ")").append("</td>");
-                for (String t : List.of("websocket", "polling")) {
-                    Double v = byT.getOrDefault(t, Map.of()).get(r.metric());
-                    String cls = v == null || !r.hasTarget() ? "" : meets(r, t, v) ? "ok" : "miss";
-                    h.append("<td class=\"").append(cls).append("\">").append(v == null ? "-" : format(v, r.decimals())).append("</td>");
+            for (String t : Target.TRANSPORTS) {
+                if (!hasGroup(w, t)) continue;
+                h.append("<h2>").append(esc(heading(w))).append(" — ").append(t).append("</h2>\n<table><tr><th></th>");
+                for (Target.Sys s : SYSTEMS) h.append("<th>").append(esc(s.id)).append("</th>");
+                h.append("<th>bridge ÷ socketio</th><th>bridge ÷ cometd</th><th>target (bridge ÷ peer)</th></tr>\n");
+                for (Row r : ROWS) {
+                    if (!r.workload().equals(w)) continue;
+                    h.append("<tr><td>").append(esc(r.title())).append(r.unit().isEmpty() ? "" : " (" + esc(r.unit()) + ")").append("</td>");
+                    Double[] v = new Double[SYSTEMS.length];
+                    for (int i = 0; i < SYSTEMS.length; i++) {
+                        v[i] = value(w, new Target(SYSTEMS[i], t), r.metric());
+                        h.append("<td>").append(v[i] == null ? "-" : format(v[i], r.decimals())).append("</td>");
+                    }
+                    h.append("<td>").append(format(ratio(v[0], v[1]), 2)).append("</td><td>").append(format(ratio(v[0], v[2]), 2)).append("</td><td>");
+                    for (String verdict : verdicts(r, t)) {
+                        h.append("<span class=\"").append(verdict.endsWith("MISSED") ? "miss" : "met").append("\">").append(esc(verdict)).append("</span> ");
+                    }
+                    h.append("</td></tr>\n");
                 }
-                h.append("<td>").append(esc(targetText(r))).append("</td></tr>\n");
+                h.append("</table>\n<div class=\"charts\">\n");
+                if (!w.equals("idle")) h.append(charts.latencyChart(w, t));
+                for (Row r : ROWS) {
+                    if (r.workload().equals(w) && !r.metric().startsWith("latency") && !r.metric().equals("lost")
+                            && !r.metric().equals("sessionsLost") && !r.metric().equals("connectFailures")) {
+                        h.append(charts.barChart(r, t));
+                    }
+                }
+                h.append("</div>\n");
             }
-            h.append("</table>\n<div class=\"charts\">\n");
-            if (!w.equals("idle")) h.append(latencyChart(w, byT));
-            for (Row r : ROWS) {
-                if (r.workload().equals(w) && !r.metric().startsWith("latency") && !r.metric().equals("lost")) h.append(barChart(r, byT));
-            }
-            h.append("</div>\n");
         }
-        h.append("<h2>Every run</h2>\n<table><tr><th>workload</th><th>transport</th><th>run</th><th>load avg before→after</th><th>summary</th></tr>\n");
+        h.append("<h2>Every run</h2>\n<table><tr><th>workload</th><th>system</th><th>transport</th><th>run</th><th>order</th><th>load before</th><th>load after</th><th>summary</th></tr>\n");
         for (Bench.Run r : runs) {
-            h.append("<tr><td>").append(r.workload()).append("</td><td>").append(r.transport()).append("</td><td>").append(r.index())
-                    .append("</td><td>").append(format(r.loadBefore(), 2)).append(" → ").append(format(r.loadAfter(), 2))
-                    .append("</td><td style=\"text-align:left\">").append(esc(summary(r))).append("</td></tr>\n");
+            h.append("<tr><td>").append(r.workload()).append("</td><td>").append(r.target().system().id).append("</td><td>")
+                    .append(r.target().transport()).append("</td><td>").append(r.index()).append("</td><td>").append(r.order())
+                    .append("</td><td>").append(format(r.loadBefore(), 2)).append("</td><td>").append(format(r.loadAfter(), 2))
+                    .append("</td><td>").append(esc(r.error() == null ? summary(r) : "FAILED: " + r.error())).append("</td></tr>\n");
         }
-        h.append("</table>\n<p>Raw figures: <a href=\"results.json\">results.json</a>, <a href=\"results.csv\">results.csv</a>.</p>\n");
-        h.append("<p>Wire bytes are counted by the server at the socket (HTTP headers and bodies; WebSocket frames with headers, masks and control frames) and charged to each session's transport; CPU is the server process's CPU time. See docs/BENCHMARK.md.</p>\n");
-        h.append("</body></html>\n");
+        h.append("</table>\n<p>Method: docs/BENCHMARK.md. Raw figures: results.json, results.csv.</p>\n</body></html>\n");
         return h.toString();
     }
 
-    /** Two horizontal bars (websocket, polling) for one metric, with the target as a dashed line. */
-    private String barChart(Row r, Map<String, Map<String, Double>> byT) {
-        double ws = byT.getOrDefault("websocket", Map.of()).getOrDefault(r.metric(), Double.NaN);
-        double poll = byT.getOrDefault("polling", Map.of()).getOrDefault(r.metric(), Double.NaN);
-        double max = 0;
-        for (double v : new double[]{ws, poll, r.targetWs(), r.targetPolling()}) if (Double.isFinite(v)) max = Math.max(max, v);
-        if (max <= 0) max = 1;
-        int width = 330, left = 70, barW = width - left - 70;
-        StringBuilder s = new StringBuilder();
-        s.append("<svg class=\"chart\" width=\"").append(width).append("\" height=\"96\" viewBox=\"0 0 ").append(width).append(" 96\" role=\"img\">");
-        s.append("<text x=\"4\" y=\"14\" font-size=\"12\" font-weight=\"600\">").append(esc(r.title()))
-                .append(r.unit().isEmpty() ? "" : " (" + esc(r.unit()) + ")").append("</text>");
-        String[] names = {"websocket", "polling"};
-        double[] vals = {ws, poll};
-        String[] colors = {WS_COLOR, POLL_COLOR};
-        for (int i = 0; i < 2; i++) {
-            int y = 26 + i * 32;
-            double v = vals[i];
-            int len = Double.isFinite(v) ? (int) Math.round(barW * v / max) : 0;
-            s.append("<text x=\"4\" y=\"").append(y + 15).append("\" font-size=\"11\">").append(names[i]).append("</text>");
-            s.append("<rect x=\"").append(left).append("\" y=\"").append(y).append("\" width=\"").append(Math.max(1, len))
-                    .append("\" height=\"20\" fill=\"").append(colors[i]).append("\"/>");
-            s.append("<text x=\"").append(left + len + 4).append("\" y=\"").append(y + 15).append("\" font-size=\"11\">")
-                    .append(Double.isFinite(v) ? format(v, r.decimals()) : "-").append("</text>");
-            double t = r.target(names[i]);
-            if (Double.isFinite(t)) {
-                int tx = left + (int) Math.round(barW * t / max);
-                s.append("<line x1=\"").append(tx).append("\" x2=\"").append(tx).append("\" y1=\"").append(y - 3).append("\" y2=\"").append(y + 23)
-                        .append("\" stroke=\"#c53030\" stroke-dasharray=\"3,2\"><title>target ").append(format(t, 0)).append("</title></line>");
-            }
-        }
-        return s.append("</svg>\n").toString();
-    }
-
-    /** Grouped bars: p50, p99, p99.9 latency per transport (log-free, scaled to the largest). */
-    private String latencyChart(String workload, Map<String, Map<String, Double>> byT) {
-        String[] metrics = {"latencyP50Ms", "latencyP99Ms", "latencyP999Ms"};
-        String[] labels = {"p50", "p99", "p99.9"};
-        double max = 0;
-        for (String t : List.of("websocket", "polling")) {
-            for (String m : metrics) {
-                double v = byT.getOrDefault(t, Map.of()).getOrDefault(m, Double.NaN);
-                if (Double.isFinite(v)) max = Math.max(max, v);
-            }
-        }
-        if (max <= 0) max = 1;
-        int width = 330, height = 190, base = 160, top = 30;
-        StringBuilder s = new StringBuilder();
-        s.append("<svg class=\"chart\" width=\"").append(width).append("\" height=\"").append(height).append("\" role=\"img\">");
-        s.append("<text x=\"4\" y=\"14\" font-size=\"12\" font-weight=\"600\">").append(workload.equals("echo") ? "round-trip" : "delivery")
-                .append(" latency (ms)</text>");
-        s.append("<line x1=\"30\" x2=\"").append(width - 10).append("\" y1=\"").append(base).append("\" y2=\"").append(base).append("\" stroke=\"#999\"/>");
-        List<String> ts = List.of("websocket", "polling");
-        for (int g = 0; g < metrics.length; g++) {
-            int gx = 40 + g * 95;
-            for (int i = 0; i < 2; i++) {
-                double v = byT.getOrDefault(ts.get(i), Map.of()).getOrDefault(metrics[g], Double.NaN);
-                int hgt = Double.isFinite(v) ? (int) Math.round((base - top) * v / max) : 0;
-                int x = gx + i * 36;
-                s.append("<rect x=\"").append(x).append("\" y=\"").append(base - hgt).append("\" width=\"32\" height=\"").append(Math.max(1, hgt))
-                        .append("\" fill=\"").append(i == 0 ? WS_COLOR : POLL_COLOR).append("\"><title>").append(ts.get(i)).append(' ')
-                        .append(labels[g]).append("</title></rect>");
-                s.append("<text x=\"").append(x + 16).append("\" y=\"").append(base - hgt - 3).append("\" font-size=\"10\" text-anchor=\"middle\">")
-                        .append(Double.isFinite(v) ? format(v, v < 10 ? 2 : 0) : "-").append("</text>");
-            }
-            s.append("<text x=\"").append(gx + 34).append("\" y=\"").append(base + 16).append("\" font-size=\"11\" text-anchor=\"middle\">")
-                    .append(labels[g]).append("</text>");
-        }
-        return s.append("</svg>\n").toString();
-    }
-
-    private static String esc(String s) {
+    static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -1,253 +1,342 @@
 package io.cometbridge.samples.bench;
 
-import com.google.gson.JsonObject;
-import io.cometbridge.api.TransportKind;
-import io.cometbridge.client.BridgeClient;
-import io.cometbridge.protocol.Message;
+import io.cometbridge.samples.bench.load.Target;
+
+import io.cometbridge.samples.bench.load.BenchClient;
+import io.cometbridge.samples.bench.load.LoadGenerator;
+import io.cometbridge.samples.bench.load.WireCounter;
+import io.cometbridge.samples.bench.peer.Control;
+
+import io.cometbridge.samples.bench.peer.ServerProcess;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
 
-/** The three workloads. Each run returns its figures by name (see {@link Bench#METRICS}). */
+/**
+ * The four workloads, the same for every system and transport. Each run gets a fresh server
+ * process and a fresh load generator, and returns its figures by name (see {@link Report#ROWS}).
+ * Server CPU and memory come from /proc for the server's pid, the load generator's CPU from /proc
+ * for this process, wire bytes from the load generator's sockets.
+ */
 final class Workloads {
-    private final ServerTarget server;
-    private final LoadGen load;
-    private final Progress progress;
+    static final List<String> ALL = List.of("echo", "fanout", "idle", "connect");
     private final Bench.Settings s;
+    private final Progress progress;
+    private final Peers peers;
+    private final Path logDir;
 
-    Workloads(ServerTarget server, LoadGen load, Progress progress, Bench.Settings settings) {
-        this.server = server;
-        this.load = load;
-        this.progress = progress;
+    Workloads(Bench.Settings settings, Progress progress, Peers peers, Path logDir) {
         this.s = settings;
+        this.progress = progress;
+        this.peers = peers;
+        this.logDir = logDir;
+    }
+
+    /** One run: start the server, run the workload against it, stop everything. */
+    Map<String, Double> run(String workload, Target target, int index, String label) throws Exception {
+        Path log = logDir.resolve(workload + "-" + target.system().id + "-" + target.transport() + "-" + index + ".log");
+        progress.phase(label + " starting " + target.system().id, () -> "");
+        try (ServerProcess server = peers.start(target.system(), log)) {
+            Run run = new Run(target, server, new LoadGenerator(server.port(), s.threads), new Control(server.port()), label);
+            try {
+                Map<String, Double> m = switch (workload) {
+                    case "echo" -> echo(run);
+                    case "fanout" -> fanout(run);
+                    case "idle" -> idle(run);
+                    case "connect" -> connect(run);
+                    default -> throw new IllegalArgumentException(workload);
+                };
+                if (!server.isAlive()) throw new IllegalStateException("the server died during the run; see " + log);
+                m.put("connectFailures", (double) run.connectFailures);
+                String failures = run.load.failures();
+                if (!failures.isEmpty()) progress.done(label + " " + failures);
+                return m;
+            } finally {
+                run.stop();
+            }
+        }
+    }
+
+    /** What one run holds. */
+    private final class Run {
+        final Target target;
+        final ServerProcess server;
+        final LoadGenerator load;
+        final Control control;
+        final String label;
+        final List<BenchClient> clients = new ArrayList<>();
+        int connectFailures;
+
+        Run(Target target, ServerProcess server, LoadGenerator load, Control control, String label) {
+            this.target = target;
+            this.server = server;
+            this.load = load;
+            this.control = control;
+            this.label = label;
+        }
+
+        /**
+         * Connects {@code count} clients, at most {@code parallel} at a time; each connect's time
+         * (start → connected) goes to {@code times} in µs when it is not null.
+         */
+        List<BenchClient> connect(int count, int parallel, IntFunction<BenchClient.Listener> listeners, Recorder times, String what)
+                throws InterruptedException {
+            List<BenchClient> out = new ArrayList<>(count);
+            Semaphore permits = new Semaphore(parallel);
+            AtomicInteger done = new AtomicInteger();
+            AtomicInteger failed = new AtomicInteger();
+            List<CompletableFuture<Void>> all = new ArrayList<>(count);
+            progress.phase(label + " " + what, () -> done.get() + "/" + count + (failed.get() > 0 ? ", " + failed.get() + " failed" : ""));
+            for (int i = 0; i < count; i++) {
+                permits.acquire();
+                BenchClient c = load.client(target, listeners.apply(i));
+                out.add(c);
+                clients.add(c);
+                long start = System.nanoTime();
+                all.add(c.connect().whenComplete((v, e) -> {
+                    permits.release();
+                    if (e != null) {
+                        failed.incrementAndGet();
+                        return;
+                    }
+                    if (times != null) times.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
+                    done.incrementAndGet();
+                }));
+            }
+            // Wait for every connect to end, connected or failed.
+            CompletableFuture<?>[] ends = all.stream().map(f -> f.handle((v, e) -> null)).toArray(CompletableFuture[]::new);
+            try {
+                CompletableFuture.allOf(ends).get(s.connectTimeoutSeconds, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException(target + ": only " + done.get() + " of " + count + " clients connected in "
+                        + s.connectTimeoutSeconds + " s", e);
+            }
+            connectFailures += failed.get();
+            // A few failed connects are a figure of the run (connect failures, sessions lost); more
+            // than a tenth means the run measures something else: it fails.
+            if (failed.get() > count / 10) {
+                throw new IllegalStateException(target + ": " + failed.get() + " of " + count + " connects failed: " + load.failures());
+            }
+            // Those that never connected are counted above; a session lost after connecting stays
+            // in the list and counts as lost at the end of the workload.
+            out.removeIf(c -> !c.connected());
+            return out;
+        }
+
+        void stop() throws InterruptedException {
+            progress.phase(label + " stopping", () -> "");
+            for (BenchClient c : clients) c.close();
+            load.close();
+        }
+    }
+
+    /** Server CPU, load-generator CPU and wire bytes over a measured window. */
+    private record Window(ProcStats server, ProcStats self, WireCounter.Reading wire) {
+        static Window begin(Run run) {
+            return new Window(ProcStats.of(run.server.pid()), ProcStats.self(), run.load.wire());
+        }
+
+        /** Adds the window's costs, per {@code units} (round trips, deliveries, connects), to {@code m}. */
+        void end(Run run, Map<String, Double> m, double units) {
+            ProcStats server1 = ProcStats.of(run.server.pid());
+            ProcStats self1 = ProcStats.self();
+            WireCounter.Reading wire = run.load.wire().minus(this.wire);
+            double n = Math.max(1, units);
+            m.put("serverCpuUsPerMsg", server.cpuNanosUntil(server1) / 1000.0 / n);
+            m.put("wireUpPerMsg", wire.up() / n);
+            m.put("wireDownPerMsg", wire.down() / n);
+            m.put("serverCpuPercent", server.cpuPercentUntil(server1));
+            m.put("loadgenCpuPercent", self.cpuPercentUntil(self1));
+            m.put("serverRssMB", server1.rssBytes() / 1048576.0);
+            m.put("seconds", server.secondsUntil(server1));
+        }
     }
 
     // ================================================================ echo
 
-    /** C clients in a closed loop: send, wait for the echo, send again. */
-    Map<String, Double> echo(TransportKind kind, String label) throws Exception {
+    /** N clients in a closed loop: send, wait for the echo, send the next. */
+    private Map<String, Double> echo(Run run) throws Exception {
         Recorder latency = new Recorder(3);
         LongAdder completed = new LongAdder();
         String pad = ".".repeat(s.payload);
-        class EchoClient implements BridgeClient.Listener {
-            volatile boolean running = true;
-            BridgeClient client;
-
-            void next() {
-                String t = "e" + System.nanoTime() + ":";
-                client.send(t.length() >= s.payload ? t : t + pad.substring(t.length()));
-            }
-
-            @Override
-            public void onMessage(BridgeClient c, Message m) {
-                String text = m.text();
-                long sent = Long.parseLong(text, 1, text.indexOf(':'), 10);
-                latency.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000)); // µs
-                completed.increment();
-                if (running) next();
-            }
-        }
-        EchoClient[] loops = new EchoClient[s.clients];
-        AtomicLong connected = new AtomicLong();
-        progress.phase(label + " connecting", () -> connected.get() + "/" + s.clients);
-        List<BridgeClient> clients = load.connect(server.bridgeUri(), kind, s.clients, 200, i -> loops[i] = new EchoClient(),
-                connected::set);
-        for (int i = 0; i < loops.length; i++) loops[i].client = clients.get(i);
-        Runnable rate = rateMeter(completed);
+        AtomicBoolean running = new AtomicBoolean(true);
+        BenchClient.Listener loop = (c, text) -> {
+            long sent = Long.parseLong(text, 1, text.indexOf(':'), 10);
+            latency.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
+            completed.increment();
+            if (running.get()) c.send(echoText(pad));
+        };
+        List<BenchClient> clients = run.connect(s.clients, 200, i -> loop, null, "connecting");
         try {
-            for (EchoClient l : loops) l.next();
-            progress.phase(label + " warm-up", () -> rateText(rate) + " rt/s");
+            for (BenchClient c : clients) c.send(echoText(pad));
+            Rate rate = new Rate(completed);
+            progress.phase(run.label + " warm-up", () -> rate + " rt/s");
             sleep(s.warmupSeconds);
-            Snapshot s0 = Snapshot.of(server.stats(), kind);
-            double c0 = clientCpu();
-            latency.getIntervalHistogram(); // discard warm-up
+            latency.getIntervalHistogram(); // discard the warm-up
             long n0 = completed.sum();
-            progress.phase(label + " measuring", () -> rateText(rate) + " rt/s");
+            Window w = Window.begin(run);
+            progress.phase(run.label + " measuring", () -> rate + " rt/s");
             sleep(s.durationSeconds);
-            long n1 = completed.sum();
-            Histogram h = latency.getIntervalHistogram();
-            Snapshot s1 = Snapshot.of(server.stats(), kind);
-            double c1 = clientCpu();
-            double secs = s0.seconds(s1);
-            long n = Math.max(1, n1 - n0);
+            long n = completed.sum() - n0;
             Map<String, Double> m = new LinkedHashMap<>();
+            w.end(run, m, n);
+            Histogram h = latency.getIntervalHistogram();
             m.put("clients", (double) s.clients);
-            m.put("roundTripsPerSec", n / secs);
+            m.put("throughput", n / m.get("seconds"));
             putLatency(m, h);
-            putServerCosts(m, s0, s1, n);
-            // Every echo is one message in and one out: anything more out was sent again.
-            m.put("resentPerMsg", (double) ((s1.messagesOut() - s0.messagesOut()) - (s1.messagesIn() - s0.messagesIn())) / n);
-            m.put("clientCpuPercent", (c1 - c0) / 1e7 / secs);
+            m.put("sessionsLost", (double) clients.stream().filter(BenchClient::lost).count());
             return m;
         } finally {
-            for (EchoClient l : loops) if (l != null) l.running = false;
-            closeAll(clients, kind, label);
+            running.set(false);
         }
+    }
+
+    private String echoText(String pad) {
+        String t = "e" + System.nanoTime() + ":";
+        return t.length() >= s.payload ? t : t + pad.substring(t.length());
     }
 
     // ================================================================ fan-out
 
-    /** C clients in one room; the server broadcasts R messages/s to it. */
-    Map<String, Double> fanout(TransportKind kind, String label) throws Exception {
+    /** M clients in one room; the server broadcasts R messages/s to it with its clock in each. */
+    private Map<String, Double> fanout(Run run) throws Exception {
         Recorder latency = new Recorder(3);
         LongAdder delivered = new LongAdder();
         long measureFrom = Math.round(s.rate * s.warmupSeconds) + 1;
-        class FanClient implements BridgeClient.Listener {
-            final CompletableFuture<Void> joined = new CompletableFuture<>();
-            long received; // confined to the client's executor
-            volatile long receivedSeen;
-            volatile boolean closed;
-
-            @Override
-            public void onClose(BridgeClient c, io.cometbridge.api.CloseReason reason) {
-                closed = true;
-            }
-
-            @Override
-            public void onSessionLost(BridgeClient c, String reason) {
-                closed = true;
-            }
-
-            @Override
-            public void onMessage(BridgeClient c, Message m) {
-                String text = m.text();
-                if (text.equals(BenchApp.JOIN)) {
-                    joined.complete(null);
-                    return;
-                }
-                long now = BenchServer.epochMicros();
-                int a = text.indexOf(':');
-                long seq = Long.parseLong(text, 1, a, 10);
-                long sent = Long.parseLong(text, a + 1, text.indexOf(':', a + 1), 10);
-                if (seq >= measureFrom) latency.recordValue(Math.max(1, now - sent));
-                received++;
-                receivedSeen = received;
-                delivered.increment();
-            }
+        AtomicLongArray received = new AtomicLongArray(s.fanoutClients);
+        List<BenchClient> clients = run.connect(s.fanoutClients, 200, i -> (c, text) -> {
+            long now = epochMicros();
+            int a = text.indexOf(':');
+            long seq = Long.parseLong(text, 1, a, 10);
+            long sent = Long.parseLong(text, a + 1, text.indexOf(':', a + 1), 10);
+            if (seq >= measureFrom) latency.recordValue(Math.max(1, now - sent));
+            received.incrementAndGet(i);
+            delivered.increment();
+        }, null, "connecting");
+        progress.phase(run.label + " joining", () -> "");
+        // A client whose join fails is a lost session (and misses every broadcast); the run goes on.
+        CompletableFuture.allOf(clients.stream().map(c -> c.join().handle((v, e) -> null)).toArray(CompletableFuture[]::new))
+                .get(s.connectTimeoutSeconds, TimeUnit.SECONDS);
+        long notJoined = clients.stream().filter(BenchClient::lost).count();
+        if (notJoined > clients.size() / 10) {
+            throw new IllegalStateException(run.target + ": " + notJoined + " of " + clients.size() + " clients could not join: " + run.load.failures());
         }
-        FanClient[] fans = new FanClient[s.fanoutClients];
-        AtomicLong connected = new AtomicLong();
-        progress.phase(label + " connecting", () -> connected.get() + "/" + s.fanoutClients);
-        List<BridgeClient> clients = load.connect(server.bridgeUri(), kind, s.fanoutClients, 200, i -> fans[i] = new FanClient(),
-                connected::set);
-        try {
-            for (BridgeClient c : clients) c.send(BenchApp.JOIN);
-            CompletableFuture<?>[] joins = new CompletableFuture<?>[fans.length];
-            for (int i = 0; i < fans.length; i++) joins[i] = fans[i].joined;
-            CompletableFuture.allOf(joins).get(60, TimeUnit.SECONDS);
 
-            Runnable rate = rateMeter(delivered);
-            long total = server.startBroadcast(s.rate, s.warmupSeconds + s.durationSeconds, s.payload);
-            progress.phase(label + " warm-up", () -> rateText(rate) + " deliveries/s");
-            sleep(s.warmupSeconds);
-            Snapshot s0 = Snapshot.of(server.stats(), kind);
-            double c0 = clientCpu();
-            progress.phase(label + " measuring", () -> rateText(rate) + " deliveries/s");
-            sleep(s.durationSeconds);
-            Snapshot s1 = Snapshot.of(server.stats(), kind);
-            double c1 = clientCpu();
-            // Drain: every client should get every broadcast (exactly once, in order). What has not
-            // arrived 30 s after the last broadcast counts as lost.
-            progress.phase(label + " draining", () -> "");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline) {
-                JsonObject st = server.broadcastStatus();
-                boolean running = st.get("running").getAsBoolean();
-                long missing = 0;
-                for (FanClient f : fans) missing += Math.max(0, total - f.receivedSeen);
-                if (!running && missing == 0) break;
-                Thread.sleep(100);
-            }
-            long sent = server.broadcastStatus().get("sent").getAsLong();
-            long lost = 0, closedSessions = 0;
-            for (FanClient f : fans) {
-                lost += Math.max(0, sent - f.receivedSeen);
-                if (f.closed) closedSessions++;
-            }
-            Histogram h = latency.getIntervalHistogram();
-            double secs = s0.seconds(s1);
-            long deliveries = Math.max(1, s1.messagesOut() - s0.messagesOut());
-            Map<String, Double> m = new LinkedHashMap<>();
-            m.put("clients", (double) s.fanoutClients);
-            m.put("broadcastsPerSec", s.rate);
-            m.put("deliveriesPerSec", deliveries / secs);
-            putLatency(m, h);
-            m.put("lost", (double) lost);
-            m.put("sessionsClosed", (double) closedSessions);
-            putServerCosts(m, s0, s1, deliveries);
-            m.put("clientCpuPercent", (c1 - c0) / 1e7 / secs);
-            return m;
-        } finally {
-            closeAll(clients, kind, label);
+        Rate rate = new Rate(delivered);
+        long total = run.control.startBroadcast(s.rate, s.warmupSeconds + s.durationSeconds, s.payload);
+        progress.phase(run.label + " warm-up", () -> rate + " deliveries/s");
+        sleep(s.warmupSeconds);
+        long d0 = delivered.sum();
+        Window w = Window.begin(run);
+        progress.phase(run.label + " measuring", () -> rate + " deliveries/s");
+        sleep(s.durationSeconds);
+        long deliveries = delivered.sum() - d0;
+        Map<String, Double> m = new LinkedHashMap<>();
+        w.end(run, m, deliveries);
+
+        // Every client must get every broadcast; what has not arrived by the end of the drain window is lost.
+        progress.phase(run.label + " draining", () -> "");
+        long deadline = System.nanoTime() + (long) (s.drainSeconds * 1e9);
+        while (System.nanoTime() < deadline) {
+            if (!run.control.broadcastRunning() && missing(received, total) == 0) break;
+            Thread.sleep(100);
         }
+        long sent = run.control.broadcastSent();
+        m.put("clients", (double) s.fanoutClients);
+        m.put("broadcastsPerSec", s.rate);
+        m.put("throughput", deliveries / m.get("seconds"));
+        putLatency(m, latency.getIntervalHistogram());
+        m.put("lost", (double) missing(received, sent));
+        m.put("sessionsLost", (double) clients.stream().filter(BenchClient::lost).count());
+        return m;
+    }
+
+    private static long missing(AtomicLongArray received, long expected) {
+        long missing = 0;
+        for (int i = 0; i < received.length(); i++) missing += Math.max(0, expected - received.get(i));
+        return missing;
     }
 
     // ================================================================ idle
 
-    /** N sessions held open doing nothing: memory and CPU per session. */
-    Map<String, Double> idle(TransportKind kind, String label) throws Exception {
-        progress.phase(label + " measuring baseline memory", () -> "");
-        JsonObject m0 = memory();
-        AtomicLong connected = new AtomicLong();
-        progress.phase(label + " connecting", () -> connected.get() + "/" + s.idleSessions);
-        List<BridgeClient> clients = load.connect(server.bridgeUri(), kind, s.idleSessions, 500,
-                i -> (c, msg) -> { }, connected::set);
-        try {
-            progress.phase(label + " settling", () -> "");
-            sleep(Math.max(1, s.warmupSeconds));
-            JsonObject m1 = memory();
-            Snapshot s0 = Snapshot.of(server.stats(), kind);
-            progress.phase(label + " measuring", () -> "");
-            sleep(s.durationSeconds);
-            Snapshot s1 = Snapshot.of(server.stats(), kind);
-            double secs = s0.seconds(s1);
-            int n = s.idleSessions;
-            Map<String, Double> m = new LinkedHashMap<>();
-            m.put("sessions", (double) n);
-            m.put("liveSessions", (double) s1.liveSessions());
-            double heap = (m1.get("heapUsedBytes").getAsDouble() - m0.get("heapUsedBytes").getAsDouble()) / n;
-            double rss = (m1.get("rssBytes").getAsDouble() - m0.get("rssBytes").getAsDouble()) / n;
-            m.put("heapPerSessionBytes", heap);
-            // With the heap pre-touched (the child server's default), RSS grows only by native memory.
-            m.put("rssPerSessionBytes", rss);
-            m.put("memoryPerSessionBytes", heap + Math.max(0, rss));
-            m.put("memoryMeasuredAfterGc", m1.has("gc") ? 1.0 : 0.0);
-            m.put("serverCpuUsPerSessionSec", (s1.cpuNanos() - s0.cpuNanos()) / 1000.0 / n / secs);
-            m.put("wireInPerSessionMin", (s1.wireIn() - s0.wireIn()) * 60.0 / n / secs);
-            m.put("wireOutPerSessionMin", (s1.wireOut() - s0.wireOut()) * 60.0 / n / secs);
-            m.put("httpRequestsPerSessionMin", (s1.httpRequests() - s0.httpRequests()) * 60.0 / n / secs);
-            return m;
-        } finally {
-            closeAll(clients, kind, label);
-        }
+    /** K sessions held open doing nothing: memory, CPU and wire bytes per session. */
+    private Map<String, Double> idle(Run run) throws Exception {
+        int warm = Math.max(1, Math.min(100, s.idleSessions / 10));
+        run.connect(warm, 100, i -> (c, t) -> { }, null, "warm-up sessions");
+        sleep(Math.min(1, s.warmupSeconds));
+        run.control.gc();
+        ProcStats base = ProcStats.of(run.server.pid());
+        List<BenchClient> clients = run.connect(s.idleSessions, 500, i -> (c, t) -> { }, null, "connecting");
+        progress.phase(run.label + " settling", () -> "");
+        sleep(s.warmupSeconds);
+        Window w = Window.begin(run);
+        progress.phase(run.label + " idle for " + (int) s.idleSeconds + " s", () -> clients.stream().filter(BenchClient::lost).count() + " lost");
+        sleep(s.idleSeconds);
+        Map<String, Double> m = new LinkedHashMap<>();
+        // Per session alive at the end of the window (lost sessions no longer cost anything).
+        long n = Math.max(1, clients.stream().filter(c -> !c.lost()).count());
+        w.end(run, m, n);
+        double secs = m.get("seconds");
+        // per session per minute instead of per message
+        m.put("serverCpuUsPerSessionSec", m.remove("serverCpuUsPerMsg") / secs);
+        m.put("wireUpPerSessionMin", m.remove("wireUpPerMsg") * 60 / secs);
+        m.put("wireDownPerSessionMin", m.remove("wireDownPerMsg") * 60 / secs);
+        progress.phase(run.label + " measuring memory", () -> "");
+        run.control.gc();
+        ProcStats after = ProcStats.of(run.server.pid());
+        m.put("sessions", (double) n);
+        m.put("memoryPerSessionBytes", (after.rssBytes() - base.rssBytes()) / (double) n);
+        m.put("serverRssMB", after.rssBytes() / 1048576.0);
+        m.put("sessionsLost", (double) clients.stream().filter(BenchClient::lost).count());
+        return m;
+    }
+
+    // ================================================================ connect storm
+
+    /** K sessions opened as fast as the server takes them (a window of P at a time), each until connected. */
+    private Map<String, Double> connect(Run run) throws Exception {
+        int warm = Math.max(1, Math.min(1000, s.connects / 5));
+        run.connect(warm, s.connectParallel, i -> (c, t) -> { }, null, "warm-up connects");
+        sleep(Math.min(1, s.warmupSeconds));
+        Recorder times = new Recorder(3);
+        Window w = Window.begin(run);
+        long t0 = System.nanoTime();
+        List<BenchClient> clients = run.connect(s.connects, s.connectParallel, i -> (c, t) -> { }, times, "connecting");
+        double secs = (System.nanoTime() - t0) / 1e9;
+        Map<String, Double> m = new LinkedHashMap<>();
+        w.end(run, m, s.connects);
+        m.put("connects", (double) s.connects);
+        m.put("connectSeconds", secs);
+        m.put("throughput", s.connects / secs);
+        putLatency(m, times.getIntervalHistogram());
+        m.put("sessionsLost", (double) clients.stream().filter(BenchClient::lost).count());
+        return m;
     }
 
     // ================================================================ helpers
 
-    private JsonObject memory() throws Exception {
-        JsonObject m = server.memory();
-        if (m != null) {
-            m.addProperty("gc", true);
-            return m;
-        }
-        JsonObject p = server.stats().getAsJsonObject("process"); // not a BenchServer: no GC first
-        JsonObject out = new JsonObject();
-        out.add("heapUsedBytes", p.get("heapUsedBytes"));
-        out.add("rssBytes", p.get("rssBytes"));
-        return out;
-    }
-
     private static void putLatency(Map<String, Double> m, Histogram h) {
+        if (h.getTotalCount() == 0) { // nothing arrived in the measured phase: no latency, not 0
+            for (String k : List.of("latencyP50Ms", "latencyP99Ms", "latencyP999Ms", "latencyMaxMs")) m.put(k, Double.NaN);
+            m.put("latencySamples", 0.0);
+            return;
+        }
         m.put("latencyP50Ms", h.getValueAtPercentile(50) / 1000.0);
         m.put("latencyP99Ms", h.getValueAtPercentile(99) / 1000.0);
         m.put("latencyP999Ms", h.getValueAtPercentile(99.9) / 1000.0);
@@ -255,68 +344,33 @@ final class Workloads {
         m.put("latencySamples", (double) h.getTotalCount());
     }
 
-    /** Server CPU, wire bytes and HTTP requests per message over a window. */
-    private static void putServerCosts(Map<String, Double> m, Snapshot s0, Snapshot s1, long messages) {
-        double secs = s0.seconds(s1);
-        m.put("serverCpuUsPerMsg", (s1.cpuNanos() - s0.cpuNanos()) / 1000.0 / messages);
-        m.put("serverCpuPercent", (s1.cpuNanos() - s0.cpuNanos()) / 1e7 / secs);
-        m.put("wireUpPerMsg", (double) (s1.wireIn() - s0.wireIn()) / messages);
-        m.put("wireDownPerMsg", (double) (s1.wireOut() - s0.wireOut()) / messages);
-        m.put("httpRequestsPerMsg", (double) (s1.httpRequests() - s0.httpRequests()) / messages);
-        m.put("framesPerMsg", (double) (s1.framesIn() - s0.framesIn() + s1.framesOut() - s0.framesOut()) / messages);
+    static long epochMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
-    /** Closes the clients and waits until the server has let their sessions go. */
-    private void closeAll(List<BridgeClient> clients, TransportKind kind, String label) throws Exception {
-        AtomicLong closed = new AtomicLong();
-        progress.phase(label + " closing", () -> closed.get() + "/" + clients.size());
-        // In batches: a polling close is one more request beside the held poll, and the process
-        // may hold only so many sockets.
-        for (BridgeClient c : clients) {
-            c.close();
-            if (closed.incrementAndGet() % 500 == 0) Thread.sleep(250);
+    /** A counter's rate over the last progress interval (for the progress line). */
+    private static final class Rate {
+        private final LongAdder counter;
+        private long lastCount;
+        private long lastNanos = System.nanoTime();
+        private double rate;
+
+        Rate(LongAdder counter) {
+            this.counter = counter;
+            this.lastCount = counter.sum();
         }
-        // Sessions whose close never arrived end after heartbeat timeout + grace period (60 s by default).
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (server.stats().getAsJsonObject("sessions").get("live").getAsLong() == 0) break;
-            Thread.sleep(200);
+
+        @Override
+        public synchronized String toString() {
+            long c = counter.sum(), t = System.nanoTime();
+            if (t - lastNanos > 500_000_000L) {
+                rate = (c - lastCount) * 1e9 / (t - lastNanos);
+                lastCount = c;
+                lastNanos = t;
+            }
+            return String.format("%,.0f", rate);
         }
-        Thread.sleep(500); // let the clients' last requests finish
-    }
-
-    private static double clientCpu() {
-        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
-    }
-
-    /** A rate over the last progress interval; run() samples, toString reads. */
-    private static Runnable rateMeter(LongAdder counter) {
-        return new Runnable() {
-            long lastCount = counter.sum();
-            long lastNanos = System.nanoTime();
-            double rate;
-
-            @Override
-            public synchronized void run() {
-                long c = counter.sum(), t = System.nanoTime();
-                if (t - lastNanos > 500_000_000L) {
-                    rate = (c - lastCount) * 1e9 / (t - lastNanos);
-                    lastCount = c;
-                    lastNanos = t;
-                }
-            }
-
-            @Override
-            public synchronized String toString() {
-                return String.format("%,.0f", rate);
-            }
-        };
-    }
-
-    private static String rateText(Runnable meter) {
-        meter.run();
-        return meter.toString();
     }
 
     private static void sleep(double seconds) throws InterruptedException {

@@ -11,38 +11,67 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The benchmark tool end to end with tiny counts: its outputs exist and are well-formed (no performance asserts). */
+/**
+ * The benchmark end to end with tiny counts, against the real servers: Comet Bridge, Socket.IO
+ * (Node; {@code npm ci} runs when node_modules is missing) and CometD (built with Maven when its jar
+ * is missing). Proves each protocol adapter speaks its protocol (echoes come back, every broadcast
+ * arrives) and the outputs are well-formed. No performance assertions. Fails, not skips, without
+ * node and npm (scripts/install-test-deps.sh installs them).
+ */
 class BenchSmokeTest {
+    private static final List<String> TARGETS = List.of("bridge/websocket", "bridge/polling", "socketio/websocket",
+            "socketio/polling", "cometd/websocket", "cometd/polling");
+    /** Quick-starting server JVMs: the smoke run starts a dozen of them. */
+    private static final String FAST_JVM = "--server-jvm=-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
     @Test
-    void tinyRunOfEveryWorkloadWritesTableJsonCsvAndHtml(@TempDir Path dir) throws Exception {
+    void echoAndFanOutWorkAgainstEverySystemAndTransport(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("report");
-        int code = Bench.run("--server=in-process", "--clients=2", "--fanout-clients=3", "--rate=20",
-                "--idle-sessions=4", "--warmup=0.5", "--duration=1", "--repeat=1", "--out=" + out);
-        assertThat(code).isZero();
+        int code = Bench.run("--quick", "--workloads=echo,fanout", "--clients=2", "--fanout-clients=3", "--rate=20",
+                "--warmup=0.3", "--duration=0.5", "--drain=5", "--repeat=1", FAST_JVM, "--out=" + out);
+        assertThat(code).as("exit code (failed runs are listed in the table)").isZero();
 
         JsonObject json = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
-        assertThat(json.getAsJsonArray("runs")).hasSize(6); // 3 workloads x 2 transports
-        for (String w : List.of("echo", "fanout", "idle")) {
-            for (String t : List.of("websocket", "polling")) {
-                assertThat(json.getAsJsonObject("medians").getAsJsonObject(w).getAsJsonObject(t).size()).as(w + " " + t).isPositive();
-            }
+        assertThat(json.getAsJsonArray("runs")).hasSize(12); // 2 workloads x 3 systems x 2 transports
+        JsonObject medians = json.getAsJsonObject("medians");
+        for (String t : TARGETS) {
+            JsonObject echo = medians.getAsJsonObject("echo").getAsJsonObject(t);
+            assertThat(echo.get("throughput").getAsDouble()).as(t + " echo round trips/s").isPositive();
+            assertThat(echo.get("wireUpPerMsg").getAsDouble()).as(t + " wire bytes up").isPositive();
+            assertThat(echo.get("wireDownPerMsg").getAsDouble()).as(t + " wire bytes down").isPositive();
+            assertThat(echo.get("sessionsLost").getAsDouble()).as(t + " echo sessions lost").isZero();
+            JsonObject fan = medians.getAsJsonObject("fanout").getAsJsonObject(t);
+            assertThat(fan.get("throughput").getAsDouble()).as(t + " deliveries/s").isPositive();
+            assertThat(fan.get("lost").getAsDouble()).as(t + " fan-out messages lost").isZero();
+            assertThat(fan.get("latencySamples").getAsDouble()).as(t + " fan-out latency samples").isPositive();
+            assertThat(fan.get("serverCpuPercent").getAsDouble()).as(t + " server CPU from /proc").isNotNegative();
         }
-        JsonObject echoWs = json.getAsJsonObject("medians").getAsJsonObject("echo").getAsJsonObject("websocket");
-        assertThat(echoWs.get("roundTripsPerSec").getAsDouble()).isPositive();
-        assertThat(echoWs.get("wireUpPerMsg").getAsDouble()).isPositive();
-        JsonObject fanPoll = json.getAsJsonObject("medians").getAsJsonObject("fanout").getAsJsonObject("polling");
-        assertThat(fanPoll.get("lost").getAsDouble()).isZero();
-        assertThat(fanPoll.get("httpRequestsPerMsg").getAsDouble()).isPositive();
 
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
-        assertThat(csv.get(0)).isEqualTo("workload,transport,run,load_avg_before,load_avg_after,metric,value");
-        assertThat(csv).hasSizeGreaterThan(30).allSatisfy(line -> assertThat(line.split(",", -1)).hasSize(7));
-
+        assertThat(csv.get(0)).isEqualTo("workload,system,transport,run,load_avg_before,load_avg_after,metric,value");
+        assertThat(csv).hasSizeGreaterThan(100).allSatisfy(line -> assertThat(line.split(",", -1)).hasSize(8));
         String html = Files.readString(out.resolve("report.html"));
         assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains("round trips/s").endsWith("</html>\n")
                 .doesNotContain("http://cdn").doesNotContain("<script src");
-        assertThat(Files.readString(out.resolve("table.txt"))).contains("websocket", "polling");
+        assertThat(Files.readString(out.resolve("table.txt"))).contains("b÷sio", "b÷cometd", "socketio", "cometd");
+    }
+
+    @Test
+    void idleAndConnectStormWorkloadsRun(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("report");
+        int code = Bench.run("--quick", "--workloads=idle,connect", "--systems=bridge", "--idle-sessions=3", "--idle-seconds=0.5",
+                "--connects=5", "--connect-parallel=5", "--warmup=0.3", "--repeat=1", FAST_JVM, "--out=" + out);
+        assertThat(code).isZero();
+        JsonObject medians = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject()
+                .getAsJsonObject("medians");
+        for (String t : List.of("bridge/websocket", "bridge/polling")) {
+            JsonObject idle = medians.getAsJsonObject("idle").getAsJsonObject(t);
+            assertThat(idle.get("sessionsLost").getAsDouble()).as(t).isZero();
+            assertThat(idle.has("memoryPerSessionBytes")).isTrue();
+            JsonObject connect = medians.getAsJsonObject("connect").getAsJsonObject(t);
+            assertThat(connect.get("connectSeconds").getAsDouble()).as(t).isPositive();
+            assertThat(connect.get("latencySamples").getAsDouble()).as(t).isEqualTo(5);
+        }
     }
 
     @Test
@@ -55,6 +84,6 @@ class BenchSmokeTest {
         } finally {
             System.setOut(old);
         }
-        assertThat(out.toString()).contains("--workloads", "--url", "--out", "--repeat");
+        assertThat(out.toString()).contains("--quick", "--workloads", "--systems", "--transports", "--out", "--repeat");
     }
 }

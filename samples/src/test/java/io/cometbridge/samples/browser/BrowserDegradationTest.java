@@ -105,7 +105,7 @@ class BrowserDegradationTest {
                 .anyMatch(l -> l.contains("TCP_DENIED/403") && l.contains("CONNECT " + bridge))
                 .anyMatch(l -> l.contains("GET http://" + bridge + "/?"))
                 .anyMatch(l -> l.contains("POST http://" + bridge + "/bridge/poll/attach"))
-                .anyMatch(l -> l.contains("POST http://" + bridge + "/bridge/poll/send")));
+                .anyMatch(l -> l.contains("POST http://" + bridge + "/bridge/poll/recv"))); // messages ride in recv exchanges
         System.out.println("[browser] squid access log:\n  " + String.join("\n  ", squid.accessLog()));
 
         // The next load remembers that polling worked here and starts on it at once.
@@ -137,8 +137,7 @@ class BrowserDegradationTest {
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(nginx.accessLog())
                 .anyMatch(l -> l.contains("\"GET /bridge/ws?n=") && l.contains("\" 426 "))
-                .anyMatch(l -> l.contains("\"POST /bridge/poll/recv HTTP/1.1\" 200 "))
-                .anyMatch(l -> l.contains("\"POST /bridge/poll/send HTTP/1.1\" 200 ")));
+                .anyMatch(l -> l.contains("\"POST /bridge/poll/recv HTTP/1.1\" 200 "))); // messages ride in recv exchanges
         System.out.println("[browser] nginx access log (first lines):\n  "
                 + String.join("\n  ", nginx.accessLog().subList(0, Math.min(8, nginx.accessLog().size()))));
     }

@@ -1,0 +1,124 @@
+package io.cometbridge.samples.bench;
+
+import io.cometbridge.samples.bench.peer.ServerProcess;
+
+import io.cometbridge.samples.bench.load.Target;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where the three servers live and how each is started: the bridge's {@link BenchServer} in a child
+ * JVM on this class path, the Socket.IO peer ({@code samples/peers/socketio}, Node) and the CometD
+ * peer ({@code samples/peers/cometd}, its own Maven project and jar). Builds the peers when missing.
+ */
+public final class Peers {
+    private final Path peersDir;
+    private final List<String> jvmOptions;
+    private List<String> bridgeOptions = List.of(); // extra BenchServer options, e.g. --redis=URI
+
+    public Peers(Path peersDir, List<String> jvmOptions) {
+        this.peersDir = peersDir.toAbsolutePath().normalize();
+        this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /** {@code samples/peers} found from the working directory upwards (the repository or samples/). */
+    public static Path locate() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            if (Files.isDirectory(dir.resolve("samples/peers"))) return dir.resolve("samples/peers");
+            if (Files.isDirectory(dir.resolve("peers/socketio"))) return dir.resolve("peers");
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException("samples/peers not found from " + Path.of("").toAbsolutePath());
+    }
+
+    public Path socketIoDir() {
+        return peersDir.resolve("socketio");
+    }
+
+    public Path cometdJar() {
+        return peersDir.resolve("cometd/target/cometd-peer.jar");
+    }
+
+    /** Runs {@code npm ci} and the CometD build when their outputs are missing (or always, with {@code force}). */
+    public void ensureBuilt(boolean force, Appendable progress) throws IOException, InterruptedException {
+        if (force || !Files.isDirectory(socketIoDir().resolve("node_modules/socket.io"))) {
+            progress.append("[bench] npm ci in ").append(socketIoDir().toString()).append('\n');
+            run(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), socketIoDir());
+        }
+        if (force || !Files.isRegularFile(cometdJar())) {
+            progress.append("[bench] building the CometD peer\n");
+            run(List.of("mvn", "-B", "-q", "-f", peersDir.resolve("cometd/pom.xml").toString(), "package"), peersDir);
+        }
+    }
+
+    private static void run(List<String> command, Path dir) throws IOException, InterruptedException {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IOException("cannot run " + command.get(0) + " (is it installed? scripts/install-test-deps.sh installs node and npm): " + e.getMessage(), e);
+        }
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed in " + dir + ":\n" + out);
+        }
+    }
+
+    /** Extra options for the bridge's BenchServer (its sessions in Redis, for example). */
+    public Peers bridgeOptions(List<String> options) {
+        this.bridgeOptions = List.copyOf(options);
+        return this;
+    }
+
+    /** Starts the server for {@code target}'s system (one process serves both transports). */
+    public ServerProcess start(Target.Sys system, Path log) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>();
+        switch (system) {
+            case BRIDGE -> {
+                cmd.add(java);
+                cmd.addAll(jvmOptions);
+                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchServer.class.getName(),
+                        "--port=0", "--exit-on-stdin-eof"));
+                cmd.addAll(bridgeOptions);
+                return ServerProcess.start(cmd, null, log);
+            }
+            case COMETD -> {
+                cmd.add(java);
+                cmd.addAll(jvmOptions);
+                cmd.addAll(List.of("-jar", cometdJar().toString(), "--port", "0"));
+                return ServerProcess.start(cmd, null, log);
+            }
+            default -> {
+                cmd.addAll(List.of("node", "--expose-gc", "server.js", "--port", "0"));
+                return ServerProcess.start(cmd, socketIoDir(), log);
+            }
+        }
+    }
+
+    /** Versions for the report. */
+    public String describe(Target.Sys system) {
+        return switch (system) {
+            case BRIDGE -> "Comet Bridge (BenchServer, this build), JVM " + String.join(" ", jvmOptions);
+            case COMETD -> "CometD 8.0.10 on Jetty 12.0 (CometDServlet + JettyWebSocketTransport), JVM " + String.join(" ", jvmOptions);
+            default -> "Socket.IO 4.8.4 on Node " + nodeVersion() + " (http module)";
+        };
+    }
+
+    private static String nodeVersion() {
+        try {
+            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            String v = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            return v;
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.cometbridge.samples.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * CPU time and resident memory of any process, read from {@code /proc/<pid>/stat} and
+ * {@code /proc/<pid>/status}: the same method for the three servers (two JVMs and a Node process)
+ * and for the load generator itself.
+ */
+public record ProcStats(long nanos, long cpuNanos, long rssBytes) {
+    private static final long TICK_NANOS = 1_000_000_000L / clockTicks();
+
+    public static ProcStats of(long pid) {
+        long now = System.nanoTime();
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            // The command name (field 2) is in parentheses and may hold spaces: split after it.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime (fields 14, 15)
+            return new ProcStats(now, ticks * TICK_NANOS, rss(pid));
+        } catch (IOException | RuntimeException e) {
+            return new ProcStats(now, -1, -1);
+        }
+    }
+
+    public static ProcStats self() {
+        return of(ProcessHandle.current().pid());
+    }
+
+    private static long rss(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
+        }
+        return -1;
+    }
+
+    /** CPU used between this sample and a later one, in % of one core. */
+    public double cpuPercentUntil(ProcStats later) {
+        return (later.cpuNanos - cpuNanos) * 100.0 / Math.max(1, later.nanos - nanos);
+    }
+
+    public long cpuNanosUntil(ProcStats later) {
+        return later.cpuNanos - cpuNanos;
+    }
+
+    public double secondsUntil(ProcStats later) {
+        return (later.nanos - nanos) / 1e9;
+    }
+
+    private static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            return Long.parseLong(out);
+        } catch (Exception e) {
+            return 100; // Linux's USER_HZ almost everywhere
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.cometbridge.samples.bench.load;
+
+import org.eclipse.jetty.client.BufferingResponseListener;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpMethod;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** Non-blocking HTTP requests with the benchmark's browser headers; the body comes back as text. */
+final class HttpPoster {
+    private HttpPoster() {
+    }
+
+    /** Response status and body, or a failure. */
+    record Answer(int status, String body, org.eclipse.jetty.http.HttpFields headers, Throwable failure) {
+        boolean ok() {
+            return failure == null && status == 200;
+        }
+
+        String describe() {
+            return failure != null ? failure.toString() : "HTTP " + status + " " + body;
+        }
+    }
+
+    static void send(LoadGenerator load, HttpMethod method, URI uri, String contentType, String body,
+                     Consumer<Request> extra, Consumer<Answer> done) {
+        send(load, method, uri, contentType, body, extra, done, true);
+    }
+
+    /**
+     * A request that fails without any response (the server closed a pooled keep-alive connection
+     * just as it was reused: Node closes idle ones after 5 s) is sent once more on a fresh
+     * connection, as browsers do; any other failure is final.
+     */
+    private static void send(LoadGenerator load, HttpMethod method, URI uri, String contentType, String body,
+                             Consumer<Request> extra, Consumer<Answer> done, boolean mayRetry) {
+        Request request = load.headers.apply(load.http.newRequest(uri).method(method).timeout(120, TimeUnit.SECONDS));
+        if (body != null) request.body(new BytesRequestContent(contentType, body.getBytes(StandardCharsets.UTF_8)));
+        if (extra != null) extra.accept(request);
+        request.send(new BufferingResponseListener(8 * 1024 * 1024) {
+            @Override
+            public void onComplete(Result result) {
+                boolean noResponse = result.getResponse() == null || result.getResponse().getStatus() <= 0;
+                if (result.isFailed() && noResponse && mayRetry && result.getFailure() instanceof java.io.IOException) {
+                    send(load, method, uri, contentType, body, extra, done, false);
+                } else if (result.isFailed()) done.accept(new Answer(0, null, null, result.getFailure()));
+                else done.accept(new Answer(result.getResponse().getStatus(), getContentAsString(StandardCharsets.UTF_8),
+                        result.getResponse().getHeaders(), null));
+            }
+        });
+    }
+}

@@ -1,0 +1,115 @@
+package io.cometbridge.samples.bench.load;
+
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The load generator of one run: one non-blocking Jetty HTTP client and WebSocket client on a
+ * single selector and a few threads, whose sockets count their bytes ({@link WireCounter}), and a
+ * factory of protocol adapters, one per system and transport, each written from that system's
+ * protocol documentation. Thousands of sessions cost sockets, not threads.
+ */
+public final class LoadGenerator implements AutoCloseable {
+    final WireCounter wire = new WireCounter();
+    final BrowserHeaders headers;
+    final HttpClient http;
+    final WebSocketClient ws;
+    /** Timers of the adapters (the bridge client's delayed acknowledgements). */
+    final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "loadgen-timer");
+        t.setDaemon(true);
+        return t;
+    });
+    private final QueuedThreadPool pool;
+    private final int port;
+
+    public LoadGenerator(int port, int threads) throws Exception {
+        this.port = port;
+        this.headers = new BrowserHeaders(port);
+        pool = new QueuedThreadPool(Math.max(4, threads), Math.min(4, Math.max(2, threads)));
+        pool.setName("loadgen");
+        pool.setDaemon(true);
+        pool.setReservedThreads(0);
+        CountingConnector connector = new CountingConnector(wire);
+        connector.setSelectors(1);
+        connector.setExecutor(pool);
+        connector.setConnectTimeout(Duration.ofSeconds(60));
+        connector.setIdleTimeout(Duration.ofMinutes(5));
+        http = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        http.setExecutor(pool);
+        http.setMaxConnectionsPerDestination(32_768);
+        http.setMaxRequestsQueuedPerDestination(1 << 20);
+        http.setIdleTimeout(Duration.ofMinutes(5).toMillis());
+        http.setFollowRedirects(false);
+        // Only BrowserHeaders' headers: no Jetty User-Agent, no cookie store. (Jetty's gzip decoder
+        // stays: it decodes what Socket.IO compresses.)
+        http.setUserAgentField(null);
+        http.setHttpCookieStore(new HttpCookieStore.Empty());
+        http.start();
+        ws = new WebSocketClient(http);
+        ws.setIdleTimeout(Duration.ofMinutes(5)); // held Bayeux connects and 25 s Socket.IO pings outlast Jetty's 30 s default
+        ws.setMaxTextMessageSize(8 * 1024 * 1024);
+        ws.start();
+    }
+
+    private final java.util.List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger failureCount = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Keeps the first few reasons why sessions were lost, for the run's summary. */
+    void noteFailure(String reason) {
+        if (failureCount.incrementAndGet() <= 3) failures.add(reason.length() > 300 ? reason.substring(0, 300) + "…" : reason);
+    }
+
+    /** How many sessions were lost, and the first reasons. */
+    public String failures() {
+        return failureCount.get() == 0 ? "" : failureCount.get() + " session(s) lost, e.g. " + String.join(" | ", failures);
+    }
+
+    /** Bytes read and written so far on every socket of this load generator. */
+    public WireCounter.Reading wire() {
+        return wire.read();
+    }
+
+    /** A new (not yet connected) client session of {@code target} on the server at this port. */
+    public BenchClient client(Target target, BenchClient.Listener listener) {
+        String root = "http://127.0.0.1:" + port;
+        return switch (target.system()) {
+            case BRIDGE -> target.transport().equals(Target.WEBSOCKET)
+                    ? new BridgeWsClient(this, java.net.URI.create(root + "/bridge"), listener)
+                    : new BridgePollingClient(this, java.net.URI.create(root + "/bridge"), listener);
+            case SOCKETIO -> target.transport().equals(Target.WEBSOCKET)
+                    ? new SocketIoWsClient(this, java.net.URI.create(root + "/socket.io/"), listener)
+                    : new SocketIoPollingClient(this, java.net.URI.create(root + "/socket.io/"), listener);
+            case COMETD -> target.transport().equals(Target.WEBSOCKET)
+                    ? new CometdWsClient(this, java.net.URI.create(root + "/cometd"), listener)
+                    : new CometdPollingClient(this, java.net.URI.create(root + "/cometd"), listener);
+        };
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            ws.stop();
+        } catch (Exception ignored) {
+            // stopping anyway
+        }
+        try {
+            http.stop();
+        } catch (Exception ignored) {
+            // stopping anyway
+        }
+        try {
+            pool.stop();
+        } catch (Exception ignored) {
+            // stopping anyway
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.cometbridge.samples.bench.load;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** One system on one transport: what a single benchmark run is aimed at. */
+public record Target(Sys system, String transport) {
+
+    /** The systems compared. */
+    public enum Sys {
+        BRIDGE("bridge", "Comet Bridge"),
+        SOCKETIO("socketio", "Socket.IO 4.8"),
+        COMETD("cometd", "CometD 8");
+
+        public final String id;
+        public final String title;
+
+        Sys(String id, String title) {
+            this.id = id;
+            this.title = title;
+        }
+
+        public static Sys of(String id) {
+            for (Sys s : values()) if (s.id.equals(id.trim().toLowerCase(Locale.ROOT).replace(".", ""))) return s;
+            throw new IllegalArgumentException("unknown system " + id + " (bridge, socketio, cometd)");
+        }
+    }
+
+    public static final String WEBSOCKET = "websocket";
+    public static final String POLLING = "polling";
+    public static final List<String> TRANSPORTS = List.of(WEBSOCKET, POLLING);
+
+    public Target {
+        if (!TRANSPORTS.contains(transport)) throw new IllegalArgumentException("unknown transport " + transport + " (websocket, polling)");
+    }
+
+    /** e.g. {@code bridge/websocket}, {@code cometd/polling} */
+    public String id() {
+        return system.id + "/" + transport;
+    }
+
+    /** The transport's name in the system's own terms (CometD calls polling "long-polling"). */
+    public String transportTitle() {
+        return system == Sys.COMETD && transport.equals(POLLING) ? "long-polling" : transport;
+    }
+
+    @Override
+    public String toString() {
+        return id();
+    }
+
+    public static List<Target> all(List<Sys> systems, List<String> transports) {
+        List<Target> out = new ArrayList<>();
+        for (Sys s : systems) for (String t : transports) out.add(new Target(s, t));
+        return out;
+    }
+}
