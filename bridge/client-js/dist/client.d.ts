@@ -195,6 +195,22 @@ export class SessionLostEvent extends Event {
 	/** Messages sent but never acknowledged by the lost session: they were not delivered. */
 	readonly lost: number;
 }
+/** A connection was cut after a silence (a proxy's idle timeout), or the keepalive learned from it held. */
+export class IdleCutEvent extends Event {
+	constructor(transport: TransportName, silentMs: number, cutAfterMs: number, keepaliveMs: number, confirmed: boolean, cuts: number);
+	/** The transport whose connection was cut. */
+	readonly transport: TransportName;
+	/** How long the connection had been silent when it was cut (ms). */
+	readonly silentMs: number;
+	/** The shortest silence seen cut for this bridge, remembered (ms). */
+	readonly cutAfterMs: number;
+	/** How often the client now pings a WebSocket and ends a held poll (ms). */
+	readonly keepaliveMs: number;
+	/** false when a cut was seen; true once no cut came for three times cutAfterMs. */
+	readonly confirmed: boolean;
+	/** Cuts this page has seen. */
+	readonly cuts: number;
+}
 export type BridgeSocketEventMap = {
 	open: Event;
 	message: BridgeMessageEvent;
@@ -203,6 +219,7 @@ export type BridgeSocketEventMap = {
 	transportchange: TransportChangeEvent;
 	fallback: FallbackEvent;
 	sessionlost: SessionLostEvent;
+	idlecut: IdleCutEvent;
 };
 export type FallbackSource = "server" | "client" | "memory";
 export type BridgeReadyState = 0 | 1 | 2 | 3;
@@ -231,6 +248,7 @@ export type TransportStats = {
 export type BridgeStats = TransportStats & {
 	duplicates: number;
 	transportChanges: number;
+	idleCuts: number;
 	byTransport: {
 		websocket: TransportStats;
 		polling: TransportStats;
@@ -261,6 +279,7 @@ export class BridgeSocket extends EventTarget {
 	ontransportchange: BridgeSocketHandler<TransportChangeEvent>;
 	onfallback: BridgeSocketHandler<FallbackEvent>;
 	onsessionlost: BridgeSocketHandler<SessionLostEvent>;
+	onidlecut: BridgeSocketHandler<IdleCutEvent>;
 	get CONNECTING(): 0;
 	get OPEN(): 1;
 	get CLOSING(): 2;
@@ -283,6 +302,8 @@ export class BridgeSocket extends EventTarget {
 	get fallbackSource(): FallbackSource | null;
 	/** Payload bytes sent but not yet acknowledged by the server. */
 	get bufferedAmount(): number;
+	/** The shortest silence after which a connection to this bridge was cut (learned or remembered), ms; null: none seen. */
+	get idleCutAfter(): number | null;
 	get stats(): BridgeStats;
 	/** The last state changes, for diagnostics. @returns {readonly string[]} */
 	get log(): readonly string[];

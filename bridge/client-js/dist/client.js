@@ -923,6 +923,7 @@ var ServerRefusal = class _ServerRefusal {
 // src/ws-link.js
 var MAX_WS_BUFFERED = 1 << 20;
 var SOCKET_OPEN = 1;
+var CONNECTION_LOST = 1006;
 var WsLink = class {
   /**
    * @param {LinkOwner} owner
@@ -940,6 +941,7 @@ var WsLink = class {
     this.trustTimeout = trustTimeout;
     this.opened = false;
     this.startedAt = now();
+    this.lastTraffic = this.startedAt;
     this.timer = void 0;
     this.ws = null;
   }
@@ -977,6 +979,7 @@ var WsLink = class {
       } else if (this.state === "attached") {
         this.state = "dead";
         clearTimeout(this.timer);
+        if (ev.code === CONNECTION_LOST) this.owner.cut(this, now() - this.lastTraffic);
         this.owner.lost(this, "websocket_closed: " + how);
       } else if (!this.opened) {
         this.fail("websocket_unreachable: the WebSocket failed before its handshake completed (close code " + ev.code + "); browsers hide the cause: a forward proxy refusing CONNECT, a firewall, or a proxy dropping the upgrade");
@@ -991,6 +994,7 @@ var WsLink = class {
    */
   onMessage(data) {
     if (this.state === "dead") return;
+    this.lastTraffic = now();
     let frame;
     try {
       if (typeof data === "string") {
@@ -1073,6 +1077,7 @@ var WsLink = class {
       const payload = f.t === "data" && f.message.bytes !== null ? encodeBinaryFrame(f.seq, f.message.bytes) : encodeFrame(f);
       this.owner.count(WEBSOCKET, "wireOut", typeof payload === "string" ? utf8Length(payload) : payload.byteLength);
       this.owner.count(WEBSOCKET, "frames", 1);
+      this.lastTraffic = now();
       try {
         ws.send(payload);
       } catch (e) {
@@ -1130,14 +1135,17 @@ var PollLink = class {
    * @param {LinkOwner} owner
    * @param {string} pollUrl the polling endpoints' base URL, ending in "/"
    * @param {() => number} pollTimeout how long a receive may be held before it is given up, ms
+   * @param {() => number | null} [earlyEnd] when set, the client ends a held receive itself after
+   *   this long and polls again (a learned idle cut shorter than the server's hold, idle-cuts.js)
    */
-  constructor(owner, pollUrl, pollTimeout) {
+  constructor(owner, pollUrl, pollTimeout, earlyEnd = () => null) {
     this.kind = POLLING;
     this.state = "attaching";
     this.sending = false;
     this.owner = owner;
     this.pollUrl = pollUrl;
     this.pollTimeout = pollTimeout;
+    this.earlyEnd = earlyEnd;
     this.sid = null;
     this.key = null;
     this.sendFailures = 0;
@@ -1184,12 +1192,16 @@ var PollLink = class {
     let failures = 0;
     while (this.state === "attached") {
       const body = '[{"t":"ack","a":' + this.owner.pollAck() + "}]";
-      const r = await this.post("recv", body, this.pollTimeout());
+      const early = this.earlyEnd(), timeout = early ?? this.pollTimeout(), started = now();
+      const r = await this.post("recv", body, timeout);
       if (this.state !== "attached") {
         if (r !== null && "frames" in r && r.frames.length) this.owner.frames(this, r.frames);
         return;
       }
+      const held = now() - started;
+      if (r === null && early !== null && held >= early) continue;
       if (r === null || notTheBridges(r)) {
+        if (held < timeout) this.owner.cut(this, held);
         if (++failures > MAX_FAILURES) {
           this.lose("polling_failed: " + describe(r) + " on " + failures + " polls in a row");
           return;
@@ -1417,6 +1429,25 @@ var SessionLostEvent = class extends Event {
     this.lost = lost;
   }
 };
+var IdleCutEvent = class extends Event {
+  /**
+   * @param {TransportName} transport
+   * @param {number} silentMs
+   * @param {number} cutAfterMs
+   * @param {number} keepaliveMs
+   * @param {boolean} confirmed
+   * @param {number} cuts
+   */
+  constructor(transport, silentMs, cutAfterMs, keepaliveMs, confirmed, cuts) {
+    super("idlecut");
+    this.transport = transport;
+    this.silentMs = silentMs;
+    this.cutAfterMs = cutAfterMs;
+    this.keepaliveMs = keepaliveMs;
+    this.confirmed = confirmed;
+    this.cuts = cuts;
+  }
+};
 function domError(message, name) {
   return typeof DOMException === "function" ? new DOMException(message, name) : Object.assign(new Error(message), { name });
 }
@@ -1473,7 +1504,12 @@ var Connector = class {
   startPolling() {
     if (this.pend && this.pend.kind === POLLING) return;
     this.s.timers.clear("parallel");
-    const link = new PollLink(this.s.links, this.s.urls.poll, () => this.s.settings.poll + this.s.options.pollSlack);
+    const link = new PollLink(
+      this.s.links,
+      this.s.urls.poll,
+      () => this.s.settings.poll + this.s.options.pollSlack,
+      () => this.s.idle.pollHold(this.s.settings.poll)
+    );
     this.pend = link;
     const frame = this.attachFrame();
     if (this.s.options.transports.includes(WEBSOCKET)) frame.ws = this.s.nonce;
@@ -1777,12 +1813,145 @@ function defaultStorage() {
   }
 }
 
+// src/idle-cuts.js
+var MIN_CUT_MS = 1e3;
+var MIN_KEEPALIVE_MS = 500;
+var CONFIRM_FACTOR = 3;
+var IdleCuts = class {
+  /** @type {number | null} the shortest silence after which a connection to this bridge was cut, ms */
+  cutAfter = null;
+  /** Cuts seen by this page. */
+  cuts = 0;
+  /** @private whether the current learning survived its confirmation period */
+  confirmed = false;
+  /** @private @type {ReturnType<typeof setTimeout> | undefined} */
+  confirmTimer = void 0;
+  /**
+   * @param {TransportStorage | null} storage null: remember nothing
+   * @param {string} key
+   * @param {number} rememberFor ms; 0 remembers nothing
+   * @param {(ev: Event) => void} emit
+   * @param {(line: string) => void} log
+   */
+  constructor(storage, key, rememberFor, emit, log) {
+    this.storage = rememberFor > 0 ? storage : null;
+    this.key = key;
+    this.rememberFor = rememberFor;
+    this.emit = emit;
+    this.log = log;
+    const m = this.recall();
+    if (m) {
+      this.cutAfter = m.cutAfter;
+      this.confirmed = m.confirmed;
+      log("remembered: connections to this bridge were cut after " + m.cutAfter + " ms of silence");
+    }
+  }
+  /**
+   * How often a WebSocket must carry something: null while no cut is known (the server's pings do).
+   * @param {number} serverHb the server's heartbeat interval (ms)
+   * @returns {number | null}
+   */
+  keepalive(serverHb) {
+    if (this.cutAfter === null) return null;
+    const k = Math.max(MIN_KEEPALIVE_MS, Math.floor(this.cutAfter / 2));
+    return serverHb > 0 && serverHb <= k ? null : k;
+  }
+  /**
+   * How long a poll may be held before the client ends it and polls again; null: the server's hold.
+   * @param {number} serverPoll the server's poll hold time (ms)
+   * @returns {number | null}
+   */
+  pollHold(serverPoll) {
+    const k = this.keepalive(0);
+    return k !== null && k < serverPoll ? k : null;
+  }
+  /**
+   * A connection carrying the session was lost after `silentMs` of silence (nothing either way).
+   * @param {TransportName} transport
+   * @param {number} silentMs
+   * @returns {boolean} whether it counts as an idle cut
+   */
+  cut(transport, silentMs) {
+    const silent = Math.round(silentMs);
+    if (silent < MIN_CUT_MS) return false;
+    this.cuts++;
+    const learned = this.cutAfter === null || silent < this.cutAfter;
+    if (learned) this.cutAfter = silent;
+    this.confirmed = false;
+    const cutAfter = (
+      /** @type {number} */
+      this.cutAfter
+    );
+    this.store();
+    this.log("idle cut: the " + transport + " connection was lost after " + silent + " ms of silence; keeping connections busy every " + this.keepalive(0) + " ms (cut #" + this.cuts + ")");
+    this.emit(new IdleCutEvent(
+      transport,
+      silent,
+      cutAfter,
+      /** @type {number} */
+      this.keepalive(0),
+      false,
+      this.cuts
+    ));
+    clearTimeout(this.confirmTimer);
+    this.confirmTimer = setTimeout(() => this.confirm(transport), CONFIRM_FACTOR * cutAfter);
+    return true;
+  }
+  /** Stops the confirmation timer (the socket closed). */
+  stop() {
+    clearTimeout(this.confirmTimer);
+  }
+  /**
+   * No cut for CONFIRM_FACTOR × the silence: the keepalive works.
+   * @private
+   * @param {TransportName} transport
+   */
+  confirm(transport) {
+    if (this.cutAfter === null) return;
+    this.confirmed = true;
+    this.store();
+    const k = (
+      /** @type {number} */
+      this.keepalive(0)
+    );
+    this.log("idle cut confirmed: no cut for " + CONFIRM_FACTOR * this.cutAfter + " ms with connections busy every " + k + " ms");
+    this.emit(new IdleCutEvent(transport, this.cutAfter, this.cutAfter, k, true, this.cuts));
+  }
+  /** @private @returns {LearnedCut | null} */
+  recall() {
+    const s = this.storage;
+    if (!s) return null;
+    try {
+      const m = JSON.parse(s.getItem(this.key) || "null");
+      if (!m || typeof m.cutAfter !== "number" || typeof m.until !== "number" || m.cutAfter < MIN_CUT_MS) return null;
+      if (m.until < Date.now()) {
+        s.removeItem(this.key);
+        return null;
+      }
+      return { cutAfter: m.cutAfter, at: m.at, until: m.until, confirmed: m.confirmed === true };
+    } catch (e) {
+      return null;
+    }
+  }
+  /** @private */
+  store() {
+    const s = this.storage;
+    if (!s || this.cutAfter === null) return;
+    const at = Date.now();
+    const m = { cutAfter: this.cutAfter, at, until: at + this.rememberFor, confirmed: this.confirmed };
+    try {
+      s.setItem(this.key, JSON.stringify(m));
+    } catch (e) {
+    }
+  }
+};
+
 // src/stats.js
 function counters() {
   return { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, wireIn: 0, wireOut: 0, requests: 0, frames: 0 };
 }
 function newStats() {
-  return { ...counters(), duplicates: 0, transportChanges: 0, byTransport: { websocket: counters(), polling: counters() } };
+  return { ...counters(), duplicates: 0, transportChanges: 0, idleCuts: 0, byTransport: { websocket: counters(), polling: counters() } };
 }
 var TOTALLED = /* @__PURE__ */ new Set(["wireIn", "wireOut", "requests", "frames"]);
 function count(stats, kind, counter, n) {
@@ -1978,8 +2147,10 @@ var Session = class {
     this.nonce = nonce;
     this.host = host;
     this.log = new DiagnosticLog(200, options.debug);
+    const storage = options.storage === void 0 ? defaultStorage() : options.storage;
+    this.idle = new IdleCuts(storage, "cometbridge:idle:" + urls.url, options.rememberFor, (ev) => host.emit(ev), (line) => this.say(line));
     this.fallback = new Fallback(
-      new TransportMemory(options.storage, "cometbridge:transport:" + urls.url, options.rememberFor),
+      new TransportMemory(storage, "cometbridge:transport:" + urls.url, options.rememberFor),
       (reason, source) => {
         if (reason !== null) this.say("fallback reason (" + source + "): " + reason);
         host.emit(new FallbackEvent(reason, source));
@@ -1993,6 +2164,9 @@ var Session = class {
       trusted: (link) => this.connector.onTrusted(link),
       failed: (link, reason) => this.connector.onWsFailed(link, reason),
       lost: (link, reason) => this.connector.onLost(link, reason),
+      cut: (link, silentMs) => {
+        if (link === this.cur && this.readyState === OPEN && this.idle.cut(link.kind, silentMs)) this.stats.idleCuts++;
+      },
       refused: (link, refusal) => this.connector.onRefused(link, refusal),
       writable: () => this.pump(),
       sendFailed: (link) => this.writer.sendFailed(link),
@@ -2152,6 +2326,7 @@ var Session = class {
     if (old && old !== link) old.stop();
     this.heartbeat = link.kind === WEBSOCKET && open.hb > 0 ? new Heartbeat(open.hb, CLIENT_SLACK_MS, now()) : null;
     this.channel.useAckPolicy(open.ackMs, open.ackEvery);
+    this.keepalive();
     const previous = this.transport;
     this.transport = link.kind;
     this.say("open on " + link.kind + (newSession ? " (new session)" : " (resumed)") + ", server has up to " + open.ack);
@@ -2171,6 +2346,22 @@ var Session = class {
   /** Writes what the channel has for the link carrying the session (writer.js). */
   pump() {
     this.writer.pump();
+  }
+  /**
+   * Pings a WebSocket that has been silent for the keepalive a learned idle cut asks for (the
+   * server's pong makes traffic both ways), and looks again when it is next due.
+   * @private
+   */
+  keepalive() {
+    const link = this.cur;
+    const every = this.idle.keepalive(this.settings.hb);
+    if (!link || link.kind !== WEBSOCKET || every === null || this.readyState === CLOSED) return;
+    let due = link.lastTraffic + every - now();
+    if (due <= 0) {
+      link.write([{ t: "ping", ts: Date.now() }]);
+      due = every;
+    }
+    this.timers.set("keepalive", due, () => this.keepalive());
   }
   // ------------------------------------------------------------------ ends
   /** @private */
@@ -2228,6 +2419,7 @@ var Session = class {
     this.connector.stopAll(true);
     this.cur = null;
     this.timers.clearAll();
+    this.idle.stop();
     clearInterval(this.watchdog);
     this.transport = null;
     this.say("closed: " + code + " " + reason);
@@ -2273,6 +2465,8 @@ var BridgeSocket = class _BridgeSocket extends EventTarget {
   onfallback = null;
   /** @type {BridgeSocketHandler<SessionLostEvent>} */
   onsessionlost = null;
+  /** @type {BridgeSocketHandler<IdleCutEvent>} */
+  onidlecut = null;
   /** @type {Session} */
   #session;
   /**
@@ -2329,6 +2523,10 @@ var BridgeSocket = class _BridgeSocket extends EventTarget {
   /** Payload bytes sent but not yet acknowledged by the server. */
   get bufferedAmount() {
     return this.#session.channel.unacknowledgedBytes();
+  }
+  /** The shortest silence after which a connection to this bridge was cut (learned or remembered), ms; null: none seen. */
+  get idleCutAfter() {
+    return this.#session.idle.cutAfter;
   }
   /** @returns {BridgeStats} */
   get stats() {
@@ -2450,6 +2648,7 @@ export {
   DEFAULTS,
   ErrorCode,
   FallbackEvent,
+  IdleCutEvent,
   SessionLostEvent,
   SocketCode,
   TransportChangeEvent,

@@ -73,7 +73,8 @@ export class Connector {
   startPolling() {
     if (this.pend && this.pend.kind === POLLING) return;
     this.s.timers.clear('parallel');
-    const link = new PollLink(this.s.links, this.s.urls.poll, () => this.s.settings.poll + this.s.options.pollSlack);
+    const link = new PollLink(this.s.links, this.s.urls.poll, () => this.s.settings.poll + this.s.options.pollSlack,
+      () => this.s.idle.pollHold(this.s.settings.poll));
     this.pend = link;
     const frame = this.attachFrame();
     if (this.s.options.transports.includes(WEBSOCKET)) frame.ws = this.s.nonce; // for the server's notice (PROTOCOL.md 3.1)

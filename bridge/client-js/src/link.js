@@ -26,6 +26,7 @@ export const POLLING = 'polling';
  * @property {(link: WsLink) => void} trusted a WebSocket completed its probe round trip
  * @property {(link: WsLink, reason: string) => void} failed a WebSocket failed before it carried the session
  * @property {(link: Link, reason: string) => void} lost a link attaching or carrying the session is gone
+ * @property {(link: Link, silentMs: number) => void} cut the connection of a link was lost after this long without traffic (before `lost`)
  * @property {(link: Link, refusal: ServerRefusal) => void} refused the server (or something in front of it) refused a request or the socket: the code table decides
  * @property {(link: PollLink) => void} writable a polling send finished: more may go
  * @property {(link: PollLink) => void} sendFailed a polling send failed (network, or an answer that is not the bridge's): its batch may not have arrived

@@ -57,8 +57,8 @@ export class TransportMemory {
   }
 }
 
-/** @returns {TransportStorage | null} */
-function defaultStorage() {
+/** localStorage where the page may use it. @returns {TransportStorage | null} */
+export function defaultStorage() {
   try {
     return globalThis.localStorage || null;
   } catch (e) {

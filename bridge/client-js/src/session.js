@@ -17,7 +17,8 @@ import { CLIENT_SLACK_MS, Heartbeat } from './heartbeat.js';
 import { POLLING, WEBSOCKET, now } from './link.js';
 import { Connector } from './connector.js';
 import { Fallback } from './fallback.js';
-import { TransportMemory } from './memory.js';
+import { TransportMemory, defaultStorage } from './memory.js';
+import { IdleCuts } from './idle-cuts.js';
 import { CLOSED, CONNECTING, OPEN } from './ready-state.js';
 import { DiagnosticLog, count, newStats } from './stats.js';
 import { Timers } from './timers.js';
@@ -58,7 +59,9 @@ export class Session {
     this.nonce = nonce;
     this.host = host;
     this.log = new DiagnosticLog(200, options.debug);
-    this.fallback = new Fallback(new TransportMemory(options.storage, 'cometbridge:transport:' + urls.url, options.rememberFor),
+    const storage = options.storage === undefined ? defaultStorage() : options.storage;
+    this.idle = new IdleCuts(storage, 'cometbridge:idle:' + urls.url, options.rememberFor, (ev) => host.emit(ev), (line) => this.say(line));
+    this.fallback = new Fallback(new TransportMemory(storage, 'cometbridge:transport:' + urls.url, options.rememberFor),
       (reason, source) => {
         if (reason !== null) this.say('fallback reason (' + source + '): ' + reason);
         host.emit(new FallbackEvent(reason, source));
@@ -72,6 +75,9 @@ export class Session {
       trusted: (link) => this.connector.onTrusted(link),
       failed: (link, reason) => this.connector.onWsFailed(link, reason),
       lost: (link, reason) => this.connector.onLost(link, reason),
+      cut: (link, silentMs) => {
+        if (link === this.cur && this.readyState === OPEN && this.idle.cut(link.kind, silentMs)) this.stats.idleCuts++;
+      },
       refused: (link, refusal) => this.connector.onRefused(link, refusal),
       writable: () => this.pump(),
       sendFailed: (link) => this.writer.sendFailed(link),
@@ -239,6 +245,7 @@ export class Session {
     if (old && old !== link) old.stop();
     this.heartbeat = link.kind === WEBSOCKET && open.hb > 0 ? new Heartbeat(open.hb, CLIENT_SLACK_MS, now()) : null;
     this.channel.useAckPolicy(open.ackMs, open.ackEvery);
+    this.keepalive();
     const previous = this.transport;
     this.transport = link.kind;
     this.say('open on ' + link.kind + (newSession ? ' (new session)' : ' (resumed)') + ', server has up to ' + open.ack);
@@ -260,6 +267,23 @@ export class Session {
   /** Writes what the channel has for the link carrying the session (writer.js). */
   pump() {
     this.writer.pump();
+  }
+
+  /**
+   * Pings a WebSocket that has been silent for the keepalive a learned idle cut asks for (the
+   * server's pong makes traffic both ways), and looks again when it is next due.
+   * @private
+   */
+  keepalive() {
+    const link = this.cur;
+    const every = this.idle.keepalive(this.settings.hb);
+    if (!link || link.kind !== WEBSOCKET || every === null || this.readyState === CLOSED) return;
+    let due = link.lastTraffic + every - now();
+    if (due <= 0) {
+      link.write([{ t: 'ping', ts: Date.now() }]);
+      due = every;
+    }
+    this.timers.set('keepalive', due, () => this.keepalive());
   }
 
   // ------------------------------------------------------------------ ends
@@ -321,6 +345,7 @@ export class Session {
     this.connector.stopAll(true);
     this.cur = null;
     this.timers.clearAll();
+    this.idle.stop();
     clearInterval(this.watchdog);
     this.transport = null;
     this.say('closed: ' + code + ' ' + reason);

@@ -16,7 +16,7 @@ import { domError, reportHandlerError } from './events.js';
 /** @import { BridgeSocketOptions, ResolvedOptions } from './options.js' */
 /** @import { BridgeStats } from './stats.js' */
 /** @import { BridgeReadyState } from './ready-state.js' */
-/** @import { FallbackSource, BridgeSocketEventMap, BridgeMessageEvent, BridgeCloseEvent, TransportChangeEvent, FallbackEvent, SessionLostEvent } from './events.js' */
+/** @import { FallbackSource, BridgeSocketEventMap, BridgeMessageEvent, BridgeCloseEvent, TransportChangeEvent, FallbackEvent, SessionLostEvent, IdleCutEvent } from './events.js' */
 /**
  * @template {Event} E
  * @typedef {((this: BridgeSocket, ev: E) => unknown) | null} BridgeSocketHandler
@@ -45,6 +45,7 @@ export class BridgeSocket extends EventTarget {
   /** @type {BridgeSocketHandler<TransportChangeEvent>} */ ontransportchange = null;
   /** @type {BridgeSocketHandler<FallbackEvent>} */ onfallback = null;
   /** @type {BridgeSocketHandler<SessionLostEvent>} */ onsessionlost = null;
+  /** @type {BridgeSocketHandler<IdleCutEvent>} */ onidlecut = null;
 
   /** @type {Session} */ #session;
 
@@ -85,6 +86,8 @@ export class BridgeSocket extends EventTarget {
   get fallbackSource() { return this.#session.fallback.source; }
   /** Payload bytes sent but not yet acknowledged by the server. */
   get bufferedAmount() { return this.#session.channel.unacknowledgedBytes(); }
+  /** The shortest silence after which a connection to this bridge was cut (learned or remembered), ms; null: none seen. */
+  get idleCutAfter() { return this.#session.idle.cutAfter; }
   /** @returns {BridgeStats} */
   get stats() { return this.#session.stats; }
   /** The last state changes, for diagnostics. @returns {readonly string[]} */
