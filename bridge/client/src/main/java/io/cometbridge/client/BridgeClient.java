@@ -42,6 +42,14 @@ public final class BridgeClient implements AutoCloseable {
          */
         default void onSessionLost(BridgeClient client, String reason) {
         }
+
+        /**
+         * A connection was cut after {@code silentMillis} without traffic (a proxy's idle timeout):
+         * the client now keeps its connections busy every {@code keepaliveMillis}. Called again with
+         * {@code confirmed} once no further cut came for three times that silence.
+         */
+        default void onIdleCut(BridgeClient client, long silentMillis, long keepaliveMillis, boolean confirmed) {
+        }
     }
 
     public enum State { CONNECTING, OPEN, RECONNECTING, CLOSED }

@@ -29,6 +29,7 @@ public final class BridgeClientBuilder {
     private long maxQueuedBytes = 8L * 1024 * 1024;
     private URI webSocketUri;
     private Duration openTimeout = Duration.ofSeconds(30);
+    private ClientMemory memory;
 
     BridgeClientBuilder(URI uri) {
         this.uri = Objects.requireNonNull(uri);
@@ -62,11 +63,15 @@ public final class BridgeClientBuilder {
     /** Bound of the client's replay buffer: unacknowledged payload bytes. */
     public BridgeClientBuilder maxQueuedBytes(long n) { this.maxQueuedBytes = n; return this; }
 
+    /** Where to remember what was learned about the network to this bridge (default: in memory, this client only). */
+    public BridgeClientBuilder memory(ClientMemory memory) { this.memory = Objects.requireNonNull(memory); return this; }
+
     public BridgeClient build() {
         String base = uri.toString().endsWith("/") ? uri.toString() : uri + "/";
         URI ws = webSocketUri != null ? webSocketUri : URI.create(base.replaceFirst("^http", "ws") + "ws");
         HttpClient client = http != null ? http : HttpClient.newBuilder().connectTimeout(connectTimeout).build();
         return new BridgeClient(new ClientConfig(URI.create(base), ws, order, listener, origin, client, executor,
-                connectTimeout, openTimeout, maxQueuedMessages, maxQueuedBytes));
+                connectTimeout, openTimeout, maxQueuedMessages, maxQueuedBytes,
+                memory != null ? memory : ClientMemory.inMemory()));
     }
 }

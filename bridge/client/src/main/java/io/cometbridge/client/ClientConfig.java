@@ -20,5 +20,6 @@ record ClientConfig(
         Duration connectTimeout,
         Duration openTimeout,
         int maxQueuedMessages,
-        long maxQueuedBytes) {
+        long maxQueuedBytes,
+        ClientMemory memory) {
 }

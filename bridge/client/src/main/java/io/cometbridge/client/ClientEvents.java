@@ -47,6 +47,10 @@ final class ClientEvents implements ChannelEvents<CompletableFuture<Void>> {
         call(() -> listener.onSessionLost(client, why));
     }
 
+    void idleCut(long silentMillis, long keepaliveMillis, boolean confirmed) {
+        call(() -> listener.onIdleCut(client, silentMillis, keepaliveMillis, confirmed));
+    }
+
     void closed(CloseReason reason) {
         call(() -> listener.onClose(client, reason));
     }

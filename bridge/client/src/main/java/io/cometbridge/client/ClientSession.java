@@ -48,6 +48,7 @@ final class ClientSession {
     private final ClientEvents events;
     private final SerialExecutor executor;
     private final TransportFactory transports;
+    private final IdleCuts idleCuts;
 
     private volatile State state = State.CONNECTING;
     private volatile TransportKind transportKind;
@@ -64,6 +65,7 @@ final class ClientSession {
     private String resumeKey;          // from the latest open frame: proof at the next attach
     private final RetryPlan retries;
     private long attachedAt;           // when the current transport's open frame came
+    private long lastSent;             // when frames last went out (with the heartbeat's last heard: the silence)
     private boolean everOpened;
     private boolean ackCheckPending;
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
@@ -75,7 +77,8 @@ final class ClientSession {
         this.config = config;
         this.events = new ClientEvents(client, config.listener());
         this.executor = new SerialExecutor(config.executor());
-        this.transports = new TransportFactory(config, new TransportEvents(this, executor));
+        this.idleCuts = new IdleCuts(config.memory(), config.httpBase().toString(), events);
+        this.transports = new TransportFactory(config, new TransportEvents(this, executor), idleCuts);
         this.retries = new RetryPlan(config.order());
         this.channel = newChannel();
         this.heartbeat = new Heartbeat(Duration.ofSeconds(15).toNanos(), Heartbeat.CLIENT_SLACK_NANOS, System.nanoTime());
@@ -95,7 +98,7 @@ final class ClientSession {
     CompletableFuture<Void> connect() {
         executor.execute(() -> {
             if (current == null && pending == null && state != State.CLOSED) {
-                watchdog = ClientTimers.TIMERS.scheduleWithFixedDelay(() -> executor.executeLater(this::checkHeartbeat), 1, 1, TimeUnit.SECONDS);
+                watchdog = ClientTimers.TIMERS.scheduleWithFixedDelay(() -> executor.executeLater(this::checkHeartbeat), 250, 250, TimeUnit.MILLISECONDS);
                 attachWith(retries.first());
             }
         });
@@ -203,7 +206,6 @@ final class ClientSession {
     long takeAck() {
         return channel.takeAck();
     }
-
 
     private void attachWith(TransportKind kind) {
         if (pending != null) pending.stop();
@@ -326,7 +328,15 @@ final class ClientSession {
         ClientTransport t = current;
         if (t == null || (state != State.OPEN && !channel.closePending())) return;
         int maxBytes = Math.max(1, settings.maxRequestBytes() - BATCH_SLACK_BYTES);
-        while (t.canSend() && channel.hasOutput()) t.send(channel.drain(t.framing(), maxBytes, settings.maxBatchFrames()));
+        while (t.canSend() && channel.hasOutput()) {
+            t.send(channel.drain(t.framing(), maxBytes, settings.maxBatchFrames()));
+            lastSent = System.nanoTime();
+        }
+    }
+
+    /** A held poll of {@code from} was cut after {@code heldMillis}: maybe an idle cut. */
+    void idleCut(ClientTransport from, long heldMillis) {
+        if (from == current && state == State.OPEN) idleCuts.cut(from.kind(), heldMillis, System.nanoTime());
     }
 
     void transportFailed(ClientTransport from, Throwable cause) {
@@ -336,6 +346,8 @@ final class ClientSession {
             LOG.log(Level.FINE, "attach over " + from + " failed", cause);
             reconnectLater(retries.failed(from.kind(), false, switched != null));
         } else if (from == current) {
+            long now = System.nanoTime();
+            if (from.framing() == Framing.STREAM) idleCuts.cut(from.kind(), (now - Math.max(heartbeat.lastHeard(), lastSent)) / 1_000_000, now);
             current = null;
             transportKind = null;
             state = State.RECONNECTING;
@@ -395,7 +407,8 @@ final class ClientSession {
     }
 
     /**
-     * Once a second: a transport that has lasted counts as progress; a silent WebSocket is dead.
+     * Four times a second: a transport that has lasted counts as progress; a silent WebSocket is dead.
+     * A WebSocket silent for the keepalive of a learned idle cut gets a ping (its pong answers).
      * A WebSocket that owes acknowledgements and has been quiet gets a ping: the JDK's WebSocket
      * does not always notice a connection its peer closed until it writes to it, and waiting for the
      * heartbeat timeout could outlast the server's grace period.
@@ -405,7 +418,9 @@ final class ClientSession {
         if (t == null || state != State.OPEN) return;
         long now = System.nanoTime();
         if (now - attachedAt > STABLE_NANOS) retries.progress();
-        if (t.framing() == Framing.STREAM && channel.unacknowledged() > 0 && now - heartbeat.lastHeard() > QUIET_NANOS) {
+        idleCuts.tick(now);
+        boolean keepalive = t.framing() == Framing.STREAM && idleCuts.pingDue(now, Math.max(heartbeat.lastHeard(), lastSent), settings.heartbeatMillis());
+        if (keepalive || t.framing() == Framing.STREAM && channel.unacknowledged() > 0 && now - heartbeat.lastHeard() > QUIET_NANOS) {
             channel.queue(new Frame.Ping(TimeUnit.NANOSECONDS.toMicros(now - attachedAt)));
             flush();
         }

@@ -12,10 +12,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * The long-polling transport of the Java client: an attach, then one held {@code recv} after
@@ -31,6 +35,7 @@ final class PollingClientTransport implements ClientTransport {
     private final String origin;
     private final Duration pollTimeout;
     private final Owner owner;
+    private final LongSupplier earlyEnd; // a learned hold shorter than the server's (IdleCuts), or -1
 
     private volatile String sid;
     private volatile String key; // this transport's resume key (the open frame's), proof on every request
@@ -40,7 +45,8 @@ final class PollingClientTransport implements ClientTransport {
     private final AtomicBoolean dropNextPollResponse = new AtomicBoolean();
     private int pollFailures;
 
-    PollingClientTransport(HttpClient http, URI base, String origin, Duration pollTimeout, Owner owner) {
+    PollingClientTransport(HttpClient http, URI base, String origin, Duration pollTimeout, Owner owner, LongSupplier earlyEnd) {
+        this.earlyEnd = earlyEnd;
         this.http = http;
         this.base = base;
         this.origin = origin;
@@ -87,11 +93,20 @@ final class PollingClientTransport implements ClientTransport {
     private void poll(long ack) {
         if (stopped) return;
         String body = "[" + FrameCodec.encode(new Frame.Ack(ack)) + "]";
-        CompletableFuture<HttpResponse<String>> f = http.sendAsync(post("recv", body), HttpResponse.BodyHandlers.ofString());
+        long early = earlyEnd.getAsLong(), started = System.nanoTime();
+        HttpRequest recv = post("recv", body, early > 0 ? Duration.ofMillis(early) : pollTimeout.plusSeconds(15));
+        CompletableFuture<HttpResponse<String>> f = http.sendAsync(recv, HttpResponse.BodyHandlers.ofString());
         currentPoll = f;
         f.whenComplete((response, error) -> {
             if (stopped) return;
+            boolean timedOut = (error instanceof CompletionException ? error.getCause() : error) instanceof HttpTimeoutException;
+            if (timedOut && early > 0) { // ended by the client after the learned hold: the next poll takes over
+                poll();
+                return;
+            }
             if (error != null || isProxyTrouble(response)) {
+                long held = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                if (!timedOut) owner.onIdleCut(this, held); // maybe a proxy's idle timeout (IdleCuts decides)
                 if (++pollFailures > MAX_POLL_RETRIES) {
                     owner.onTransportFailed(this, error != null ? error : new IOException("poll answered " + response.statusCode()));
                 } else {
@@ -178,8 +193,12 @@ final class PollingClientTransport implements ClientTransport {
     }
 
     private HttpRequest post(String endpoint, String body) {
+        return post(endpoint, body, pollTimeout.plusSeconds(15));
+    }
+
+    private HttpRequest post(String endpoint, String body, Duration timeout) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("poll/" + endpoint))
-                .timeout(pollTimeout.plusSeconds(15))
+                .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (sid != null) b.header("X-Bridge-Session", sid);
