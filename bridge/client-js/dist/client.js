@@ -936,6 +936,7 @@ var WsLink = class {
     this.purpose = purpose;
     this.state = "connecting";
     this.rtt = 0;
+    this.openedAfter = 0;
     this.owner = owner;
     this.url = url;
     this.trustTimeout = trustTimeout;
@@ -964,7 +965,9 @@ var WsLink = class {
       if (this.state === "dead") return;
       this.opened = true;
       this.state = "probing";
+      this.openedAfter = now() - this.startedAt;
       this.write([{ t: "probe" }]);
+      this.owner.upgraded(this);
     };
     ws.onmessage = (ev) => this.onMessage(ev.data);
     ws.onerror = () => {
@@ -1459,6 +1462,7 @@ function reportHandlerError(e) {
 }
 
 // src/connector.js
+var UPGRADED_SLACK_MS = 250;
 var Connector = class {
   /** @type {Link | null} a link attaching (to a new session, or as a move) */
   pend = null;
@@ -1536,6 +1540,23 @@ var Connector = class {
     const last = this.s.channel.takeAck();
     if (this.s.sid === null) return { t: "attach", last };
     return this.s.key === null ? { t: "attach", sid: this.s.sid, last } : { t: "attach", sid: this.s.sid, key: this.s.key, last };
+  }
+  /**
+   * A WebSocket completed its handshake: its probe's echo should take about as long again. A
+   * socket that upgraded but then passes nothing (a proxy that blackholes frames after the
+   * upgrade) is found out after twice the handshake time (at least UPGRADED_SLACK_MS), not after
+   * the whole parallelDelay: polling starts beside it then. A direct connection echoes long before.
+   * @param {WsLink} link
+   */
+  onUpgraded(link) {
+    if (link !== this.ws || link.purpose !== "connect" || this.s.cur || this.pend || !this.s.timers.has("parallel")) return;
+    const wait = Math.max(UPGRADED_SLACK_MS, Math.round(2 * link.openedAfter));
+    if (link.openedAfter + wait >= this.s.options.parallelDelay) return;
+    this.s.timers.set("parallel", wait, () => {
+      if (this.s.cur || this.pend || this.ws !== link || link.state !== "probing") return;
+      this.s.say("websocket upgraded after " + Math.round(link.openedAfter) + " ms but no probe echo " + wait + " ms later: polling in parallel");
+      this.startPolling();
+    });
   }
   /**
    * A WebSocket completed its probe round trip.
@@ -2161,6 +2182,7 @@ var Session = class {
     this.writer = new Writer(this);
     this.links = {
       frames: (link, frames) => this.onFrames(link, frames),
+      upgraded: (link) => this.connector.onUpgraded(link),
       trusted: (link) => this.connector.onTrusted(link),
       failed: (link, reason) => this.connector.onWsFailed(link, reason),
       lost: (link, reason) => this.connector.onLost(link, reason),

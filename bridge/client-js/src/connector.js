@@ -27,6 +27,9 @@ import { CLOSED } from './ready-state.js';
 /** @import { ServerRefusal } from './refusal.js' */
 /** @import { Session } from './session.js' */
 
+/** The least a WebSocket that upgraded gets for its probe's echo before polling starts beside it (ms). */
+export const UPGRADED_SLACK_MS = 250;
+
 export class Connector {
   /** @type {Link | null} a link attaching (to a new session, or as a move) */ pend = null;
   /** @type {WsLink | null} a WebSocket not attached yet (a connect or a probe) */ ws = null;
@@ -103,6 +106,24 @@ export class Connector {
     const last = this.s.channel.takeAck();
     if (this.s.sid === null) return { t: 'attach', last };
     return this.s.key === null ? { t: 'attach', sid: this.s.sid, last } : { t: 'attach', sid: this.s.sid, key: this.s.key, last };
+  }
+
+  /**
+   * A WebSocket completed its handshake: its probe's echo should take about as long again. A
+   * socket that upgraded but then passes nothing (a proxy that blackholes frames after the
+   * upgrade) is found out after twice the handshake time (at least UPGRADED_SLACK_MS), not after
+   * the whole parallelDelay: polling starts beside it then. A direct connection echoes long before.
+   * @param {WsLink} link
+   */
+  onUpgraded(link) {
+    if (link !== this.ws || link.purpose !== 'connect' || this.s.cur || this.pend || !this.s.timers.has('parallel')) return;
+    const wait = Math.max(UPGRADED_SLACK_MS, Math.round(2 * link.openedAfter));
+    if (link.openedAfter + wait >= this.s.options.parallelDelay) return;
+    this.s.timers.set('parallel', wait, () => {
+      if (this.s.cur || this.pend || this.ws !== link || link.state !== 'probing') return;
+      this.s.say('websocket upgraded after ' + Math.round(link.openedAfter) + ' ms but no probe echo ' + wait + ' ms later: polling in parallel');
+      this.startPolling();
+    });
   }
 
   /**

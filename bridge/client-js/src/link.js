@@ -23,6 +23,7 @@ export const POLLING = 'polling';
  * carrying the session from one attaching, probing or already replaced.
  * @typedef {object} LinkOwner
  * @property {(link: Link, frames: Frame[]) => void} frames frames from the server, in order
+ * @property {(link: WsLink) => void} upgraded a WebSocket's handshake completed (its probe is on the way)
  * @property {(link: WsLink) => void} trusted a WebSocket completed its probe round trip
  * @property {(link: WsLink, reason: string) => void} failed a WebSocket failed before it carried the session
  * @property {(link: Link, reason: string) => void} lost a link attaching or carrying the session is gone

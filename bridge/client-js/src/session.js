@@ -72,6 +72,7 @@ export class Session {
     /** @type {LinkOwner} what the links report to */
     this.links = {
       frames: (link, frames) => this.onFrames(link, frames),
+      upgraded: (link) => this.connector.onUpgraded(link),
       trusted: (link) => this.connector.onTrusted(link),
       failed: (link, reason) => this.connector.onWsFailed(link, reason),
       lost: (link, reason) => this.connector.onLost(link, reason),

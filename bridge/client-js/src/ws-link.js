@@ -37,6 +37,8 @@ export class WsLink {
     this.state = 'connecting';
     /** Milliseconds from the start to the probe's echo. */
     this.rtt = 0;
+    /** Milliseconds from the start to the completed handshake. */
+    this.openedAfter = 0;
     /** @private */ this.owner = owner;
     /** @private */ this.url = url;
     /** @private */ this.trustTimeout = trustTimeout;
@@ -71,7 +73,9 @@ export class WsLink {
       if (this.state === 'dead') return;
       this.opened = true;
       this.state = 'probing';
+      this.openedAfter = now() - this.startedAt;
       this.write([{ t: 'probe' }]);
+      this.owner.upgraded(this);
     };
     ws.onmessage = (ev) => this.onMessage(ev.data);
     ws.onerror = () => { /* onclose follows with the code */ };
