@@ -132,6 +132,10 @@ export type BridgeSocketOptions = {
 	 */
 	maxProbes?: number | undefined;
 	/**
+	 * After WebSockets that open but are lost soon (3 in a row, ws-demotion.js), stay on polling this many ms. Default 600000 (10 min).
+	 */
+	demoteFor?: number | undefined;
+	/**
 	 * Remember per bridge URL which transport worked, for this many ms; 0 disables. Default one day.
 	 */
 	rememberFor?: number | undefined;

@@ -199,6 +199,7 @@ var DEFAULTS = Object.freeze({
   probeDelay: 2e3,
   probeMaxDelay: 3e5,
   maxProbes: 8,
+  demoteFor: 10 * 60 * 1e3,
   rememberFor: 24 * 3600 * 1e3,
   maxQueuedMessages: 4096,
   maxQueuedBytes: 8 * 1024 * 1024,
@@ -1214,7 +1215,7 @@ var PollLink = class {
       }
       failures = 0;
       if ("frames" in r) {
-        if (r.frames.length) this.owner.frames(this, r.frames);
+        this.owner.frames(this, r.frames);
       } else {
         this.stop();
         this.owner.refused(this, r.refusal);
@@ -1461,6 +1462,56 @@ function reportHandlerError(e) {
   }, 0);
 }
 
+// src/ws-demotion.js
+var USEFUL_MS = 1e4;
+var MAX_USELESS = 3;
+var WsDemotion = class {
+  /** Useless WebSockets in a row. */
+  useless = 0;
+  /** @private epoch ms until which WebSocket is not tried (0: not demoted) */
+  until = 0;
+  /** @private whether a demotion happened on this page (then one more useless socket is enough) */
+  demotedBefore = false;
+  /** @private @type {number | null} when the WebSocket carrying the session attached (monotonic ms) */
+  attachedAt = null;
+  /** @param {number} demoteFor ms */
+  constructor(demoteFor) {
+    this.demoteFor = demoteFor;
+  }
+  /**
+   * A WebSocket now carries the session.
+   * @param {number} now monotonic ms
+   */
+  attached(now2) {
+    this.attachedAt = now2;
+  }
+  /**
+   * The WebSocket carrying the session was lost.
+   * @param {number} now monotonic ms
+   * @param {boolean} excused an idle cut the client learned from: not the socket's fault
+   * @returns {boolean} whether WebSocket is demoted now
+   */
+  lost(now2, excused) {
+    const lived = this.attachedAt === null ? 0 : now2 - this.attachedAt;
+    this.attachedAt = null;
+    if (lived >= USEFUL_MS) {
+      this.useless = 0;
+      return false;
+    }
+    if (excused) return false;
+    this.useless++;
+    if (this.useless < (this.demotedBefore ? 1 : MAX_USELESS)) return false;
+    this.until = Date.now() + this.demoteFor;
+    this.demotedBefore = true;
+    this.useless = 0;
+    return true;
+  }
+  /** Milliseconds until WebSocket may be tried again; 0 when it may now. */
+  remaining() {
+    return Math.max(0, this.until - Date.now());
+  }
+};
+
 // src/connector.js
 var UPGRADED_SLACK_MS = 250;
 var Connector = class {
@@ -1479,7 +1530,7 @@ var Connector = class {
   establish() {
     if (this.s.readyState === CLOSED) return;
     this.probes.reset();
-    const order = this.s.fallback.order(this.s.options.transports);
+    const order = this.s.fallback.order(this.s.options.transports, this.s.demotion.remaining() > 0);
     this.s.say("establish: " + order.join(" > ") + (this.s.sid ? " (resume)" : " (new session)"));
     if (order[0] === POLLING) {
       this.startPolling();
@@ -1596,7 +1647,8 @@ var Connector = class {
   /** @private */
   scheduleProbe() {
     if (!this.s.options.transports.includes(WEBSOCKET) || this.ws || this.s.timers.has("probe") || this.s.readyState === CLOSED) return;
-    const delay = this.probes.nextDelay(Math.random());
+    const next = this.probes.nextDelay(Math.random());
+    const delay = next === null ? null : Math.max(next, this.s.demotion.remaining());
     if (delay === null) {
       this.s.say("no more websocket probes after " + this.probes.failures + " failures in a row: staying on polling");
       return;
@@ -1634,6 +1686,10 @@ var Connector = class {
       this.s.transport = null;
       this.s.host.emit(new TransportChangeEvent(null, previous));
       if (link.kind === WEBSOCKET && guess) this.s.fallback.set(reason, "client");
+      if (link.kind === WEBSOCKET && this.s.demotion.lost(now(), this.s.cutLink === link)) {
+        const mins = Math.round(this.s.options.demoteFor / 6e4);
+        this.s.fallback.demote("websocket_useless: WebSockets opened and were lost within " + USEFUL_MS / 1e3 + " s again and again (last: " + reason + "); polling for " + mins + " min", this.s.options.demoteFor);
+      }
       if (!this.pend) this.reconnectLater();
     }
   }
@@ -1714,6 +1770,8 @@ var Fallback = class {
   reason = null;
   /** @type {FallbackSource | null} */
   source = null;
+  /** @private @type {{ reason: string, ttl: number | undefined } | null} a WebSocket failure not remembered until polling proves the network works */
+  unproven = null;
   /**
    * @param {TransportMemory} memory
    * @param {(reason: string | null, source: FallbackSource | null) => void} changed called on every change
@@ -1741,12 +1799,15 @@ var Fallback = class {
     if (this.source !== "server") this.heard(reason, "client", transport);
   }
   /**
-   * The transport order for a (re)connect: the configured one, unless polling is remembered.
+   * The transport order for a (re)connect: the configured one, unless polling is remembered or
+   * WebSocket is demoted (ws-demotion.js).
    * @param {readonly TransportName[]} configured
+   * @param {boolean} [demoted]
    * @returns {TransportName[]}
    */
-  order(configured) {
+  order(configured, demoted = false) {
     const order = configured.slice();
+    if (order[0] === WEBSOCKET && order.includes(POLLING) && demoted) return [POLLING, WEBSOCKET];
     if (order[0] === WEBSOCKET && order.includes(POLLING)) {
       const m = this.memory.recall();
       if (m && m.transport === POLLING) {
@@ -1767,9 +1828,30 @@ var Fallback = class {
     if (transport === WEBSOCKET) {
       this.set(null, null);
       this.memory.remember(WEBSOCKET, null);
-    } else if (this.source === "client" || this.source === "server") {
+    } else if (this.unproven !== null) {
+      this.networkWorks();
+    } else if ((this.source === "client" || this.source === "server") && this.reason && !this.reason.startsWith("websocket_pending")) {
       this.memory.remember(POLLING, this.reason);
     }
+  }
+  /**
+   * WebSocket is demoted for `ttl` ms: remembered for that long, once polling has worked.
+   * @param {string} reason
+   * @param {number} ttl
+   */
+  demote(reason, ttl) {
+    this.set(reason, "client");
+    this.unproven = { reason, ttl };
+  }
+  /**
+   * Polling just carried an answer: the network works, so a WebSocket failure heard meanwhile
+   * means WebSocket is blocked (not that the network was down): remember it now.
+   */
+  networkWorks() {
+    const u = this.unproven;
+    if (u === null) return;
+    this.unproven = null;
+    this.memory.remember(POLLING, u.reason, u.ttl);
   }
   /**
    * A reason came while on `transport` (null: re-attaching).
@@ -1779,7 +1861,7 @@ var Fallback = class {
    */
   heard(reason, source, transport) {
     this.set(reason, source);
-    if (transport === POLLING) this.memory.remember(POLLING, reason);
+    if (transport === POLLING) this.unproven = { reason, ttl: void 0 };
   }
 };
 
@@ -1814,12 +1896,13 @@ var TransportMemory = class {
   /**
    * @param {TransportName} transport
    * @param {string | null} reason
+   * @param {number} [ttl] ms; default rememberFor
    */
-  remember(transport, reason) {
+  remember(transport, reason, ttl = this.rememberFor) {
     const s = this.storage;
     if (!s || !this.rememberFor) return;
     const at = Date.now();
-    const m = { transport, reason, at, until: at + this.rememberFor };
+    const m = { transport, reason, at, until: at + Math.min(ttl, this.rememberFor) };
     try {
       s.setItem(this.key, JSON.stringify(m));
     } catch (e) {
@@ -2156,6 +2239,8 @@ var Session = class {
   timers = new Timers();
   /** @private @type {TransportName | null} whose frames the channel is taking */
   receivingOn = null;
+  /** @type {Link | null} the last link lost to an idle cut the client learned from (not its fault) */
+  cutLink = null;
   /**
    * @param {ResolvedOptions} options
    * @param {BridgeUrls} urls
@@ -2178,6 +2263,7 @@ var Session = class {
       }
     );
     this.channel = this.newChannel();
+    this.demotion = new WsDemotion(options.demoteFor);
     this.connector = new Connector(this);
     this.writer = new Writer(this);
     this.links = {
@@ -2187,7 +2273,10 @@ var Session = class {
       failed: (link, reason) => this.connector.onWsFailed(link, reason),
       lost: (link, reason) => this.connector.onLost(link, reason),
       cut: (link, silentMs) => {
-        if (link === this.cur && this.readyState === OPEN && this.idle.cut(link.kind, silentMs)) this.stats.idleCuts++;
+        if (link === this.cur && this.readyState === OPEN && this.idle.cut(link.kind, silentMs)) {
+          this.stats.idleCuts++;
+          this.cutLink = link;
+        }
       },
       refused: (link, refusal) => this.connector.onRefused(link, refusal),
       writable: () => this.pump(),
@@ -2268,6 +2357,7 @@ var Session = class {
       return;
     }
     if (link === this.cur) this.heartbeat?.heard(now());
+    if (link === this.cur && link.kind === POLLING) this.fallback.networkWorks();
     for (const f of frames) {
       if (this.isClosed()) return;
       try {
@@ -2349,6 +2439,7 @@ var Session = class {
     this.heartbeat = link.kind === WEBSOCKET && open.hb > 0 ? new Heartbeat(open.hb, CLIENT_SLACK_MS, now()) : null;
     this.channel.useAckPolicy(open.ackMs, open.ackEvery);
     this.keepalive();
+    if (link.kind === WEBSOCKET) this.demotion.attached(now());
     const previous = this.transport;
     this.transport = link.kind;
     this.say("open on " + link.kind + (newSession ? " (new session)" : " (resumed)") + ", server has up to " + open.ack);

@@ -17,10 +17,11 @@ import { ClientAction } from './codes.js';
 import { nextDelay } from './backoff.js';
 import { WsLink } from './ws-link.js';
 import { PollLink } from './poll-link.js';
-import { POLLING, WEBSOCKET } from './link.js';
+import { POLLING, WEBSOCKET, now } from './link.js';
 import { ProbeSchedule } from './probes.js';
 import { TransportChangeEvent } from './events.js';
 import { CLOSED } from './ready-state.js';
+import { USEFUL_MS } from './ws-demotion.js';
 
 /** @import { AttachFrame } from './codec.js' */
 /** @import { Link } from './link.js' */
@@ -45,7 +46,7 @@ export class Connector {
   establish() {
     if (this.s.readyState === CLOSED) return;
     this.probes.reset();
-    const order = this.s.fallback.order(this.s.options.transports);
+    const order = this.s.fallback.order(this.s.options.transports, this.s.demotion.remaining() > 0);
     this.s.say('establish: ' + order.join(' > ') + (this.s.sid ? ' (resume)' : ' (new session)'));
     if (order[0] === POLLING) {
       this.startPolling();
@@ -166,7 +167,8 @@ export class Connector {
   /** @private */
   scheduleProbe() {
     if (!this.s.options.transports.includes(WEBSOCKET) || this.ws || this.s.timers.has('probe') || this.s.readyState === CLOSED) return;
-    const delay = this.probes.nextDelay(Math.random());
+    const next = this.probes.nextDelay(Math.random());
+    const delay = next === null ? null : Math.max(next, this.s.demotion.remaining()); // a demoted WebSocket waits it out
     if (delay === null) {
       this.s.say('no more websocket probes after ' + this.probes.failures + ' failures in a row: staying on polling');
       return;
@@ -205,6 +207,11 @@ export class Connector {
       this.s.transport = null;
       this.s.host.emit(new TransportChangeEvent(null, previous));
       if (link.kind === WEBSOCKET && guess) this.s.fallback.set(reason, 'client');
+      if (link.kind === WEBSOCKET && this.s.demotion.lost(now(), this.s.cutLink === link)) {
+        const mins = Math.round(this.s.options.demoteFor / 60000);
+        this.s.fallback.demote('websocket_useless: WebSockets opened and were lost within ' + USEFUL_MS / 1000
+          + ' s again and again (last: ' + reason + '); polling for ' + mins + ' min', this.s.options.demoteFor);
+      }
       if (!this.pend) this.reconnectLater(); // else the move in flight takes over
     }
   }

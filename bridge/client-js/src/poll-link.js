@@ -120,7 +120,7 @@ export class PollLink {
       }
       failures = 0;
       if ('frames' in r) {
-        if (r.frames.length) this.owner.frames(this, r.frames);
+        this.owner.frames(this, r.frames); // even none: an answer proves the network works
       } else {
         this.stop();
         this.owner.refused(this, r.refusal);

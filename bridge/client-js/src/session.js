@@ -19,6 +19,7 @@ import { Connector } from './connector.js';
 import { Fallback } from './fallback.js';
 import { TransportMemory, defaultStorage } from './memory.js';
 import { IdleCuts } from './idle-cuts.js';
+import { WsDemotion } from './ws-demotion.js';
 import { CLOSED, CONNECTING, OPEN } from './ready-state.js';
 import { DiagnosticLog, count, newStats } from './stats.js';
 import { Timers } from './timers.js';
@@ -46,6 +47,7 @@ export class Session {
   /** @type {Heartbeat | null} */ heartbeat = null;
   timers = new Timers();
   /** @private @type {TransportName | null} whose frames the channel is taking */ receivingOn = null;
+  /** @type {Link | null} the last link lost to an idle cut the client learned from (not its fault) */ cutLink = null;
 
   /**
    * @param {ResolvedOptions} options
@@ -67,6 +69,7 @@ export class Session {
         host.emit(new FallbackEvent(reason, source));
       });
     this.channel = this.newChannel();
+    this.demotion = new WsDemotion(options.demoteFor);
     this.connector = new Connector(this);
     this.writer = new Writer(this);
     /** @type {LinkOwner} what the links report to */
@@ -77,7 +80,10 @@ export class Session {
       failed: (link, reason) => this.connector.onWsFailed(link, reason),
       lost: (link, reason) => this.connector.onLost(link, reason),
       cut: (link, silentMs) => {
-        if (link === this.cur && this.readyState === OPEN && this.idle.cut(link.kind, silentMs)) this.stats.idleCuts++;
+        if (link === this.cur && this.readyState === OPEN && this.idle.cut(link.kind, silentMs)) {
+          this.stats.idleCuts++;
+          this.cutLink = link;
+        }
       },
       refused: (link, refusal) => this.connector.onRefused(link, refusal),
       writable: () => this.pump(),
@@ -161,6 +167,7 @@ export class Session {
       return;
     }
     if (link === this.cur) this.heartbeat?.heard(now());
+    if (link === this.cur && link.kind === POLLING) this.fallback.networkWorks();
     for (const f of frames) {
       if (this.isClosed()) return; // an event handler may have closed it
       try {
@@ -247,6 +254,7 @@ export class Session {
     this.heartbeat = link.kind === WEBSOCKET && open.hb > 0 ? new Heartbeat(open.hb, CLIENT_SLACK_MS, now()) : null;
     this.channel.useAckPolicy(open.ackMs, open.ackEvery);
     this.keepalive();
+    if (link.kind === WEBSOCKET) this.demotion.attached(now());
     const previous = this.transport;
     this.transport = link.kind;
     this.say('open on ' + link.kind + (newSession ? ' (new session)' : ' (resumed)') + ', server has up to ' + open.ack);
