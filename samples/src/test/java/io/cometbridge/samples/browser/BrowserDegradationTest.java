@@ -262,6 +262,30 @@ class BrowserDegradationTest {
         record("blocking proxy, probes stop at 3", state);
     }
 
+    /** Issue 15 item 2: WebSockets that open and die soon, again and again: the page stays on polling. */
+    @Test
+    void proxyThatKillsWebSocketsSoonAfterOpening_demotesToPolling() throws Exception {
+        startBridge(List.of());
+        TestProxy proxy = use(new TestProxy(TestProxy.Policy.DIE_SOON_AFTER_CONNECT));
+        Chromium browser = use(new Chromium(proxy.address()));
+        JsonObject state = openDemo(browser, pageUrl(""));
+        await().atMost(Duration.ofSeconds(30)).until(() -> String.valueOf(str(browser.demoState(), "fallbackReason")).startsWith("websocket_useless"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "polling".equals(str(browser.demoState(), "transport")));
+        long tunnels = proxy.accessLog.stream().filter(l -> l.startsWith("CONNECT 127.0.0.1:" + server.port() + " ")).count();
+        sleep(3 * TestProxy.DIES_AFTER_MS); // demoted: no more WebSockets for now (demoteFor is 10 min)
+        assertThat(proxy.accessLog.stream().filter(l -> l.startsWith("CONNECT 127.0.0.1:" + server.port() + " ")).count())
+                .as("no WebSocket tried while demoted").isEqualTo(tunnels);
+        assertThat(tunnels).isEqualTo(3);
+        chatBothWays(browser);
+        state = browser.demoState();
+        assertThat(str(state, "transport")).isEqualTo("polling");
+        record("proxy killing WebSockets after 1 s", state);
+        // The next load starts on polling at once.
+        JsonObject again = openDemo(browser, pageUrl("&reload=1"));
+        assertThat(str(again, "transport")).isEqualTo("polling");
+        assertThat(again.getAsJsonArray("log").toString()).contains("establish: polling > websocket");
+    }
+
     private static String clientLog(Chromium browser) {
         return String.valueOf(browser.script("return JSON.stringify(demo.sock.log)"));
     }
