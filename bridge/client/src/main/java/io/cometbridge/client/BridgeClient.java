@@ -50,6 +50,17 @@ public final class BridgeClient implements AutoCloseable {
          */
         default void onIdleCut(BridgeClient client, long silentMillis, long keepaliveMillis, boolean confirmed) {
         }
+
+        /**
+         * The session lost its transport (or an attach failed): the client tries {@code next} after
+         * {@code delayMillis}, attempt {@code attempt} in a row. The session lives on meanwhile.
+         */
+        default void onReconnecting(BridgeClient client, TransportKind next, long delayMillis, int attempt) {
+        }
+
+        /** The session is back, resumed over {@code transport} after {@link #onReconnecting}: nothing was lost. */
+        default void onReconnected(BridgeClient client, TransportKind transport) {
+        }
     }
 
     public enum State { CONNECTING, OPEN, RECONNECTING, CLOSED }

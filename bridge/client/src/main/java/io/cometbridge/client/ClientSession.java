@@ -285,6 +285,7 @@ final class ClientSession {
         attachedAt = System.nanoTime();
         channel.useAckPolicy(Duration.ofMillis(settings.ackMillis()), settings.ackEvery());
         heartbeat = new Heartbeat(Duration.ofMillis(settings.heartbeatMillis()).toNanos(), Heartbeat.CLIENT_SLACK_NANOS, System.nanoTime());
+        if (state == State.RECONNECTING && open.resumed()) events.reconnected(from.kind());
         state = State.OPEN;
         TransportKind before = transportKind;
         transportKind = from.kind();
@@ -328,10 +329,7 @@ final class ClientSession {
         ClientTransport t = current;
         if (t == null || (state != State.OPEN && !channel.closePending())) return;
         int maxBytes = Math.max(1, settings.maxRequestBytes() - BATCH_SLACK_BYTES);
-        while (t.canSend() && channel.hasOutput()) {
-            t.send(channel.drain(t.framing(), maxBytes, settings.maxBatchFrames()));
-            lastSent = System.nanoTime();
-        }
+        for (; t.canSend() && channel.hasOutput(); lastSent = System.nanoTime()) t.send(channel.drain(t.framing(), maxBytes, settings.maxBatchFrames()));
     }
 
     /** A held poll of {@code from} was cut after {@code heldMillis}: maybe an idle cut. */
@@ -358,7 +356,9 @@ final class ClientSession {
     }
 
     private void reconnectLater(TransportKind kind) {
-        later(retries.delayMillis(), () -> {
+        long delay = retries.delayMillis();
+        if (everOpened) events.reconnecting(kind, delay, retries.failuresInRow());
+        later(delay, () -> {
             if (state == State.CLOSED || pending != null) return;
             if (current == null || switched != null) attachWith(kind);
         });
@@ -408,8 +408,7 @@ final class ClientSession {
 
     /**
      * Four times a second: a transport that has lasted counts as progress; a silent WebSocket is dead.
-     * A WebSocket silent for the keepalive of a learned idle cut gets a ping (its pong answers).
-     * A WebSocket that owes acknowledgements and has been quiet gets a ping: the JDK's WebSocket
+     * A WebSocket silent for a learned idle cut's keepalive, or owing acks and quiet, gets a ping: the JDK's WebSocket
      * does not always notice a connection its peer closed until it writes to it, and waiting for the
      * heartbeat timeout could outlast the server's grace period.
      */
