@@ -156,6 +156,10 @@ export type BridgeSocketOptions = {
 	 */
 	storage?: TransportStorage | null | undefined;
 	/**
+	 * Keep the session across a reload of the page in this tab (sessionStorage, written on pagehide; within the server's grace period). The page must not close() the socket on pagehide. Default false.
+	 */
+	resumeOnReload?: boolean | undefined;
+	/**
 	 * Log state changes to the console.
 	 */
 	debug?: boolean | undefined;
@@ -284,6 +288,8 @@ export class BridgeSocket extends EventTarget {
 	onfallback: BridgeSocketHandler<FallbackEvent>;
 	onsessionlost: BridgeSocketHandler<SessionLostEvent>;
 	onidlecut: BridgeSocketHandler<IdleCutEvent>;
+	/** Whether this page resumed the session of the previous page in the tab (resumeOnReload). */
+	resumed: boolean;
 	get CONNECTING(): 0;
 	get OPEN(): 1;
 	get CLOSING(): 2;

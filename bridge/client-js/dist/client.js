@@ -205,6 +205,7 @@ var DEFAULTS = Object.freeze({
   maxQueuedBytes: 8 * 1024 * 1024,
   pollSlack: 15e3,
   storage: void 0,
+  resumeOnReload: false,
   debug: false
 });
 function resolveOptions(options) {
@@ -326,6 +327,19 @@ var ReplayBuffer = class {
   bytes() {
     return this.byteCount;
   }
+  /** The messages not yet acknowledged, oldest first (browser only: what a page reload carries over). */
+  pending() {
+    return this.entries.slice(this.head).map((e) => e.message);
+  }
+  /**
+   * An empty buffer numbers on from `lastAcknowledged` + 1 (browser only: a session resumed after
+   * a page reload).
+   * @param {number} lastAcknowledged
+   */
+  startAfter(lastAcknowledged) {
+    if (this.size() > 0 || this.nextSeq !== 1) throw new Error("startAfter needs a fresh buffer");
+    this.nextSeq = this.cursor = lastAcknowledged + 1;
+  }
   /**
    * Empties the buffer, handing every non-null token to `failed`. Nothing is sent after this.
    * @param {(token: T) => void} failed
@@ -384,6 +398,24 @@ var Channel = class {
    */
   offer(message, token) {
     return !this.closing && this.outbound.offer(message, token);
+  }
+  /**
+   * What a page reload carries over (browser only, reload.js): the peer's messages delivered, the
+   * last of ours it acknowledged, and ours it has not.
+   * @returns {{ received: number, acked: number, pending: Message[] }}
+   */
+  snapshot() {
+    return { received: this.receivedSeq, acked: this.outbound.lastAcknowledged(), pending: this.outbound.pending() };
+  }
+  /**
+   * A fresh channel takes over a snapshot (browser only, reload.js); the resume that follows the
+   * attach sends the pending messages again from where the peer is.
+   * @param {{ received: number, acked: number, pending: Message[] }} snap
+   */
+  restore(snap) {
+    this.receivedSeq = this.ackSent = snap.received;
+    this.outbound.startAfter(snap.acked);
+    for (const m of snap.pending) this.outbound.offer(m, null);
   }
   /** Messages queued and not yet acknowledged by the peer. */
   unacknowledged() {
@@ -2306,6 +2338,22 @@ var Session = class {
       }
     });
   }
+  /**
+   * Stops every link without a close frame (the server keeps the session for its grace period) and
+   * reconnects only when asked (the page went away, reload.js).
+   * @param {string} why
+   */
+  suspend(why) {
+    const cur = this.cur;
+    if (cur && cur.kind === POLLING) cur.abort();
+    else cur?.stop();
+    this.connector.stopAll(true);
+    this.cur = null;
+    this.heartbeat = null;
+    this.transport = null;
+    this.timers.clearAll();
+    this.say(why);
+  }
   /** A method, so that checks after a callback are not narrowed away. */
   isClosed() {
     return this.readyState === CLOSED;
@@ -2447,8 +2495,9 @@ var Session = class {
       this.fallback.set("websocket_pending: no WebSocket answer within " + this.options.parallelDelay + " ms; the session started on polling while WebSocket is still tried", "client");
     }
     this.fallback.opened(link.kind);
-    if (this.readyState === CONNECTING) this.readyState = OPEN;
-    if (newSession) this.host.emit(new Event("open"));
+    const first = this.readyState === CONNECTING;
+    if (first) this.readyState = OPEN;
+    if (newSession || first) this.host.emit(new Event("open"));
     if (previous !== this.transport) {
       this.stats.transportChanges++;
       this.host.emit(new TransportChangeEvent(this.transport, previous));
@@ -2540,6 +2589,71 @@ var Session = class {
   }
 };
 
+// src/reload.js
+function keyOf(url) {
+  return "cometbridge:reload:" + url;
+}
+function tabStorage() {
+  try {
+    return globalThis.sessionStorage || null;
+  } catch (e) {
+    return null;
+  }
+}
+function saveForReload(s) {
+  const storage = tabStorage();
+  if (!storage || s.sid === null || s.isClosed()) return;
+  const snap = s.channel.snapshot();
+  const saved = {
+    sid: s.sid,
+    key: s.key,
+    at: Date.now(),
+    grace: s.settings.grace,
+    received: snap.received,
+    acked: snap.acked,
+    pending: snap.pending.map((m) => m.bytes !== null ? { b: toBase64(m.bytes) } : { t: (
+      /** @type {string} */
+      m.text
+    ) })
+  };
+  try {
+    storage.setItem(keyOf(s.urls.url), JSON.stringify(saved));
+  } catch (e) {
+    return;
+  }
+  s.suspend("page hidden: session saved for the next page of this tab");
+}
+function forgetSaved(s) {
+  try {
+    tabStorage()?.removeItem(keyOf(s.urls.url));
+  } catch (e) {
+  }
+}
+function restoreAfterReload(s) {
+  const storage = tabStorage();
+  if (!storage) return false;
+  const key = keyOf(s.urls.url);
+  let saved;
+  try {
+    saved = /** @type {Saved | null} */
+    JSON.parse(storage.getItem(key) || "null");
+    storage.removeItem(key);
+  } catch (e) {
+    return false;
+  }
+  if (!saved || typeof saved.sid !== "string" || !(Date.now() - saved.at < saved.grace)) return false;
+  s.sid = saved.sid;
+  s.key = saved.key;
+  s.everOpened = true;
+  s.channel.restore({
+    received: saved.received,
+    acked: saved.acked,
+    pending: saved.pending.map((p) => "b" in p ? Message.binary(new Uint8Array(fromBase64(p.b))) : Message.text(p.t))
+  });
+  s.say("resuming the session of the previous page (" + saved.pending.length + " messages unacknowledged, " + saved.received + " received)");
+  return true;
+}
+
 // src/socket.js
 var BridgeSocket = class _BridgeSocket extends EventTarget {
   static CONNECTING = (
@@ -2593,7 +2707,21 @@ var BridgeSocket = class _BridgeSocket extends EventTarget {
       emit: (ev) => this.#emit(ev),
       binaryType: () => this.binaryType
     });
-    Promise.resolve().then(() => this.#session.connector.establish());
+    const session = this.#session;
+    this.resumed = session.options.resumeOnReload && restoreAfterReload(session);
+    if (session.options.resumeOnReload && typeof globalThis.addEventListener === "function") {
+      globalThis.addEventListener("pagehide", () => saveForReload(session));
+      globalThis.addEventListener("pageshow", (ev) => {
+        if (
+          /** @type {PageTransitionEvent} */
+          ev.persisted && session.cur === null && session.readyState !== CLOSED
+        ) {
+          forgetSaved(session);
+          session.connector.reconnectLater();
+        }
+      });
+    }
+    Promise.resolve().then(() => session.connector.establish());
   }
   get CONNECTING() {
     return _BridgeSocket.CONNECTING;

@@ -21,6 +21,7 @@ import { toBase64 } from './message.js';
  * @property {number} [maxQueuedBytes] Client replay buffer bound in payload bytes. Default 8 MiB.
  * @property {number} [pollSlack] Extra time over the server's poll hold time before a poll request is given up (ms). Default 15000.
  * @property {TransportStorage | null} [storage] Where to remember the transport; default localStorage, null for nowhere.
+ * @property {boolean} [resumeOnReload] Keep the session across a reload of the page in this tab (sessionStorage, written on pagehide; within the server's grace period). The page must not close() the socket on pagehide. Default false.
  * @property {boolean} [debug] Log state changes to the console.
  */
 
@@ -40,6 +41,7 @@ export const DEFAULTS = Object.freeze({
   maxQueuedBytes: 8 * 1024 * 1024,
   pollSlack: 15000,
   storage: undefined,
+  resumeOnReload: false,
   debug: false,
 });
 

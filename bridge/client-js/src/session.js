@@ -109,6 +109,23 @@ export class Session {
     });
   }
 
+  /**
+   * Stops every link without a close frame (the server keeps the session for its grace period) and
+   * reconnects only when asked (the page went away, reload.js).
+   * @param {string} why
+   */
+  suspend(why) {
+    const cur = this.cur;
+    if (cur && cur.kind === POLLING) cur.abort();
+    else cur?.stop();
+    this.connector.stopAll(true);
+    this.cur = null;
+    this.heartbeat = null;
+    this.transport = null;
+    this.timers.clearAll();
+    this.say(why);
+  }
+
   /** A method, so that checks after a callback are not narrowed away. */
   isClosed() {
     return this.readyState === CLOSED;
@@ -263,8 +280,9 @@ export class Session {
         + ' ms; the session started on polling while WebSocket is still tried', 'client');
     }
     this.fallback.opened(link.kind);
-    if (this.readyState === CONNECTING) this.readyState = OPEN;
-    if (newSession) this.host.emit(new Event('open'));
+    const first = this.readyState === CONNECTING;
+    if (first) this.readyState = OPEN;
+    if (newSession || first) this.host.emit(new Event('open')); // first: a session resumed after a page reload
     if (previous !== this.transport) {
       this.stats.transportChanges++;
       this.host.emit(new TransportChangeEvent(this.transport, previous));

@@ -11,6 +11,7 @@ import { bridgeUrls, randomNonce, resolveOptions } from './options.js';
 import { CLOSED, CLOSING, CONNECTING, OPEN } from './ready-state.js';
 import { Session } from './session.js';
 import { domError, reportHandlerError } from './events.js';
+import { forgetSaved, restoreAfterReload, saveForReload } from './reload.js';
 
 /** @import { TransportName } from './link.js' */
 /** @import { BridgeSocketOptions, ResolvedOptions } from './options.js' */
@@ -60,8 +61,20 @@ export class BridgeSocket extends EventTarget {
       emit: (ev) => this.#emit(ev),
       binaryType: () => this.binaryType,
     });
+    const session = this.#session;
+    /** Whether this page resumed the session of the previous page in the tab (resumeOnReload). */
+    this.resumed = session.options.resumeOnReload && restoreAfterReload(session);
+    if (session.options.resumeOnReload && typeof globalThis.addEventListener === 'function') {
+      globalThis.addEventListener('pagehide', () => saveForReload(session));
+      globalThis.addEventListener('pageshow', (ev) => {
+        if (/** @type {PageTransitionEvent} */ (ev).persisted && session.cur === null && session.readyState !== CLOSED) {
+          forgetSaved(session); // back from the back/forward cache with its session: reconnect
+          session.connector.reconnectLater();
+        }
+      });
+    }
     // After the caller had a chance to add listeners (events of the first steps are not lost).
-    Promise.resolve().then(() => this.#session.connector.establish());
+    Promise.resolve().then(() => session.connector.establish());
   }
 
   get CONNECTING() { return BridgeSocket.CONNECTING; }

@@ -286,6 +286,46 @@ class BrowserDegradationTest {
         assertThat(again.getAsJsonArray("log").toString()).contains("establish: polling > websocket");
     }
 
+    /** Issue 15 item 5: a reload of the page resumes its session; nothing is lost or repeated either way. */
+    @Test
+    void pageReload_resumesTheSession_exactlyOnceBothWays() throws Exception {
+        startBridge(List.of());
+        Chromium browser = use(new Chromium(null));
+        openDemo(browser, pageUrl("&resumeOnReload=1"));
+        ClientLog javaLog = new ClientLog();
+        BridgeClient java = javaClient(javaLog);
+        int n = 80;
+        browser.script("window.pumped = 0; window.pump = setInterval(() => { if (window.pumped >= arguments[0])"
+                + " clearInterval(window.pump); else demo.sendChat('browser', 'b-' + ++window.pumped); }, 10);", n);
+        Thread sender = new Thread(() -> {
+            for (int i = 1; i <= n; i++) {
+                java.send(chat("java", "j-" + i));
+                sleep(15);
+            }
+        });
+        sender.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) browser.script("return window.pumped")).intValue() >= n / 3);
+        // Stop sending and reload at once: what the server has not acknowledged goes over with the session.
+        int sentBefore = ((Number) browser.script("clearInterval(window.pump); return window.pumped")).intValue();
+        browser.driver.navigate().refresh();
+        JsonObject state = openDemo(browser, pageUrl("&resumeOnReload=1"));
+        assertThat(browser.script("return demo.sock.resumed")).isEqualTo(true);
+        browser.script("for (let i = arguments[0] + 1; i <= arguments[1]; i++) demo.sendChat('browser', 'b-' + i)", sentBefore, n);
+        sender.join(20_000);
+
+        List<String> expectB = IntStream.rangeClosed(1, n).mapToObj(i -> "b-" + i).toList();
+        List<String> expectJ = IntStream.rangeClosed(1, n).mapToObj(i -> "j-" + i).toList();
+        await().atMost(Duration.ofSeconds(15)).until(() -> chatTexts(javaLog, "browser").size() >= n && browserChats(browser, "java").size() >= n);
+        sleep(300); // anything repeated would arrive now
+        assertThat(chatTexts(javaLog, "browser")).as("browser -> java across the reload").containsExactlyElementsOf(expectB);
+        assertThat(browserChats(browser, "java")).as("java -> browser across the reload").containsExactlyElementsOf(expectJ);
+        assertThat(app.chatsBySession.values()).as("one browser session").anySatisfy(list -> assertThat(list).containsExactlyElementsOf(expectB));
+        String log = String.valueOf(browser.script("return JSON.stringify(demo.sock.log)"));
+        assertThat(log).contains("resuming the session of the previous page").contains("(resumed)");
+        record("page reload (resumeOnReload)", state);
+        java.close();
+    }
+
     private static String clientLog(Chromium browser) {
         return String.valueOf(browser.script("return JSON.stringify(demo.sock.log)"));
     }
