@@ -114,11 +114,13 @@ export type TransportStorage = Pick<Storage, "getItem" | "setItem" | "removeItem
  * @property {number} [probeDelay] First background WebSocket probe while on polling (ms); doubles with jitter up to probeMaxDelay. Default 2000.
  * @property {number} [probeMaxDelay] Longest wait between two background probes (ms). Default 300000 (5 min).
  * @property {number} [maxProbes] Failed background probes in a row after which the session stays on polling (each failure costs the page a console error). Default 8.
+ * @property {number} [demoteFor] After WebSockets that open but are lost soon (3 in a row, ws-demotion.js), stay on polling this many ms. Default 600000 (10 min).
  * @property {number} [rememberFor] Remember per bridge URL which transport worked, for this many ms; 0 disables. Default one day.
  * @property {number} [maxQueuedMessages] Client replay buffer bound in messages. Default 4096.
  * @property {number} [maxQueuedBytes] Client replay buffer bound in payload bytes. Default 8 MiB.
  * @property {number} [pollSlack] Extra time over the server's poll hold time before a poll request is given up (ms). Default 15000.
  * @property {TransportStorage | null} [storage] Where to remember the transport; default localStorage, null for nowhere.
+ * @property {boolean} [resumeOnReload] Keep the session across a reload of the page in this tab (sessionStorage, written on pagehide; within the server's grace period). The page must not close() the socket on pagehide. Default false.
  * @property {boolean} [debug] Log state changes to the console.
  * @property {AuthOption} [auth] A credential for the server's authentication hook, sent in every attach frame (never in a URL):
  *   a string, or a function (sync or async) called at every attach, so a short-lived token is fresh each time. Default none.
@@ -157,6 +159,10 @@ export type BridgeSocketOptions = {
 	 */
 	maxProbes?: number | undefined;
 	/**
+	 * After WebSockets that open but are lost soon (3 in a row, ws-demotion.js), stay on polling this many ms. Default 600000 (10 min).
+	 */
+	demoteFor?: number | undefined;
+	/**
 	 * Remember per bridge URL which transport worked, for this many ms; 0 disables. Default one day.
 	 */
 	rememberFor?: number | undefined;
@@ -176,6 +182,10 @@ export type BridgeSocketOptions = {
 	 * Where to remember the transport; default localStorage, null for nowhere.
 	 */
 	storage?: TransportStorage | null | undefined;
+	/**
+	 * Keep the session across a reload of the page in this tab (sessionStorage, written on pagehide; within the server's grace period). The page must not close() the socket on pagehide. Default false.
+	 */
+	resumeOnReload?: boolean | undefined;
 	/**
 	 * Log state changes to the console.
 	 */
@@ -229,6 +239,22 @@ export class SessionLostEvent extends Event {
 	/** Messages sent but never acknowledged by the lost session: they were not delivered. */
 	readonly lost: number;
 }
+/** A connection was cut after a silence (a proxy's idle timeout), or the keepalive learned from it held. */
+export class IdleCutEvent extends Event {
+	constructor(transport: TransportName, silentMs: number, cutAfterMs: number, keepaliveMs: number, confirmed: boolean, cuts: number);
+	/** The transport whose connection was cut. */
+	readonly transport: TransportName;
+	/** How long the connection had been silent when it was cut (ms). */
+	readonly silentMs: number;
+	/** The shortest silence seen cut for this bridge, remembered (ms). */
+	readonly cutAfterMs: number;
+	/** How often the client now pings a WebSocket and ends a held poll (ms). */
+	readonly keepaliveMs: number;
+	/** false when a cut was seen; true once no cut came for three times cutAfterMs. */
+	readonly confirmed: boolean;
+	/** Cuts this page has seen. */
+	readonly cuts: number;
+}
 export type BridgeSocketEventMap = {
 	open: Event;
 	message: BridgeMessageEvent;
@@ -237,6 +263,7 @@ export type BridgeSocketEventMap = {
 	transportchange: TransportChangeEvent;
 	fallback: FallbackEvent;
 	sessionlost: SessionLostEvent;
+	idlecut: IdleCutEvent;
 };
 export type FallbackSource = "server" | "client" | "memory";
 export type BridgeReadyState = 0 | 1 | 2 | 3;
@@ -265,6 +292,7 @@ export type TransportStats = {
 export type BridgeStats = TransportStats & {
 	duplicates: number;
 	transportChanges: number;
+	idleCuts: number;
 	byTransport: {
 		websocket: TransportStats;
 		polling: TransportStats;
@@ -295,6 +323,9 @@ export class BridgeSocket extends EventTarget {
 	ontransportchange: BridgeSocketHandler<TransportChangeEvent>;
 	onfallback: BridgeSocketHandler<FallbackEvent>;
 	onsessionlost: BridgeSocketHandler<SessionLostEvent>;
+	onidlecut: BridgeSocketHandler<IdleCutEvent>;
+	/** Whether this page resumed the session of the previous page in the tab (resumeOnReload). */
+	resumed: boolean;
 	get CONNECTING(): 0;
 	get OPEN(): 1;
 	get CLOSING(): 2;
@@ -317,6 +348,8 @@ export class BridgeSocket extends EventTarget {
 	get fallbackSource(): FallbackSource | null;
 	/** Payload bytes sent but not yet acknowledged by the server. */
 	get bufferedAmount(): number;
+	/** The shortest silence after which a connection to this bridge was cut (learned or remembered), ms; null: none seen. */
+	get idleCutAfter(): number | null;
 	get stats(): BridgeStats;
 	/** The last state changes, for diagnostics. @returns {readonly string[]} */
 	get log(): readonly string[];

@@ -203,11 +203,13 @@ var DEFAULTS = Object.freeze({
   probeDelay: 2e3,
   probeMaxDelay: 3e5,
   maxProbes: 8,
+  demoteFor: 10 * 60 * 1e3,
   rememberFor: 24 * 3600 * 1e3,
   maxQueuedMessages: 4096,
   maxQueuedBytes: 8 * 1024 * 1024,
   pollSlack: 15e3,
   storage: void 0,
+  resumeOnReload: false,
   debug: false,
   auth: null
 });
@@ -331,6 +333,19 @@ var ReplayBuffer = class {
   bytes() {
     return this.byteCount;
   }
+  /** The messages not yet acknowledged, oldest first (browser only: what a page reload carries over). */
+  pending() {
+    return this.entries.slice(this.head).map((e) => e.message);
+  }
+  /**
+   * An empty buffer numbers on from `lastAcknowledged` + 1 (browser only: a session resumed after
+   * a page reload).
+   * @param {number} lastAcknowledged
+   */
+  startAfter(lastAcknowledged) {
+    if (this.size() > 0 || this.nextSeq !== 1) throw new Error("startAfter needs a fresh buffer");
+    this.nextSeq = this.cursor = lastAcknowledged + 1;
+  }
   /**
    * Empties the buffer, handing every non-null token to `failed`. Nothing is sent after this.
    * @param {(token: T) => void} failed
@@ -389,6 +404,24 @@ var Channel = class {
    */
   offer(message, token) {
     return !this.closing && this.outbound.offer(message, token);
+  }
+  /**
+   * What a page reload carries over (browser only, reload.js): the peer's messages delivered, the
+   * last of ours it acknowledged, and ours it has not.
+   * @returns {{ received: number, acked: number, pending: Message[] }}
+   */
+  snapshot() {
+    return { received: this.receivedSeq, acked: this.outbound.lastAcknowledged(), pending: this.outbound.pending() };
+  }
+  /**
+   * A fresh channel takes over a snapshot (browser only, reload.js); the resume that follows the
+   * attach sends the pending messages again from where the peer is.
+   * @param {{ received: number, acked: number, pending: Message[] }} snap
+   */
+  restore(snap) {
+    this.receivedSeq = this.ackSent = snap.received;
+    this.outbound.startAfter(snap.acked);
+    for (const m of snap.pending) this.outbound.offer(m, null);
   }
   /** Messages queued and not yet acknowledged by the peer. */
   unacknowledged() {
@@ -929,6 +962,7 @@ var ServerRefusal = class _ServerRefusal {
 // src/ws-link.js
 var MAX_WS_BUFFERED = 1 << 20;
 var SOCKET_OPEN = 1;
+var CONNECTION_LOST = 1006;
 var WsLink = class {
   /**
    * @param {LinkOwner} owner
@@ -941,11 +975,13 @@ var WsLink = class {
     this.purpose = purpose;
     this.state = "connecting";
     this.rtt = 0;
+    this.openedAfter = 0;
     this.owner = owner;
     this.url = url;
     this.trustTimeout = trustTimeout;
     this.opened = false;
     this.startedAt = now();
+    this.lastTraffic = this.startedAt;
     this.timer = void 0;
     this.ws = null;
   }
@@ -968,7 +1004,9 @@ var WsLink = class {
       if (this.state === "dead") return;
       this.opened = true;
       this.state = "probing";
+      this.openedAfter = now() - this.startedAt;
       this.write([{ t: "probe" }]);
+      this.owner.upgraded(this);
     };
     ws.onmessage = (ev) => this.onMessage(ev.data);
     ws.onerror = () => {
@@ -983,6 +1021,7 @@ var WsLink = class {
       } else if (this.state === "attached") {
         this.state = "dead";
         clearTimeout(this.timer);
+        if (ev.code === CONNECTION_LOST) this.owner.cut(this, now() - this.lastTraffic);
         this.owner.lost(this, "websocket_closed: " + how);
       } else if (!this.opened) {
         this.fail("websocket_unreachable: the WebSocket failed before its handshake completed (close code " + ev.code + "); browsers hide the cause: a forward proxy refusing CONNECT, a firewall, or a proxy dropping the upgrade");
@@ -997,6 +1036,7 @@ var WsLink = class {
    */
   onMessage(data) {
     if (this.state === "dead") return;
+    this.lastTraffic = now();
     let frame;
     try {
       if (typeof data === "string") {
@@ -1079,6 +1119,7 @@ var WsLink = class {
       const payload = f.t === "data" && f.message.bytes !== null ? encodeBinaryFrame(f.seq, f.message.bytes) : encodeFrame(f);
       this.owner.count(WEBSOCKET, "wireOut", typeof payload === "string" ? utf8Length(payload) : payload.byteLength);
       this.owner.count(WEBSOCKET, "frames", 1);
+      this.lastTraffic = now();
       try {
         ws.send(payload);
       } catch (e) {
@@ -1136,8 +1177,10 @@ var PollLink = class {
    * @param {LinkOwner} owner
    * @param {string} pollUrl the polling endpoints' base URL, ending in "/"
    * @param {() => number} pollTimeout how long a receive may be held before it is given up, ms
+   * @param {() => number | null} [earlyEnd] when set, the client ends a held receive itself after
+   *   this long and polls again (a learned idle cut shorter than the server's hold, idle-cuts.js)
    */
-  constructor(owner, pollUrl, pollTimeout) {
+  constructor(owner, pollUrl, pollTimeout, earlyEnd = () => null) {
     this.kind = POLLING;
     this.state = "attaching";
     this.sending = false;
@@ -1145,6 +1188,7 @@ var PollLink = class {
     this.owner = owner;
     this.pollUrl = pollUrl;
     this.pollTimeout = pollTimeout;
+    this.earlyEnd = earlyEnd;
     this.sid = null;
     this.key = null;
     this.sendFailures = 0;
@@ -1195,12 +1239,16 @@ var PollLink = class {
         continue;
       }
       const body = '[{"t":"ack","a":' + this.owner.pollAck() + "}]";
-      const r = await this.post("recv", body, this.pollTimeout());
+      const early = this.earlyEnd(), timeout = early ?? this.pollTimeout(), started = now();
+      const r = await this.post("recv", body, timeout);
       if (this.state !== "attached") {
         if (r !== null && "frames" in r && r.frames.length) this.owner.frames(this, r.frames);
         return;
       }
+      const held = now() - started;
+      if (r === null && early !== null && held >= early) continue;
       if (r === null || notTheBridges(r)) {
+        if (held < timeout) this.owner.cut(this, held);
         if (++failures > MAX_FAILURES) {
           this.lose("polling_failed: " + describe(r) + " on " + failures + " polls in a row");
           return;
@@ -1210,7 +1258,7 @@ var PollLink = class {
       }
       failures = 0;
       if ("frames" in r) {
-        if (r.frames.length) this.owner.frames(this, r.frames);
+        this.owner.frames(this, r.frames);
       } else {
         this.stop();
         this.owner.refused(this, r.refusal);
@@ -1450,6 +1498,25 @@ var SessionLostEvent = class extends Event {
     this.lost = lost;
   }
 };
+var IdleCutEvent = class extends Event {
+  /**
+   * @param {TransportName} transport
+   * @param {number} silentMs
+   * @param {number} cutAfterMs
+   * @param {number} keepaliveMs
+   * @param {boolean} confirmed
+   * @param {number} cuts
+   */
+  constructor(transport, silentMs, cutAfterMs, keepaliveMs, confirmed, cuts) {
+    super("idlecut");
+    this.transport = transport;
+    this.silentMs = silentMs;
+    this.cutAfterMs = cutAfterMs;
+    this.keepaliveMs = keepaliveMs;
+    this.confirmed = confirmed;
+    this.cuts = cuts;
+  }
+};
 function domError(message, name) {
   return typeof DOMException === "function" ? new DOMException(message, name) : Object.assign(new Error(message), { name });
 }
@@ -1460,7 +1527,58 @@ function reportHandlerError(e) {
   }, 0);
 }
 
+// src/ws-demotion.js
+var USEFUL_MS = 1e4;
+var MAX_USELESS = 3;
+var WsDemotion = class {
+  /** Useless WebSockets in a row. */
+  useless = 0;
+  /** @private epoch ms until which WebSocket is not tried (0: not demoted) */
+  until = 0;
+  /** @private whether a demotion happened on this page (then one more useless socket is enough) */
+  demotedBefore = false;
+  /** @private @type {number | null} when the WebSocket carrying the session attached (monotonic ms) */
+  attachedAt = null;
+  /** @param {number} demoteFor ms */
+  constructor(demoteFor) {
+    this.demoteFor = demoteFor;
+  }
+  /**
+   * A WebSocket now carries the session.
+   * @param {number} now monotonic ms
+   */
+  attached(now2) {
+    this.attachedAt = now2;
+  }
+  /**
+   * The WebSocket carrying the session was lost.
+   * @param {number} now monotonic ms
+   * @param {boolean} excused an idle cut the client learned from: not the socket's fault
+   * @returns {boolean} whether WebSocket is demoted now
+   */
+  lost(now2, excused) {
+    const lived = this.attachedAt === null ? 0 : now2 - this.attachedAt;
+    this.attachedAt = null;
+    if (lived >= USEFUL_MS) {
+      this.useless = 0;
+      return false;
+    }
+    if (excused) return false;
+    this.useless++;
+    if (this.useless < (this.demotedBefore ? 1 : MAX_USELESS)) return false;
+    this.until = Date.now() + this.demoteFor;
+    this.demotedBefore = true;
+    this.useless = 0;
+    return true;
+  }
+  /** Milliseconds until WebSocket may be tried again; 0 when it may now. */
+  remaining() {
+    return Math.max(0, this.until - Date.now());
+  }
+};
+
 // src/connector.js
+var UPGRADED_SLACK_MS = 250;
 var Connector = class {
   /** @type {Link | null} a link attaching (to a new session, or as a move) */
   pend = null;
@@ -1477,7 +1595,7 @@ var Connector = class {
   establish() {
     if (this.s.readyState === CLOSED) return;
     this.probes.reset();
-    const order = this.s.fallback.order(this.s.options.transports);
+    const order = this.s.fallback.order(this.s.options.transports, this.s.demotion.remaining() > 0);
     this.s.say("establish: " + order.join(" > ") + (this.s.sid ? " (resume)" : " (new session)"));
     if (order[0] === POLLING) {
       this.startPolling();
@@ -1506,7 +1624,12 @@ var Connector = class {
   startPolling() {
     if (this.pend && this.pend.kind === POLLING) return;
     this.s.timers.clear("parallel");
-    const link = new PollLink(this.s.links, this.s.urls.poll, () => this.s.settings.poll + this.s.options.pollSlack);
+    const link = new PollLink(
+      this.s.links,
+      this.s.urls.poll,
+      () => this.s.settings.poll + this.s.options.pollSlack,
+      () => this.s.idle.pollHold(this.s.settings.poll)
+    );
     this.pend = link;
     const frame = this.attachFrame();
     if (this.s.options.transports.includes(WEBSOCKET)) frame.ws = this.s.nonce;
@@ -1570,6 +1693,23 @@ var Connector = class {
     return this.s.key === null ? { t: "attach", sid: this.s.sid, last } : { t: "attach", sid: this.s.sid, key: this.s.key, last };
   }
   /**
+   * A WebSocket completed its handshake: its probe's echo should take about as long again. A
+   * socket that upgraded but then passes nothing (a proxy that blackholes frames after the
+   * upgrade) is found out after twice the handshake time (at least UPGRADED_SLACK_MS), not after
+   * the whole parallelDelay: polling starts beside it then. A direct connection echoes long before.
+   * @param {WsLink} link
+   */
+  onUpgraded(link) {
+    if (link !== this.ws || link.purpose !== "connect" || this.s.cur || this.pend || !this.s.timers.has("parallel")) return;
+    const wait = Math.max(UPGRADED_SLACK_MS, Math.round(2 * link.openedAfter));
+    if (link.openedAfter + wait >= this.s.options.parallelDelay) return;
+    this.s.timers.set("parallel", wait, () => {
+      if (this.s.cur || this.pend || this.ws !== link || link.state !== "probing") return;
+      this.s.say("websocket upgraded after " + Math.round(link.openedAfter) + " ms but no probe echo " + wait + " ms later: polling in parallel");
+      this.startPolling();
+    });
+  }
+  /**
    * A WebSocket completed its probe round trip.
    * @param {WsLink} link
    */
@@ -1607,7 +1747,8 @@ var Connector = class {
   /** @private */
   scheduleProbe() {
     if (!this.s.options.transports.includes(WEBSOCKET) || this.ws || this.s.timers.has("probe") || this.s.readyState === CLOSED) return;
-    const delay = this.probes.nextDelay(Math.random());
+    const next = this.probes.nextDelay(Math.random());
+    const delay = next === null ? null : Math.max(next, this.s.demotion.remaining());
     if (delay === null) {
       this.s.say("no more websocket probes after " + this.probes.failures + " failures in a row: staying on polling");
       return;
@@ -1645,6 +1786,10 @@ var Connector = class {
       this.s.transport = null;
       this.s.host.emit(new TransportChangeEvent(null, previous));
       if (link.kind === WEBSOCKET && guess) this.s.fallback.set(reason, "client");
+      if (link.kind === WEBSOCKET && this.s.demotion.lost(now(), this.s.cutLink === link)) {
+        const mins = Math.round(this.s.options.demoteFor / 6e4);
+        this.s.fallback.demote("websocket_useless: WebSockets opened and were lost within " + USEFUL_MS / 1e3 + " s again and again (last: " + reason + "); polling for " + mins + " min", this.s.options.demoteFor);
+      }
       if (!this.pend) this.reconnectLater();
     }
   }
@@ -1736,6 +1881,8 @@ var Fallback = class {
   reason = null;
   /** @type {FallbackSource | null} */
   source = null;
+  /** @private @type {{ reason: string, ttl: number | undefined } | null} a WebSocket failure not remembered until polling proves the network works */
+  unproven = null;
   /**
    * @param {TransportMemory} memory
    * @param {(reason: string | null, source: FallbackSource | null) => void} changed called on every change
@@ -1763,12 +1910,15 @@ var Fallback = class {
     if (this.source !== "server") this.heard(reason, "client", transport);
   }
   /**
-   * The transport order for a (re)connect: the configured one, unless polling is remembered.
+   * The transport order for a (re)connect: the configured one, unless polling is remembered or
+   * WebSocket is demoted (ws-demotion.js).
    * @param {readonly TransportName[]} configured
+   * @param {boolean} [demoted]
    * @returns {TransportName[]}
    */
-  order(configured) {
+  order(configured, demoted = false) {
     const order = configured.slice();
+    if (order[0] === WEBSOCKET && order.includes(POLLING) && demoted) return [POLLING, WEBSOCKET];
     if (order[0] === WEBSOCKET && order.includes(POLLING)) {
       const m = this.memory.recall();
       if (m && m.transport === POLLING) {
@@ -1789,9 +1939,30 @@ var Fallback = class {
     if (transport === WEBSOCKET) {
       this.set(null, null);
       this.memory.remember(WEBSOCKET, null);
-    } else if (this.source === "client" || this.source === "server") {
+    } else if (this.unproven !== null) {
+      this.networkWorks();
+    } else if ((this.source === "client" || this.source === "server") && this.reason && !this.reason.startsWith("websocket_pending")) {
       this.memory.remember(POLLING, this.reason);
     }
+  }
+  /**
+   * WebSocket is demoted for `ttl` ms: remembered for that long, once polling has worked.
+   * @param {string} reason
+   * @param {number} ttl
+   */
+  demote(reason, ttl) {
+    this.set(reason, "client");
+    this.unproven = { reason, ttl };
+  }
+  /**
+   * Polling just carried an answer: the network works, so a WebSocket failure heard meanwhile
+   * means WebSocket is blocked (not that the network was down): remember it now.
+   */
+  networkWorks() {
+    const u = this.unproven;
+    if (u === null) return;
+    this.unproven = null;
+    this.memory.remember(POLLING, u.reason, u.ttl);
   }
   /**
    * A reason came while on `transport` (null: re-attaching).
@@ -1801,7 +1972,7 @@ var Fallback = class {
    */
   heard(reason, source, transport) {
     this.set(reason, source);
-    if (transport === POLLING) this.memory.remember(POLLING, reason);
+    if (transport === POLLING) this.unproven = { reason, ttl: void 0 };
   }
 };
 
@@ -1836,12 +2007,13 @@ var TransportMemory = class {
   /**
    * @param {TransportName} transport
    * @param {string | null} reason
+   * @param {number} [ttl] ms; default rememberFor
    */
-  remember(transport, reason) {
+  remember(transport, reason, ttl = this.rememberFor) {
     const s = this.storage;
     if (!s || !this.rememberFor) return;
     const at = Date.now();
-    const m = { transport, reason, at, until: at + this.rememberFor };
+    const m = { transport, reason, at, until: at + Math.min(ttl, this.rememberFor) };
     try {
       s.setItem(this.key, JSON.stringify(m));
     } catch (e) {
@@ -1856,12 +2028,145 @@ function defaultStorage() {
   }
 }
 
+// src/idle-cuts.js
+var MIN_CUT_MS = 1e3;
+var MIN_KEEPALIVE_MS = 500;
+var CONFIRM_FACTOR = 3;
+var IdleCuts = class {
+  /** @type {number | null} the shortest silence after which a connection to this bridge was cut, ms */
+  cutAfter = null;
+  /** Cuts seen by this page. */
+  cuts = 0;
+  /** @private whether the current learning survived its confirmation period */
+  confirmed = false;
+  /** @private @type {ReturnType<typeof setTimeout> | undefined} */
+  confirmTimer = void 0;
+  /**
+   * @param {TransportStorage | null} storage null: remember nothing
+   * @param {string} key
+   * @param {number} rememberFor ms; 0 remembers nothing
+   * @param {(ev: Event) => void} emit
+   * @param {(line: string) => void} log
+   */
+  constructor(storage, key, rememberFor, emit, log) {
+    this.storage = rememberFor > 0 ? storage : null;
+    this.key = key;
+    this.rememberFor = rememberFor;
+    this.emit = emit;
+    this.log = log;
+    const m = this.recall();
+    if (m) {
+      this.cutAfter = m.cutAfter;
+      this.confirmed = m.confirmed;
+      log("remembered: connections to this bridge were cut after " + m.cutAfter + " ms of silence");
+    }
+  }
+  /**
+   * How often a WebSocket must carry something: null while no cut is known (the server's pings do).
+   * @param {number} serverHb the server's heartbeat interval (ms)
+   * @returns {number | null}
+   */
+  keepalive(serverHb) {
+    if (this.cutAfter === null) return null;
+    const k = Math.max(MIN_KEEPALIVE_MS, Math.floor(this.cutAfter / 2));
+    return serverHb > 0 && serverHb <= k ? null : k;
+  }
+  /**
+   * How long a poll may be held before the client ends it and polls again; null: the server's hold.
+   * @param {number} serverPoll the server's poll hold time (ms)
+   * @returns {number | null}
+   */
+  pollHold(serverPoll) {
+    const k = this.keepalive(0);
+    return k !== null && k < serverPoll ? k : null;
+  }
+  /**
+   * A connection carrying the session was lost after `silentMs` of silence (nothing either way).
+   * @param {TransportName} transport
+   * @param {number} silentMs
+   * @returns {boolean} whether it counts as an idle cut
+   */
+  cut(transport, silentMs) {
+    const silent = Math.round(silentMs);
+    if (silent < MIN_CUT_MS) return false;
+    this.cuts++;
+    const learned = this.cutAfter === null || silent < this.cutAfter;
+    if (learned) this.cutAfter = silent;
+    this.confirmed = false;
+    const cutAfter = (
+      /** @type {number} */
+      this.cutAfter
+    );
+    this.store();
+    this.log("idle cut: the " + transport + " connection was lost after " + silent + " ms of silence; keeping connections busy every " + this.keepalive(0) + " ms (cut #" + this.cuts + ")");
+    this.emit(new IdleCutEvent(
+      transport,
+      silent,
+      cutAfter,
+      /** @type {number} */
+      this.keepalive(0),
+      false,
+      this.cuts
+    ));
+    clearTimeout(this.confirmTimer);
+    this.confirmTimer = setTimeout(() => this.confirm(transport), CONFIRM_FACTOR * cutAfter);
+    return true;
+  }
+  /** Stops the confirmation timer (the socket closed). */
+  stop() {
+    clearTimeout(this.confirmTimer);
+  }
+  /**
+   * No cut for CONFIRM_FACTOR × the silence: the keepalive works.
+   * @private
+   * @param {TransportName} transport
+   */
+  confirm(transport) {
+    if (this.cutAfter === null) return;
+    this.confirmed = true;
+    this.store();
+    const k = (
+      /** @type {number} */
+      this.keepalive(0)
+    );
+    this.log("idle cut confirmed: no cut for " + CONFIRM_FACTOR * this.cutAfter + " ms with connections busy every " + k + " ms");
+    this.emit(new IdleCutEvent(transport, this.cutAfter, this.cutAfter, k, true, this.cuts));
+  }
+  /** @private @returns {LearnedCut | null} */
+  recall() {
+    const s = this.storage;
+    if (!s) return null;
+    try {
+      const m = JSON.parse(s.getItem(this.key) || "null");
+      if (!m || typeof m.cutAfter !== "number" || typeof m.until !== "number" || m.cutAfter < MIN_CUT_MS) return null;
+      if (m.until < Date.now()) {
+        s.removeItem(this.key);
+        return null;
+      }
+      return { cutAfter: m.cutAfter, at: m.at, until: m.until, confirmed: m.confirmed === true };
+    } catch (e) {
+      return null;
+    }
+  }
+  /** @private */
+  store() {
+    const s = this.storage;
+    if (!s || this.cutAfter === null) return;
+    const at = Date.now();
+    const m = { cutAfter: this.cutAfter, at, until: at + this.rememberFor, confirmed: this.confirmed };
+    try {
+      s.setItem(this.key, JSON.stringify(m));
+    } catch (e) {
+    }
+  }
+};
+
 // src/stats.js
 function counters() {
   return { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, wireIn: 0, wireOut: 0, requests: 0, frames: 0 };
 }
 function newStats() {
-  return { ...counters(), duplicates: 0, transportChanges: 0, byTransport: { websocket: counters(), polling: counters() } };
+  return { ...counters(), duplicates: 0, transportChanges: 0, idleCuts: 0, byTransport: { websocket: counters(), polling: counters() } };
 }
 var TOTALLED = /* @__PURE__ */ new Set(["wireIn", "wireOut", "requests", "frames"]);
 function count(stats, kind, counter, n) {
@@ -2045,6 +2350,8 @@ var Session = class {
   timers = new Timers();
   /** @private @type {TransportName | null} whose frames the channel is taking */
   receivingOn = null;
+  /** @type {Link | null} the last link lost to an idle cut the client learned from (not its fault) */
+  cutLink = null;
   /**
    * @param {ResolvedOptions} options
    * @param {BridgeUrls} urls
@@ -2057,21 +2364,31 @@ var Session = class {
     this.nonce = nonce;
     this.host = host;
     this.log = new DiagnosticLog(200, options.debug);
+    const storage = options.storage === void 0 ? defaultStorage() : options.storage;
+    this.idle = new IdleCuts(storage, "cometbridge:idle:" + urls.url, options.rememberFor, (ev) => host.emit(ev), (line) => this.say(line));
     this.fallback = new Fallback(
-      new TransportMemory(options.storage, "cometbridge:transport:" + urls.url, options.rememberFor),
+      new TransportMemory(storage, "cometbridge:transport:" + urls.url, options.rememberFor),
       (reason, source) => {
         if (reason !== null) this.say("fallback reason (" + source + "): " + reason);
         host.emit(new FallbackEvent(reason, source));
       }
     );
     this.channel = this.newChannel();
+    this.demotion = new WsDemotion(options.demoteFor);
     this.connector = new Connector(this);
     this.writer = new Writer(this);
     this.links = {
       frames: (link, frames) => this.onFrames(link, frames),
+      upgraded: (link) => this.connector.onUpgraded(link),
       trusted: (link) => this.connector.onTrusted(link),
       failed: (link, reason) => this.connector.onWsFailed(link, reason),
       lost: (link, reason) => this.connector.onLost(link, reason),
+      cut: (link, silentMs) => {
+        if (link === this.cur && this.readyState === OPEN && this.idle.cut(link.kind, silentMs)) {
+          this.stats.idleCuts++;
+          this.cutLink = link;
+        }
+      },
       refused: (link, refusal) => this.connector.onRefused(link, refusal),
       writable: () => this.pump(),
       sendFailed: (link) => this.writer.sendFailed(link),
@@ -2099,6 +2416,22 @@ var Session = class {
         this.stats.duplicates++;
       }
     });
+  }
+  /**
+   * Stops every link without a close frame (the server keeps the session for its grace period) and
+   * reconnects only when asked (the page went away, reload.js).
+   * @param {string} why
+   */
+  suspend(why) {
+    const cur = this.cur;
+    if (cur && cur.kind === POLLING) cur.abort();
+    else cur?.stop();
+    this.connector.stopAll(true);
+    this.cur = null;
+    this.heartbeat = null;
+    this.transport = null;
+    this.timers.clearAll();
+    this.say(why);
   }
   /** A method, so that checks after a callback are not narrowed away. */
   isClosed() {
@@ -2151,6 +2484,7 @@ var Session = class {
       return;
     }
     if (link === this.cur) this.heartbeat?.heard(now());
+    if (link === this.cur && link.kind === POLLING) this.fallback.networkWorks();
     for (const f of frames) {
       if (this.isClosed()) return;
       try {
@@ -2232,6 +2566,8 @@ var Session = class {
     if (old && old !== link) old.stop();
     this.heartbeat = link.kind === WEBSOCKET && open.hb > 0 ? new Heartbeat(open.hb, CLIENT_SLACK_MS, now()) : null;
     this.channel.useAckPolicy(open.ackMs, open.ackEvery);
+    this.keepalive();
+    if (link.kind === WEBSOCKET) this.demotion.attached(now());
     const previous = this.transport;
     this.transport = link.kind;
     this.say("open on " + link.kind + (newSession ? " (new session)" : " (resumed)") + ", server has up to " + open.ack);
@@ -2239,8 +2575,9 @@ var Session = class {
       this.fallback.set("websocket_pending: no WebSocket answer within " + this.options.parallelDelay + " ms; the session started on polling while WebSocket is still tried", "client");
     }
     this.fallback.opened(link.kind);
-    if (this.readyState === CONNECTING) this.readyState = OPEN;
-    if (newSession) this.host.emit(new Event("open"));
+    const first = this.readyState === CONNECTING;
+    if (first) this.readyState = OPEN;
+    if (newSession || first) this.host.emit(new Event("open"));
     if (previous !== this.transport) {
       this.stats.transportChanges++;
       this.host.emit(new TransportChangeEvent(this.transport, previous));
@@ -2251,6 +2588,22 @@ var Session = class {
   /** Writes what the channel has for the link carrying the session (writer.js). */
   pump() {
     this.writer.pump();
+  }
+  /**
+   * Pings a WebSocket that has been silent for the keepalive a learned idle cut asks for (the
+   * server's pong makes traffic both ways), and looks again when it is next due.
+   * @private
+   */
+  keepalive() {
+    const link = this.cur;
+    const every = this.idle.keepalive(this.settings.hb);
+    if (!link || link.kind !== WEBSOCKET || every === null || this.readyState === CLOSED) return;
+    let due = link.lastTraffic + every - now();
+    if (due <= 0) {
+      link.write([{ t: "ping", ts: Date.now() }]);
+      due = every;
+    }
+    this.timers.set("keepalive", due, () => this.keepalive());
   }
   // ------------------------------------------------------------------ ends
   /** @private */
@@ -2308,12 +2661,78 @@ var Session = class {
     this.connector.stopAll(true);
     this.cur = null;
     this.timers.clearAll();
+    this.idle.stop();
     clearInterval(this.watchdog);
     this.transport = null;
     this.say("closed: " + code + " " + reason);
     this.host.emit(new BridgeCloseEvent(code, reason, wasClean));
   }
 };
+
+// src/reload.js
+function keyOf(url) {
+  return "cometbridge:reload:" + url;
+}
+function tabStorage() {
+  try {
+    return globalThis.sessionStorage || null;
+  } catch (e) {
+    return null;
+  }
+}
+function saveForReload(s) {
+  const storage = tabStorage();
+  if (!storage || s.sid === null || s.isClosed()) return;
+  const snap = s.channel.snapshot();
+  const saved = {
+    sid: s.sid,
+    key: s.key,
+    at: Date.now(),
+    grace: s.settings.grace,
+    received: snap.received,
+    acked: snap.acked,
+    pending: snap.pending.map((m) => m.bytes !== null ? { b: toBase64(m.bytes) } : { t: (
+      /** @type {string} */
+      m.text
+    ) })
+  };
+  try {
+    storage.setItem(keyOf(s.urls.url), JSON.stringify(saved));
+  } catch (e) {
+    return;
+  }
+  s.suspend("page hidden: session saved for the next page of this tab");
+}
+function forgetSaved(s) {
+  try {
+    tabStorage()?.removeItem(keyOf(s.urls.url));
+  } catch (e) {
+  }
+}
+function restoreAfterReload(s) {
+  const storage = tabStorage();
+  if (!storage) return false;
+  const key = keyOf(s.urls.url);
+  let saved;
+  try {
+    saved = /** @type {Saved | null} */
+    JSON.parse(storage.getItem(key) || "null");
+    storage.removeItem(key);
+  } catch (e) {
+    return false;
+  }
+  if (!saved || typeof saved.sid !== "string" || !(Date.now() - saved.at < saved.grace)) return false;
+  s.sid = saved.sid;
+  s.key = saved.key;
+  s.everOpened = true;
+  s.channel.restore({
+    received: saved.received,
+    acked: saved.acked,
+    pending: saved.pending.map((p) => "b" in p ? Message.binary(new Uint8Array(fromBase64(p.b))) : Message.text(p.t))
+  });
+  s.say("resuming the session of the previous page (" + saved.pending.length + " messages unacknowledged, " + saved.received + " received)");
+  return true;
+}
 
 // src/socket.js
 var BridgeSocket = class _BridgeSocket extends EventTarget {
@@ -2353,6 +2772,8 @@ var BridgeSocket = class _BridgeSocket extends EventTarget {
   onfallback = null;
   /** @type {BridgeSocketHandler<SessionLostEvent>} */
   onsessionlost = null;
+  /** @type {BridgeSocketHandler<IdleCutEvent>} */
+  onidlecut = null;
   /** @type {Session} */
   #session;
   /**
@@ -2366,7 +2787,21 @@ var BridgeSocket = class _BridgeSocket extends EventTarget {
       emit: (ev) => this.#emit(ev),
       binaryType: () => this.binaryType
     });
-    Promise.resolve().then(() => this.#session.connector.establish());
+    const session = this.#session;
+    this.resumed = session.options.resumeOnReload && restoreAfterReload(session);
+    if (session.options.resumeOnReload && typeof globalThis.addEventListener === "function") {
+      globalThis.addEventListener("pagehide", () => saveForReload(session));
+      globalThis.addEventListener("pageshow", (ev) => {
+        if (
+          /** @type {PageTransitionEvent} */
+          ev.persisted && session.cur === null && session.readyState !== CLOSED
+        ) {
+          forgetSaved(session);
+          session.connector.reconnectLater();
+        }
+      });
+    }
+    Promise.resolve().then(() => session.connector.establish());
   }
   get CONNECTING() {
     return _BridgeSocket.CONNECTING;
@@ -2409,6 +2844,10 @@ var BridgeSocket = class _BridgeSocket extends EventTarget {
   /** Payload bytes sent but not yet acknowledged by the server. */
   get bufferedAmount() {
     return this.#session.channel.unacknowledgedBytes();
+  }
+  /** The shortest silence after which a connection to this bridge was cut (learned or remembered), ms; null: none seen. */
+  get idleCutAfter() {
+    return this.#session.idle.cutAfter;
   }
   /** @returns {BridgeStats} */
   get stats() {
@@ -2530,6 +2969,7 @@ export {
   DEFAULTS,
   ErrorCode,
   FallbackEvent,
+  IdleCutEvent,
   SessionLostEvent,
   SocketCode,
   TransportChangeEvent,

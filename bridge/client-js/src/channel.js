@@ -55,6 +55,26 @@ export class Channel {
     return !this.closing && this.outbound.offer(message, token);
   }
 
+  /**
+   * What a page reload carries over (browser only, reload.js): the peer's messages delivered, the
+   * last of ours it acknowledged, and ours it has not.
+   * @returns {{ received: number, acked: number, pending: Message[] }}
+   */
+  snapshot() {
+    return { received: this.receivedSeq, acked: this.outbound.lastAcknowledged(), pending: this.outbound.pending() };
+  }
+
+  /**
+   * A fresh channel takes over a snapshot (browser only, reload.js); the resume that follows the
+   * attach sends the pending messages again from where the peer is.
+   * @param {{ received: number, acked: number, pending: Message[] }} snap
+   */
+  restore(snap) {
+    this.receivedSeq = this.ackSent = snap.received;
+    this.outbound.startAfter(snap.acked);
+    for (const m of snap.pending) this.outbound.offer(m, null);
+  }
+
   /** Messages queued and not yet acknowledged by the peer. */
   unacknowledged() {
     return this.outbound.size();

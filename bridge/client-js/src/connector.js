@@ -17,15 +17,19 @@ import { ClientAction } from './codes.js';
 import { nextDelay } from './backoff.js';
 import { WsLink } from './ws-link.js';
 import { PollLink } from './poll-link.js';
-import { POLLING, WEBSOCKET } from './link.js';
+import { POLLING, WEBSOCKET, now } from './link.js';
 import { ProbeSchedule } from './probes.js';
 import { TransportChangeEvent } from './events.js';
 import { CLOSED } from './ready-state.js';
+import { USEFUL_MS } from './ws-demotion.js';
 
 /** @import { AttachFrame } from './codec.js' */
 /** @import { Link } from './link.js' */
 /** @import { ServerRefusal } from './refusal.js' */
 /** @import { Session } from './session.js' */
+
+/** The least a WebSocket that upgraded gets for its probe's echo before polling starts beside it (ms). */
+export const UPGRADED_SLACK_MS = 250;
 
 export class Connector {
   /** @type {Link | null} a link attaching (to a new session, or as a move) */ pend = null;
@@ -42,7 +46,7 @@ export class Connector {
   establish() {
     if (this.s.readyState === CLOSED) return;
     this.probes.reset();
-    const order = this.s.fallback.order(this.s.options.transports);
+    const order = this.s.fallback.order(this.s.options.transports, this.s.demotion.remaining() > 0);
     this.s.say('establish: ' + order.join(' > ') + (this.s.sid ? ' (resume)' : ' (new session)'));
     if (order[0] === POLLING) {
       this.startPolling();
@@ -73,7 +77,8 @@ export class Connector {
   startPolling() {
     if (this.pend && this.pend.kind === POLLING) return;
     this.s.timers.clear('parallel');
-    const link = new PollLink(this.s.links, this.s.urls.poll, () => this.s.settings.poll + this.s.options.pollSlack);
+    const link = new PollLink(this.s.links, this.s.urls.poll, () => this.s.settings.poll + this.s.options.pollSlack,
+      () => this.s.idle.pollHold(this.s.settings.poll));
     this.pend = link;
     const frame = this.attachFrame();
     if (this.s.options.transports.includes(WEBSOCKET)) frame.ws = this.s.nonce; // for the server's notice (PROTOCOL.md 3.1)
@@ -138,6 +143,24 @@ export class Connector {
   }
 
   /**
+   * A WebSocket completed its handshake: its probe's echo should take about as long again. A
+   * socket that upgraded but then passes nothing (a proxy that blackholes frames after the
+   * upgrade) is found out after twice the handshake time (at least UPGRADED_SLACK_MS), not after
+   * the whole parallelDelay: polling starts beside it then. A direct connection echoes long before.
+   * @param {WsLink} link
+   */
+  onUpgraded(link) {
+    if (link !== this.ws || link.purpose !== 'connect' || this.s.cur || this.pend || !this.s.timers.has('parallel')) return;
+    const wait = Math.max(UPGRADED_SLACK_MS, Math.round(2 * link.openedAfter));
+    if (link.openedAfter + wait >= this.s.options.parallelDelay) return;
+    this.s.timers.set('parallel', wait, () => {
+      if (this.s.cur || this.pend || this.ws !== link || link.state !== 'probing') return;
+      this.s.say('websocket upgraded after ' + Math.round(link.openedAfter) + ' ms but no probe echo ' + wait + ' ms later: polling in parallel');
+      this.startPolling();
+    });
+  }
+
+  /**
    * A WebSocket completed its probe round trip.
    * @param {WsLink} link
    */
@@ -177,7 +200,8 @@ export class Connector {
   /** @private */
   scheduleProbe() {
     if (!this.s.options.transports.includes(WEBSOCKET) || this.ws || this.s.timers.has('probe') || this.s.readyState === CLOSED) return;
-    const delay = this.probes.nextDelay(Math.random());
+    const next = this.probes.nextDelay(Math.random());
+    const delay = next === null ? null : Math.max(next, this.s.demotion.remaining()); // a demoted WebSocket waits it out
     if (delay === null) {
       this.s.say('no more websocket probes after ' + this.probes.failures + ' failures in a row: staying on polling');
       return;
@@ -216,6 +240,11 @@ export class Connector {
       this.s.transport = null;
       this.s.host.emit(new TransportChangeEvent(null, previous));
       if (link.kind === WEBSOCKET && guess) this.s.fallback.set(reason, 'client');
+      if (link.kind === WEBSOCKET && this.s.demotion.lost(now(), this.s.cutLink === link)) {
+        const mins = Math.round(this.s.options.demoteFor / 60000);
+        this.s.fallback.demote('websocket_useless: WebSockets opened and were lost within ' + USEFUL_MS / 1000
+          + ' s again and again (last: ' + reason + '); polling for ' + mins + ' min', this.s.options.demoteFor);
+      }
       if (!this.pend) this.reconnectLater(); // else the move in flight takes over
     }
   }

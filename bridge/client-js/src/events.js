@@ -79,6 +79,33 @@ export class SessionLostEvent extends Event {
   }
 }
 
+/** A connection was cut after a silence (a proxy's idle timeout), or the keepalive learned from it held. */
+export class IdleCutEvent extends Event {
+  /**
+   * @param {TransportName} transport
+   * @param {number} silentMs
+   * @param {number} cutAfterMs
+   * @param {number} keepaliveMs
+   * @param {boolean} confirmed
+   * @param {number} cuts
+   */
+  constructor(transport, silentMs, cutAfterMs, keepaliveMs, confirmed, cuts) {
+    super('idlecut');
+    /** @readonly The transport whose connection was cut. */
+    this.transport = transport;
+    /** @readonly How long the connection had been silent when it was cut (ms). */
+    this.silentMs = silentMs;
+    /** @readonly The shortest silence seen cut for this bridge, remembered (ms). */
+    this.cutAfterMs = cutAfterMs;
+    /** @readonly How often the client now pings a WebSocket and ends a held poll (ms). */
+    this.keepaliveMs = keepaliveMs;
+    /** @readonly false when a cut was seen; true once no cut came for three times cutAfterMs. */
+    this.confirmed = confirmed;
+    /** @readonly Cuts this page has seen. */
+    this.cuts = cuts;
+  }
+}
+
 /**
  * @typedef {object} BridgeSocketEventMap
  * @property {Event} open
@@ -88,6 +115,7 @@ export class SessionLostEvent extends Event {
  * @property {TransportChangeEvent} transportchange
  * @property {FallbackEvent} fallback
  * @property {SessionLostEvent} sessionlost
+ * @property {IdleCutEvent} idlecut
  */
 
 /**

@@ -11,6 +11,8 @@ import { POLLING, WEBSOCKET } from './link.js';
 export class Fallback {
   /** @type {string | null} */ reason = null;
   /** @type {FallbackSource | null} */ source = null;
+  /** @private @type {{ reason: string, ttl: number | undefined } | null} a WebSocket failure not remembered until polling proves the network works */
+  unproven = null;
 
   /**
    * @param {TransportMemory} memory
@@ -42,12 +44,15 @@ export class Fallback {
   }
 
   /**
-   * The transport order for a (re)connect: the configured one, unless polling is remembered.
+   * The transport order for a (re)connect: the configured one, unless polling is remembered or
+   * WebSocket is demoted (ws-demotion.js).
    * @param {readonly TransportName[]} configured
+   * @param {boolean} [demoted]
    * @returns {TransportName[]}
    */
-  order(configured) {
+  order(configured, demoted = false) {
     const order = configured.slice();
+    if (order[0] === WEBSOCKET && order.includes(POLLING) && demoted) return [POLLING, WEBSOCKET];
     if (order[0] === WEBSOCKET && order.includes(POLLING)) {
       const m = this.memory.recall();
       if (m && m.transport === POLLING) {
@@ -69,9 +74,32 @@ export class Fallback {
     if (transport === WEBSOCKET) {
       this.set(null, null);
       this.memory.remember(WEBSOCKET, null);
-    } else if (this.source === 'client' || this.source === 'server') {
-      this.memory.remember(POLLING, this.reason);
+    } else if (this.unproven !== null) {
+      this.networkWorks(); // the open came over polling: the network works
+    } else if ((this.source === 'client' || this.source === 'server') && this.reason && !this.reason.startsWith('websocket_pending')) {
+      this.memory.remember(POLLING, this.reason); // a WebSocket still trying is no reason to remember
     }
+  }
+
+  /**
+   * WebSocket is demoted for `ttl` ms: remembered for that long, once polling has worked.
+   * @param {string} reason
+   * @param {number} ttl
+   */
+  demote(reason, ttl) {
+    this.set(reason, 'client');
+    this.unproven = { reason, ttl };
+  }
+
+  /**
+   * Polling just carried an answer: the network works, so a WebSocket failure heard meanwhile
+   * means WebSocket is blocked (not that the network was down): remember it now.
+   */
+  networkWorks() {
+    const u = this.unproven;
+    if (u === null) return;
+    this.unproven = null;
+    this.memory.remember(POLLING, u.reason, u.ttl);
   }
 
   /**
@@ -82,6 +110,6 @@ export class Fallback {
    */
   heard(reason, source, transport) {
     this.set(reason, source);
-    if (transport === POLLING) this.memory.remember(POLLING, reason);
+    if (transport === POLLING) this.unproven = { reason, ttl: undefined };
   }
 }

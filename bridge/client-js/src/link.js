@@ -23,9 +23,11 @@ export const POLLING = 'polling';
  * carrying the session from one attaching, probing or already replaced.
  * @typedef {object} LinkOwner
  * @property {(link: Link, frames: Frame[]) => void} frames frames from the server, in order
+ * @property {(link: WsLink) => void} upgraded a WebSocket's handshake completed (its probe is on the way)
  * @property {(link: WsLink) => void} trusted a WebSocket completed its probe round trip
  * @property {(link: WsLink, reason: string) => void} failed a WebSocket failed before it carried the session
  * @property {(link: Link, reason: string) => void} lost a link attaching or carrying the session is gone
+ * @property {(link: Link, silentMs: number) => void} cut the connection of a link was lost after this long without traffic (before `lost`)
  * @property {(link: Link, refusal: ServerRefusal) => void} refused the server (or something in front of it) refused a request or the socket: the code table decides
  * @property {(link: PollLink) => void} writable a polling send finished: more may go
  * @property {(link: PollLink) => void} sendFailed a polling send failed (network, or an answer that is not the bridge's): its batch may not have arrived

@@ -44,21 +44,22 @@ export class TransportMemory {
   /**
    * @param {TransportName} transport
    * @param {string | null} reason
+   * @param {number} [ttl] ms; default rememberFor
    */
-  remember(transport, reason) {
+  remember(transport, reason, ttl = this.rememberFor) {
     const s = this.storage;
     if (!s || !this.rememberFor) return;
     const at = Date.now();
     /** @type {Remembered} */
-    const m = { transport, reason, at, until: at + this.rememberFor };
+    const m = { transport, reason, at, until: at + Math.min(ttl, this.rememberFor) };
     try {
       s.setItem(this.key, JSON.stringify(m));
     } catch (e) { /* full or disabled */ }
   }
 }
 
-/** @returns {TransportStorage | null} */
-function defaultStorage() {
+/** localStorage where the page may use it. @returns {TransportStorage | null} */
+export function defaultStorage() {
   try {
     return globalThis.localStorage || null;
   } catch (e) {

@@ -15,11 +15,13 @@ import { toBase64 } from './message.js';
  * @property {number} [probeDelay] First background WebSocket probe while on polling (ms); doubles with jitter up to probeMaxDelay. Default 2000.
  * @property {number} [probeMaxDelay] Longest wait between two background probes (ms). Default 300000 (5 min).
  * @property {number} [maxProbes] Failed background probes in a row after which the session stays on polling (each failure costs the page a console error). Default 8.
+ * @property {number} [demoteFor] After WebSockets that open but are lost soon (3 in a row, ws-demotion.js), stay on polling this many ms. Default 600000 (10 min).
  * @property {number} [rememberFor] Remember per bridge URL which transport worked, for this many ms; 0 disables. Default one day.
  * @property {number} [maxQueuedMessages] Client replay buffer bound in messages. Default 4096.
  * @property {number} [maxQueuedBytes] Client replay buffer bound in payload bytes. Default 8 MiB.
  * @property {number} [pollSlack] Extra time over the server's poll hold time before a poll request is given up (ms). Default 15000.
  * @property {TransportStorage | null} [storage] Where to remember the transport; default localStorage, null for nowhere.
+ * @property {boolean} [resumeOnReload] Keep the session across a reload of the page in this tab (sessionStorage, written on pagehide; within the server's grace period). The page must not close() the socket on pagehide. Default false.
  * @property {boolean} [debug] Log state changes to the console.
  * @property {AuthOption} [auth] A credential for the server's authentication hook, sent in every attach frame (never in a URL):
  *   a string, or a function (sync or async) called at every attach, so a short-lived token is fresh each time. Default none.
@@ -40,11 +42,13 @@ export const DEFAULTS = Object.freeze({
   probeDelay: 2000,
   probeMaxDelay: 300000,
   maxProbes: 8,
+  demoteFor: 10 * 60 * 1000,
   rememberFor: 24 * 3600 * 1000,
   maxQueuedMessages: 4096,
   maxQueuedBytes: 8 * 1024 * 1024,
   pollSlack: 15000,
   storage: undefined,
+  resumeOnReload: false,
   debug: false,
   auth: null,
 });

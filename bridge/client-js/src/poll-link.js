@@ -12,7 +12,7 @@
 import { decodeBatch, encodeBatch, encodeFrame } from './codec.js';
 import { utf8Length } from './message.js';
 import { nextDelay } from './backoff.js';
-import { POLLING, sleep } from './link.js';
+import { POLLING, now, sleep } from './link.js';
 import { ServerRefusal } from './refusal.js';
 
 /** @import { Frame, AttachFrame } from './codec.js' */
@@ -34,8 +34,10 @@ export class PollLink {
    * @param {LinkOwner} owner
    * @param {string} pollUrl the polling endpoints' base URL, ending in "/"
    * @param {() => number} pollTimeout how long a receive may be held before it is given up, ms
+   * @param {() => number | null} [earlyEnd] when set, the client ends a held receive itself after
+   *   this long and polls again (a learned idle cut shorter than the server's hold, idle-cuts.js)
    */
-  constructor(owner, pollUrl, pollTimeout) {
+  constructor(owner, pollUrl, pollTimeout, earlyEnd = () => null) {
     /** @readonly @type {'polling'} */ this.kind = POLLING;
     /** @type {'attaching' | 'attached' | 'dead'} */
     this.state = 'attaching';
@@ -46,6 +48,7 @@ export class PollLink {
     /** @private */ this.owner = owner;
     /** @private */ this.pollUrl = pollUrl;
     /** @private */ this.pollTimeout = pollTimeout;
+    /** @private */ this.earlyEnd = earlyEnd;
     /** @private @type {string | null} the session, from the open frame that answered this link's attach */
     this.sid = null;
     /** @private @type {string | null} this link's resume key, from the same open frame */
@@ -103,12 +106,19 @@ export class PollLink {
         continue;
       }
       const body = '[{"t":"ack","a":' + this.owner.pollAck() + '}]';
-      const r = await this.post('recv', body, this.pollTimeout());
+      const early = this.earlyEnd(), timeout = early ?? this.pollTimeout(), started = now();
+      const r = await this.post('recv', body, timeout);
       if (this.state !== 'attached') {
         if (r !== null && 'frames' in r && r.frames.length) this.owner.frames(this, r.frames); // data in flight is idempotent
         return;
       }
+      const held = now() - started;
+      // Ended by the client after the learned hold: the server answers the next receive (a newer
+      // receive replaces a held one, and its ack repairs an answer lost with this one).
+      if (r === null && early !== null && held >= early) continue;
       if (r === null || notTheBridges(r)) {
+        // Cut before the client's own timeout: maybe a proxy's idle timeout (idle-cuts.js decides).
+        if (held < timeout) this.owner.cut(this, held);
         // A proxy's idle cut (502/504), its page, or a network error: poll again, backing off.
         if (++failures > MAX_FAILURES) {
           this.lose('polling_failed: ' + describe(r) + ' on ' + failures + ' polls in a row');
@@ -119,7 +129,7 @@ export class PollLink {
       }
       failures = 0;
       if ('frames' in r) {
-        if (r.frames.length) this.owner.frames(this, r.frames);
+        this.owner.frames(this, r.frames); // even none: an answer proves the network works
       } else {
         this.stop();
         this.owner.refused(this, r.refusal);

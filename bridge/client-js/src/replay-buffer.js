@@ -110,6 +110,21 @@ export class ReplayBuffer {
     return this.byteCount;
   }
 
+  /** The messages not yet acknowledged, oldest first (browser only: what a page reload carries over). */
+  pending() {
+    return this.entries.slice(this.head).map((e) => e.message);
+  }
+
+  /**
+   * An empty buffer numbers on from `lastAcknowledged` + 1 (browser only: a session resumed after
+   * a page reload).
+   * @param {number} lastAcknowledged
+   */
+  startAfter(lastAcknowledged) {
+    if (this.size() > 0 || this.nextSeq !== 1) throw new Error('startAfter needs a fresh buffer');
+    this.nextSeq = this.cursor = lastAcknowledged + 1;
+  }
+
   /**
    * Empties the buffer, handing every non-null token to `failed`. Nothing is sent after this.
    * @param {(token: T) => void} failed

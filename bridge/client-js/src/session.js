@@ -17,7 +17,9 @@ import { CLIENT_SLACK_MS, Heartbeat } from './heartbeat.js';
 import { POLLING, WEBSOCKET, now } from './link.js';
 import { Connector } from './connector.js';
 import { Fallback } from './fallback.js';
-import { TransportMemory } from './memory.js';
+import { TransportMemory, defaultStorage } from './memory.js';
+import { IdleCuts } from './idle-cuts.js';
+import { WsDemotion } from './ws-demotion.js';
 import { CLOSED, CONNECTING, OPEN } from './ready-state.js';
 import { DiagnosticLog, count, newStats } from './stats.js';
 import { Timers } from './timers.js';
@@ -45,6 +47,7 @@ export class Session {
   /** @type {Heartbeat | null} */ heartbeat = null;
   timers = new Timers();
   /** @private @type {TransportName | null} whose frames the channel is taking */ receivingOn = null;
+  /** @type {Link | null} the last link lost to an idle cut the client learned from (not its fault) */ cutLink = null;
 
   /**
    * @param {ResolvedOptions} options
@@ -58,20 +61,30 @@ export class Session {
     this.nonce = nonce;
     this.host = host;
     this.log = new DiagnosticLog(200, options.debug);
-    this.fallback = new Fallback(new TransportMemory(options.storage, 'cometbridge:transport:' + urls.url, options.rememberFor),
+    const storage = options.storage === undefined ? defaultStorage() : options.storage;
+    this.idle = new IdleCuts(storage, 'cometbridge:idle:' + urls.url, options.rememberFor, (ev) => host.emit(ev), (line) => this.say(line));
+    this.fallback = new Fallback(new TransportMemory(storage, 'cometbridge:transport:' + urls.url, options.rememberFor),
       (reason, source) => {
         if (reason !== null) this.say('fallback reason (' + source + '): ' + reason);
         host.emit(new FallbackEvent(reason, source));
       });
     this.channel = this.newChannel();
+    this.demotion = new WsDemotion(options.demoteFor);
     this.connector = new Connector(this);
     this.writer = new Writer(this);
     /** @type {LinkOwner} what the links report to */
     this.links = {
       frames: (link, frames) => this.onFrames(link, frames),
+      upgraded: (link) => this.connector.onUpgraded(link),
       trusted: (link) => this.connector.onTrusted(link),
       failed: (link, reason) => this.connector.onWsFailed(link, reason),
       lost: (link, reason) => this.connector.onLost(link, reason),
+      cut: (link, silentMs) => {
+        if (link === this.cur && this.readyState === OPEN && this.idle.cut(link.kind, silentMs)) {
+          this.stats.idleCuts++;
+          this.cutLink = link;
+        }
+      },
       refused: (link, refusal) => this.connector.onRefused(link, refusal),
       writable: () => this.pump(),
       sendFailed: (link) => this.writer.sendFailed(link),
@@ -94,6 +107,23 @@ export class Session {
       acknowledged: () => { /* send() hands out no completion tokens */ },
       duplicate: () => { this.stats.duplicates++; },
     });
+  }
+
+  /**
+   * Stops every link without a close frame (the server keeps the session for its grace period) and
+   * reconnects only when asked (the page went away, reload.js).
+   * @param {string} why
+   */
+  suspend(why) {
+    const cur = this.cur;
+    if (cur && cur.kind === POLLING) cur.abort();
+    else cur?.stop();
+    this.connector.stopAll(true);
+    this.cur = null;
+    this.heartbeat = null;
+    this.transport = null;
+    this.timers.clearAll();
+    this.say(why);
   }
 
   /** A method, so that checks after a callback are not narrowed away. */
@@ -154,6 +184,7 @@ export class Session {
       return;
     }
     if (link === this.cur) this.heartbeat?.heard(now());
+    if (link === this.cur && link.kind === POLLING) this.fallback.networkWorks();
     for (const f of frames) {
       if (this.isClosed()) return; // an event handler may have closed it
       try {
@@ -240,6 +271,8 @@ export class Session {
     if (old && old !== link) old.stop();
     this.heartbeat = link.kind === WEBSOCKET && open.hb > 0 ? new Heartbeat(open.hb, CLIENT_SLACK_MS, now()) : null;
     this.channel.useAckPolicy(open.ackMs, open.ackEvery);
+    this.keepalive();
+    if (link.kind === WEBSOCKET) this.demotion.attached(now());
     const previous = this.transport;
     this.transport = link.kind;
     this.say('open on ' + link.kind + (newSession ? ' (new session)' : ' (resumed)') + ', server has up to ' + open.ack);
@@ -248,8 +281,9 @@ export class Session {
         + ' ms; the session started on polling while WebSocket is still tried', 'client');
     }
     this.fallback.opened(link.kind);
-    if (this.readyState === CONNECTING) this.readyState = OPEN;
-    if (newSession) this.host.emit(new Event('open'));
+    const first = this.readyState === CONNECTING;
+    if (first) this.readyState = OPEN;
+    if (newSession || first) this.host.emit(new Event('open')); // first: a session resumed after a page reload
     if (previous !== this.transport) {
       this.stats.transportChanges++;
       this.host.emit(new TransportChangeEvent(this.transport, previous));
@@ -261,6 +295,23 @@ export class Session {
   /** Writes what the channel has for the link carrying the session (writer.js). */
   pump() {
     this.writer.pump();
+  }
+
+  /**
+   * Pings a WebSocket that has been silent for the keepalive a learned idle cut asks for (the
+   * server's pong makes traffic both ways), and looks again when it is next due.
+   * @private
+   */
+  keepalive() {
+    const link = this.cur;
+    const every = this.idle.keepalive(this.settings.hb);
+    if (!link || link.kind !== WEBSOCKET || every === null || this.readyState === CLOSED) return;
+    let due = link.lastTraffic + every - now();
+    if (due <= 0) {
+      link.write([{ t: 'ping', ts: Date.now() }]);
+      due = every;
+    }
+    this.timers.set('keepalive', due, () => this.keepalive());
   }
 
   // ------------------------------------------------------------------ ends
@@ -322,6 +373,7 @@ export class Session {
     this.connector.stopAll(true);
     this.cur = null;
     this.timers.clearAll();
+    this.idle.stop();
     clearInterval(this.watchdog);
     this.transport = null;
     this.say('closed: ' + code + ' ' + reason);

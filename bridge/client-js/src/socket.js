@@ -11,12 +11,13 @@ import { bridgeUrls, randomNonce, resolveOptions } from './options.js';
 import { CLOSED, CLOSING, CONNECTING, OPEN } from './ready-state.js';
 import { Session } from './session.js';
 import { domError, reportHandlerError } from './events.js';
+import { forgetSaved, restoreAfterReload, saveForReload } from './reload.js';
 
 /** @import { TransportName } from './link.js' */
 /** @import { BridgeSocketOptions, ResolvedOptions } from './options.js' */
 /** @import { BridgeStats } from './stats.js' */
 /** @import { BridgeReadyState } from './ready-state.js' */
-/** @import { FallbackSource, BridgeSocketEventMap, BridgeMessageEvent, BridgeCloseEvent, TransportChangeEvent, FallbackEvent, SessionLostEvent } from './events.js' */
+/** @import { FallbackSource, BridgeSocketEventMap, BridgeMessageEvent, BridgeCloseEvent, TransportChangeEvent, FallbackEvent, SessionLostEvent, IdleCutEvent } from './events.js' */
 /**
  * @template {Event} E
  * @typedef {((this: BridgeSocket, ev: E) => unknown) | null} BridgeSocketHandler
@@ -45,6 +46,7 @@ export class BridgeSocket extends EventTarget {
   /** @type {BridgeSocketHandler<TransportChangeEvent>} */ ontransportchange = null;
   /** @type {BridgeSocketHandler<FallbackEvent>} */ onfallback = null;
   /** @type {BridgeSocketHandler<SessionLostEvent>} */ onsessionlost = null;
+  /** @type {BridgeSocketHandler<IdleCutEvent>} */ onidlecut = null;
 
   /** @type {Session} */ #session;
 
@@ -59,8 +61,20 @@ export class BridgeSocket extends EventTarget {
       emit: (ev) => this.#emit(ev),
       binaryType: () => this.binaryType,
     });
+    const session = this.#session;
+    /** Whether this page resumed the session of the previous page in the tab (resumeOnReload). */
+    this.resumed = session.options.resumeOnReload && restoreAfterReload(session);
+    if (session.options.resumeOnReload && typeof globalThis.addEventListener === 'function') {
+      globalThis.addEventListener('pagehide', () => saveForReload(session));
+      globalThis.addEventListener('pageshow', (ev) => {
+        if (/** @type {PageTransitionEvent} */ (ev).persisted && session.cur === null && session.readyState !== CLOSED) {
+          forgetSaved(session); // back from the back/forward cache with its session: reconnect
+          session.connector.reconnectLater();
+        }
+      });
+    }
     // After the caller had a chance to add listeners (events of the first steps are not lost).
-    Promise.resolve().then(() => this.#session.connector.establish());
+    Promise.resolve().then(() => session.connector.establish());
   }
 
   get CONNECTING() { return BridgeSocket.CONNECTING; }
@@ -85,6 +99,8 @@ export class BridgeSocket extends EventTarget {
   get fallbackSource() { return this.#session.fallback.source; }
   /** Payload bytes sent but not yet acknowledged by the server. */
   get bufferedAmount() { return this.#session.channel.unacknowledgedBytes(); }
+  /** The shortest silence after which a connection to this bridge was cut (learned or remembered), ms; null: none seen. */
+  get idleCutAfter() { return this.#session.idle.cutAfter; }
   /** @returns {BridgeStats} */
   get stats() { return this.#session.stats; }
   /** The last state changes, for diagnostics. @returns {readonly string[]} */

@@ -16,7 +16,7 @@
  */
 
 /**
- * @typedef {TransportStats & { duplicates: number, transportChanges: number,
+ * @typedef {TransportStats & { duplicates: number, transportChanges: number, idleCuts: number,
  *   byTransport: { websocket: TransportStats, polling: TransportStats } }} BridgeStats
  */
 
@@ -27,7 +27,7 @@ function counters() {
 
 /** @returns {BridgeStats} */
 export function newStats() {
-  return { ...counters(), duplicates: 0, transportChanges: 0, byTransport: { websocket: counters(), polling: counters() } };
+  return { ...counters(), duplicates: 0, transportChanges: 0, idleCuts: 0, byTransport: { websocket: counters(), polling: counters() } };
 }
 
 /** Counters of the wire that also add up in the totals (messages and payload bytes are totalled by the socket). */

@@ -18,6 +18,8 @@ import { ServerRefusal } from './refusal.js';
 export const MAX_WS_BUFFERED = 1 << 20;
 /** WebSocket.readyState OPEN: writing is allowed in this state only (never while CLOSING). */
 const SOCKET_OPEN = 1;
+/** The close code a browser reports when the connection ended without a close frame (RFC 6455). */
+const CONNECTION_LOST = 1006;
 
 /** @typedef {'connecting' | 'probing' | 'trusted' | 'attaching' | 'attached' | 'dead'} WsState */
 
@@ -35,11 +37,15 @@ export class WsLink {
     this.state = 'connecting';
     /** Milliseconds from the start to the probe's echo. */
     this.rtt = 0;
+    /** Milliseconds from the start to the completed handshake. */
+    this.openedAfter = 0;
     /** @private */ this.owner = owner;
     /** @private */ this.url = url;
     /** @private */ this.trustTimeout = trustTimeout;
     /** @private */ this.opened = false;
     /** @private */ this.startedAt = now();
+    /** When a frame last went either way (the silence before a cut is measured from it). */
+    this.lastTraffic = this.startedAt;
     /** @private @type {ReturnType<typeof setTimeout> | undefined} */
     this.timer = undefined;
     /** @private @type {WebSocket | null} */
@@ -67,7 +73,9 @@ export class WsLink {
       if (this.state === 'dead') return;
       this.opened = true;
       this.state = 'probing';
+      this.openedAfter = now() - this.startedAt;
       this.write([{ t: 'probe' }]);
+      this.owner.upgraded(this);
     };
     ws.onmessage = (ev) => this.onMessage(ev.data);
     ws.onerror = () => { /* onclose follows with the code */ };
@@ -82,6 +90,8 @@ export class WsLink {
       } else if (this.state === 'attached') {
         this.state = 'dead';
         clearTimeout(this.timer);
+        // No close frame (1006): the connection itself went, as when a proxy cuts an idle tunnel.
+        if (ev.code === CONNECTION_LOST) this.owner.cut(this, now() - this.lastTraffic);
         this.owner.lost(this, 'websocket_closed: ' + how);
       } else if (!this.opened) {
         this.fail('websocket_unreachable: the WebSocket failed before its handshake completed (close code ' + ev.code
@@ -98,6 +108,7 @@ export class WsLink {
    */
   onMessage(data) {
     if (this.state === 'dead') return;
+    this.lastTraffic = now();
     /** @type {Frame} */
     let frame;
     try {
@@ -183,6 +194,7 @@ export class WsLink {
       const payload = f.t === 'data' && f.message.bytes !== null ? encodeBinaryFrame(f.seq, f.message.bytes) : encodeFrame(f);
       this.owner.count(WEBSOCKET, 'wireOut', typeof payload === 'string' ? utf8Length(payload) : payload.byteLength);
       this.owner.count(WEBSOCKET, 'frames', 1);
+      this.lastTraffic = now();
       try {
         ws.send(payload);
       } catch (e) {

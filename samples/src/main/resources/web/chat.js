@@ -12,6 +12,9 @@ for (const k of ['parallelDelay', 'trustTimeout', 'probeDelay', 'probeMaxDelay',
   if (params.has(k)) options[k] = Number(params.get(k));
 }
 if (params.has('transports')) options.transports = params.get('transports').split(',');
+// ?resumeOnReload=1: the session (and this page's chat lines) survive a reload of the tab.
+const resumeOnReload = params.get('resumeOnReload') === '1';
+if (resumeOnReload) options.resumeOnReload = true;
 
 const $ = (id) => document.getElementById(id);
 const nameInput = $('name');
@@ -26,7 +29,7 @@ const demo = {
   startMs,          // when the client started, ms after navigation start (page load)
   openMs: null,
   firstMessageMs: null,
-  chats: [],        // {name, text} in arrival order
+  chats: resumeOnReload ? JSON.parse(sessionStorage.getItem('demo-chats') || '[]') : [], // {name, text} in arrival order
   systems: [],
   transports: [],   // every transport the session rode on, in order
   closed: null,
@@ -149,7 +152,8 @@ $('ticker-toggle').addEventListener('change', (ev) => {
   if (ev.target.checked && sock.readyState === 1) sock.send(JSON.stringify({ op: 'join', room: 'ticker' }));
   $('ticker').hidden = !ev.target.checked;
 });
-addEventListener('pagehide', () => sock.close());
+// The socket saved its session in its own pagehide listener (added first): the lines so far go with it.
+addEventListener('pagehide', () => (resumeOnReload ? sessionStorage.setItem('demo-chats', JSON.stringify(demo.chats)) : sock.close()));
 
 function showCounters() {
   for (const td of document.querySelectorAll('#counters td[data-k]')) {

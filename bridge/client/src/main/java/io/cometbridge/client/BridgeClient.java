@@ -42,6 +42,25 @@ public final class BridgeClient implements AutoCloseable {
          */
         default void onSessionLost(BridgeClient client, String reason) {
         }
+
+        /**
+         * A connection was cut after {@code silentMillis} without traffic (a proxy's idle timeout):
+         * the client now keeps its connections busy every {@code keepaliveMillis}. Called again with
+         * {@code confirmed} once no further cut came for three times that silence.
+         */
+        default void onIdleCut(BridgeClient client, long silentMillis, long keepaliveMillis, boolean confirmed) {
+        }
+
+        /**
+         * The session lost its transport (or an attach failed): the client tries {@code next} after
+         * {@code delayMillis}, attempt {@code attempt} in a row. The session lives on meanwhile.
+         */
+        default void onReconnecting(BridgeClient client, TransportKind next, long delayMillis, int attempt) {
+        }
+
+        /** The session is back, resumed over {@code transport} after {@link #onReconnecting}: nothing was lost. */
+        default void onReconnected(BridgeClient client, TransportKind transport) {
+        }
     }
 
     public enum State { CONNECTING, OPEN, RECONNECTING, CLOSED }

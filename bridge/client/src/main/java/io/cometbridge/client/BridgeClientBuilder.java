@@ -35,6 +35,7 @@ public final class BridgeClientBuilder {
     private Duration openTimeout = Duration.ofSeconds(30);
     private final Map<String, String> headers = new LinkedHashMap<>();
     private Supplier<String> tokenProvider;
+    private ClientMemory memory;
 
     BridgeClientBuilder(URI uri) {
         this.uri = Objects.requireNonNull(uri);
@@ -90,11 +91,15 @@ public final class BridgeClientBuilder {
         return Map.copyOf(all);
     }
 
+    /** Where to remember what was learned about the network to this bridge (default: in memory, this client only). */
+    public BridgeClientBuilder memory(ClientMemory memory) { this.memory = Objects.requireNonNull(memory); return this; }
+
     public BridgeClient build() {
         String base = uri.toString().endsWith("/") ? uri.toString() : uri + "/";
         URI ws = webSocketUri != null ? webSocketUri : URI.create(base.replaceFirst("^http", "ws") + "ws");
         HttpClient client = http != null ? http : HttpClient.newBuilder().connectTimeout(connectTimeout).build();
         return new BridgeClient(new ClientConfig(URI.create(base), ws, order, listener, headersWithOrigin(), tokenProvider, client, executor,
-                connectTimeout, openTimeout, maxQueuedMessages, maxQueuedBytes));
+                connectTimeout, openTimeout, maxQueuedMessages, maxQueuedBytes,
+                memory != null ? memory : ClientMemory.inMemory()));
     }
 }

@@ -27,5 +27,6 @@ record ClientConfig(
         Duration connectTimeout,
         Duration openTimeout,
         int maxQueuedMessages,
-        long maxQueuedBytes) {
+        long maxQueuedBytes,
+        ClientMemory memory) {
 }

@@ -47,6 +47,18 @@ final class ClientEvents implements ChannelEvents<CompletableFuture<Void>> {
         call(() -> listener.onSessionLost(client, why));
     }
 
+    void idleCut(long silentMillis, long keepaliveMillis, boolean confirmed) {
+        call(() -> listener.onIdleCut(client, silentMillis, keepaliveMillis, confirmed));
+    }
+
+    void reconnecting(TransportKind next, long delayMillis, int attempt) {
+        call(() -> listener.onReconnecting(client, next, delayMillis, attempt));
+    }
+
+    void reconnected(TransportKind kind) {
+        call(() -> listener.onReconnected(client, kind));
+    }
+
     void closed(CloseReason reason) {
         call(() -> listener.onClose(client, reason));
     }

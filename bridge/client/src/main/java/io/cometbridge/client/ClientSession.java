@@ -48,6 +48,7 @@ final class ClientSession {
     private final ClientEvents events;
     private final SerialExecutor executor;
     private final TransportFactory transports;
+    private final IdleCuts idleCuts;
 
     private volatile State state = State.CONNECTING;
     private volatile TransportKind transportKind;
@@ -64,6 +65,7 @@ final class ClientSession {
     private String resumeKey;          // from the latest open frame: proof at the next attach
     private final RetryPlan retries;
     private long attachedAt;           // when the current transport's open frame came
+    private long lastSent;             // when frames last went out (with the heartbeat's last heard: the silence)
     private boolean everOpened;
     private boolean ackCheckPending;
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
@@ -75,7 +77,8 @@ final class ClientSession {
         this.config = config;
         this.events = new ClientEvents(client, config.listener());
         this.executor = new SerialExecutor(config.executor());
-        this.transports = new TransportFactory(config, new TransportEvents(this, executor));
+        this.idleCuts = new IdleCuts(config.memory(), config.httpBase().toString(), events);
+        this.transports = new TransportFactory(config, new TransportEvents(this, executor), idleCuts);
         this.retries = new RetryPlan(config.order());
         this.channel = newChannel();
         this.heartbeat = new Heartbeat(Duration.ofSeconds(15).toNanos(), Heartbeat.CLIENT_SLACK_NANOS, System.nanoTime());
@@ -95,7 +98,7 @@ final class ClientSession {
     CompletableFuture<Void> connect() {
         executor.execute(() -> {
             if (current == null && pending == null && state != State.CLOSED) {
-                watchdog = ClientTimers.TIMERS.scheduleWithFixedDelay(() -> executor.executeLater(this::checkHeartbeat), 1, 1, TimeUnit.SECONDS);
+                watchdog = ClientTimers.TIMERS.scheduleWithFixedDelay(() -> executor.executeLater(this::checkHeartbeat), 250, 250, TimeUnit.MILLISECONDS);
                 attachWith(retries.first());
             }
         });
@@ -155,18 +158,12 @@ final class ClientSession {
         });
     }
 
-    State state() {
-        return state;
-    }
+    State state() { return state; }
 
     /** The transport the session rides on now (null while reconnecting). */
-    TransportKind transport() {
-        return transportKind;
-    }
+    TransportKind transport() { return transportKind; }
 
-    String sessionId() {
-        return sessionId;
-    }
+    String sessionId() { return sessionId; }
 
     /** A diagnostic snapshot (racy reads; for logs and test failures). Never prints the session id. */
     @Override
@@ -177,11 +174,7 @@ final class ClientSession {
     }
 
     /** Fault injection: the current connection dies abruptly (no close frame, held poll aborted). */
-    void killTransport() {
-        executor.execute(() -> {
-            if (current != null) current.kill();
-        });
-    }
+    void killTransport() { executor.execute(() -> { if (current != null) current.kill(); }); }
 
     /** Fault injection: the next non-empty poll response is lost after the server wrote it. */
     void dropNextPollResponse() {
@@ -200,10 +193,7 @@ final class ClientSession {
     }
 
     /** The acknowledgement a polling receive carries (everything received counts as acknowledged from now). */
-    long takeAck() {
-        return channel.takeAck();
-    }
-
+    long takeAck() { return channel.takeAck(); }
 
     private void attachWith(TransportKind kind) {
         if (pending != null) pending.stop();
@@ -290,6 +280,7 @@ final class ClientSession {
         attachedAt = System.nanoTime();
         channel.useAckPolicy(Duration.ofMillis(settings.ackMillis()), settings.ackEvery());
         heartbeat = new Heartbeat(Duration.ofMillis(settings.heartbeatMillis()).toNanos(), Heartbeat.CLIENT_SLACK_NANOS, System.nanoTime());
+        if (state == State.RECONNECTING && open.resumed()) events.reconnected(from.kind());
         state = State.OPEN;
         TransportKind before = transportKind;
         transportKind = from.kind();
@@ -335,7 +326,12 @@ final class ClientSession {
         int maxBytes = Math.max(1, settings.maxRequestBytes() - BATCH_SLACK_BYTES);
         // A polling batch goes in an exchange that ends with an acknowledgement: leave it a frame.
         int maxFrames = Math.max(1, settings.maxBatchFrames() - (t.framing() == Framing.BATCH ? 1 : 0));
-        while (t.canSend() && channel.hasOutput()) t.send(channel.drain(t.framing(), maxBytes, maxFrames));
+        for (; t.canSend() && channel.hasOutput(); lastSent = System.nanoTime()) t.send(channel.drain(t.framing(), maxBytes, maxFrames));
+    }
+
+    /** A held poll of {@code from} was cut after {@code heldMillis}: maybe an idle cut. */
+    void idleCut(ClientTransport from, long heldMillis) {
+        if (from == current && state == State.OPEN) idleCuts.cut(from.kind(), heldMillis, System.nanoTime());
     }
 
     void transportFailed(ClientTransport from, Throwable cause) {
@@ -345,6 +341,8 @@ final class ClientSession {
             LOG.debug("attach over " + from + " failed", cause);
             reconnectLater(retries.failed(from.kind(), false, switched != null));
         } else if (from == current) {
+            long now = System.nanoTime();
+            if (from.framing() == Framing.STREAM) idleCuts.cut(from.kind(), (now - Math.max(heartbeat.lastHeard(), lastSent)) / 1_000_000, now);
             current = null;
             transportKind = null;
             state = State.RECONNECTING;
@@ -355,7 +353,9 @@ final class ClientSession {
     }
 
     private void reconnectLater(TransportKind kind) {
-        later(retries.delayMillis(), () -> {
+        long delay = retries.delayMillis();
+        if (everOpened) events.reconnecting(kind, delay, retries.failuresInRow());
+        later(delay, () -> {
             if (state == State.CLOSED || pending != null) return;
             if (current == null || switched != null) attachWith(kind);
         });
@@ -404,8 +404,8 @@ final class ClientSession {
     }
 
     /**
-     * Once a second: a transport that has lasted counts as progress; a silent WebSocket is dead.
-     * A WebSocket that owes acknowledgements and has been quiet gets a ping: the JDK's WebSocket
+     * Four times a second: a transport that has lasted counts as progress; a silent WebSocket is dead.
+     * A WebSocket silent for a learned idle cut's keepalive, or owing acks and quiet, gets a ping: the JDK's WebSocket
      * does not always notice a connection its peer closed until it writes to it, and waiting for the
      * heartbeat timeout could outlast the server's grace period.
      */
@@ -414,7 +414,9 @@ final class ClientSession {
         if (t == null || state != State.OPEN) return;
         long now = System.nanoTime();
         if (now - attachedAt > STABLE_NANOS) retries.progress();
-        if (t.framing() == Framing.STREAM && channel.unacknowledged() > 0 && now - heartbeat.lastHeard() > QUIET_NANOS) {
+        idleCuts.tick(now);
+        boolean keepalive = t.framing() == Framing.STREAM && idleCuts.pingDue(now, Math.max(heartbeat.lastHeard(), lastSent), settings.heartbeatMillis());
+        if (keepalive || t.framing() == Framing.STREAM && channel.unacknowledged() > 0 && now - heartbeat.lastHeard() > QUIET_NANOS) {
             channel.queue(new Frame.Ping(TimeUnit.NANOSECONDS.toMicros(now - attachedAt)));
             flush();
         }

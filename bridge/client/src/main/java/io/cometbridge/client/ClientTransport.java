@@ -43,6 +43,9 @@ interface ClientTransport {
         /** The connection failed or ended without the session closing. */
         void onTransportFailed(ClientTransport from, Throwable cause);
 
+        /** A held poll was cut after {@code heldMillis}, before the server or the client ended it (before any failure report). */
+        void onIdleCut(ClientTransport from, long heldMillis);
+
         /** The server (or a proxy) answered with an error: a documented one, or a bare HTTP status. */
         void onRefused(ClientTransport from, ServerRefusal refusal);
 

@@ -12,12 +12,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The long-polling transport of the Java client: an attach, then one held {@code recv} after
@@ -36,6 +40,7 @@ final class PollingClientTransport implements ClientTransport {
     private final java.util.Map<String, String> headers; // Origin and the application's
     private final Duration pollTimeout;
     private final Owner owner;
+    private final LongSupplier earlyEnd; // a learned hold shorter than the server's (IdleCuts), or -1
 
     private volatile String sid;
     private volatile String key; // this transport's resume key (the open frame's), proof on every request
@@ -47,7 +52,9 @@ final class PollingClientTransport implements ClientTransport {
     private final AtomicLong newestRecv = new AtomicLong();
     private int pollFailures;
 
-    PollingClientTransport(HttpClient http, URI base, java.util.Map<String, String> headers, Duration pollTimeout, Owner owner) {
+    PollingClientTransport(HttpClient http, URI base, java.util.Map<String, String> headers, Duration pollTimeout, Owner owner,
+                           LongSupplier earlyEnd) {
+        this.earlyEnd = earlyEnd;
         this.http = http;
         this.base = base;
         this.headers = headers;
@@ -96,20 +103,34 @@ final class PollingClientTransport implements ClientTransport {
         recv("[" + FrameCodec.encode(new Frame.Ack(ack)) + "]", false);
     }
 
-    /** A recv: a plain one (acknowledgement only), or an exchange carrying the client's batch. */
+    /**
+     * A recv: a plain one (acknowledgement only), or an exchange carrying the client's batch. A
+     * plain one ends early, on the client's side, after a learned hold shorter than a proxy's idle
+     * cut (IdleCuts); one that fails early may be such a cut.
+     */
     private void recv(String body, boolean exchange) {
         long number = newestRecv.incrementAndGet();
-        CompletableFuture<HttpResponse<String>> f = http.sendAsync(post("recv", body), HttpResponse.BodyHandlers.ofString());
+        long early = exchange ? -1 : earlyEnd.getAsLong(), started = System.nanoTime();
+        HttpRequest request = post("recv", body, early > 0 ? Duration.ofMillis(early) : pollTimeout.plusSeconds(15));
+        CompletableFuture<HttpResponse<String>> f = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
         currentPoll = f;
         f.whenComplete((response, error) -> {
             if (stopped) return;
             if (exchange) sendInFlight = false;
             boolean newest = number == newestRecv.get();
+            boolean timedOut = (error instanceof CompletionException ? error.getCause() : error) instanceof HttpTimeoutException;
+            if (timedOut && early > 0) { // ended by the client after the learned hold: the next poll takes over
+                if (newest) poll();
+                return;
+            }
             if (error != null || isProxyTrouble(response)) {
                 if (exchange) {
                     owner.onSendFailed(this); // resends what is unacknowledged, in a new exchange
                     if (newest) poll();       // a receive stays out, and its failures count
-                } else if (++pollFailures > MAX_POLL_RETRIES) {
+                    return;
+                }
+                if (!timedOut) owner.onIdleCut(this, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)); // IdleCuts decides
+                if (++pollFailures > MAX_POLL_RETRIES) {
                     owner.onTransportFailed(this, error != null ? error : new IOException("poll answered " + response.statusCode()));
                 } else if (newest) {
                     poll();
@@ -200,8 +221,12 @@ final class PollingClientTransport implements ClientTransport {
     }
 
     private HttpRequest post(String endpoint, String body) {
+        return post(endpoint, body, pollTimeout.plusSeconds(15));
+    }
+
+    private HttpRequest post(String endpoint, String body, Duration timeout) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("poll/" + endpoint))
-                .timeout(pollTimeout.plusSeconds(15))
+                .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (sid != null) b.header("X-Bridge-Session", sid);

@@ -36,6 +36,11 @@ final class TransportEvents implements ClientTransport.Owner {
     }
 
     @Override
+    public void onIdleCut(ClientTransport from, long heldMillis) {
+        executor.executeLater(() -> session.idleCut(from, heldMillis));
+    }
+
+    @Override
     public void onRefused(ClientTransport from, ServerRefusal refusal) {
         executor.executeLater(() -> session.refused(from, refusal));
     }

@@ -11,15 +11,18 @@ final class TransportFactory {
 
     private final ClientConfig config;
     private final ClientTransport.Owner owner;
+    private final IdleCuts idleCuts;
 
-    TransportFactory(ClientConfig config, ClientTransport.Owner owner) {
+    TransportFactory(ClientConfig config, ClientTransport.Owner owner, IdleCuts idleCuts) {
         this.config = config;
         this.owner = owner;
+        this.idleCuts = idleCuts;
     }
 
     ClientTransport create(TransportKind kind) {
         return kind == TransportKind.WEBSOCKET
                 ? new WebSocketClientTransport(config.http(), config.webSocketUri(), config.headers(), config.connectTimeout(), owner)
-                : new PollingClientTransport(config.http(), config.httpBase(), config.headers(), POLL_HOLD, owner);
+                : new PollingClientTransport(config.http(), config.httpBase(), config.headers(), POLL_HOLD, owner,
+                        () -> idleCuts.pollHoldMillis(POLL_HOLD.toMillis()));
     }
 }

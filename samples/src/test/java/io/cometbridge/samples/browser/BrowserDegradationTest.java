@@ -261,6 +261,71 @@ class BrowserDegradationTest {
         record("blocking proxy, probes stop at 3", state);
     }
 
+    /** Issue 15 item 2: WebSockets that open and die soon, again and again: the page stays on polling. */
+    @Test
+    void proxyThatKillsWebSocketsSoonAfterOpening_demotesToPolling() throws Exception {
+        startBridge(List.of());
+        TestProxy proxy = use(new TestProxy(TestProxy.Policy.DIE_SOON_AFTER_CONNECT));
+        Chromium browser = use(new Chromium(proxy.address()));
+        JsonObject state = openDemo(browser, pageUrl(""));
+        await().atMost(Duration.ofSeconds(30)).until(() -> String.valueOf(str(browser.demoState(), "fallbackReason")).startsWith("websocket_useless"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "polling".equals(str(browser.demoState(), "transport")));
+        long tunnels = proxy.accessLog.stream().filter(l -> l.startsWith("CONNECT 127.0.0.1:" + server.port() + " ")).count();
+        sleep(3 * TestProxy.DIES_AFTER_MS); // demoted: no more WebSockets for now (demoteFor is 10 min)
+        assertThat(proxy.accessLog.stream().filter(l -> l.startsWith("CONNECT 127.0.0.1:" + server.port() + " ")).count())
+                .as("no WebSocket tried while demoted").isEqualTo(tunnels);
+        // Three useless sockets; under load one more may die before its probe echo (a plain failure, not counted).
+        assertThat(tunnels).isGreaterThanOrEqualTo(3);
+        chatBothWays(browser);
+        state = browser.demoState();
+        assertThat(str(state, "transport")).isEqualTo("polling");
+        record("proxy killing WebSockets after 1 s", state);
+        // The next load starts on polling at once.
+        JsonObject again = openDemo(browser, pageUrl("&reload=1"));
+        assertThat(str(again, "transport")).isEqualTo("polling");
+        assertThat(again.getAsJsonArray("log").toString()).contains("establish: polling > websocket");
+    }
+
+    /** Issue 15 item 5: a reload of the page resumes its session; nothing is lost or repeated either way. */
+    @Test
+    void pageReload_resumesTheSession_exactlyOnceBothWays() throws Exception {
+        startBridge(List.of());
+        Chromium browser = use(new Chromium(null));
+        openDemo(browser, pageUrl("&resumeOnReload=1"));
+        ClientLog javaLog = new ClientLog();
+        BridgeClient java = javaClient(javaLog);
+        int n = 80;
+        browser.script("window.pumped = 0; window.pump = setInterval(() => { if (window.pumped >= arguments[0])"
+                + " clearInterval(window.pump); else demo.sendChat('browser', 'b-' + ++window.pumped); }, 10);", n);
+        Thread sender = new Thread(() -> {
+            for (int i = 1; i <= n; i++) {
+                java.send(chat("java", "j-" + i));
+                sleep(15);
+            }
+        });
+        sender.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) browser.script("return window.pumped")).intValue() >= n / 3);
+        // Stop sending and reload at once: what the server has not acknowledged goes over with the session.
+        int sentBefore = ((Number) browser.script("clearInterval(window.pump); return window.pumped")).intValue();
+        browser.driver.navigate().refresh();
+        JsonObject state = openDemo(browser, pageUrl("&resumeOnReload=1"));
+        assertThat(browser.script("return demo.sock.resumed")).isEqualTo(true);
+        browser.script("for (let i = arguments[0] + 1; i <= arguments[1]; i++) demo.sendChat('browser', 'b-' + i)", sentBefore, n);
+        sender.join(20_000);
+
+        List<String> expectB = IntStream.rangeClosed(1, n).mapToObj(i -> "b-" + i).toList();
+        List<String> expectJ = IntStream.rangeClosed(1, n).mapToObj(i -> "j-" + i).toList();
+        await().atMost(Duration.ofSeconds(15)).until(() -> chatTexts(javaLog, "browser").size() >= n && browserChats(browser, "java").size() >= n);
+        sleep(300); // anything repeated would arrive now
+        assertThat(chatTexts(javaLog, "browser")).as("browser -> java across the reload").containsExactlyElementsOf(expectB);
+        assertThat(browserChats(browser, "java")).as("java -> browser across the reload").containsExactlyElementsOf(expectJ);
+        assertThat(app.chatsBySession.values()).as("one browser session").anySatisfy(list -> assertThat(list).containsExactlyElementsOf(expectB));
+        String log = String.valueOf(browser.script("return JSON.stringify(demo.sock.log)"));
+        assertThat(log).contains("resuming the session of the previous page").contains("(resumed)");
+        record("page reload (resumeOnReload)", state);
+        java.close();
+    }
+
     private static String clientLog(Chromium browser) {
         return String.valueOf(browser.script("return JSON.stringify(demo.sock.log)"));
     }

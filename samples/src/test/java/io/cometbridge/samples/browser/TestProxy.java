@@ -26,11 +26,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link Policy#TUNNEL}: a working tunnel;</li>
  *   <li>{@link Policy#BLACKHOLE_AFTER_UPGRADE}: the tunnel carries the handshake and the server's
  *   101 answer, then passes no byte either way while keeping both connections open.</li>
+ *   <li>{@link Policy#DIE_SOON_AFTER_CONNECT}: a working tunnel for {@link #DIES_AFTER_MS}, then
+ *   cut (as an antivirus or TLS-inspecting proxy that lets WebSockets open and then kills them).</li>
  * </ul>
  * Only loopback targets are served. Keeps its own access log.
  */
 final class TestProxy implements AutoCloseable {
-    enum Policy { REFUSE, TUNNEL, BLACKHOLE_AFTER_UPGRADE }
+    enum Policy { REFUSE, TUNNEL, BLACKHOLE_AFTER_UPGRADE, DIE_SOON_AFTER_CONNECT }
+
+    /** How long a {@link Policy#DIE_SOON_AFTER_CONNECT} tunnel works before it is cut. */
+    static final long DIES_AFTER_MS = 1000;
 
     private final ServerSocket server;
     private final ExecutorService threads;
@@ -93,6 +98,15 @@ final class TestProxy implements AutoCloseable {
                 upstream = connect(to);
                 write(client, "HTTP/1.1 200 Connection established\r\n\r\n");
                 if (p == Policy.TUNNEL) {
+                    relay(client, upstream);
+                } else if (p == Policy.DIE_SOON_AFTER_CONNECT) {
+                    Socket up = upstream;
+                    threads.execute(() -> {
+                        sleepQuietly(DIES_AFTER_MS);
+                        accessLog.add("  tunnel cut after " + DIES_AFTER_MS + " ms");
+                        closeQuietly(client);
+                        closeQuietly(up);
+                    });
                     relay(client, upstream);
                 } else {
                     blackholeAfterUpgrade(client, upstream);
@@ -244,6 +258,14 @@ final class TestProxy implements AutoCloseable {
         sockets.add(s);
         s.connect(to, 5000);
         return s;
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void write(Socket s, String text) throws IOException {
