@@ -71,6 +71,16 @@ final class BridgePollingClient extends AbstractClient {
         HttpPoster.send(load, HttpMethod.POST, URI.create(base + "/poll/recv"), JSON, batch.toString(),
                 this::sessionHeaders, a -> {
                     if (stopped) return;
+                    if (a.status() == 409 && a.body() != null && a.body().contains("poll_conflict")) {
+                        // Two plain recvs crossed (one sent by send(), one by an answer) and the server
+                        // holds the other. If that other is an older one, its answer starts nothing: ask again.
+                        boolean newest;
+                        synchronized (this) {
+                            newest = number == latest;
+                        }
+                        if (newest) recv();
+                        return;
+                    }
                     if (!a.ok()) {
                         fail("recv: " + a.describe());
                         return;
