@@ -352,6 +352,7 @@ final class ClientSession {
     /** A background probe is due: attach over WebSocket while polling still carries the session. */
     private void probeDue() {
         if (state != State.OPEN || current == null || current.kind() != TransportKind.POLLING || pending != null || switched != null) return;
+        transports.probeNext();
         attachWith(TransportKind.WEBSOCKET);
         probes.started(pending);
     }
