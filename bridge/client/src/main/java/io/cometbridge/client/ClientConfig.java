@@ -28,6 +28,5 @@ record ClientConfig(
         Duration openTimeout,
         int maxQueuedMessages,
         long maxQueuedBytes,
-        ClientMemory memory,
-        ProbeSettings probes) {
+        ClientMemory memory) {
 }

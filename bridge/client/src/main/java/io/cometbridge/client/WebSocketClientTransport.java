@@ -28,8 +28,6 @@ final class WebSocketClientTransport implements ClientTransport, WebSocket.Liste
     private final java.util.Map<String, String> headers; // Origin and the application's
     private final Duration connectTimeout;
     private final Owner owner;
-    private final boolean probeFirst; // a background probe: prove the socket passes frames both ways before moving the session
-    private volatile Frame.Attach attachAfterProbe;
 
     private volatile WebSocket socket;
     private volatile boolean stopped;
@@ -38,9 +36,7 @@ final class WebSocketClientTransport implements ClientTransport, WebSocket.Liste
     private final StringBuilder textParts = new StringBuilder();
     private final ByteArrayOutputStream binaryParts = new ByteArrayOutputStream();
 
-    WebSocketClientTransport(HttpClient http, URI uri, java.util.Map<String, String> headers, Duration connectTimeout, Owner owner,
-            boolean probeFirst) {
-        this.probeFirst = probeFirst;
+    WebSocketClientTransport(HttpClient http, URI uri, java.util.Map<String, String> headers, Duration connectTimeout, Owner owner) {
         this.http = http;
         this.uri = uri;
         this.headers = headers;
@@ -72,8 +68,7 @@ final class WebSocketClientTransport implements ClientTransport, WebSocket.Liste
                 // either way, and the first send must not find it missing (it would never be sent,
                 // and the attach would wait for nothing).
                 socket = ws;
-                if (probeFirst) attachAfterProbe = attach;
-                enqueue(FrameCodec.encode(probeFirst ? new Frame.Probe() : attach));
+                enqueue(FrameCodec.encode(attach));
             }
         });
     }
@@ -193,12 +188,6 @@ final class WebSocketClientTransport implements ClientTransport, WebSocket.Liste
             frame = decoder.get();
         } catch (BridgeException e) {
             owner.onTransportFailed(this, e);
-            return;
-        }
-        Frame.Attach attach = attachAfterProbe;
-        if (frame instanceof Frame.Probe && attach != null) { // the echo: now attach, acknowledging what polling brought meanwhile
-            attachAfterProbe = null;
-            owner.withAck(last -> enqueue(FrameCodec.encode(new Frame.Attach(attach.sid(), attach.key(), last, attach.ws(), attach.auth()))));
             return;
         }
         if (frame instanceof Frame.Error err) {
