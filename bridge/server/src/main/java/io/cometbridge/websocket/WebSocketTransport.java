@@ -205,24 +205,20 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
         int last = frames.size() - 1;
         for (int i = 0; i <= last; i++) {
             Frame f = frames.get(i);
-            org.eclipse.jetty.websocket.core.Frame out;
-            int size;
-            if (f instanceof Frame.Data d && d.message().isBinary()) {
-                ByteBuffer buf = FrameCodec.encodeBinary(d.seq(), d.message());
-                size = buf.remaining();
-                out = new org.eclipse.jetty.websocket.core.Frame(OpCode.BINARY, buf);
-            } else {
-                String text = FrameCodec.encode(f);
-                size = text.length(); // close enough for the backpressure bound; exact bytes go to the counter
-                out = new org.eclipse.jetty.websocket.core.Frame(OpCode.TEXT, text);
-            }
+            ByteBuffer binary = f instanceof Frame.Data d && d.message().isBinary() ? FrameCodec.encodeBinary(d.seq(), d.message()) : null;
+            String text = binary == null ? FrameCodec.encode(f) : null;
+            // text: close enough for the backpressure bound; exact bytes go to the counter
+            int size = binary != null ? binary.remaining() : text.length();
             track(size);
             if (core != null) {
+                org.eclipse.jetty.websocket.core.Frame out = binary != null
+                        ? new org.eclipse.jetty.websocket.core.Frame(OpCode.BINARY, binary)
+                        : new org.eclipse.jetty.websocket.core.Frame(OpCode.TEXT, text);
                 core.sendFrame(out, org.eclipse.jetty.util.Callback.from(() -> released(size), failure -> released(size)), i < last);
-            } else if (out.getOpCode() == OpCode.BINARY) {
-                socket.sendBinary(out.getPayload(), written(size));
+            } else if (binary != null) {
+                socket.sendBinary(binary, written(size));
             } else {
-                socket.sendText(out.getPayloadAsUTF8(), written(size));
+                socket.sendText(text, written(size));
             }
         }
     }
