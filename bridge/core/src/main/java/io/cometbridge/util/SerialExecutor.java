@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class SerialExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
     private static final int BUDGET = 128;
-    private static final ThreadLocal<Boolean> IN_LOOP = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    /** The serial executor whose queue the current thread is running, if any. */
+    private static final ThreadLocal<SerialExecutor> RUNNING = new ThreadLocal<>();
 
     private final Executor pool;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -35,12 +36,20 @@ public final class SerialExecutor implements Executor {
     public void execute(Runnable task) {
         tasks.offer(task); // offer before counting: a positive count always means poll() succeeds
         if (pending.getAndIncrement() == 0) {
-            if (IN_LOOP.get()) {
+            if (RUNNING.get() != null) {
                 pool.execute(this::runLoop);
             } else {
                 runLoop();
             }
         }
+    }
+
+    /**
+     * Whether the calling thread is running one of this executor's tasks: work it would submit
+     * may then be done at once, in the task's own turn (still one at a time, still in order).
+     */
+    public boolean inTurn() {
+        return RUNNING.get() == this;
     }
 
     /** Submits to the pool instead of running inline (for callers that must not run session work). */
@@ -50,7 +59,7 @@ public final class SerialExecutor implements Executor {
     }
 
     private void runLoop() {
-        IN_LOOP.set(Boolean.TRUE);
+        RUNNING.set(this);
         try {
             int budget = BUDGET;
             while (true) {
@@ -67,7 +76,7 @@ public final class SerialExecutor implements Executor {
                 }
             }
         } finally {
-            IN_LOOP.set(Boolean.FALSE);
+            RUNNING.remove();
         }
     }
 }

@@ -20,8 +20,9 @@ import java.util.function.Supplier;
  * the session does while one commit is in flight goes into the next. Until its commit is stored,
  * a message for the client is not in the channel (so never on the wire) and a message from the
  * client is not acknowledged (the channel's ack ceiling). A commit is issued from the session's
- * executor behind the tasks already queued, so the replies an application sends while it handles
- * a message are stored with that message: a node that dies loses both or neither.
+ * executor behind the tasks already queued, and a reply the application sends while it handles a
+ * message is held at once, in that turn ({@code Session.send}), so the replies are stored with
+ * the message they answer: a node that dies or drains after a commit loses both or neither.
  * Confined to the session's executor.
  */
 final class Checkpoints {
@@ -95,15 +96,15 @@ final class Checkpoints {
                 ctx.scheduler()::nanoTime, () -> List.copyOf(rooms.names()), committed, overflow, letGo);
     }
 
-    /** Messages for the client waiting for a commit. */
-    int held() {
-        return outbound.size();
-    }
-
-    /** A message for the client: into the channel once stored. */
-    void send(Message message, CompletableFuture<Void> acked) {
+    /**
+     * A message for the client: into the channel once stored. False (nothing held) when the
+     * replay buffer and the messages waiting for a commit already hold {@code maxMessages}.
+     */
+    boolean hold(Message message, CompletableFuture<Void> acked, int maxMessages) {
+        if (channel.unacknowledged() + outbound.size() >= maxMessages) return false;
         outbound.add(new Held(message, acked));
         changed();
+        return true;
     }
 
     /** A message from the client, delivered with sequence number {@code seq}. */

@@ -87,7 +87,9 @@ public final class Session extends SessionView implements TransportListener {
     @Override
     public CompletableFuture<Void> send(Message message) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
-        executor.execute(() -> enqueue(message, acked));
+        // A reply sent while the application handles a message joins that message's commit (Checkpoints).
+        boolean held = executor.inTurn() && state.isOpen() && checkpoints != null && checkpoints.hold(message, acked, ctx.config().maxQueuedMessages());
+        if (!held) executor.execute(() -> enqueue(message, acked));
         return acked;
     }
 
@@ -302,10 +304,7 @@ public final class Session extends SessionView implements TransportListener {
             if (acked != null) acked.completeExceptionally(new SessionClosedException(closeReason));
             return;
         }
-        if (checkpoints != null && channel.unacknowledged() + checkpoints.held() < ctx.config().maxQueuedMessages()) {
-            checkpoints.send(message, acked); // into the channel once stored
-            return;
-        }
+        if (checkpoints != null && checkpoints.hold(message, acked, ctx.config().maxQueuedMessages())) return; // into the channel once stored
         if (checkpoints != null || !channel.offer(message, acked)) {
             // Policy (PROTOCOL.md section 6): a client that does not keep up loses its session
             // rather than the server its memory.

@@ -89,7 +89,7 @@ final class Cluster implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx192m",
                 "-cp", System.getProperty("java.class.path"), ScaleOutNode.class.getName(), redis.uri(), String.valueOf(ports[i]))
-                .redirectError(dir.resolve("node" + i + ".err").toFile()).start();
+                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("node" + i + ".err").toFile())).start(); // every run of the node, for diagnostics
         nodes[i] = p;
         CountDownLatch up = new CountDownLatch(1);
         Thread reader = new Thread(() -> drain(p.getInputStream(), up), "node" + i + "-stdout");
@@ -167,5 +167,8 @@ final class Cluster implements AutoCloseable {
             p.waitFor(10, TimeUnit.SECONDS);
         }
         redis.close();
+        try (var files = Files.walk(dir)) { // the nodes' logs and nginx's files: a failure message already quoted them
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 }

@@ -101,8 +101,7 @@ class ScaleOutTest {
                     await().atMost(Duration.ofSeconds(90))
                             .until(() -> logs.stream().allMatch(l -> l.messages.size() >= MESSAGES));
                 } catch (RuntimeException e) {
-                    throw new AssertionError("echoes missing: " + logs.stream().map(l -> l.messages.size()).toList()
-                            + "\n" + cluster.diagnostics(), e);
+                    throw new AssertionError("echoes missing: " + missing(logs) + "\n" + cluster.diagnostics(), e);
                 }
                 Thread.sleep(500); // a duplicate would come in now
                 long lost = 0, duplicated = 0;
@@ -166,6 +165,19 @@ class ScaleOutTest {
                 clients.forEach(BridgeClient::close);
             }
         }
+    }
+
+    /** Which echoes each client lacks so far (client index: texts), for a failure message. */
+    private static String missing(List<ClientLog> logs) {
+        List<String> out = new ArrayList<>();
+        for (int c = 0; c < logs.size(); c++) {
+            List<String> got = logs.get(c).texts();
+            int client = c;
+            List<String> lacking = java.util.stream.IntStream.range(0, MESSAGES).mapToObj(n -> "c" + client + "-" + n)
+                    .filter(m -> !got.contains(m)).toList();
+            if (!lacking.isEmpty()) out.add("client " + c + " (" + got.size() + " received) lacks " + lacking);
+        }
+        return String.join("; ", out);
     }
 
     /** How many times the sessions were taken over by another node: each takeover raises the stored generation. */
