@@ -61,6 +61,13 @@ public final class BridgeClient implements AutoCloseable {
         /** The session is back, resumed over {@code transport} after {@link #onReconnecting}: nothing was lost. */
         default void onReconnected(BridgeClient client, TransportKind transport) {
         }
+
+        /**
+         * A background probe moved the session from {@code from} (polling) up to WebSocket: nothing
+         * was lost or delivered twice. {@link #onTransportChange} is called too.
+         */
+        default void onUpgraded(BridgeClient client, TransportKind from) {
+        }
     }
 
     public enum State { CONNECTING, OPEN, RECONNECTING, CLOSED }

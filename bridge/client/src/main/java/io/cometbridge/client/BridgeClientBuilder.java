@@ -36,6 +36,7 @@ public final class BridgeClientBuilder {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private Supplier<String> tokenProvider;
     private ClientMemory memory;
+    private ProbeSettings probes = ProbeSettings.DEFAULTS;
 
     BridgeClientBuilder(URI uri) {
         this.uri = Objects.requireNonNull(uri);
@@ -94,12 +95,23 @@ public final class BridgeClientBuilder {
     /** Where to remember what was learned about the network to this bridge (default: in memory, this client only). */
     public BridgeClientBuilder memory(ClientMemory memory) { this.memory = Objects.requireNonNull(memory); return this; }
 
+    /**
+     * Background WebSocket probes while the session is on polling: the first after {@code firstDelay},
+     * doubling (jittered) up to {@code maxDelay}, none after {@code maxProbes} failures in a row
+     * (default 2 s, 5 min, 8); and how long the {@link #memory} keeps that WebSocket failed for this
+     * bridge, so that new clients start on polling (default 1 h).
+     */
+    public BridgeClientBuilder probes(Duration firstDelay, Duration maxDelay, int maxProbes, Duration rememberFor) {
+        this.probes = new ProbeSettings(firstDelay, maxDelay, maxProbes, rememberFor);
+        return this;
+    }
+
     public BridgeClient build() {
         String base = uri.toString().endsWith("/") ? uri.toString() : uri + "/";
         URI ws = webSocketUri != null ? webSocketUri : URI.create(base.replaceFirst("^http", "ws") + "ws");
         HttpClient client = http != null ? http : HttpClient.newBuilder().connectTimeout(connectTimeout).build();
         return new BridgeClient(new ClientConfig(URI.create(base), ws, order, listener, headersWithOrigin(), tokenProvider, client, executor,
                 connectTimeout, openTimeout, maxQueuedMessages, maxQueuedBytes,
-                memory != null ? memory : ClientMemory.inMemory()));
+                memory != null ? memory : ClientMemory.inMemory(), probes));
     }
 }

@@ -28,5 +28,6 @@ record ClientConfig(
         Duration openTimeout,
         int maxQueuedMessages,
         long maxQueuedBytes,
-        ClientMemory memory) {
+        ClientMemory memory,
+        ProbeSettings probes) {
 }

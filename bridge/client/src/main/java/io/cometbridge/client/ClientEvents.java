@@ -59,6 +59,10 @@ final class ClientEvents implements ChannelEvents<CompletableFuture<Void>> {
         call(() -> listener.onReconnected(client, kind));
     }
 
+    void upgraded(TransportKind from) {
+        call(() -> listener.onUpgraded(client, from));
+    }
+
     void closed(CloseReason reason) {
         call(() -> listener.onClose(client, reason));
     }

@@ -49,6 +49,7 @@ final class ClientSession {
     private final SerialExecutor executor;
     private final TransportFactory transports;
     private final IdleCuts idleCuts;
+    private final WebSocketProbes probes;
 
     private volatile State state = State.CONNECTING;
     private volatile TransportKind transportKind;
@@ -79,7 +80,9 @@ final class ClientSession {
         this.executor = new SerialExecutor(config.executor());
         this.idleCuts = new IdleCuts(config.memory(), config.httpBase().toString(), events);
         this.transports = new TransportFactory(config, new TransportEvents(this, executor), idleCuts);
-        this.retries = new RetryPlan(config.order());
+        TransportMemory remembered = new TransportMemory(config.memory(), config.httpBase().toString(), config.probes().rememberFor());
+        this.retries = new RetryPlan(remembered.startOrder(config.order()));
+        this.probes = new WebSocketProbes(config.probes(), config.order(), remembered, events, this::later, this::probeDue);
         this.channel = newChannel();
         this.heartbeat = new Heartbeat(Duration.ofSeconds(15).toNanos(), Heartbeat.CLIENT_SLACK_NANOS, System.nanoTime());
     }
@@ -159,10 +162,8 @@ final class ClientSession {
     }
 
     State state() { return state; }
-
     /** The transport the session rides on now (null while reconnecting). */
     TransportKind transport() { return transportKind; }
-
     String sessionId() { return sessionId; }
 
     /** A diagnostic snapshot (racy reads; for logs and test failures). Never prints the session id. */
@@ -177,11 +178,7 @@ final class ClientSession {
     void killTransport() { executor.execute(() -> { if (current != null) current.kill(); }); }
 
     /** Fault injection: the next non-empty poll response is lost after the server wrote it. */
-    void dropNextPollResponse() {
-        executor.execute(() -> {
-            if (current instanceof PollingClientTransport p) p.dropNextPollResponse();
-        });
-    }
+    void dropNextPollResponse() { executor.execute(() -> { if (current instanceof PollingClientTransport p) p.dropNextPollResponse(); }); }
 
     // ================================================================ transport events
 
@@ -290,10 +287,9 @@ final class ClientSession {
             events.opened();
         }
         if (before != from.kind()) events.transportChanged(from.kind());
-        if (switched != null) {
-            switched.complete(null);
-            switched = null;
-        }
+        probes.attached(from, switched != null);
+        if (switched != null) switched.complete(null);
+        switched = null;
         return true;
     }
 
@@ -339,6 +335,7 @@ final class ClientSession {
         if (from == pending) {
             pending = null;
             LOG.debug("attach over " + from + " failed", cause);
+            if (probes.attachFailed(from) && current != null) return; // a background probe: polling carries on
             reconnectLater(retries.failed(from.kind(), false, switched != null));
         } else if (from == current) {
             long now = System.nanoTime();
@@ -350,6 +347,14 @@ final class ClientSession {
             TransportKind next = retries.failed(from.kind(), true, switched != null);
             if (pending == null) reconnectLater(next);
         }
+    }
+
+    /** A background probe is due: attach over WebSocket while polling still carries the session. */
+    private void probeDue() {
+        if (state != State.OPEN || current == null || current.kind() != TransportKind.POLLING || pending != null || switched != null) return;
+        transports.probeNext();
+        attachWith(TransportKind.WEBSOCKET);
+        probes.started(pending);
     }
 
     private void reconnectLater(TransportKind kind) {
@@ -427,9 +432,7 @@ final class ClientSession {
     }
 
     /** The session is over: fail what waits, stop reconnecting, tell the application. */
-    private void finish(CloseReason reason, boolean fromServer) {
-        finish(reason, fromServer, null);
-    }
+    private void finish(CloseReason reason, boolean fromServer) { finish(reason, fromServer, null); }
 
     /** The same, with what {@link #connect()}'s future fails with if it has not completed ({@code null}: the close). */
     private void finish(CloseReason reason, boolean fromServer, Throwable connectFailure) {

@@ -12,6 +12,7 @@ final class TransportFactory {
     private final ClientConfig config;
     private final ClientTransport.Owner owner;
     private final IdleCuts idleCuts;
+    private boolean probeNext;
 
     TransportFactory(ClientConfig config, ClientTransport.Owner owner, IdleCuts idleCuts) {
         this.config = config;
@@ -19,9 +20,16 @@ final class TransportFactory {
         this.idleCuts = idleCuts;
     }
 
+    /** The next WebSocket is a background probe: it sends a probe frame and attaches only once it is echoed. */
+    void probeNext() {
+        probeNext = true;
+    }
+
     ClientTransport create(TransportKind kind) {
+        boolean probe = probeNext;
+        probeNext = false;
         return kind == TransportKind.WEBSOCKET
-                ? new WebSocketClientTransport(config.http(), config.webSocketUri(), config.headers(), config.connectTimeout(), owner)
+                ? new WebSocketClientTransport(config.http(), config.webSocketUri(), config.headers(), config.connectTimeout(), owner, probe)
                 : new PollingClientTransport(config.http(), config.httpBase(), config.headers(), POLL_HOLD, owner,
                         () -> idleCuts.pollHoldMillis(POLL_HOLD.toMillis()));
     }

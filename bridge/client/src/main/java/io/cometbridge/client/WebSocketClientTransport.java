@@ -28,6 +28,8 @@ final class WebSocketClientTransport implements ClientTransport, WebSocket.Liste
     private final java.util.Map<String, String> headers; // Origin and the application's
     private final Duration connectTimeout;
     private final Owner owner;
+    private final boolean probeFirst; // a background probe: prove the socket passes frames both ways before moving the session
+    private volatile Frame.Attach attachAfterProbe;
 
     private volatile WebSocket socket;
     private volatile boolean stopped;
@@ -36,7 +38,9 @@ final class WebSocketClientTransport implements ClientTransport, WebSocket.Liste
     private final StringBuilder textParts = new StringBuilder();
     private final ByteArrayOutputStream binaryParts = new ByteArrayOutputStream();
 
-    WebSocketClientTransport(HttpClient http, URI uri, java.util.Map<String, String> headers, Duration connectTimeout, Owner owner) {
+    WebSocketClientTransport(HttpClient http, URI uri, java.util.Map<String, String> headers, Duration connectTimeout, Owner owner,
+            boolean probeFirst) {
+        this.probeFirst = probeFirst;
         this.http = http;
         this.uri = uri;
         this.headers = headers;
@@ -68,7 +72,8 @@ final class WebSocketClientTransport implements ClientTransport, WebSocket.Liste
                 // either way, and the first send must not find it missing (it would never be sent,
                 // and the attach would wait for nothing).
                 socket = ws;
-                enqueue(FrameCodec.encode(attach));
+                if (probeFirst) attachAfterProbe = attach;
+                enqueue(FrameCodec.encode(probeFirst ? new Frame.Probe() : attach));
             }
         });
     }
@@ -188,6 +193,12 @@ final class WebSocketClientTransport implements ClientTransport, WebSocket.Liste
             frame = decoder.get();
         } catch (BridgeException e) {
             owner.onTransportFailed(this, e);
+            return;
+        }
+        Frame.Attach attach = attachAfterProbe;
+        if (frame instanceof Frame.Probe && attach != null) { // the echo: now attach, acknowledging what polling brought meanwhile
+            attachAfterProbe = null;
+            owner.withAck(last -> enqueue(FrameCodec.encode(new Frame.Attach(attach.sid(), attach.key(), last, attach.ws(), attach.auth()))));
             return;
         }
         if (frame instanceof Frame.Error err) {
