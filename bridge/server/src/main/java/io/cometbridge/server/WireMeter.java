@@ -24,24 +24,21 @@ import org.eclipse.jetty.server.Request;
  * an HTTP exchange still unbound when its response starts is charged there at once (every
  * transport charges it before it answers), an upgraded one when the socket closes.
  *
- * <p>Thread-safe: reads, writes and charges come from different threads.
+ * <p>Lock-free (a socket read or write takes no lock): reads, writes and charges come from
+ * different threads. Only the thread reading the socket (one at a time) starts a new exchange;
+ * each {@link WireExchange} settles itself with a compare-and-set.
  */
 public final class WireMeter implements ConnectionMeter {
     /** A meter that counts nothing (a connection that is not metered). */
     public static final WireMeter NONE = new WireMeter(null);
 
     private final TransportTotals totals;
-    // ---- guarded by this ----
-    private WireTally target;
-    private TransportKind kind;
-    private boolean upgraded;
-    private boolean wroteSinceRead;
-    private boolean unclaimed; // this HTTP exchange answered without a charge: its bytes are unattributed
-    private long pendingIn;
-    private long pendingOut;
+    private volatile boolean upgraded;
+    private volatile WireExchange current; // replaced only by the reading thread
 
     WireMeter(TransportTotals totals) {
         this.totals = totals;
+        this.current = new WireExchange(totals);
     }
 
     /** The meter of the connection a request arrived on, or {@link #NONE}. */
@@ -64,78 +61,30 @@ public final class WireMeter implements ConnectionMeter {
     @Override
     public void chargeTo(WireTally stats, TransportKind transport) {
         if (totals == null) return;
-        long in, out;
-        synchronized (this) {
-            if (target != null || unclaimed) return;
-            target = stats;
-            kind = transport;
-            in = pendingIn;
-            out = pendingOut;
-            pendingIn = 0;
-            pendingOut = 0;
-        }
-        stats.httpRequest(transport);
-        stats.wire(transport, in, out);
+        current.chargeTo(stats, transport);
     }
 
     /** The connection is becoming a WebSocket: no more exchange boundaries. */
-    public synchronized void upgrade() {
+    public void upgrade() {
         upgraded = true;
     }
 
     void filled(int n) {
-        WireTally charge;
-        TransportKind k;
-        synchronized (this) {
-            if (!upgraded && wroteSinceRead) endExchange();
-            if (target == null) {
-                if (unclaimed) totals.unattributed(n, 0, false);
-                else pendingIn += n;
-                return;
-            }
-            charge = target;
-            k = kind;
+        WireExchange exchange = current;
+        if (!upgraded && exchange.wrote()) { // a new HTTP request after a response
+            exchange.end();
+            exchange = new WireExchange(totals);
+            current = exchange;
         }
-        charge.wire(k, n, 0);
+        exchange.read(n);
     }
 
     void flushed(long n) {
-        WireTally charge;
-        TransportKind k;
-        synchronized (this) {
-            wroteSinceRead = true;
-            if (target == null) {
-                if (upgraded) {
-                    pendingOut += n; // the socket attaches later, if at all
-                } else if (unclaimed) {
-                    totals.unattributed(0, n, false);
-                } else { // answered without a charge: no session will claim this exchange
-                    unclaimed = true;
-                    totals.unattributed(pendingIn, pendingOut + n, true);
-                    pendingIn = 0;
-                    pendingOut = 0;
-                }
-                return;
-            }
-            charge = target;
-            k = kind;
-        }
-        charge.wire(k, 0, n);
+        if (upgraded) current.written(n); // the socket attaches later, if at all
+        else current.writtenFinal(n); // answered without a charge: no session will claim this exchange
     }
 
     void closed() {
-        synchronized (this) {
-            endExchange();
-        }
-    }
-
-    private void endExchange() {
-        if (target == null && (pendingIn != 0 || pendingOut != 0)) totals.unattributed(pendingIn, pendingOut, true);
-        target = null;
-        kind = null;
-        pendingIn = 0;
-        pendingOut = 0;
-        wroteSinceRead = false;
-        unclaimed = false;
+        current.end();
     }
 }
