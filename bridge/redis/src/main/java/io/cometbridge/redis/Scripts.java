@@ -17,7 +17,8 @@ final class Scripts {
 
     /**
      * ARGV: generation (0: create), received, acknowledged, keys, ttl, inbound cap, this node's
-     * URL (the owner a create records), rooms (one per line), then the outbound entries and the inbound entries, each a count and 4 values per entry.
+     * URL (the owner a create records), rooms (one per line), the session's principal (JSON, stored
+     * by a create; "" for none), then the outbound entries and the inbound entries, each a count and 4 values per entry.
      * Returns STORED, TAKEN_OVER or GONE.
      */
     static final String COMMIT = EXPIRE + """
@@ -25,6 +26,7 @@ final class Scripts {
             if gen == 0 then
               if redis.call('EXISTS', KEYS[1]) == 1 then return 'GONE' end
               redis.call('HSET', KEYS[1], 'gen', 1, 'out', 0, 'received', 0, 'acked', 0, 'node', ARGV[7])
+              if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'principal', ARGV[9]) end
             else
               local stored = redis.call('HGET', KEYS[1], 'gen')
               if not stored then return 'GONE' end
@@ -33,7 +35,7 @@ final class Scripts {
             local out = tonumber(redis.call('HGET', KEYS[1], 'out'))
             local received = tonumber(ARGV[2])
             if received < tonumber(redis.call('HGET', KEYS[1], 'received')) then return 'GONE' end
-            local i = 9
+            local i = 10
             local n = tonumber(ARGV[i])
             -- check every sequence number before writing anything: all or nothing
             for k = 1, n do
@@ -59,7 +61,7 @@ final class Scripts {
     /**
      * ARGV: ttl, this node's URL (the new owner), the resume key the client presented (one of the
      * stored keys, or nothing happens). Raises the generation and returns {generation, received, acknowledged, keys, out,
-     * entries after the acknowledged one, rooms}, or an empty list when the session does not exist.
+     * entries after the acknowledged one, rooms, principal ("" for none)}, or an empty list when the session does not exist.
      */
     static final String TAKE_OVER = EXPIRE + """
             if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
@@ -67,10 +69,10 @@ final class Scripts {
             if ARGV[3] == '' or not string.find(stored, ' ' .. ARGV[3] .. ' ', 1, true) then return {} end
             local gen = redis.call('HINCRBY', KEYS[1], 'gen', 1)
             redis.call('HSET', KEYS[1], 'node', ARGV[2])
-            local m = redis.call('HMGET', KEYS[1], 'received', 'acked', 'keys', 'out', 'rooms')
+            local m = redis.call('HMGET', KEYS[1], 'received', 'acked', 'keys', 'out', 'rooms', 'principal')
             local entries = redis.call('XRANGE', KEYS[2], (tonumber(m[2]) + 1) .. '-0', '+')
             expire(ARGV[1])
-            return {gen, m[1], m[2], m[3] or '', m[4], entries, m[5] or ''}
+            return {gen, m[1], m[2], m[3] or '', m[4], entries, m[5] or '', m[6] or ''}
             """;
 
     /** ARGV: generation, ttl. Returns STORED (still ours), TAKEN_OVER or GONE. */

@@ -1,12 +1,16 @@
 package io.cometbridge.redis;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.cometbridge.protocol.Message;
 import io.cometbridge.session.SessionLog;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Reads the takeover script's answer into a {@link SessionLog.Restored}. */
 final class StoredState {
@@ -36,7 +40,26 @@ final class StoredState {
         List<String> keyList = keys.isEmpty() ? List.of() : Arrays.asList(keys.split(" "));
         String rooms = text(reply.get(6));
         List<String> roomList = rooms.isEmpty() ? List.of() : Arrays.asList(rooms.split("\n"));
-        return new SessionLog.Restored(generation, received, acknowledged, keyList, entries, roomList);
+        return new SessionLog.Restored(generation, received, acknowledged, keyList, entries, roomList, principal(text(reply.get(7))));
+    }
+
+    /** A principal as the meta hash keeps it: {"name": ..., "attributes": {...}}; "" for none. */
+    static String principalJson(SessionLog.StoredPrincipal p) {
+        if (p == null) return "";
+        JsonObject attributes = new JsonObject();
+        p.attributes().forEach(attributes::addProperty);
+        JsonObject o = new JsonObject();
+        o.addProperty("name", p.name());
+        o.add("attributes", attributes);
+        return o.toString();
+    }
+
+    private static SessionLog.StoredPrincipal principal(String json) {
+        if (json.isEmpty()) return null;
+        JsonObject o = JsonParser.parseString(json).getAsJsonObject();
+        Map<String, String> attributes = new LinkedHashMap<>();
+        o.getAsJsonObject("attributes").entrySet().forEach(e -> attributes.put(e.getKey(), e.getValue().getAsString()));
+        return new SessionLog.StoredPrincipal(o.get("name").getAsString(), attributes);
     }
 
     private static Message message(Object fieldsAndValues) {

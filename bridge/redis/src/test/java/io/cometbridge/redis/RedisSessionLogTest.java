@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,6 +65,17 @@ class RedisSessionLogTest {
         assertThat(commit(sid, 1, new Commit(List.of(), List.of(), 1, 1, List.of(), List.of()))).isEqualTo(Outcome.TAKEN_OVER);
         assertThat(log.touch(sid, 1).toCompletableFuture().get()).isEqualTo(Outcome.TAKEN_OVER);
         assertThat(log.touch(sid, 2).toCompletableFuture().get()).isEqualTo(Outcome.STORED);
+    }
+
+    @Test
+    void theCreatingCommitStoresThePrincipalAndLaterCommitsKeepIt() throws Exception {
+        SessionLog.StoredPrincipal alice = new SessionLog.StoredPrincipal("alice \"a\"\n", Map.of("tenant", "t {1}", "empty", ""));
+        commit("s7", 0, new Commit(List.of(), List.of(), 0, 0, List.of("k"), List.of(), alice));
+        commit("s7", 1, new Commit(List.of(), List.of(), 0, 0, List.of("k"), List.of(), null));
+
+        assertThat(takeOver("s7").principal()).isEqualTo(alice);
+        commit("s8", 0, new Commit(List.of(), List.of(), 0, 0, List.of("k"), List.of()));
+        assertThat(takeOver("s8").principal()).as("opened without an authenticator").isNull();
     }
 
     @Test

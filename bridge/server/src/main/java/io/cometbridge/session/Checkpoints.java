@@ -43,6 +43,7 @@ final class Checkpoints {
     private final LetGo letGo;
     private final LongSupplier clock;
     private final Supplier<List<String>> rooms;
+    private final Supplier<SessionLog.StoredPrincipal> principal; // who the session belongs to, for the creating commit
     private final Runnable committed;
     private final Runnable overflow;
     private long generation;
@@ -60,8 +61,8 @@ final class Checkpoints {
     private boolean failed;
 
     private Checkpoints(String sid, SessionLog log, Executor executor, Channel<CompletableFuture<Void>> channel, ResumeKeys keys,
-                        long generation, LongSupplier clock, Supplier<List<String>> rooms, Runnable committed, Runnable overflow,
-                        LetGo letGo) {
+                        long generation, LongSupplier clock, Supplier<List<String>> rooms, Supplier<SessionLog.StoredPrincipal> principal,
+                        Runnable committed, Runnable overflow, LetGo letGo) {
         this.sid = sid;
         this.log = log;
         this.executor = executor;
@@ -70,6 +71,7 @@ final class Checkpoints {
         this.generation = generation;
         this.clock = clock;
         this.rooms = rooms;
+        this.principal = principal;
         this.committed = committed;
         this.overflow = overflow;
         this.letGo = letGo;
@@ -84,16 +86,17 @@ final class Checkpoints {
      * closes, 4002), {@code letGo} once the session is no longer this node's.
      */
     static Checkpoints open(String sid, SessionContext ctx, Executor executor, Channel<CompletableFuture<Void>> channel,
-                            ResumeKeys keys, SessionRooms rooms, SessionLog.Restored restored, Runnable committed,
-                            Runnable overflow, LetGo letGo) {
+                            ResumeKeys keys, SessionRooms rooms, SessionIdentity identity, SessionLog.Restored restored,
+                            Runnable committed, Runnable overflow, LetGo letGo) {
         if (restored != null) {
             channel.restore(restored.received(), restored.acknowledged());
             for (SessionLog.Entry e : restored.outbound()) channel.offer(e.message(), null);
             keys.restore(restored.keys());
+            identity.restore(restored.principal()); // a resume here must be the principal the session opened as
         }
         channel.limitAcks(channel.received(), ctx.scheduler().nanoTime());
         return new Checkpoints(sid, ctx.log(), executor, channel, keys, restored == null ? 0 : restored.generation(),
-                ctx.scheduler()::nanoTime, () -> List.copyOf(rooms.names()), committed, overflow, letGo);
+                ctx.scheduler()::nanoTime, () -> List.copyOf(rooms.names()), identity::stored, committed, overflow, letGo);
     }
 
     /**
@@ -177,7 +180,9 @@ final class Checkpoints {
         List<SessionLog.Entry> entries = new ArrayList<>(out.size());
         for (int i = 0; i < out.size(); i++) entries.add(new SessionLog.Entry(first + i, out.get(i).message()));
         long acknowledged = channel.resendFrom() - 1;
-        SessionLog.Commit commit = new SessionLog.Commit(entries, inbound, logged, acknowledged, keys.all(), rooms.get());
+        // the creating commit also stores who the session belongs to (the opening attach named it)
+        SessionLog.Commit commit = new SessionLog.Commit(entries, inbound, logged, acknowledged, keys.all(), rooms.get(),
+                generation == 0 ? principal.get() : null);
         long mark = logged;
         outbound = new ArrayList<>();
         inbound = new ArrayList<>();

@@ -71,7 +71,7 @@ public final class Session extends SessionView implements TransportListener {
         this.acks = new Acks(executor, timers, channel, ctx.scheduler(),
                 () -> state == SessionState.ATTACHED && transport != null && transport.framing() == Framing.STREAM, this::flush);
         this.gate = new ReceiveGate(c, channel, why -> closeNow(why, false));
-        this.checkpoints = !ctx.log().durable() ? null : Checkpoints.open(id, ctx, executor, channel, keys, rooms, restored,
+        this.checkpoints = !ctx.log().durable() ? null : Checkpoints.open(id, ctx, executor, channel, keys, rooms, identity, restored,
                 () -> { acks.delivered(transport); flush(); }, () -> closeNow(CloseReason.QUEUE_FULL, true), this::letGo);
     }
 
@@ -167,7 +167,7 @@ public final class Session extends SessionView implements TransportListener {
                 Checkpoints.refuseKey(checkpoints, new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"), onRejected);
                 return;
             }
-            if (!identity.admit(auth, state == SessionState.NEW, attributes())) {
+            if (!identity.admit(auth, state == SessionState.NEW)) {
                 onRejected.accept(new BridgeException(ErrorCode.PRINCIPAL_CHANGED, "not the principal this session belongs to"));
                 return;
             }

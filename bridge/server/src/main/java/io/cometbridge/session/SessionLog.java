@@ -3,6 +3,7 @@ package io.cometbridge.session;
 import io.cometbridge.protocol.Message;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -90,11 +91,28 @@ public interface SessionLog {
      * What one commit stores: messages to the client ({@code outbound}, numbered on from the last
      * commit's), messages from the client ({@code inbound}), the highest client message delivered
      * ({@code received}), the highest of ours the client acknowledged ({@code acknowledged}: the
-     * outbound log is trimmed to after it), the resume keys the client may hold, and the rooms the
-     * session is in.
+     * outbound log is trimmed to after it), the resume keys the client may hold, the rooms the
+     * session is in, and (in the commit that creates the session; null in the others, or without an
+     * authenticator) who the session belongs to.
      */
     record Commit(List<Entry> outbound, List<Entry> inbound, long received, long acknowledged, List<String> keys,
-                  List<String> rooms) {
+                  List<String> rooms, StoredPrincipal principal) {
+        public Commit(List<Entry> outbound, List<Entry> inbound, long received, long acknowledged, List<String> keys,
+                      List<String> rooms) {
+            this(outbound, inbound, received, acknowledged, keys, rooms, null);
+        }
+    }
+
+    /**
+     * Who a session belongs to, as another node can rebuild it: the name of the principal its
+     * opening attach was accepted as, and those of the authenticator's attributes that are strings
+     * (other values do not survive a move to another node).
+     */
+    record StoredPrincipal(String name, Map<String, String> attributes) {
+        public StoredPrincipal {
+            java.util.Objects.requireNonNull(name, "name");
+            attributes = Map.copyOf(attributes);
+        }
     }
 
     /** What happened to a commit. */
@@ -106,8 +124,11 @@ public interface SessionLog {
         GONE
     }
 
-    /** A session's stored state, to continue it on this node under {@code generation}. */
+    /**
+     * A session's stored state, to continue it on this node under {@code generation}; {@code principal}
+     * is null when the session was opened without an authenticator.
+     */
     record Restored(long generation, long received, long acknowledged, List<String> keys, List<Entry> outbound,
-                    List<String> rooms) {
+                    List<String> rooms, StoredPrincipal principal) {
     }
 }

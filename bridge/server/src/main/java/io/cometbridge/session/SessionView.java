@@ -24,7 +24,7 @@ abstract sealed class SessionView implements BridgeSession permits Session {
     volatile SessionState state = SessionState.NEW;
     volatile Transport transport;
     volatile AttachRequest attachRequest = AttachRequest.NONE;
-    final SessionIdentity identity = new SessionIdentity();
+    final SessionIdentity identity = new SessionIdentity(attributes);
 
     SessionView(String id, SessionStats stats, RoomRegistry registry) {
         this.id = id;
