@@ -68,6 +68,14 @@ public final class BridgeClient implements AutoCloseable {
          */
         default void onUpgraded(BridgeClient client, TransportKind from) {
         }
+
+        /**
+         * WebSockets to this bridge opened and were lost soon after, again and again: the session
+         * stays on polling for {@code forMillis} ({@link BridgeClientBuilder#demoteWebSocketFor}),
+         * then probes WebSocket again.
+         */
+        default void onDemoted(BridgeClient client, String reason, long forMillis) {
+        }
     }
 
     public enum State { CONNECTING, OPEN, RECONNECTING, CLOSED }

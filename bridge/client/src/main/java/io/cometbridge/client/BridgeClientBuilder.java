@@ -102,7 +102,18 @@ public final class BridgeClientBuilder {
      * bridge, so that new clients start on polling (default 1 h).
      */
     public BridgeClientBuilder probes(Duration firstDelay, Duration maxDelay, int maxProbes, Duration rememberFor) {
-        this.probes = new ProbeSettings(firstDelay, maxDelay, maxProbes, rememberFor);
+        this.probes = new ProbeSettings(firstDelay, maxDelay, maxProbes, rememberFor, probes.demoteFor());
+        return this;
+    }
+
+    /**
+     * How long the session stays on polling once WebSockets opened and were lost within 10 s three
+     * times in a row (a proxy or antivirus that lets them open and then breaks them); default 10 min.
+     * {@link BridgeClient.Listener#onDemoted} tells when it happens.
+     */
+    public BridgeClientBuilder demoteWebSocketFor(Duration demoteFor) {
+        ProbeSettings p = probes;
+        this.probes = new ProbeSettings(p.firstDelay(), p.maxDelay(), p.maxProbes(), p.rememberFor(), demoteFor);
         return this;
     }
 

@@ -63,6 +63,10 @@ final class ClientEvents implements ChannelEvents<CompletableFuture<Void>> {
         call(() -> listener.onUpgraded(client, from));
     }
 
+    void demoted(String reason, long forMillis) {
+        call(() -> listener.onDemoted(client, reason, forMillis));
+    }
+
     void closed(CloseReason reason) {
         call(() -> listener.onClose(client, reason));
     }

@@ -339,12 +339,13 @@ final class ClientSession {
             reconnectLater(retries.failed(from.kind(), false, switched != null));
         } else if (from == current) {
             long now = System.nanoTime();
-            if (from.framing() == Framing.STREAM) idleCuts.cut(from.kind(), (now - Math.max(heartbeat.lastHeard(), lastSent)) / 1_000_000, now);
+            boolean cut = from.framing() == Framing.STREAM && idleCuts.cut(from.kind(), (now - Math.max(heartbeat.lastHeard(), lastSent)) / 1_000_000, now);
             current = null;
             transportKind = null;
             state = State.RECONNECTING;
             LOG.debug(from + " failed", cause);
             TransportKind next = retries.failed(from.kind(), true, switched != null);
+            if (probes.carrierLost(from, cut)) next = TransportKind.POLLING; // a useless WebSocket again: demoted
             if (pending == null) reconnectLater(next);
         }
     }

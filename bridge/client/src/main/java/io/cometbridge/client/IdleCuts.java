@@ -66,9 +66,9 @@ final class IdleCuts {
         return k > 0 && k < serverHbMillis && nowNanos - lastTrafficNanos >= TimeUnit.MILLISECONDS.toNanos(k);
     }
 
-    /** A connection carrying the session was lost after {@code silentMillis} without traffic. */
-    void cut(TransportKind kind, long silentMillis, long nowNanos) {
-        if (silentMillis < MIN_CUT_MILLIS) return;
+    /** A connection carrying the session was lost after {@code silentMillis} without traffic; returns whether it counts as an idle cut. */
+    boolean cut(TransportKind kind, long silentMillis, long nowNanos) {
+        if (silentMillis < MIN_CUT_MILLIS) return false;
         if (cutAfterMillis < 0 || silentMillis < cutAfterMillis) cutAfterMillis = silentMillis;
         try {
             memory.remember(key, Long.toString(cutAfterMillis), REMEMBER_FOR);
@@ -78,6 +78,7 @@ final class IdleCuts {
         LOG.debug(kind + " cut after " + silentMillis + " ms of silence; keeping connections busy every " + keepaliveMillis() + " ms");
         confirmAtNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(CONFIRM_FACTOR * cutAfterMillis);
         events.idleCut(silentMillis, keepaliveMillis(), false);
+        return true;
     }
 
     /** Called as time passes: no cut for three times the silence confirms the learning. */

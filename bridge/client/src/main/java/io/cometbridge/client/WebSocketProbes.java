@@ -28,6 +28,8 @@ final class WebSocketProbes {
     private boolean scheduled;
     private boolean webSocketFailed;    // a WebSocket attach failed since one last carried the session
     private TransportKind lastCarrier;  // the kind that last carried the session
+    private final WebSocketDemotion demotion;
+    private final long demoteForMillis;
 
     /**
      * @param later runs a task on the client's executor after a delay (ms)
@@ -41,6 +43,8 @@ final class WebSocketProbes {
         this.enabled = order.contains(TransportKind.WEBSOCKET) && order.contains(TransportKind.POLLING);
         this.later = later;
         this.probeDue = probeDue;
+        this.demoteForMillis = settings.demoteFor().toMillis();
+        this.demotion = new WebSocketDemotion(demoteForMillis);
     }
 
     /** The attach a due probe started (null if none could start). */
@@ -71,6 +75,7 @@ final class WebSocketProbes {
         lastCarrier = attach.kind();
         probe = null;
         if (attach.kind() == TransportKind.WEBSOCKET) {
+            demotion.attached(System.nanoTime());
             webSocketFailed = false;
             schedule.reset();
             memory.webSocketWorks();
@@ -81,9 +86,25 @@ final class WebSocketProbes {
         }
     }
 
+    /**
+     * The transport carrying the session was lost ({@code excused}: by an idle cut the client
+     * learned). Returns true when that demotes WebSocket ({@link WebSocketDemotion}): the session
+     * re-attaches over polling, and probes wait for the demotion to end.
+     */
+    boolean carrierLost(ClientTransport from, boolean excused) {
+        if (!enabled || from.kind() != TransportKind.WEBSOCKET || !demotion.lost(System.nanoTime(), excused)) return false;
+        String why = "websocket_useless: WebSockets opened and were lost within " + WebSocketDemotion.USEFUL_MILLIS / 1000
+                + " s again and again; polling for " + demoteForMillis / 1000 + " s";
+        LOG.debug(why);
+        memory.webSocketFailed(); // so that the next client starts on polling too
+        events.demoted(why, demoteForMillis);
+        return true;
+    }
+
     private void scheduleNext() {
         if (!enabled || scheduled) return;
         long delay = schedule.nextDelayMillis(ThreadLocalRandom.current().nextDouble());
+        if (delay >= 0) delay = Math.max(delay, demotion.remainingMillis(System.nanoTime())); // a demoted WebSocket waits it out
         if (delay < 0) {
             LOG.debug("no more websocket probes after " + schedule.failures() + " failures in a row: staying on polling");
             return;

@@ -21,7 +21,9 @@ public final class TcpRelay implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicLong bytesUp = new AtomicLong();
     private final AtomicLong bytesDown = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger relayed = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean down;
+    private volatile long dieAfterMillis = -1; // >= 0: every new connection is cut this long after it opened
     private volatile boolean closed;
 
     public TcpRelay(int targetPort) throws IOException {
@@ -46,6 +48,11 @@ public final class TcpRelay implements AutoCloseable {
         return bytesDown.get();
     }
 
+    /** Connections relayed (not refused) since start. */
+    public int connectionsRelayed() {
+        return relayed.get();
+    }
+
     /** Cuts every connection (no close frames, no FIN handshakes beyond the socket close) and refuses new ones. */
     public void cut() {
         down = true;
@@ -55,6 +62,14 @@ public final class TcpRelay implements AutoCloseable {
 
     public void restore() {
         down = false;
+    }
+
+    /**
+     * From now on every new connection is relayed for {@code millis} and then cut (a middlebox that
+     * lets a WebSocket open and breaks it soon after); negative: relayed for as long as it lasts.
+     */
+    public void dieAfter(long millis) {
+        dieAfterMillis = millis;
     }
 
     private void acceptLoop() {
@@ -70,8 +85,23 @@ public final class TcpRelay implements AutoCloseable {
                 server.setTcpNoDelay(true);
                 sockets.add(client);
                 sockets.add(server);
+                relayed.incrementAndGet();
                 pump(client, server, bytesUp);
                 pump(server, client, bytesDown);
+                long dieAfter = dieAfterMillis;
+                if (dieAfter >= 0) {
+                    Thread killer = new Thread(() -> {
+                        try {
+                            Thread.sleep(dieAfter);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        closeQuietly(client);
+                        closeQuietly(server);
+                    }, "relay-die-after");
+                    killer.setDaemon(true);
+                    killer.start();
+                }
             } catch (IOException e) {
                 if (closed) return;
             }

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,20 +26,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * every client must get every echo exactly once and in order, on the session it began with.
  */
 class ScaleOutTest {
-    private static final int CLIENTS = 20;
-    private static final int MESSAGES = 300;
-    private static final int KILLS = 4;
+    // CI's size; scripts/chaos.sh --cluster runs the (200 x 2,500) with these properties
+    private static final int CLIENTS = Integer.getInteger("scaleout.clients", 20);
+    private static final int MESSAGES = Integer.getInteger("scaleout.messages", 300);
+    private static final int KILLS = 4; // at least; more while the messages still flow
+    private static final int WINDOW = 1_000; // messages a client may send ahead of its echoes (its replay buffer is bounded)
 
-    /** Something done to the cluster while messages flow; returns a line for the figures. */
+    /** Something done to the cluster while messages flow ({@code streaming} until all are sent); returns a line for the figures. */
     interface Disruption {
-        String run(Cluster cluster, List<BridgeClient> clients, Random random) throws Exception;
+        String run(Cluster cluster, List<BridgeClient> clients, Random random, BooleanSupplier streaming) throws Exception;
     }
 
     @Test
     void killedNodesLoseNothingAndDuplicateNothing() throws Exception {
-        run("kill -9", (cluster, clients, random) -> {
-            int switches = 0;
-            for (int k = 0; k < KILLS; k++) {
+        run("kill -9", (cluster, clients, random, streaming) -> {
+            int switches = 0, k = 0;
+            for (; k < KILLS || streaming.getAsBoolean(); k++) {
                 Thread.sleep(400 + random.nextInt(400));
                 int victim = random.nextInt(cluster.size());
                 cluster.kill(victim);
@@ -49,13 +53,13 @@ class ScaleOutTest {
                 Thread.sleep(300);
                 cluster.restart(victim);
             }
-            return KILLS + " node kills (-9) and " + switches + " transport switches";
+            return k + " node kills (-9) and " + switches + " transport switches";
         });
     }
 
     @Test
     void aRollingRestartWithDrainLosesNothing() throws Exception {
-        run("rolling restart", (cluster, clients, random) -> {
+        run("rolling restart", (cluster, clients, random, streaming) -> {
             List<Long> drains = new ArrayList<>();
             for (int i = 0; i < cluster.size(); i++) {
                 Thread.sleep(300);
@@ -85,20 +89,25 @@ class ScaleOutTest {
                     logs.add(log);
                     sessions.add(client.sessionId());
                 }
+                AtomicBoolean streaming = new AtomicBoolean(true);
                 java.util.concurrent.CompletableFuture<String> chaos = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     try {
-                        return disruption.run(cluster, clients, new Random(11));
+                        return disruption.run(cluster, clients, new Random(11), streaming::get);
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
                 });
                 for (int n = 0; n < MESSAGES; n++) {
+                    int sent = n;
+                    await().atMost(Duration.ofSeconds(120)).until(() -> logs.stream().allMatch(l -> l.messages.size() > sent - WINDOW));
                     for (int c = 0; c < CLIENTS; c++) clients.get(c).send("c" + c + "-" + n);
                     Thread.sleep(20); // spread over several seconds, so that the kills land mid-stream
+                    if (n % 500 == 499) System.out.printf("ScaleOutTest %s: %d of %d rounds sent%n", name, n + 1, MESSAGES);
                 }
+                streaming.set(false);
                 String what = chaos.get();
                 try {
-                    await().atMost(Duration.ofSeconds(90))
+                    await().atMost(Duration.ofSeconds(Math.max(90, (long) CLIENTS * MESSAGES / 2_000)))
                             .until(() -> logs.stream().allMatch(l -> l.messages.size() >= MESSAGES));
                 } catch (RuntimeException e) {
                     throw new AssertionError("echoes missing: " + missing(logs) + "\n" + cluster.diagnostics(), e);
