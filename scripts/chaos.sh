@@ -22,7 +22,7 @@ for run in $(seq 1 "$RUNS"); do
   echo "[chaos] run $run/$RUNS: $SESSIONS sessions x $MESSAGES messages each way$([[ $CLUSTER == 1 ]] && echo ', three nodes on Redis')"
   if [[ $CLUSTER == 1 ]]; then
     mvn -B -ntp -pl samples -am verify -Dtest='ScaleOutTest#killedNodesLoseNothingAndDuplicateNothing' \
-      -Dsurefire.failIfNoSpecifiedTests=false -Djacoco.skip=true \
+      -Dsurefire.failIfNoSpecifiedTests=false -Djacoco.skip=true -Djunit.jupiter.execution.timeout.default=60m \
       -Dscaleout.clients="$SESSIONS" -Dscaleout.messages="$MESSAGES" "$@" \
       | grep -E '^ScaleOutTest|Tests run:|FAIL|BUILD|lacks'
     continue
