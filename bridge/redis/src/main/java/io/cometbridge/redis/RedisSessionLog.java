@@ -85,8 +85,9 @@ public final class RedisSessionLog implements SessionLog, AutoCloseable {
     }
 
     @Override
-    public CompletionStage<Restored> takeOver(String sid, String presentedKey) {
-        CompletionStage<List<Object>> result = redis.eval(Scripts.TAKE_OVER, ScriptOutputType.MULTI, keys(sid), ttlMillis, nodeUrl, presentedKey);
+    public CompletionStage<Restored> takeOver(String sid, String presentedKey, String principal) {
+        CompletionStage<List<Object>> result = redis.eval(Scripts.TAKE_OVER, ScriptOutputType.MULTI, keys(sid), ttlMillis, nodeUrl, presentedKey,
+                principal == null ? "" : "=" + principal);
         return result.thenApply(StoredState::restore);
     }
 

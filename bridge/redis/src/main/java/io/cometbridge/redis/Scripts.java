@@ -60,13 +60,20 @@ final class Scripts {
 
     /**
      * ARGV: ttl, this node's URL (the new owner), the resume key the client presented (one of the
-     * stored keys, or nothing happens). Raises the generation and returns {generation, received, acknowledged, keys, out,
+     * stored keys, or nothing happens), "=" and the name of the principal the client authenticated
+     * as ("" for no check; another principal than the stored one: nothing happens, the answer is
+     * {"principal_changed"}). Raises the generation and returns {generation, received, acknowledged, keys, out,
      * entries after the acknowledged one, rooms, principal ("" for none)}, or an empty list when the session does not exist.
      */
     static final String TAKE_OVER = EXPIRE + """
             if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
             local stored = ' ' .. (redis.call('HGET', KEYS[1], 'keys') or '') .. ' '
             if ARGV[3] == '' or not string.find(stored, ' ' .. ARGV[3] .. ' ', 1, true) then return {} end
+            if ARGV[4] ~= '' then
+              local p = redis.call('HGET', KEYS[1], 'principal') or ''
+              local name = p == '' and '' or ('=' .. cjson.decode(p)['name'])
+              if name ~= ARGV[4] then return {'principal_changed'} end
+            end
             local gen = redis.call('HINCRBY', KEYS[1], 'gen', 1)
             redis.call('HSET', KEYS[1], 'node', ARGV[2])
             local m = redis.call('HMGET', KEYS[1], 'received', 'acked', 'keys', 'out', 'rooms', 'principal')

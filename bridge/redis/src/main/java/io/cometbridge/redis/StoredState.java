@@ -2,6 +2,8 @@ package io.cometbridge.redis;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.cometbridge.protocol.BridgeException;
+import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Message;
 import io.cometbridge.session.SessionLog;
 
@@ -23,6 +25,9 @@ final class StoredState {
      */
     static SessionLog.Restored restore(List<Object> reply) {
         if (reply == null || reply.isEmpty()) return null;
+        if (reply.size() == 1) { // the script's refusal: the session belongs to someone else, and stayed where it is
+            throw new BridgeException(ErrorCode.PRINCIPAL_CHANGED, "not the principal this session belongs to");
+        }
         long generation = number(reply.get(0));
         long received = number(reply.get(1));
         long acknowledged = number(reply.get(2));

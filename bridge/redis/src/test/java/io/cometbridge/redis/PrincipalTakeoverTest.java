@@ -71,6 +71,8 @@ class PrincipalTakeoverTest {
         BridgeException refused = attach(nodeB, stranger, new Frame.Attach(opened.sid(), opened.key(), 0, null, "mallory"));
         assertThat(refused).as("another principal, with the session's id and key").isNotNull();
         assertThat(refused.code()).isEqualTo(ErrorCode.PRINCIPAL_CHANGED);
+        assertThat(nodeB.find(opened.sid())).as("refused before the session moved: node B did not take it").isNull();
+        assertThat(nodeA.find(opened.sid())).isNotNull();
 
         FakeTransport moved = FakeTransport.stream();
         assertThat(attach(nodeB, moved, new Frame.Attach(opened.sid(), opened.key(), 0, null, "alice"))).isNull();

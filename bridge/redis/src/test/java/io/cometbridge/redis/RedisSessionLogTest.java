@@ -38,7 +38,7 @@ class RedisSessionLogTest {
     }
 
     private static SessionLog.Restored takeOver(String sid) throws Exception {
-        return log.takeOver(sid, "k").toCompletableFuture().get();
+        return log.takeOver(sid, "k", null).toCompletableFuture().get();
     }
 
     @Test
@@ -50,9 +50,9 @@ class RedisSessionLogTest {
                 List.of(new Entry(1, Message.text("a")), new Entry(2, binary), new Entry(3, Message.text("c").withTopic("room/1"))),
                 List.of(new Entry(1, Message.text("in1"))), 1, 1, List.of("k1", "k2"), List.of("room/1", "a b")))).isEqualTo(Outcome.STORED);
 
-        assertThat(log.takeOver(sid, "k3").toCompletableFuture().get()).as("a key it never gave out").isNull();
-        assertThat(log.takeOver(sid, "").toCompletableFuture().get()).as("no key").isNull();
-        SessionLog.Restored r = log.takeOver(sid, "k2").toCompletableFuture().get();
+        assertThat(log.takeOver(sid, "k3", null).toCompletableFuture().get()).as("a key it never gave out").isNull();
+        assertThat(log.takeOver(sid, "", null).toCompletableFuture().get()).as("no key").isNull();
+        SessionLog.Restored r = log.takeOver(sid, "k2", null).toCompletableFuture().get();
 
         assertThat(r.generation()).isEqualTo(2);
         assertThat(r.received()).isEqualTo(1);
@@ -85,7 +85,7 @@ class RedisSessionLogTest {
             assertThat(b.ownerOf("s6").toCompletableFuture().get()).isEqualTo("http://node-a:1");
             assertThat(log.ownerOf("s6").toCompletableFuture().get()).as("not to itself").isNull();
 
-            b.takeOver("s6", "k").toCompletableFuture().get();
+            b.takeOver("s6", "k", null).toCompletableFuture().get();
 
             assertThat(log.ownerOf("s6").toCompletableFuture().get()).isEqualTo("http://node-b:2");
             assertThat(log.ownerOf("nobody").toCompletableFuture().get()).isNull();

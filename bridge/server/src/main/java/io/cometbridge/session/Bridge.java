@@ -125,8 +125,9 @@ public final class Bridge implements SessionContext, AutoCloseable {
                     onRejected.accept(new BridgeException(ErrorCode.SERVER_FULL, "the server has reached its session limit"));
                     return;
                 }
-                takeovers.takeOver(attach.sid(), attach.key(), taken -> {
-                    if (taken == null) onRejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session"));
+                String principal = identity == null ? null : identity.principal().getName(); // checked before the session moves
+                takeovers.takeOver(attach.sid(), attach.key(), principal, (taken, refused) -> {
+                    if (refused != null) onRejected.accept(refused);
                     else attach(taken, transport, attach, identity, onRejected);
                 });
                 return;

@@ -29,7 +29,7 @@ public interface SessionLog {
         }
 
         @Override
-        public CompletionStage<Restored> takeOver(String sid, String presentedKey) {
+        public CompletionStage<Restored> takeOver(String sid, String presentedKey, String principal) {
             return CompletableFuture.completedFuture(null);
         }
 
@@ -63,9 +63,13 @@ public interface SessionLog {
      * generation goes up, so the previous owner's next commit fails ({@link Outcome#TAKEN_OVER}).
      * Completes with the state to continue from, or null when the session does not exist
      * (expired, closed, or lost with the store's data) or the key is not one of its own (a leaked
-     * session id alone moves nothing).
+     * session id alone moves nothing). {@code principal}: the name the attaching client
+     * authenticated as (null: this node has no authenticator, nothing to check); a session stored
+     * with another principal, or none, stays where it is, and the stage completes exceptionally with
+     * a {@link io.cometbridge.protocol.BridgeException} {@code principal_changed} (someone holding
+     * the id and a key but not the credentials moves nothing either).
      */
-    CompletionStage<Restored> takeOver(String sid, String presentedKey);
+    CompletionStage<Restored> takeOver(String sid, String presentedKey, String principal);
 
     /**
      * Keeps an open session's state from expiring (called every heartbeat interval), and tells

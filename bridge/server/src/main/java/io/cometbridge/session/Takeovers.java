@@ -1,8 +1,12 @@
 package io.cometbridge.session;
 
+import io.cometbridge.protocol.BridgeException;
+import io.cometbridge.protocol.ErrorCode;
+
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -26,16 +30,20 @@ final class Takeovers {
         this.create = create;
     }
 
-    /** Hands {@code then} the session taken over, or null when the log does not have it (or not with that key). */
-    void takeOver(String sid, String presentedKey, Consumer<Session> then) {
+    /**
+     * Hands {@code then} the session taken over, or why not: {@code unknown_session} when the log
+     * does not have it (or not with that key), {@code principal_changed} when it belongs to another
+     * principal than {@code principal} (null: no authenticator).
+     */
+    void takeOver(String sid, String presentedKey, String principal, BiConsumer<Session, BridgeException> then) {
         CompletableFuture<Session> mine = new CompletableFuture<>();
         CompletableFuture<Session> pending = reading.putIfAbsent(sid, mine);
         if (pending != null) {
-            pending.whenComplete((s, e) -> then.accept(s));
+            pending.whenComplete((s, e) -> then.accept(s, refusal(s, e)));
             return;
         }
-        mine.whenComplete((s, e) -> then.accept(s));
-        log.takeOver(sid, presentedKey).whenComplete((restored, error) -> {
+        mine.whenComplete((s, e) -> then.accept(s, refusal(s, e)));
+        log.takeOver(sid, presentedKey, principal).whenComplete((restored, error) -> {
             Session session = null;
             if (error == null && restored != null) {
                 Session held = store.get(sid); // an attach that was quicker on this node
@@ -46,7 +54,17 @@ final class Takeovers {
                 }
             }
             reading.remove(sid, mine);
-            mine.complete(session);
+            if (error != null && unwrap(error) instanceof BridgeException refused) mine.completeExceptionally(refused);
+            else mine.complete(session);
         });
+    }
+
+    private static BridgeException refusal(Session taken, Throwable error) {
+        if (error != null && unwrap(error) instanceof BridgeException refused) return refused;
+        return taken != null ? null : new BridgeException(ErrorCode.UNKNOWN_SESSION, "unknown or expired session");
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 }

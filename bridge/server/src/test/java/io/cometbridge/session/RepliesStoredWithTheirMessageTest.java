@@ -58,7 +58,7 @@ class RepliesStoredWithTheirMessageTest {
         }
 
         @Override
-        public CompletionStage<Restored> takeOver(String sid, String presentedKey) {
+        public CompletionStage<Restored> takeOver(String sid, String presentedKey, String principal) {
             return CompletableFuture.completedFuture(null);
         }
 
