@@ -2352,7 +2352,7 @@ var Session = class {
   settings = DEFAULT_SETTINGS;
   /** Whether a session ever opened: before, an unknown HTTP status means a wrong URL or setup. */
   everOpened = false;
-  /** Whether the server put the session in the polling A/B cohort (PROTOCOL.md 10.2): no WebSocket, no probes. */
+  /** Whether the server put the session in the polling A/B cohort (PROTOCOL.md 10.3): no WebSocket, no probes. */
   pollingCohort = false;
   /** @type {Link | null} the link carrying the session */
   cur = null;

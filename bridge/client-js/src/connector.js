@@ -201,7 +201,7 @@ export class Connector {
   /** @private */
   scheduleProbe() {
     if (!this.s.options.transports.includes(WEBSOCKET) || this.ws || this.s.timers.has('probe') || this.s.readyState === CLOSED) return;
-    if (this.s.pollingCohort) return; // the polling A/B cohort never probes (PROTOCOL.md 10.2)
+    if (this.s.pollingCohort) return; // the polling A/B cohort never probes (PROTOCOL.md 10.3)
     const next = this.probes.nextDelay(Math.random());
     const delay = next === null ? null : Math.max(next, this.s.demotion.remaining()); // a demoted WebSocket waits it out
     if (delay === null) {

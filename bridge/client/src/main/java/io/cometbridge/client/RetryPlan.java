@@ -33,7 +33,7 @@ final class RetryPlan {
     }
 
     /**
-     * What the server said of the session's A/B cohort (docs/PROTOCOL.md 10.2): an open frame's
+     * What the server said of the session's A/B cohort (docs/PROTOCOL.md 10.3): an open frame's
      * {@code cohort} ({@code known}: a new session's open frame, which replaces what an earlier
      * session was told) or a {@code polling_cohort} refusal. A polling-cohort session stays on
      * long-polling: WebSocket is never tried for it again.

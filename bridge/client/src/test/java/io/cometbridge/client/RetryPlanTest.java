@@ -9,7 +9,7 @@ import static io.cometbridge.api.TransportKind.POLLING;
 import static io.cometbridge.api.TransportKind.WEBSOCKET;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Where a client goes next, and how the polling A/B cohort (PROTOCOL.md 10.2) keeps it off WebSocket. */
+/** Where a client goes next, and how the polling A/B cohort (PROTOCOL.md 10.3) keeps it off WebSocket. */
 class RetryPlanTest {
     private final RetryPlan plan = new RetryPlan(List.of(WEBSOCKET, POLLING));
 

@@ -2,7 +2,7 @@ package io.cometbridge.api;
 
 /**
  * The A/B cohort a session belongs to, drawn once when it is created and kept for its life
- * (docs/PROTOCOL.md section 10.2). {@link #POLLING} sessions ride on long-polling only, so their
+ * (docs/PROTOCOL.md section 10.3). {@link #POLLING} sessions ride on long-polling only, so their
  * overhead can be read beside the {@link #CONTROL} sessions' (which use whatever transport works).
  */
 public enum Cohort {

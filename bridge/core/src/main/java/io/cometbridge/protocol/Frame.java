@@ -45,7 +45,7 @@ public sealed interface Frame {
      * above the client's last + 1 means messages the client never got are gone, and the session
      * cannot go on. {@code settings}: how the server wants the client to behave. {@code cohort}:
      * the session's A/B cohort when the server runs a split ({@code "polling"}: never use or probe
-     * WebSocket), else null (docs/PROTOCOL.md section 10.2).
+     * WebSocket), else null (docs/PROTOCOL.md section 10.3).
      */
     record Open(String sid, String key, long ack, long next, boolean resumed, Settings settings, String cohort) implements Frame {
 

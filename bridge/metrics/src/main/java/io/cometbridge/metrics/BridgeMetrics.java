@@ -95,7 +95,7 @@ public final class BridgeMetrics implements MeterBinder {
 
     /**
      * The per-transport counters of one A/B cohort's sessions (label {@code cohort}: {@code control}
-     * unless the server splits, docs/PROTOCOL.md 10.2); summed over the label, they are /stats' transport totals.
+     * unless the server splits, docs/PROTOCOL.md 10.3); summed over the label, they are /stats' transport totals.
      */
     private void perCohort(MeterRegistry r, TransportKind kind, Cohort cohort) {
         String t = kind.wireName();

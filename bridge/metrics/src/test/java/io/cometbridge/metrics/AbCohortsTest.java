@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The A/B split (PROTOCOL.md 10.2) on a real server with real Java clients: who lands in which
+ * The A/B split (PROTOCOL.md 10.3) on a real server with real Java clients: who lands in which
  * cohort, the WebSocket refusal a polling-cohort session gets (and that its client carries on over
  * long-polling), and the counters by cohort in /stats and in a parsed Prometheus scrape.
  */

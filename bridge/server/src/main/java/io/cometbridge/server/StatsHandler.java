@@ -172,7 +172,7 @@ public final class StatsHandler extends Handler.Abstract.NonBlocking {
     }
 
     /**
-     * The same totals split by A/B cohort (docs/PROTOCOL.md 10.2): the share, and per cohort its
+     * The same totals split by A/B cohort (docs/PROTOCOL.md 10.3): the share, and per cohort its
      * live sessions and the counters of the native transports (the cohorts' own: polling, WebSocket).
      */
     private void writeCohorts(JsonWriter out, TransportTotals totals, Map<Cohort, Integer> live) throws IOException {

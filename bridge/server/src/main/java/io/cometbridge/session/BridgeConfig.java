@@ -29,7 +29,7 @@ import java.util.List;
  * @param allowedOrigins      Origin allowlist; empty means same-origin only; "*" allows any
  * @param ackDelay            longest delay before acknowledging received messages
  * @param ackEvery            acknowledge at once after this many unacknowledged messages
- * @param abPollingShare      the share (0 to 1) of new sessions drawn into the polling A/B cohort (docs/PROTOCOL.md 10.2)
+ * @param abPollingShare      the share (0 to 1) of new sessions drawn into the polling A/B cohort (docs/PROTOCOL.md 10.3)
  */
 public record BridgeConfig(
         Duration pollTimeout,

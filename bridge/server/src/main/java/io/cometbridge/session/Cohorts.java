@@ -9,7 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The A/B split (docs/PROTOCOL.md section 10.2): which cohort a session is in, and what that
+ * The A/B split (docs/PROTOCOL.md section 10.3): which cohort a session is in, and what that
  * allows. The draw is a function of the session id (uniform, since the id is random), not a dice
  * roll kept somewhere: every node with the same share puts a session in the same cohort, so it
  * stays there across resumes and across a takeover by another node without storing anything.

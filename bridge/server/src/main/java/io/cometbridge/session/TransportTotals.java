@@ -40,7 +40,7 @@ public final class TransportTotals {
         return sum;
     }
 
-    /** One counter of one transport, the sessions of one A/B cohort (docs/PROTOCOL.md 10.2). */
+    /** One counter of one transport, the sessions of one A/B cohort (docs/PROTOCOL.md 10.3). */
     public long get(Cohort cohort, TransportKind kind, SessionStats.Counter c) {
         return values[cohort.ordinal() * PER_COHORT + kind.ordinal() * SessionStats.SLOTS + c.ordinal()].sum();
     }
