@@ -58,6 +58,13 @@ public final class ComparisonModule implements BridgeModule {
     }
 
     private final class Endpoint extends Handler.Abstract.NonBlocking {
+        /** The server stops: a comparison still running is interrupted (its clients and its loopback bridge are closed). */
+        @Override
+        protected void doStop() throws Exception {
+            runner.shutdownNow();
+            super.doStop();
+        }
+
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             if (!token.admit(request, response, callback)) return true;
