@@ -55,6 +55,8 @@ export const ErrorCode: Readonly<{
 	SERVER_FULL: ErrorCodeEntry;
 	ATTACH_TIMEOUT: ErrorCodeEntry;
 	HEARTBEAT_TIMEOUT: ErrorCodeEntry;
+	/** The session is in the polling A/B cohort: a WebSocket may not carry it; go on over long-polling. */
+	POLLING_COHORT: ErrorCodeEntry;
 }>;
 /** Every session close code, in the order of the table. */
 export const CloseCode: Readonly<{
@@ -86,7 +88,7 @@ export class BridgeError extends Error {
 	readonly error: ErrorName;
 	readonly code: ErrorCodeEntry;
 }
-export type ErrorName = "malformed" | "bad_sequence" | "missing_session" | "unauthorized" | "auth_refused" | "principal_changed" | "origin_not_allowed" | "unknown_session" | "not_found" | "method_not_allowed" | "poll_conflict" | "transport_replaced" | "too_large" | "host_not_allowed" | "upgrade_required" | "unsupported_media_type" | "rate_limited" | "server_full" | "attach_timeout" | "heartbeat_timeout";
+export type ErrorName = "malformed" | "bad_sequence" | "missing_session" | "unauthorized" | "auth_refused" | "principal_changed" | "origin_not_allowed" | "unknown_session" | "not_found" | "method_not_allowed" | "poll_conflict" | "transport_replaced" | "too_large" | "host_not_allowed" | "upgrade_required" | "unsupported_media_type" | "rate_limited" | "server_full" | "attach_timeout" | "heartbeat_timeout" | "polling_cohort";
 /**
  * A documented error: its wire name, HTTP status and WebSocket close code (0 where one does not
  * apply), and what a client does about it.

@@ -40,7 +40,9 @@ var ErrorCode = Object.freeze({
   RATE_LIMITED: error("rate_limited", 429, 4429, RETRY),
   SERVER_FULL: error("server_full", 503, 4503, RETRY),
   ATTACH_TIMEOUT: error("attach_timeout", 0, 4408, RETRY),
-  HEARTBEAT_TIMEOUT: error("heartbeat_timeout", 0, 4008, RETRY)
+  HEARTBEAT_TIMEOUT: error("heartbeat_timeout", 0, 4008, RETRY),
+  /** The session is in the polling A/B cohort: a WebSocket may not carry it; go on over long-polling. */
+  POLLING_COHORT: error("polling_cohort", 0, 4412, RETRY)
 });
 function errorNamed(name) {
   return Object.values(ErrorCode).find((e) => e.name === name) ?? null;
@@ -771,7 +773,8 @@ function decodeValue(v) {
         ackEvery: Math.max(1, Math.min(1 << 20, setting("ackEvery"))),
         maxMessage: setting("maxMessage"),
         maxRequest: setting("maxRequest"),
-        maxFrames: Math.max(1, setting("maxFrames"))
+        maxFrames: Math.max(1, setting("maxFrames")),
+        cohort: optionalString("cohort")
       });
     }
     default:
@@ -1595,7 +1598,8 @@ var Connector = class {
   establish() {
     if (this.s.readyState === CLOSED) return;
     this.probes.reset();
-    const order = this.s.fallback.order(this.s.options.transports, this.s.demotion.remaining() > 0);
+    const cohort = this.s.pollingCohort && this.s.options.transports.includes(POLLING);
+    const order = cohort ? [POLLING] : this.s.fallback.order(this.s.options.transports, this.s.demotion.remaining() > 0);
     this.s.say("establish: " + order.join(" > ") + (this.s.sid ? " (resume)" : " (new session)"));
     if (order[0] === POLLING) {
       this.startPolling();
@@ -1747,6 +1751,7 @@ var Connector = class {
   /** @private */
   scheduleProbe() {
     if (!this.s.options.transports.includes(WEBSOCKET) || this.ws || this.s.timers.has("probe") || this.s.readyState === CLOSED) return;
+    if (this.s.pollingCohort) return;
     const next = this.probes.nextDelay(Math.random());
     const delay = next === null ? null : Math.max(next, this.s.demotion.remaining());
     if (delay === null) {
@@ -1786,7 +1791,7 @@ var Connector = class {
       this.s.transport = null;
       this.s.host.emit(new TransportChangeEvent(null, previous));
       if (link.kind === WEBSOCKET && guess) this.s.fallback.set(reason, "client");
-      if (link.kind === WEBSOCKET && this.s.demotion.lost(now(), this.s.cutLink === link)) {
+      if (link.kind === WEBSOCKET && !this.s.pollingCohort && this.s.demotion.lost(now(), this.s.cutLink === link)) {
         const mins = Math.round(this.s.options.demoteFor / 6e4);
         this.s.fallback.demote("websocket_useless: WebSockets opened and were lost within " + USEFUL_MS / 1e3 + " s again and again (last: " + reason + "); polling for " + mins + " min", this.s.options.demoteFor);
       }
@@ -1825,6 +1830,7 @@ var Connector = class {
    */
   onRefused(link, refusal) {
     if (this.s.readyState === CLOSED) return;
+    if (refusal.code === ErrorCode.POLLING_COHORT) this.s.pollingCohort = true;
     if (link === this.ws) {
       this.onWsFailed(link, refusal.toString());
       return;
@@ -1852,6 +1858,9 @@ var Connector = class {
     if (link.kind === WEBSOCKET) {
       this.s.timers.clear("probe");
       this.probes.reset();
+    } else if (this.s.pollingCohort) {
+      this.ws?.stop();
+      this.ws = null;
     } else if (this.ws && this.ws.state === "trusted") {
       this.attachOver(this.ws);
     } else if (!this.ws) {
@@ -2343,6 +2352,8 @@ var Session = class {
   settings = DEFAULT_SETTINGS;
   /** Whether a session ever opened: before, an unknown HTTP status means a wrong URL or setup. */
   everOpened = false;
+  /** Whether the server put the session in the polling A/B cohort (PROTOCOL.md 10.3): no WebSocket, no probes. */
+  pollingCohort = false;
   /** @type {Link | null} the link carrying the session */
   cur = null;
   /** @type {Heartbeat | null} */
@@ -2561,6 +2572,8 @@ var Session = class {
     this.sid = open.sid;
     this.key = open.key ?? null;
     this.settings = settingsOf(open);
+    if (newSession) this.pollingCohort = open.cohort === "polling";
+    else if (open.cohort === "polling") this.pollingCohort = true;
     this.everOpened = true;
     link.attached();
     if (old && old !== link) old.stop();

@@ -28,7 +28,7 @@ import { Message, fromBase64 } from './message.js';
  * The server's answer to an attach: the session's new resume key, the highest client message the
  * server has (`ack`), the first server message it sends now (`next`; 0: unknown), and its settings
  * (a missing one reads as its default).
- * @typedef {{ t: 'open', sid: string, key?: string, ack: number, next: number, resumed: boolean } & Settings} OpenFrame
+ * @typedef {{ t: 'open', sid: string, key?: string, ack: number, next: number, resumed: boolean, cohort?: string } & Settings} OpenFrame
  */
 /** @typedef {{ t: 'ack', a: number }} AckFrame */
 /** @typedef {{ t: 'ping', ts: number }} PingFrame */
@@ -140,7 +140,7 @@ export function decodeValue(v) {
         t: 'open', sid: string('sid'), key: optionalString('key'), ack: count('ack'), next: optionalCount('next') ?? 0,
         resumed: v.resumed === true, hb: setting('hb'), poll: setting('poll'), grace: setting('grace'), ackMs: setting('ackMs'),
         ackEvery: Math.max(1, Math.min(1 << 20, setting('ackEvery'))), maxMessage: setting('maxMessage'),
-        maxRequest: setting('maxRequest'), maxFrames: Math.max(1, setting('maxFrames')),
+        maxRequest: setting('maxRequest'), maxFrames: Math.max(1, setting('maxFrames')), cohort: optionalString('cohort'),
       });
     }
     default: return { t: 'unknown', type: v.t };

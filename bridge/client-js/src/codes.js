@@ -8,7 +8,7 @@
  *   | 'origin_not_allowed'
  *   | 'unknown_session' | 'not_found' | 'method_not_allowed' | 'poll_conflict' | 'transport_replaced'
  *   | 'too_large' | 'host_not_allowed' | 'upgrade_required' | 'unsupported_media_type' | 'rate_limited'
- *   | 'server_full' | 'attach_timeout' | 'heartbeat_timeout'} ErrorName
+ *   | 'server_full' | 'attach_timeout' | 'heartbeat_timeout' | 'polling_cohort'} ErrorName
  */
 
 /**
@@ -65,6 +65,8 @@ export const ErrorCode = Object.freeze({
   SERVER_FULL: error('server_full', 503, 4503, RETRY),
   ATTACH_TIMEOUT: error('attach_timeout', 0, 4408, RETRY),
   HEARTBEAT_TIMEOUT: error('heartbeat_timeout', 0, 4008, RETRY),
+  /** The session is in the polling A/B cohort: a WebSocket may not carry it; go on over long-polling. */
+  POLLING_COHORT: error('polling_cohort', 0, 4412, RETRY),
 });
 
 /**

@@ -13,7 +13,7 @@
 //  * What the server refuses, the code table decides (refusal.js): retry (re-attach), a new
 //    session, or give up.
 
-import { ClientAction } from './codes.js';
+import { ClientAction, ErrorCode } from './codes.js';
 import { nextDelay } from './backoff.js';
 import { WsLink } from './ws-link.js';
 import { PollLink } from './poll-link.js';
@@ -46,7 +46,8 @@ export class Connector {
   establish() {
     if (this.s.readyState === CLOSED) return;
     this.probes.reset();
-    const order = this.s.fallback.order(this.s.options.transports, this.s.demotion.remaining() > 0);
+    const cohort = this.s.pollingCohort && this.s.options.transports.includes(POLLING); // the server refuses it WebSocket
+    const order = cohort ? [POLLING] : this.s.fallback.order(this.s.options.transports, this.s.demotion.remaining() > 0);
     this.s.say('establish: ' + order.join(' > ') + (this.s.sid ? ' (resume)' : ' (new session)'));
     if (order[0] === POLLING) {
       this.startPolling();
@@ -200,6 +201,7 @@ export class Connector {
   /** @private */
   scheduleProbe() {
     if (!this.s.options.transports.includes(WEBSOCKET) || this.ws || this.s.timers.has('probe') || this.s.readyState === CLOSED) return;
+    if (this.s.pollingCohort) return; // the polling A/B cohort never probes (PROTOCOL.md 10.3)
     const next = this.probes.nextDelay(Math.random());
     const delay = next === null ? null : Math.max(next, this.s.demotion.remaining()); // a demoted WebSocket waits it out
     if (delay === null) {
@@ -240,7 +242,7 @@ export class Connector {
       this.s.transport = null;
       this.s.host.emit(new TransportChangeEvent(null, previous));
       if (link.kind === WEBSOCKET && guess) this.s.fallback.set(reason, 'client');
-      if (link.kind === WEBSOCKET && this.s.demotion.lost(now(), this.s.cutLink === link)) {
+      if (link.kind === WEBSOCKET && !this.s.pollingCohort && this.s.demotion.lost(now(), this.s.cutLink === link)) {
         const mins = Math.round(this.s.options.demoteFor / 60000);
         this.s.fallback.demote('websocket_useless: WebSockets opened and were lost within ' + USEFUL_MS / 1000
           + ' s again and again (last: ' + reason + '); polling for ' + mins + ' min', this.s.options.demoteFor);
@@ -283,6 +285,7 @@ export class Connector {
    */
   onRefused(link, refusal) {
     if (this.s.readyState === CLOSED) return;
+    if (refusal.code === ErrorCode.POLLING_COHORT) this.s.pollingCohort = true; // stay on polling, not a failure
     if (link === this.ws) {
       this.onWsFailed(link, refusal.toString()); // a WebSocket not carrying the session yet
       return;
@@ -312,6 +315,9 @@ export class Connector {
     if (link.kind === WEBSOCKET) {
       this.s.timers.clear('probe');
       this.probes.reset();
+    } else if (this.s.pollingCohort) {
+      this.ws?.stop(); // a WebSocket started before the open frame told the cohort
+      this.ws = null;
     } else if (this.ws && this.ws.state === 'trusted') {
       this.attachOver(this.ws);
     } else if (!this.ws) {

@@ -43,6 +43,7 @@ export class Session {
   /** @type {string | null} the resume key of the latest open frame: proof at the next attach (PROTOCOL.md 2.1) */ key = null;
   /** @type {Readonly<Settings>} the server's, from its latest open frame (the protocol's defaults before) */ settings = DEFAULT_SETTINGS;
   /** Whether a session ever opened: before, an unknown HTTP status means a wrong URL or setup. */ everOpened = false;
+  /** Whether the server put the session in the polling A/B cohort (PROTOCOL.md 10.3): no WebSocket, no probes. */ pollingCohort = false;
   /** @type {Link | null} the link carrying the session */ cur = null;
   /** @type {Heartbeat | null} */ heartbeat = null;
   timers = new Timers();
@@ -266,6 +267,8 @@ export class Session {
     this.sid = open.sid;
     this.key = open.key ?? null;
     this.settings = settingsOf(open);
+    if (newSession) this.pollingCohort = open.cohort === 'polling';
+    else if (open.cohort === 'polling') this.pollingCohort = true;
     this.everOpened = true;
     link.attached();
     if (old && old !== link) old.stop();

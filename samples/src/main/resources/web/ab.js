@@ -50,6 +50,7 @@
       charts.forEach(draw);
     }
     renderTotals(stats);
+    renderCohorts(stats);
     previous = { at: now, stats: stats };
   }
 
@@ -99,6 +100,39 @@
       tr.appendChild(td);
     });
     body.appendChild(tr);
+  }
+
+  // The two cohorts side by side: each cohort's sessions summed over the native transports.
+  function renderCohorts(stats) {
+    var cohorts = stats.cohorts;
+    if (!cohorts) return;
+    var share = stats.abPollingShare || 0;
+    document.getElementById('cohort-note').textContent = share > 0
+      ? 'The server puts ' + fmt(share * 100, 1) + ' % of new sessions in the polling cohort (they never use WebSocket); the rest are the control cohort.'
+      : 'No split: every session is in the control cohort. Start the server with --ab-polling-share 0.1 to split.';
+    function sum(c, field) { return (c.websocket[field] || 0) + (c.polling[field] || 0); }
+    function per(c, a, b, scale) { var d = b(c); return d > 0 ? a(c) * (scale || 1) / d : null; }
+    var msgs = function (c) { return sum(c, 'messagesIn') + sum(c, 'messagesOut'); };
+    var rows = [
+      ['live sessions', function (c) { return fmt(c.sessions, 0); }],
+      ['messages (in + out)', function (c) { return fmt(msgs(c), 0); }],
+      ['wire bytes (in + out)', function (c) { return fmt(sum(c, 'wireBytesIn') + sum(c, 'wireBytesOut'), 0); }],
+      ['wire bytes per message', function (c) { return fmt(per(c, function (x) { return sum(x, 'wireBytesIn') + sum(x, 'wireBytesOut'); }, msgs), 1); }],
+      ['HTTP requests per message', function (c) { return fmt(per(c, function (x) { return sum(x, 'httpRequests'); }, msgs), 2); }],
+      ['mean round trip (ms)', function (c) { return fmt(per(c, function (x) { return sum(x, 'rttNanosTotal'); }, function (x) { return sum(x, 'rttSamples'); }, 1e-6), 2); }],
+      ['session CPU per message (µs, sampled)', function (c) { return fmt(per(c, function (x) { return sum(x, 'cpuNanos'); }, msgs, 1e-3), 1); }]
+    ];
+    var body = document.querySelector('#cohorts tbody');
+    body.textContent = '';
+    rows.forEach(function (r) {
+      var tr = document.createElement('tr');
+      [r[0], r[1](cohorts.control), r[1](cohorts.polling)].forEach(function (text) {
+        var td = document.createElement('td');
+        td.textContent = text;
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
   }
 
   function draw(chart) {

@@ -977,6 +977,26 @@ class BadInputCatalogueTest {
                 assertClosedWith(ws, 4406, "principal_changed");
             }
         });
+        row("W47", "attach: a resume (id and key right) of a session in the polling A/B cohort", "4412 polling_cohort", () -> {
+            // A server of its own: this one runs no A/B split (its healthy WebSocket client must stay on WebSocket).
+            try (TestServer split = new TestServer(new RecordingApp(RecordingApp.Mode.ECHO),
+                    TestServer.config().abPollingShare(1).build(), List.of(new LongPollingModule()))) {
+                String sid, key;
+                try (RawWebSocket ws = new RawWebSocket(split.port(), "/bridge/ws", null)) {
+                    ws.sendText("{\"t\":\"attach\",\"last\":0}");
+                    JsonObject open = JsonParser.parseString(ws.read().text()).getAsJsonObject();
+                    assertThat(open.get("cohort").getAsString()).isEqualTo("polling");
+                    sid = open.get("sid").getAsString();
+                    key = open.get("key").getAsString();
+                    assertThat(ws.readUntilClose().closeCode()).as("a new session is opened, then moved").isEqualTo(4412);
+                }
+                try (RawWebSocket ws = new RawWebSocket(split.port(), "/bridge/ws", null)) {
+                    ws.sendText("{\"t\":\"attach\",\"sid\":\"" + sid + "\",\"key\":\"" + key + "\",\"last\":0}");
+                    assertClosedWith(ws, 4412, "polling_cohort");
+                }
+                assertThat(split.bridge.find(sid).isOpen()).as("the session lives on, for long-polling").isTrue();
+            }
+        });
         row("W41", "an upgrade whose Origin is not exactly scheme://host[:port] (userinfo, path)", "403 origin_not_allowed", () -> {
             String self = "127.0.0.1:" + server.port();
             for (String origin : List.of("http://evil.example@" + self, "http://" + self + "/x")) {

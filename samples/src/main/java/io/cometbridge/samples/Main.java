@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.cometbridge.polling.LongPollingModule;
 import io.cometbridge.redis.RedisRoomRelay;
 import io.cometbridge.redis.RedisSessionLog;
+import io.cometbridge.samples.ab.ComparisonModule;
 import io.cometbridge.samples.demo.DemoApp;
 import io.cometbridge.server.BridgeServer;
 import io.cometbridge.server.StaticResourcesModule;
@@ -166,6 +167,7 @@ public final class Main implements Callable<Integer> {
                 .module(StaticResourcesModule.atPrefix("io/cometbridge/client/")) // {prefix}/client.js, client.d.ts
                 .module(StaticResourcesModule.at("/", "web/"));                     // demo pages
         if (options.metrics()) builder.module(prometheus(options.statsToken()));
+        if (options.stats()) builder.module(new ComparisonModule(options.statsToken())); // {prefix}/ab/compare: on-demand A/B runs
         if (options.cometdJs() != null) { // the official CometD client for cometd.html, from an npm install
             ClassLoader folder = new java.net.URLClassLoader(new java.net.URL[]{options.cometdJs().toAbsolutePath().getParent().toUri().toURL()}, null);
             builder.module(StaticResourcesModule.at("/vendor/cometd", options.cometdJs().getFileName() + "/", folder));

@@ -127,6 +127,11 @@ public final class ServerOptions {
             description = "Serve {prefix}/metrics: the same counters as {prefix}/stats, and the JVM's, in the Prometheus text format.")
     boolean metrics;
 
+    @Option(names = "--ab-polling-share", paramLabel = "SHARE", defaultValue = "0",
+            description = "A/B: the share (0 to 1) of new sessions put in the polling cohort (sticky: they never use WebSocket), "
+                    + "the rest in the control cohort; /stats, the metrics and ab.html show both. Default: ${DEFAULT-VALUE} = no split")
+    double abPollingShare;
+
     @Option(names = "--stats-token-file", paramLabel = "FILE",
             description = "When statistics or metrics are served: require Authorization: Bearer TOKEN, TOKEN being this file's first line (or the environment variable "
                     + STATS_TOKEN_ENV + "). Default: empty = no token")
@@ -180,6 +185,7 @@ public final class ServerOptions {
         requirePositive(maxBatchFrames, "--max-batch-frames");
         requirePositive(newSessionBurst, "--new-session-burst");
         if (!(newSessionsPerSecond > 0)) throw new IllegalArgumentException("--new-sessions-per-second must be above zero");
+        if (!(abPollingShare >= 0 && abPollingShare <= 1)) throw new IllegalArgumentException("--ab-polling-share must be from 0 to 1, not " + abPollingShare);
         if (tlsPort != null) {
             if (tlsPort < 0 || tlsPort > 65535) throw new IllegalArgumentException("--tls-port must be 0..65535, not " + tlsPort);
             boolean pem = tlsCert != null && tlsKey != null;
@@ -252,6 +258,7 @@ public final class ServerOptions {
                 .maxBatchFrames(maxBatchFrames)
                 .newSessionsPerSecond(newSessionsPerSecond)
                 .newSessionBurst(newSessionBurst)
+                .abPollingShare(abPollingShare)
                 .build();
     }
 

@@ -272,6 +272,7 @@ final class ClientSession {
         pending = null;
         if (previous != null) previous.stop();
         sessionId = open.sid();
+        retries.cohort(open.pollingOnly(), !open.resumed()); // the server closes a WebSocket of the polling cohort next
         resumeKey = open.key();
         settings = open.settings();
         attachedAt = System.nanoTime();
@@ -379,6 +380,7 @@ final class ClientSession {
     /** The server (or a proxy) refused: retry, start a new session, or give up, as the code table says. */
     void refused(ClientTransport from, ServerRefusal refusal) {
         if (state == State.CLOSED || (from != current && from != pending)) return;
+        if (refusal.code() == ErrorCode.POLLING_COHORT) retries.cohort(true, false); // retried over long-polling
         switch (refusal.action(everOpened)) {
             case NEW_SESSION -> sessionLost(refusal.getMessage());
             case GIVE_UP -> {

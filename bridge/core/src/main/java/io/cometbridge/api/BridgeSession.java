@@ -16,6 +16,11 @@ public interface BridgeSession {
 
     boolean isOpen();
 
+    /** The A/B cohort the session was drawn into when it was created (fixed for its life). */
+    default Cohort cohort() {
+        return Cohort.CONTROL;
+    }
+
     /**
      * Queues a message for the client and returns at once. The future completes when the client
      * has acknowledged the message, or exceptionally with {@link SessionClosedException} if the

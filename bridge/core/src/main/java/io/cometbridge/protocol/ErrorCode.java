@@ -27,7 +27,9 @@ public enum ErrorCode {
     RATE_LIMITED("rate_limited", 429, 4429, ClientAction.RETRY),
     SERVER_FULL("server_full", 503, 4503, ClientAction.RETRY),
     ATTACH_TIMEOUT("attach_timeout", 0, 4408, ClientAction.RETRY),
-    HEARTBEAT_TIMEOUT("heartbeat_timeout", 0, 4008, ClientAction.RETRY);
+    HEARTBEAT_TIMEOUT("heartbeat_timeout", 0, 4008, ClientAction.RETRY),
+    /** The session is in the polling A/B cohort: a WebSocket may not carry it; the client goes on over long-polling. */
+    POLLING_COHORT("polling_cohort", 0, 4412, ClientAction.RETRY);
 
     /** What a client does when the server answers with an error (docs/PROTOCOL.md section 5). */
     public enum ClientAction {

@@ -43,9 +43,20 @@ public sealed interface Frame {
      * {@code ack}: the highest client message the server has (the client resends what follows).
      * {@code next}: the first server message the server sends now (resent or new; 0 when unknown):
      * above the client's last + 1 means messages the client never got are gone, and the session
-     * cannot go on. {@code settings}: how the server wants the client to behave.
+     * cannot go on. {@code settings}: how the server wants the client to behave. {@code cohort}:
+     * the session's A/B cohort when the server runs a split ({@code "polling"}: never use or probe
+     * WebSocket), else null (docs/PROTOCOL.md section 10.3).
      */
-    record Open(String sid, String key, long ack, long next, boolean resumed, Settings settings) implements Frame {
+    record Open(String sid, String key, long ack, long next, boolean resumed, Settings settings, String cohort) implements Frame {
+
+        public Open(String sid, String key, long ack, long next, boolean resumed, Settings settings) {
+            this(sid, key, ack, next, resumed, settings, null);
+        }
+
+        /** Whether the server put this session in the polling cohort: WebSocket is refused to it. */
+        public boolean pollingOnly() {
+            return "polling".equals(cohort);
+        }
 
         /** Whether a client that has received up to {@code received} misses messages the server cannot resend. */
         public boolean leavesGapAfter(long received) {

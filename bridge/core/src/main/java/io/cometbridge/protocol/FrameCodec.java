@@ -78,7 +78,9 @@ public final class FrameCodec {
                     .append(",\"ackEvery\":").append(c.ackEvery())
                     .append(",\"maxMessage\":").append(c.maxMessageBytes())
                     .append(",\"maxRequest\":").append(c.maxRequestBytes())
-                    .append(",\"maxFrames\":").append(c.maxBatchFrames()).append('}');
+                    .append(",\"maxFrames\":").append(c.maxBatchFrames());
+            if (o.cohort() != null) stringField(out, "cohort", o.cohort());
+            out.append('}');
         } else if (frame instanceof Frame.Close c) {
             out.append("{\"t\":\"close\",\"code\":").append(c.code());
             stringField(out, "reason", c.reason()).append('}');

@@ -156,7 +156,7 @@ final class FrameReader {
                 c.optInt("maxMessage", d.maxMessageBytes()), c.optInt("maxRequest", d.maxRequestBytes()),
                 c.optInt("maxFrames", d.maxBatchFrames()));
         return new Frame.Open(c.requireString("sid"), c.optString("key"), c.requireLong("ack"), c.optLong("next", 0),
-                c.optBoolean("resumed"), settings);
+                c.optBoolean("resumed"), settings, c.optString("cohort"));
     }
 
     /** A JSON number of a control frame: an integer from 0 to 2^53 - 1. */

@@ -1,8 +1,11 @@
 package io.cometbridge.util;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +26,29 @@ public final class SerialExecutor implements Executor {
     /** The serial executor whose queue the current thread is running, if any. */
     private static final ThreadLocal<SerialExecutor> RUNNING = new ThreadLocal<>();
 
+    /** One run of the queue in this many is measured for {@link #SerialExecutor(Executor, LongConsumer) cpu}. */
+    public static final int CPU_SAMPLE_EVERY = 16;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private final Executor pool;
+    private final LongConsumer cpu; // null: not measured
+    private int runs; // touched only by the thread that owns the run loop (handed over through `pending`)
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** Tasks offered and not yet run. The thread that moves it from 0 to 1 owns the run loop. */
     private final AtomicInteger pending = new AtomicInteger();
 
     public SerialExecutor(Executor pool) {
+        this(pool, null);
+    }
+
+    /**
+     * An executor that also estimates the CPU time its tasks take: one run of the queue in
+     * {@link #CPU_SAMPLE_EVERY} is measured with the thread's CPU clock, and {@code cpu} hears it
+     * times that factor (sampled, so most runs pay nothing; an estimate, not an account).
+     */
+    public SerialExecutor(Executor pool, LongConsumer cpu) {
         this.pool = pool;
+        this.cpu = cpu != null && THREADS.isCurrentThreadCpuTimeSupported() ? cpu : null;
     }
 
     @Override
@@ -59,6 +78,7 @@ public final class SerialExecutor implements Executor {
     }
 
     private void runLoop() {
+        long started = cpu != null && ++runs % CPU_SAMPLE_EVERY == 0 ? THREADS.getCurrentThreadCpuTime() : -1;
         RUNNING.set(this);
         try {
             int budget = BUDGET;
@@ -77,6 +97,17 @@ public final class SerialExecutor implements Executor {
             }
         } finally {
             RUNNING.remove();
+            if (started >= 0) measured(started);
+        }
+    }
+
+    private void measured(long started) {
+        long spent = THREADS.getCurrentThreadCpuTime() - started;
+        if (spent <= 0) return;
+        try {
+            cpu.accept(spent * CPU_SAMPLE_EVERY);
+        } catch (RuntimeException e) {
+            LOG.warn("cpu counter failed", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.cometbridge.metrics;
 
+import io.cometbridge.api.Cohort;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.LabelledCounts;
@@ -46,23 +47,18 @@ public final class BridgeMetrics implements MeterBinder {
             String t = kind.wireName();
             Gauge.builder(PREFIX + "sessions", live, l -> l.on(kind)).strongReference(true).tag("transport", t)
                     .description("Live sessions attached to this transport").register(registry);
-            counter(registry, "messages", "Application messages", t, "in", x -> x.get(kind, Counter.MESSAGES_IN));
-            counter(registry, "messages", "Application messages", t, "out", x -> x.get(kind, Counter.MESSAGES_OUT));
-            counter(registry, "payload.bytes", "Application payload bytes", t, "in", x -> x.get(kind, Counter.PAYLOAD_BYTES_IN));
-            counter(registry, "payload.bytes", "Application payload bytes", t, "out", x -> x.get(kind, Counter.PAYLOAD_BYTES_OUT));
-            counter(registry, "wire.bytes", "Bytes on the TCP socket, headers and framing included", t, "in", x -> x.get(kind, Counter.WIRE_BYTES_IN));
-            counter(registry, "wire.bytes", "Bytes on the TCP socket, headers and framing included", t, "out", x -> x.get(kind, Counter.WIRE_BYTES_OUT));
-            FunctionCounter.builder(PREFIX + "http.requests", totals, x -> x.get(kind, Counter.HTTP_REQUESTS)).tag("transport", t)
-                    .description("HTTP requests (polls; the WebSocket upgrade)").register(registry);
-            FunctionCounter.builder(PREFIX + "attaches", totals, x -> x.get(kind, Counter.ATTACHES)).tag("transport", t)
-                    .description("Transports attached to sessions").register(registry);
+            for (Cohort cohort : Cohort.values()) perCohort(registry, kind, cohort);
+        }
+        for (Cohort cohort : Cohort.values()) {
+            Gauge.builder(PREFIX + "cohort.sessions", live, l -> l.in(cohort)).strongReference(true).tag("cohort", cohort.wireName())
+                    .description("Live sessions of this A/B cohort").register(registry);
         }
         Gauge.builder(PREFIX + "sessions", live, LiveSessions::detached).strongReference(true).tag("transport", "none")
                 .description("Live sessions attached to this transport").register(registry);
         FunctionCounter.builder(PREFIX + "sessions.opened", bridge, b -> b.sessionsOpened())
                 .description("Sessions opened since start").register(registry);
-        counter(registry, "unattributed.wire.bytes", "Bytes no session claimed", null, "in", TransportTotals::unattributedBytesIn);
-        counter(registry, "unattributed.wire.bytes", "Bytes no session claimed", null, "out", TransportTotals::unattributedBytesOut);
+        counter(registry, "unattributed.wire.bytes", "Bytes no session claimed", null, null, "in", TransportTotals::unattributedBytesIn);
+        counter(registry, "unattributed.wire.bytes", "Bytes no session claimed", null, null, "out", TransportTotals::unattributedBytesOut);
         Gauge.builder(PREFIX + "replay.buffer.messages", live, LiveSessions::replayMessages).strongReference(true)
                 .description("Messages sent and not yet acknowledged, all live sessions").register(registry);
         Gauge.builder(PREFIX + "replay.buffer.bytes", live, LiveSessions::replayBytes).strongReference(true).baseUnit("bytes")
@@ -97,13 +93,40 @@ public final class BridgeMetrics implements MeterBinder {
         }
     }
 
+    /**
+     * The per-transport counters of one A/B cohort's sessions (label {@code cohort}: {@code control}
+     * unless the server splits, docs/PROTOCOL.md 10.3); summed over the label, they are /stats' transport totals.
+     */
+    private void perCohort(MeterRegistry r, TransportKind kind, Cohort cohort) {
+        String t = kind.wireName();
+        String c = cohort.wireName();
+        String wire = "Bytes on the TCP socket, headers and framing included";
+        counter(r, "messages", "Application messages", t, c, "in", x -> x.get(cohort, kind, Counter.MESSAGES_IN));
+        counter(r, "messages", "Application messages", t, c, "out", x -> x.get(cohort, kind, Counter.MESSAGES_OUT));
+        counter(r, "payload.bytes", "Application payload bytes", t, c, "in", x -> x.get(cohort, kind, Counter.PAYLOAD_BYTES_IN));
+        counter(r, "payload.bytes", "Application payload bytes", t, c, "out", x -> x.get(cohort, kind, Counter.PAYLOAD_BYTES_OUT));
+        counter(r, "wire.bytes", wire, t, c, "in", x -> x.get(cohort, kind, Counter.WIRE_BYTES_IN));
+        counter(r, "wire.bytes", wire, t, c, "out", x -> x.get(cohort, kind, Counter.WIRE_BYTES_OUT));
+        TransportTotals totals = bridge.totals();
+        FunctionCounter.builder(PREFIX + "http.requests", totals, x -> x.get(cohort, kind, Counter.HTTP_REQUESTS)).tags("transport", t, "cohort", c)
+                .description("HTTP requests (polls; the WebSocket upgrade)").register(r);
+        FunctionCounter.builder(PREFIX + "attaches", totals, x -> x.get(cohort, kind, Counter.ATTACHES)).tags("transport", t, "cohort", c)
+                .description("Transports attached to sessions").register(r);
+        FunctionTimer.builder(PREFIX + "round.trip", totals, x -> x.get(cohort, kind, Counter.RTT_SAMPLES),
+                        x -> x.get(cohort, kind, Counter.RTT_NANOS_TOTAL), TimeUnit.NANOSECONDS).tags("transport", t, "cohort", c)
+                .description("Round trips measured by the server: WebSocket ping to pong; polling answer to the next receive").register(r);
+        FunctionCounter.builder(PREFIX + "session.cpu", totals, x -> x.get(cohort, kind, Counter.CPU_NANOS) / 1e9).baseUnit("seconds")
+                .tags("transport", t, "cohort", c).description("Estimated CPU time of session work (sampled)").register(r);
+    }
+
     /** Micrometer holds the state object weakly: it must be one the bridge keeps (its totals), never a lambda. */
-    private void counter(MeterRegistry r, String name, String description, String transport, String direction,
+    private void counter(MeterRegistry r, String name, String description, String transport, String cohort, String direction,
                          ToDoubleFunction<TransportTotals> value) {
         FunctionCounter.Builder<TransportTotals> b = FunctionCounter.builder(PREFIX + name, bridge.totals(), value)
                 .tag("direction", direction).description(description);
         if (name.endsWith("bytes")) b.baseUnit("bytes");
         if (transport != null) b.tag("transport", transport);
+        if (cohort != null) b.tag("cohort", cohort);
         b.register(r);
     }
 
@@ -120,7 +143,8 @@ public final class BridgeMetrics implements MeterBinder {
             this.bridge = bridge;
         }
 
-        private record Snapshot(long at, Map<TransportKind, Integer> on, int detached, long messages, long bytes, long max) {
+        private record Snapshot(long at, Map<TransportKind, Integer> on, Map<Cohort, Integer> in, int detached, long messages, long bytes,
+                                long max) {
         }
 
         private Snapshot snapshot() {
@@ -128,9 +152,11 @@ public final class BridgeMetrics implements MeterBinder {
             long now = System.nanoTime();
             if (s != null && now - s.at < FRESH_NANOS) return s;
             Map<TransportKind, Integer> on = new EnumMap<>(TransportKind.class);
+            Map<Cohort, Integer> in = new EnumMap<>(Cohort.class);
             int detached = 0;
             long messages = 0, bytes = 0, max = 0;
             for (Session session : bridge.sessions()) {
+                in.merge(session.cohort(), 1, Integer::sum);
                 TransportKind k = session.transport();
                 if (k == null) detached++;
                 else on.merge(k, 1, Integer::sum);
@@ -139,7 +165,7 @@ public final class BridgeMetrics implements MeterBinder {
                 bytes += session.replayBytes();
                 max = Math.max(max, depth);
             }
-            s = new Snapshot(now, on, detached, messages, bytes, max);
+            s = new Snapshot(now, on, in, detached, messages, bytes, max);
             last = s;
             return s;
         }
@@ -149,6 +175,7 @@ public final class BridgeMetrics implements MeterBinder {
         }
 
         double on(TransportKind kind) { return snapshot().on().getOrDefault(kind, 0); }
+        double in(Cohort cohort) { return snapshot().in().getOrDefault(cohort, 0); }
         double detached() { return snapshot().detached(); }
         double replayMessages() { return snapshot().messages(); }
         double replayBytes() { return snapshot().bytes(); }

@@ -61,14 +61,14 @@ class PrometheusEndpointTest {
             Map<String, Double> m = scrape();
             assertThat(m).containsEntry("cometbridge_sessions{transport=\"websocket\"}", 1.0)
                     .containsEntry("cometbridge_sessions{transport=\"polling\"}", 1.0)
-                    .containsEntry("cometbridge_messages_total{direction=\"in\",transport=\"websocket\"}", 5.0)
-                    .containsEntry("cometbridge_messages_total{direction=\"in\",transport=\"polling\"}", 3.0)
+                    .containsEntry("cometbridge_messages_total{cohort=\"control\",direction=\"in\",transport=\"websocket\"}", 5.0)
+                    .containsEntry("cometbridge_messages_total{cohort=\"control\",direction=\"in\",transport=\"polling\"}", 3.0)
                     .containsEntry("cometbridge_sessions_opened_total", 2.0)
                     .containsEntry("cometbridge_ready", 1.0);
-            assertThat(m.get("cometbridge_messages_total{direction=\"out\",transport=\"websocket\"}")).isGreaterThanOrEqualTo(5.0);
-            assertThat(m.get("cometbridge_wire_bytes_total{direction=\"in\",transport=\"websocket\"}")).isPositive();
-            assertThat(m.get("cometbridge_wire_bytes_total{direction=\"out\",transport=\"polling\"}")).isPositive();
-            assertThat(m.get("cometbridge_http_requests_total{transport=\"polling\"}")).isGreaterThanOrEqualTo(3.0);
+            assertThat(m.get("cometbridge_messages_total{cohort=\"control\",direction=\"out\",transport=\"websocket\"}")).isGreaterThanOrEqualTo(5.0);
+            assertThat(m.get("cometbridge_wire_bytes_total{cohort=\"control\",direction=\"in\",transport=\"websocket\"}")).isPositive();
+            assertThat(m.get("cometbridge_wire_bytes_total{cohort=\"control\",direction=\"out\",transport=\"polling\"}")).isPositive();
+            assertThat(m.get("cometbridge_http_requests_total{cohort=\"control\",transport=\"polling\"}")).isGreaterThanOrEqualTo(3.0);
             assertThat(m.get("cometbridge_poll_hold_seconds_count")).isPositive();
             assertThat(m.get("cometbridge_poll_hold_seconds_sum")).isPositive();
             assertThat(m).containsKey("cometbridge_replay_buffer_messages");
@@ -77,9 +77,9 @@ class PrometheusEndpointTest {
                     .getAsJsonObject();
             for (String t : List.of("websocket", "polling")) {
                 JsonObject totals = stats.getAsJsonObject("transports").getAsJsonObject(t);
-                assertThat(m.get("cometbridge_messages_total{direction=\"in\",transport=\"" + t + "\"}"))
+                assertThat(m.get("cometbridge_messages_total{cohort=\"control\",direction=\"in\",transport=\"" + t + "\"}"))
                         .isEqualTo(totals.get("messagesIn").getAsDouble());
-                assertThat(m.get("cometbridge_attaches_total{transport=\"" + t + "\"}")).isEqualTo(totals.get("attaches").getAsDouble());
+                assertThat(m.get("cometbridge_attaches_total{cohort=\"control\",transport=\"" + t + "\"}")).isEqualTo(totals.get("attaches").getAsDouble());
             }
         }
         // Both clients said goodbye: their sessions closed, counted by close code, in both views.

@@ -1,6 +1,7 @@
 package io.cometbridge.server;
 
 import com.google.gson.stream.JsonWriter;
+import io.cometbridge.api.Cohort;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.Session;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -93,9 +95,11 @@ public final class StatsHandler extends Handler.Abstract.NonBlocking {
             out.name("uptimeMillis").value(System.currentTimeMillis() - startMillis);
 
             Map<TransportKind, Integer> live = new EnumMap<>(TransportKind.class);
+            Map<Cohort, Integer> inCohort = new EnumMap<>(Cohort.class);
             int detached = 0, count = 0;
             long replayMessages = 0, replayBytes = 0;
             for (Session session : bridge.sessions()) {
+                inCohort.merge(session.cohort(), 1, Integer::sum);
                 TransportKind k = session.transport();
                 if (k == null) detached++;
                 else live.merge(k, 1, Integer::sum);
@@ -118,6 +122,7 @@ public final class StatsHandler extends Handler.Abstract.NonBlocking {
                 out.endObject();
             }
             out.endObject();
+            writeCohorts(out, totals, inCohort);
             out.name("unattributed").beginObject()
                     .name("wireBytesIn").value(totals.unattributedBytesIn())
                     .name("wireBytesOut").value(totals.unattributedBytesOut())
@@ -146,6 +151,7 @@ public final class StatsHandler extends Handler.Abstract.NonBlocking {
                 TransportKind k = session.transport();
                 out.beginObject();
                 out.name("label").value(st.label()); // never the id: it is a secret
+                out.name("cohort").value(st.cohort().wireName());
                 out.name("transport").value(k == null ? null : k.wireName());
                 out.name("state").value(session.state().name().toLowerCase());
                 for (TransportKind kind : TransportKind.values()) {
@@ -163,6 +169,26 @@ public final class StatsHandler extends Handler.Abstract.NonBlocking {
             throw new UncheckedIOException(e);
         }
         return text.toString();
+    }
+
+    /**
+     * The same totals split by A/B cohort (docs/PROTOCOL.md 10.3): the share, and per cohort its
+     * live sessions and the counters of the native transports (the cohorts' own: polling, WebSocket).
+     */
+    private void writeCohorts(JsonWriter out, TransportTotals totals, Map<Cohort, Integer> live) throws IOException {
+        out.name("abPollingShare").value(bridge.config().abPollingShare());
+        out.name("cohorts").beginObject();
+        for (Cohort cohort : Cohort.values()) {
+            out.name(cohort.wireName()).beginObject();
+            out.name("sessions").value(live.getOrDefault(cohort, 0));
+            for (TransportKind k : List.of(TransportKind.WEBSOCKET, TransportKind.POLLING)) {
+                out.name(k.wireName()).beginObject();
+                for (SessionStats.Counter c : SessionStats.Counter.values()) out.name(c.jsonName()).value(totals.get(cohort, k, c));
+                out.endObject();
+            }
+            out.endObject();
+        }
+        out.endObject();
     }
 
     private static void writeCounts(JsonWriter out, String name, Map<String, Long> counts) throws IOException {

@@ -141,6 +141,10 @@ public final class Bridge implements SessionContext, AutoCloseable {
     }
 
     private void attach(Session session, Transport transport, Frame.Attach attach, AuthResult identity, Consumer<BridgeException> onRejected) {
+        if (attach.sid() != null && Cohorts.refuses(session.cohort(), transport)) { // a new session's is opened, then moved (Session#opened)
+            onRejected.accept(new BridgeException(ErrorCode.POLLING_COHORT, "the session is in the polling cohort: attach over long-polling"));
+            return;
+        }
         session.attach(transport, attach.last(), attach.key(), identity, onRejected);
         if (attach.ws() != null) upgradeNotices.attached(attach.ws(), session); // queued behind the open frame
     }

@@ -29,6 +29,7 @@ import java.util.List;
  * @param allowedOrigins      Origin allowlist; empty means same-origin only; "*" allows any
  * @param ackDelay            longest delay before acknowledging received messages
  * @param ackEvery            acknowledge at once after this many unacknowledged messages
+ * @param abPollingShare      the share (0 to 1) of new sessions drawn into the polling A/B cohort (docs/PROTOCOL.md 10.3)
  */
 public record BridgeConfig(
         Duration pollTimeout,
@@ -46,7 +47,8 @@ public record BridgeConfig(
         int newSessionBurst,
         List<String> allowedOrigins,
         Duration ackDelay,
-        int ackEvery) {
+        int ackEvery,
+        double abPollingShare) {
 
     public BridgeConfig {
         allowedOrigins = List.copyOf(allowedOrigins);
@@ -59,6 +61,7 @@ public record BridgeConfig(
                 || newSessionsPerSecond <= 0 || newSessionBurst < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
+        if (!(abPollingShare >= 0 && abPollingShare <= 1)) throw new IllegalArgumentException("abPollingShare must be from 0 to 1");
         if (maxRequestBytes < requestBytesFor(maxMessageBytes)) {
             throw new IllegalArgumentException("maxRequestBytes " + maxRequestBytes + " cannot carry a message of maxMessageBytes "
                     + maxMessageBytes + " (JSON escaping can grow text sixfold): it must be at least " + requestBytesFor(maxMessageBytes));
@@ -114,6 +117,7 @@ public record BridgeConfig(
         b.allowedOrigins = allowedOrigins;
         b.ackDelay = ackDelay;
         b.ackEvery = ackEvery;
+        b.abPollingShare = abPollingShare;
         return b;
     }
 
@@ -134,6 +138,7 @@ public record BridgeConfig(
         private List<String> allowedOrigins = List.of();
         private Duration ackDelay = Duration.ofMillis(25);
         private int ackEvery = 32;
+        private double abPollingShare = 0;
 
         public Builder pollTimeout(Duration d) { pollTimeout = d; return this; }
         public Builder heartbeatInterval(Duration d) { heartbeatInterval = d; return this; }
@@ -151,12 +156,14 @@ public record BridgeConfig(
         public Builder allowedOrigins(List<String> origins) { allowedOrigins = origins; return this; }
         public Builder ackDelay(Duration d) { ackDelay = d; return this; }
         public Builder ackEvery(int n) { ackEvery = n; return this; }
+        /** The share of new sessions put in the polling A/B cohort (0: no split, the default). */
+        public Builder abPollingShare(double share) { abPollingShare = share; return this; }
 
         public BridgeConfig build() {
             return new BridgeConfig(pollTimeout, heartbeatInterval, gracePeriod, attachTimeout, maxMessageBytes,
                     maxRequestBytes < 0 ? requestBytesFor(maxMessageBytes) : maxRequestBytes, maxBatchBytes, maxQueuedMessages, maxQueuedBytes, maxSessions, maxBatchFrames,
                     newSessionsPerSecond, newSessionBurst, allowedOrigins,
-                    ackDelay, ackEvery);
+                    ackDelay, ackEvery, abPollingShare);
         }
     }
 }

@@ -59,9 +59,9 @@ public final class Session extends SessionView implements TransportListener {
 
     /** A session, new or ({@code restored}) taken over from the node that carried it before (docs/SCALE_OUT.md). */
     Session(String id, SessionContext ctx, SessionLog.Restored restored) {
-        super(id, new SessionStats(ctx.nextStatsLabel(), ctx.totals()), ctx.rooms());
+        super(id, new SessionStats(ctx.nextStatsLabel(), ctx.totals(), Cohorts.draw(id, ctx.config().abPollingShare())), ctx.rooms());
         this.ctx = ctx;
-        this.executor = new SerialExecutor(ctx.workers());
+        this.executor = new SerialExecutor(ctx.workers(), stats::cpu);
         BridgeConfig c = ctx.config();
         this.app = new SessionEvents(this, ctx.handler(), () -> ctx.micros(ctx.scheduler().nanoTime()));
         this.channel = new Channel<>(new ChannelPolicy(c.ackDelay(), c.ackEvery(), c.maxMessageBytes(),
@@ -188,7 +188,8 @@ public final class Session extends SessionView implements TransportListener {
             moveTo(SessionState.ATTACHED, (resumed ? "resumed over " : "opened over ") + t.kind().wireName());
             stats.attached(t.kind());
             stats.framesOut(t.kind(), 1);
-            Frame.Open open = new Frame.Open(id, keys.issue(), channel.takeAck(), channel.resendFrom(), resumed, ctx.clientSettings());
+            Frame.Open open = new Frame.Open(id, keys.issue(), channel.takeAck(), channel.resendFrom(), resumed, ctx.clientSettings(),
+                    Cohorts.announced(ctx.config(), cohort));
             if (checkpoints == null) {
                 opened(t, open);
             } else { // the client gets the new key only once another node would take it
@@ -206,13 +207,13 @@ public final class Session extends SessionView implements TransportListener {
             timers.startHeartbeat(ctx.config().heartbeatInterval(), this::heartbeat);
             app.opened();
         }
+        if (Cohorts.refuses(cohort, t)) detach(ErrorCode.POLLING_COHORT, "the session is in the polling cohort: attach over long-polling");
         flush();
     }
 
     /**
-     * Queues a control frame for the client (a {@link Frame.Notice}, for example): it goes out with
-     * the next flush on the current transport, and is dropped if the session closes or the
-     * transport changes before then (control frames are never replayed).
+     * Queues a control frame for the client (a {@link Frame.Notice}, say): it goes out with the next flush on the current
+     * transport, dropped if the session closes or the transport changes first (control frames are never replayed).
      */
     public void sendControl(Frame frame) {
         executor.execute(() -> {
@@ -346,10 +347,7 @@ public final class Session extends SessionView implements TransportListener {
         }
     }
 
-    /**
-     * The transport is gone or dead: end it with {@code code} (null: it ended by itself) and wait
-     * out the grace period.
-     */
+    /** The transport is gone or dead: end it with {@code code} (null: it ended by itself) and wait out the grace period. */
     private void detach(ErrorCode code, String why) {
         Transport t = transport;
         transport = null;

@@ -1,5 +1,6 @@
 package io.cometbridge.session;
 
+import io.cometbridge.api.Cohort;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.protocol.Frame;
 import io.cometbridge.transport.WireTally;
@@ -33,7 +34,9 @@ public final class SessionStats implements WireTally {
         FRAMES_OUT("framesOut"),
         ATTACHES("attaches"),
         RTT_SAMPLES("rttSamples"),
-        RTT_NANOS_TOTAL("rttNanosTotal");
+        RTT_NANOS_TOTAL("rttNanosTotal"),
+        /** Estimated CPU time of the session's own work (sampled: see {@link SessionStats#cpu}). */
+        CPU_NANOS("cpuNanos");
 
         private final String jsonName;
 
@@ -60,12 +63,15 @@ public final class SessionStats implements WireTally {
     private static final int ATTACHES = Counter.ATTACHES.ordinal();
     private static final int RTT_SAMPLES = Counter.RTT_SAMPLES.ordinal();
     private static final int RTT_TOTAL = Counter.RTT_NANOS_TOTAL.ordinal();
+    private static final int CPU = Counter.CPU_NANOS.ordinal();
 
     private final String label;
     private final TransportTotals totals;
+    private final Cohort cohort;
     private final AtomicLongArray values = new AtomicLongArray(SLOTS * TransportKind.values().length);
     private volatile long duplicatesDropped;
     private long lastSendNanos; // when frames last went out, on the session's executor (a batch round trip starts)
+    private volatile TransportKind lastKind = TransportKind.WEBSOCKET; // the transport attached last: CPU is charged to it
 
     /** Counters that only this session sees (tests, tools). */
     public SessionStats() {
@@ -73,8 +79,19 @@ public final class SessionStats implements WireTally {
     }
 
     public SessionStats(String label, TransportTotals totals) {
+        this(label, totals, Cohort.CONTROL);
+    }
+
+    /** Counters of a session in {@code cohort}: the server's totals are kept per cohort too. */
+    public SessionStats(String label, TransportTotals totals, Cohort cohort) {
         this.label = label;
         this.totals = totals;
+        this.cohort = cohort;
+    }
+
+    /** The session's A/B cohort. */
+    public Cohort cohort() {
+        return cohort;
     }
 
     /** A short non-secret name for this session in statistics (never its id). */
@@ -86,13 +103,13 @@ public final class SessionStats implements WireTally {
     private void add(TransportKind kind, int counter, long delta) {
         int i = kind.ordinal() * SLOTS + counter;
         values.lazySet(i, values.get(i) + delta);
-        totals.add(kind, counter, delta);
+        totals.add(cohort, kind, counter, delta);
     }
 
     /** Multi-writer increment (I/O threads). */
     private void addAtomic(TransportKind kind, int counter, long delta) {
         values.getAndAdd(kind.ordinal() * SLOTS + counter, delta);
-        totals.add(kind, counter, delta);
+        totals.add(cohort, kind, counter, delta);
     }
 
     public long get(TransportKind kind, Counter c) {
@@ -127,6 +144,19 @@ public final class SessionStats implements WireTally {
 
     void attached(TransportKind kind) {
         add(kind, ATTACHES, 1);
+        lastKind = kind;
+    }
+
+    /**
+     * CPU time the session's executor spent on its work, charged to the transport attached last
+     * (the session's executor only). An estimate: the executor measures the thread's CPU time
+     * around one run in {@link io.cometbridge.util.SerialExecutor#CPU_SAMPLE_EVERY} and reports it
+     * scaled up by that factor. It leaves out I/O threads' work (parsing requests, writing frames
+     * to the socket) and work done for the session on other sessions' threads (a broadcast).
+     * Any thread (the executor reports after its run loop ended, when another may have begun).
+     */
+    void cpu(long nanos) {
+        addAtomic(lastKind, CPU, nanos);
     }
 
     /** Frames went out on the transport: a batch transport's round trip starts (the session's executor only). */

@@ -2,6 +2,7 @@ package io.cometbridge.session;
 
 import io.cometbridge.api.AttachRequest;
 import io.cometbridge.api.BridgeSession;
+import io.cometbridge.api.Cohort;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.transport.Transport;
 import io.cometbridge.transport.WireTally;
@@ -18,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 abstract sealed class SessionView implements BridgeSession permits Session {
     final String id;
     final SessionStats stats;
+    final Cohort cohort;
     final SessionRooms rooms;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
 
@@ -29,6 +31,7 @@ abstract sealed class SessionView implements BridgeSession permits Session {
     SessionView(String id, SessionStats stats, RoomRegistry registry) {
         this.id = id;
         this.stats = stats;
+        this.cohort = stats.cohort();
         this.rooms = new SessionRooms(this, registry);
     }
 
@@ -40,6 +43,11 @@ abstract sealed class SessionView implements BridgeSession permits Session {
     @Override
     public java.security.Principal principal() {
         return identity.principal();
+    }
+
+    @Override
+    public Cohort cohort() {
+        return cohort;
     }
 
     @Override

@@ -1,19 +1,21 @@
 package io.cometbridge.session;
 
+import io.cometbridge.api.Cohort;
 import io.cometbridge.api.TransportKind;
 
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Server-wide totals per transport: the sum of every {@link SessionStats} ever counted, closed
+ * Server-wide totals per A/B cohort and transport: the sum of every {@link SessionStats} ever counted, closed
  * sessions included, plus wire bytes no session could be charged with (requests that named no
  * session or were refused, statistics and page requests, sockets that never attached); sessions
  * closed by close code, WebSocket fallbacks by reason, and how long long-polls were held.
  * Striped adders: many threads add, readers sum. {@code /stats} and the metrics both read these.
  */
 public final class TransportTotals {
-    private final LongAdder[] values = new LongAdder[SessionStats.SLOTS * TransportKind.values().length];
+    private static final int PER_COHORT = SessionStats.SLOTS * TransportKind.values().length;
+    private final LongAdder[] values = new LongAdder[PER_COHORT * Cohort.values().length];
     private final LongAdder unattributedIn = new LongAdder();
     private final LongAdder unattributedOut = new LongAdder();
     private final LongAdder unattributedRequests = new LongAdder();
@@ -27,12 +29,20 @@ public final class TransportTotals {
         for (int i = 0; i < values.length; i++) values[i] = new LongAdder();
     }
 
-    void add(TransportKind kind, int counter, long delta) {
-        values[kind.ordinal() * SessionStats.SLOTS + counter].add(delta);
+    void add(Cohort cohort, TransportKind kind, int counter, long delta) {
+        values[cohort.ordinal() * PER_COHORT + kind.ordinal() * SessionStats.SLOTS + counter].add(delta);
     }
 
+    /** One counter of one transport, every cohort. */
     public long get(TransportKind kind, SessionStats.Counter c) {
-        return values[kind.ordinal() * SessionStats.SLOTS + c.ordinal()].sum();
+        long sum = 0;
+        for (Cohort cohort : Cohort.values()) sum += get(cohort, kind, c);
+        return sum;
+    }
+
+    /** One counter of one transport, the sessions of one A/B cohort (docs/PROTOCOL.md 10.3). */
+    public long get(Cohort cohort, TransportKind kind, SessionStats.Counter c) {
+        return values[cohort.ordinal() * PER_COHORT + kind.ordinal() * SessionStats.SLOTS + c.ordinal()].sum();
     }
 
     /** Wire bytes of an exchange or connection that belonged to no session. */

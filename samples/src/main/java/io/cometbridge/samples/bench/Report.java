@@ -221,6 +221,10 @@ final class Report {
         b.append(String.format(Locale.ROOT, "Medians of %d run(s) per workload and system/transport (interleaved).%s%n", settings.repeat,
                 settings.quick ? " QUICK RUN: counts too small for meaningful figures." : ""));
         servers.forEach((s, d) -> b.append("  ").append(s.id).append(": ").append(d).append('\n'));
+        if (settings.workloads.contains("idle") && settings.idleSeconds <= Bench.LONGEST_QUIET_SECONDS) {
+            b.append(String.format(Locale.ROOT, "  idle: the window (%s s) is not longer than the longest poll hold or heartbeat (%s s):"
+                    + " per-session idle overhead (CPU, wire bytes) not measured%n", format(settings.idleSeconds, 1), format(Bench.LONGEST_QUIET_SECONDS, 0)));
+        }
         for (String w : settings.workloads) {
             for (String t : Target.TRANSPORTS) {
                 if (!hasGroup(w, t)) continue;

@@ -68,10 +68,14 @@ class BenchSmokeTest {
             JsonObject idle = medians.getAsJsonObject("idle").getAsJsonObject(t);
             assertThat(idle.get("sessionsLost").getAsDouble()).as(t).isZero();
             assertThat(idle.has("memoryPerSessionBytes")).isTrue();
+            // 0.5 s sees no poll renewal or heartbeat: the per-session overhead is left out, not reported as 0.
+            assertThat(idle.has("wireUpPerSessionMin")).as(t).isFalse();
+            assertThat(idle.has("serverCpuUsPerSessionSec")).as(t).isFalse();
             JsonObject connect = medians.getAsJsonObject("connect").getAsJsonObject(t);
             assertThat(connect.get("connectSeconds").getAsDouble()).as(t).isPositive();
             assertThat(connect.get("latencySamples").getAsDouble()).as(t).isEqualTo(5);
         }
+        assertThat(Files.readString(out.resolve("table.txt"))).contains("per-session idle overhead (CPU, wire bytes) not measured");
     }
 
     @Test

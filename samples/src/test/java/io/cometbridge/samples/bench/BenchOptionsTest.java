@@ -1,0 +1,34 @@
+package io.cometbridge.samples.bench;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The benchmark's time options take a unit like the server's (--duration 5s), and the quick idle window sees every keepalive. */
+class BenchOptionsTest {
+
+    private static Bench.Settings parse(String... args) {
+        Bench bench = new Bench();
+        new CommandLine(bench).parseArgs(args);
+        return bench.settings();
+    }
+
+    @Test
+    void timesTakeSecondsOrAUnit() {
+        assertThat(parse("--duration", "5s").durationSeconds).isEqualTo(5.0);
+        assertThat(parse("-d", "7").durationSeconds).isEqualTo(7.0);
+        assertThat(parse("--warmup", "500ms").warmupSeconds).isEqualTo(0.5);
+        assertThat(parse("--idle-seconds", "1m").idleSeconds).isEqualTo(60.0);
+        assertThat(parse("--drain", "2.5").drainSeconds).isEqualTo(2.5);
+        assertThatThrownBy(() -> parse("--duration", "5 parsecs")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("is not a time");
+    }
+
+    @Test
+    void theIdleWindowOfEveryRunOutlastsTheLongestPollHoldAndHeartbeat() {
+        assertThat(parse().idleSeconds).isGreaterThan(Bench.LONGEST_QUIET_SECONDS);
+        assertThat(parse("--quick").idleSeconds).isGreaterThan(Bench.LONGEST_QUIET_SECONDS);
+    }
+}
