@@ -94,6 +94,7 @@ class ClientWebSocketDemotionTest {
         DemotionLog next = new DemotionLog();
         try (BridgeClient c = client(next, memory)) { // remembered: the next client starts on polling
             c.connect().get();
+            await().until(() -> !next.transports.isEmpty()); // the listener hears after the state changed
             assertThat(next.transports).first().isEqualTo(TransportKind.POLLING);
         }
     }
