@@ -123,9 +123,21 @@ export type TransportStorage = Pick<Storage, "getItem" | "setItem" | "removeItem
  * @property {number} [pollSlack] Extra time over the server's poll hold time before a poll request is given up (ms). Default 15000.
  * @property {TransportStorage | null} [storage] Where to remember the transport; default localStorage, null for nowhere.
  * @property {boolean} [resumeOnReload] Keep the session across a reload of the page in this tab (sessionStorage, written on pagehide; within the server's grace period). The page must not close() the socket on pagehide. Default false.
+ * @property {boolean | SharedOption} [shared] One session for every tab of this origin (and bridge URL) that asks for it, run by a
+ *   SharedWorker (dist/shared-worker.js beside client.js): the tabs are views of it, each gets every message from the server, and
+ *   the browser spends the connections of one session, not one per tab. Where there is no SharedWorker (or it fails to start),
+ *   this page gets a session of its own and a `shared` event says why. Not with resumeOnReload. Default false.
  * @property {boolean} [debug] Log state changes to the console.
  * @property {AuthOption} [auth] A credential for the server's authentication hook, sent in every attach frame (never in a URL):
  *   a string, or a function (sync or async) called at every attach, so a short-lived token is fresh each time. Default none.
+ */
+/**
+ * The `shared` option's details.
+ * @typedef {object} SharedOption
+ * @property {string} [name] Tabs share a session only with tabs that give the same name (and bridge URL). Default ''.
+ * @property {number} [leaveGrace] When the last tab is gone (closed, reloaded, navigated away), the session lives on this many ms
+ *   for a tab that comes back (as long as the browser keeps the worker). Default 5000.
+ * @property {string | URL} [script] The worker script's URL. Default shared-worker.js beside the client module.
  */
 /**
  * The `auth` option: a token, or a function giving one (null or undefined: none).
@@ -189,6 +201,13 @@ export type BridgeSocketOptions = {
 	 */
 	resumeOnReload?: boolean | undefined;
 	/**
+	 * One session for every tab of this origin (and bridge URL) that asks for it, run by a
+	 * SharedWorker (dist/shared-worker.js beside client.js): the tabs are views of it, each gets every message from the server, and
+	 * the browser spends the connections of one session, not one per tab. Where there is no SharedWorker (or it fails to start),
+	 * this page gets a session of its own and a `shared` event says why. Not with resumeOnReload. Default false.
+	 */
+	shared?: boolean | SharedOption | undefined;
+	/**
 	 * Log state changes to the console.
 	 */
 	debug?: boolean | undefined;
@@ -197,6 +216,24 @@ export type BridgeSocketOptions = {
 	 * a string, or a function (sync or async) called at every attach, so a short-lived token is fresh each time. Default none.
 	 */
 	auth?: AuthOption | undefined;
+};
+/**
+ * The `shared` option's details.
+ */
+export type SharedOption = {
+	/**
+	 * Tabs share a session only with tabs that give the same name (and bridge URL). Default ''.
+	 */
+	name?: string | undefined;
+	/**
+	 * When the last tab is gone (closed, reloaded, navigated away), the session lives on this many ms
+	 * for a tab that comes back (as long as the browser keeps the worker). Default 5000.
+	 */
+	leaveGrace?: number | undefined;
+	/**
+	 * The worker script's URL. Default shared-worker.js beside the client module.
+	 */
+	script?: string | URL | undefined;
 };
 /**
  * The `auth` option: a token, or a function giving one (null or undefined: none).
@@ -257,6 +294,14 @@ export class IdleCutEvent extends Event {
 	/** Cuts this page has seen. */
 	readonly cuts: number;
 }
+/** Shared mode (the `shared` option): whether this tab joined the origin's shared session, or why not. */
+export class SharedEvent extends Event {
+	constructor(shared: boolean, reason: string | null);
+	/** true: a SharedWorker carries the session for this and other tabs; false: this page has its own. */
+	readonly shared: boolean;
+	/** Why not shared (no SharedWorker in this browser, or it failed to start); null when shared. */
+	readonly reason: string | null;
+}
 export type BridgeSocketEventMap = {
 	open: Event;
 	message: BridgeMessageEvent;
@@ -266,6 +311,7 @@ export type BridgeSocketEventMap = {
 	fallback: FallbackEvent;
 	sessionlost: SessionLostEvent;
 	idlecut: IdleCutEvent;
+	shared: SharedEvent;
 };
 export type FallbackSource = "server" | "client" | "memory";
 export type BridgeReadyState = 0 | 1 | 2 | 3;
@@ -326,6 +372,7 @@ export class BridgeSocket extends EventTarget {
 	onfallback: BridgeSocketHandler<FallbackEvent>;
 	onsessionlost: BridgeSocketHandler<SessionLostEvent>;
 	onidlecut: BridgeSocketHandler<IdleCutEvent>;
+	onshared: BridgeSocketHandler<SharedEvent>;
 	/** Whether this page resumed the session of the previous page in the tab (resumeOnReload). */
 	resumed: boolean;
 	get CONNECTING(): 0;
@@ -355,6 +402,13 @@ export class BridgeSocket extends EventTarget {
 	get stats(): BridgeStats;
 	/** The last state changes, for diagnostics. @returns {readonly string[]} */
 	get log(): readonly string[];
+	/** The largest message the server takes (its latest open frame's maxMessage; 262144 before). */
+	get maxMessage(): number;
+	/**
+	 * Whether a SharedWorker carries the session for this and the origin's other tabs (the `shared`
+	 * option); false for a session of this page's own, the fallback included.
+	 */
+	get shared(): boolean;
 	get options(): ResolvedOptions;
 	/**
 	 * Queues a message, delivered exactly once and in order. Allowed while CONNECTING. Throws
@@ -365,7 +419,9 @@ export class BridgeSocket extends EventTarget {
 	 */
 	send(data: string | ArrayBuffer | ArrayBufferView): void;
 	/**
-	 * Ends the session; the server's application hears the code (default 1000).
+	 * Ends the session; the server's application hears the code (default 1000). In shared mode this
+	 * tab leaves the session (its close event comes at once) and the session ends only when no other
+	 * tab is in it.
 	 * @param {number} [code]
 	 * @param {string} [reason]
 	 */

@@ -213,7 +213,8 @@ var DEFAULTS = Object.freeze({
   storage: void 0,
   resumeOnReload: false,
   debug: false,
-  auth: null
+  auth: null,
+  shared: false
 });
 function resolveOptions(options) {
   const o = { ...DEFAULTS, ...options || {} };
@@ -223,6 +224,8 @@ function resolveOptions(options) {
     if (t !== WEBSOCKET && t !== POLLING) throw new TypeError("unknown transport " + t);
   }
   if (!transports.length) throw new TypeError("no transports");
+  if (o.shared && o.resumeOnReload) throw new TypeError("resumeOnReload does not go with shared: the shared session outlives a reload by itself");
+  if (o.shared !== null && typeof o.shared !== "boolean" && typeof o.shared !== "object") throw new TypeError("shared must be a boolean or an object");
   return Object.freeze({ ...o, transports });
 }
 function bridgeUrls(url, moduleUrl) {
@@ -251,6 +254,104 @@ var CONNECTING = 0;
 var OPEN = 1;
 var CLOSING = 2;
 var CLOSED = 3;
+
+// src/events.js
+var BridgeMessageEvent = class extends Event {
+  /**
+   * @param {string | ArrayBuffer | Blob} data
+   * @param {string} origin
+   */
+  constructor(data, origin) {
+    super("message");
+    this.data = data;
+    this.origin = origin;
+  }
+};
+var BridgeCloseEvent = class extends Event {
+  /**
+   * @param {number} code
+   * @param {string} reason
+   * @param {boolean} wasClean
+   */
+  constructor(code, reason, wasClean) {
+    super("close");
+    this.code = code;
+    this.reason = reason;
+    this.wasClean = wasClean;
+  }
+};
+var TransportChangeEvent = class extends Event {
+  /**
+   * @param {TransportName | null} transport
+   * @param {TransportName | null} previous
+   */
+  constructor(transport, previous) {
+    super("transportchange");
+    this.transport = transport;
+    this.previous = previous;
+  }
+};
+var FallbackEvent = class extends Event {
+  /**
+   * @param {string | null} reason
+   * @param {FallbackSource | null} source
+   */
+  constructor(reason, source) {
+    super("fallback");
+    this.reason = reason;
+    this.source = source;
+  }
+};
+var SessionLostEvent = class extends Event {
+  /**
+   * @param {string} reason
+   * @param {number} lost
+   */
+  constructor(reason, lost) {
+    super("sessionlost");
+    this.reason = reason;
+    this.lost = lost;
+  }
+};
+var IdleCutEvent = class extends Event {
+  /**
+   * @param {TransportName} transport
+   * @param {number} silentMs
+   * @param {number} cutAfterMs
+   * @param {number} keepaliveMs
+   * @param {boolean} confirmed
+   * @param {number} cuts
+   */
+  constructor(transport, silentMs, cutAfterMs, keepaliveMs, confirmed, cuts) {
+    super("idlecut");
+    this.transport = transport;
+    this.silentMs = silentMs;
+    this.cutAfterMs = cutAfterMs;
+    this.keepaliveMs = keepaliveMs;
+    this.confirmed = confirmed;
+    this.cuts = cuts;
+  }
+};
+var SharedEvent = class extends Event {
+  /**
+   * @param {boolean} shared
+   * @param {string | null} reason
+   */
+  constructor(shared, reason) {
+    super("shared");
+    this.shared = shared;
+    this.reason = reason;
+  }
+};
+function domError(message, name) {
+  return typeof DOMException === "function" ? new DOMException(message, name) : Object.assign(new Error(message), { name });
+}
+function reportHandlerError(e) {
+  if (typeof reportError === "function") reportError(e);
+  else setTimeout(() => {
+    throw e;
+  }, 0);
+}
 
 // src/replay-buffer.js
 var ReplayBuffer = class {
@@ -1442,93 +1543,6 @@ var ProbeSchedule = class {
     return jittered(base, random);
   }
 };
-
-// src/events.js
-var BridgeMessageEvent = class extends Event {
-  /**
-   * @param {string | ArrayBuffer | Blob} data
-   * @param {string} origin
-   */
-  constructor(data, origin) {
-    super("message");
-    this.data = data;
-    this.origin = origin;
-  }
-};
-var BridgeCloseEvent = class extends Event {
-  /**
-   * @param {number} code
-   * @param {string} reason
-   * @param {boolean} wasClean
-   */
-  constructor(code, reason, wasClean) {
-    super("close");
-    this.code = code;
-    this.reason = reason;
-    this.wasClean = wasClean;
-  }
-};
-var TransportChangeEvent = class extends Event {
-  /**
-   * @param {TransportName | null} transport
-   * @param {TransportName | null} previous
-   */
-  constructor(transport, previous) {
-    super("transportchange");
-    this.transport = transport;
-    this.previous = previous;
-  }
-};
-var FallbackEvent = class extends Event {
-  /**
-   * @param {string | null} reason
-   * @param {FallbackSource | null} source
-   */
-  constructor(reason, source) {
-    super("fallback");
-    this.reason = reason;
-    this.source = source;
-  }
-};
-var SessionLostEvent = class extends Event {
-  /**
-   * @param {string} reason
-   * @param {number} lost
-   */
-  constructor(reason, lost) {
-    super("sessionlost");
-    this.reason = reason;
-    this.lost = lost;
-  }
-};
-var IdleCutEvent = class extends Event {
-  /**
-   * @param {TransportName} transport
-   * @param {number} silentMs
-   * @param {number} cutAfterMs
-   * @param {number} keepaliveMs
-   * @param {boolean} confirmed
-   * @param {number} cuts
-   */
-  constructor(transport, silentMs, cutAfterMs, keepaliveMs, confirmed, cuts) {
-    super("idlecut");
-    this.transport = transport;
-    this.silentMs = silentMs;
-    this.cutAfterMs = cutAfterMs;
-    this.keepaliveMs = keepaliveMs;
-    this.confirmed = confirmed;
-    this.cuts = cuts;
-  }
-};
-function domError(message, name) {
-  return typeof DOMException === "function" ? new DOMException(message, name) : Object.assign(new Error(message), { name });
-}
-function reportHandlerError(e) {
-  if (typeof reportError === "function") reportError(e);
-  else setTimeout(() => {
-    throw e;
-  }, 0);
-}
 
 // src/ws-demotion.js
 var USEFUL_MS = 1e4;
@@ -2747,6 +2761,344 @@ function restoreAfterReload(s) {
   return true;
 }
 
+// src/local-core.js
+var LocalCore = class {
+  shared = false;
+  /**
+   * Starts this page's own session (on the next microtask, once the caller has added listeners).
+   * @param {ResolvedOptions} options
+   * @param {BridgeUrls} urls
+   * @param {SessionHost} host
+   */
+  constructor(options, urls, host) {
+    const session = new Session(options, urls, randomNonce(), host);
+    this.session = session;
+    this.resumed = options.resumeOnReload && restoreAfterReload(session);
+    if (options.resumeOnReload && typeof globalThis.addEventListener === "function") {
+      globalThis.addEventListener("pagehide", () => saveForReload(session));
+      globalThis.addEventListener("pageshow", (ev) => {
+        if (
+          /** @type {PageTransitionEvent} */
+          ev.persisted && session.cur === null && session.readyState !== CLOSED
+        ) {
+          forgetSaved(session);
+          session.connector.reconnectLater();
+        }
+      });
+    }
+    Promise.resolve().then(() => session.connector.establish());
+  }
+  get url() {
+    return this.session.urls.url;
+  }
+  get readyState() {
+    return this.session.readyState;
+  }
+  get transport() {
+    return this.session.transport;
+  }
+  get fallbackReason() {
+    return this.session.fallback.reason;
+  }
+  get fallbackSource() {
+    return this.session.fallback.source;
+  }
+  get bufferedAmount() {
+    return this.session.channel.unacknowledgedBytes();
+  }
+  get idleCutAfter() {
+    return this.session.idle.cutAfter;
+  }
+  get maxMessage() {
+    return this.session.settings.maxMessage;
+  }
+  get stats() {
+    return this.session.stats;
+  }
+  get log() {
+    return this.session.log.lines;
+  }
+  get options() {
+    return this.session.options;
+  }
+  /** @param {Message} message */
+  send(message) {
+    return this.session.send(message);
+  }
+  /**
+   * @param {number} code
+   * @param {string} reason
+   */
+  close(code, reason) {
+    this.session.close(code, reason);
+  }
+};
+
+// src/shared-hub.js
+var DROP_AFTER_MS = 15e3;
+
+// src/shared-tab.js
+var WELCOME_TIMEOUT_MS = 1e4;
+function joinShared(options, urls, host, moduleUrl, fallBack) {
+  const detail = (
+    /** @type {SharedOption} */
+    typeof options.shared === "object" && options.shared ? options.shared : {}
+  );
+  const tab = new SharedTab(options, urls, host, fallBack);
+  if (typeof SharedWorker === "undefined") {
+    queueMicrotask(() => tab.unavailable("no SharedWorker in this browser"));
+    return tab;
+  }
+  try {
+    const script = new URL(String(detail.script ?? "./shared-worker.js"), moduleUrl);
+    const worker = new SharedWorker(script, { type: "module", name: "cometbridge " + urls.url + " " + (detail.name ?? "") });
+    worker.addEventListener("error", () => tab.unavailable("the shared worker failed to start (" + script.href + ")"));
+    tab.start(worker.port);
+  } catch (e) {
+    queueMicrotask(() => tab.unavailable("the shared worker could not be created: " + (e instanceof Error ? e.message : String(e))));
+  }
+  return tab;
+}
+var SharedTab = class {
+  shared = true;
+  /** @type {HubState} the worker's latest word on the session */
+  state = {
+    readyState: CONNECTING,
+    transport: null,
+    fallbackReason: null,
+    fallbackSource: null,
+    bufferedAmount: 0,
+    idleCutAfter: null,
+    maxMessage: DEFAULT_SETTINGS.maxMessage,
+    stats: newStats(),
+    log: [],
+    tabs: 0
+  };
+  /** @private @type {Message[] | null} sends made before the welcome; null once welcomed */
+  waiting = [];
+  /** @private @type {PortLike | null} */
+  port = null;
+  /** @private @type {ReturnType<typeof setTimeout> | undefined} */
+  welcomeTimer;
+  /** @private */
+  closedHere = false;
+  /**
+   * @param {ResolvedOptions} options
+   * @param {BridgeUrls} urls
+   * @param {SessionHost} host
+   * @param {(reason: string, waiting: Message[]) => void} fallBack
+   */
+  constructor(options, urls, host, fallBack) {
+    this.options = options;
+    this.urls = urls;
+    this.host = host;
+    this.fallBack = fallBack;
+    this.onPageHide = () => this.leave();
+  }
+  get url() {
+    return this.urls.url;
+  }
+  get readyState() {
+    return this.closedHere ? CLOSED : this.state.readyState;
+  }
+  get transport() {
+    return this.state.transport;
+  }
+  get fallbackReason() {
+    return this.state.fallbackReason;
+  }
+  get fallbackSource() {
+    return this.state.fallbackSource;
+  }
+  get bufferedAmount() {
+    return this.state.bufferedAmount;
+  }
+  get idleCutAfter() {
+    return this.state.idleCutAfter;
+  }
+  get maxMessage() {
+    return this.state.maxMessage;
+  }
+  get stats() {
+    return this.state.stats;
+  }
+  get log() {
+    return this.state.log;
+  }
+  /**
+   * Joins the worker over its port: the first tab's hello starts the session.
+   * @param {PortLike} port
+   */
+  start(port) {
+    this.port = port;
+    port.onmessage = (ev) => this.onMessage(
+      /** @type {HubToTab} */
+      ev.data
+    );
+    port.start?.();
+    const { auth, storage, shared, ...rest } = this.options;
+    void storage;
+    port.postMessage({
+      t: "hello",
+      url: this.urls.url,
+      options: rest,
+      leaveGrace: typeof shared === "object" ? shared.leaveGrace : void 0,
+      auth: typeof auth === "function" ? null : auth,
+      askAuth: typeof auth === "function"
+    });
+    this.welcomeTimer = setTimeout(() => this.unavailable("no answer from the shared worker within " + WELCOME_TIMEOUT_MS + " ms"), WELCOME_TIMEOUT_MS);
+    globalThis.addEventListener?.("pagehide", this.onPageHide);
+  }
+  /**
+   * Sharing did not work out before the welcome: this page goes on with a session of its own.
+   * @param {string} reason
+   */
+  unavailable(reason) {
+    const waiting = this.waiting;
+    if (waiting === null || this.closedHere) return;
+    this.waiting = null;
+    this.detach("bye");
+    this.fallBack(reason, waiting);
+  }
+  /** @param {Message} message */
+  send(message) {
+    if (message.size() > this.state.maxMessage) {
+      throw new RangeError("message of " + message.size() + (message.isBinary() ? " bytes" : " characters") + " is above the server's limit of " + this.state.maxMessage + " (maxMessage)");
+    }
+    if (this.waiting !== null) this.waiting.push(message);
+    else this.post(message);
+    return true;
+  }
+  /**
+   * This tab leaves the session; the last tab to leave ends it with this code and reason.
+   * @param {number} code
+   * @param {string} reason
+   */
+  close(code, reason) {
+    for (const m of this.waiting ?? []) this.post(m);
+    this.waiting = null;
+    this.port?.postMessage({ t: "close", code, reason });
+    this.finish(code, reason, true);
+  }
+  /**
+   * @private
+   * @param {Message} message
+   */
+  post(message) {
+    this.port?.postMessage({ t: "send", data: message.bytes !== null ? exactBuffer(message.bytes) : message.text });
+  }
+  /**
+   * @private
+   * @param {HubToTab} msg
+   */
+  onMessage(msg) {
+    if (this.closedHere) return;
+    if ("state" in msg) this.state = msg.state;
+    switch (msg.t) {
+      case "welcome":
+        return this.welcomed();
+      case "state":
+        return this.port?.postMessage({ t: "alive" });
+      case "message":
+        return this.deliver(msg.data);
+      case "event":
+        return this.event(msg.type, msg.init);
+      case "refused":
+        this.state.log = [...this.state.log, "shared worker refused a send: " + msg.message];
+        return this.host.emit(new Event("error"));
+      case "auth":
+        return this.answerAuth(msg.id);
+      case "dropped":
+        return this.finish(SocketCode.GOING_AWAY, "this tab was dropped from the shared session: no answer to the shared worker for " + DROP_AFTER_MS / 1e3 + " s", false);
+    }
+  }
+  /** @private */
+  welcomed() {
+    clearTimeout(this.welcomeTimer);
+    for (const m of this.waiting ?? []) this.post(m);
+    this.waiting = null;
+    this.host.emit(new SharedEvent(true, null));
+    if (this.state.readyState === OPEN) this.host.emit(new Event("open"));
+  }
+  /**
+   * @private
+   * @param {string | ArrayBuffer} data
+   */
+  deliver(data) {
+    let d = data;
+    if (typeof d !== "string" && this.host.binaryType() === "blob" && globalThis.Blob) d = new Blob([d]);
+    this.host.emit(new BridgeMessageEvent(d, this.urls.origin));
+  }
+  /**
+   * The session's event, as this tab's.
+   * @private
+   * @param {string} type
+   * @param {Record<string, any>} i
+   */
+  event(type, i) {
+    switch (type) {
+      case "close":
+        return this.finish(i.code, i.reason, i.wasClean);
+      case "transportchange":
+        return this.host.emit(new TransportChangeEvent(i.transport, i.previous));
+      case "fallback":
+        return this.host.emit(new FallbackEvent(i.reason, i.source));
+      case "sessionlost":
+        return this.host.emit(new SessionLostEvent(i.reason, i.lost));
+      case "idlecut":
+        return this.host.emit(new IdleCutEvent(i.transport, i.silentMs, i.cutAfterMs, i.keepaliveMs, i.confirmed, i.cuts));
+      default:
+        return this.host.emit(new Event(type));
+    }
+  }
+  /**
+   * The worker needs a token for an attach: this tab's auth function gives it.
+   * @private
+   * @param {number} id
+   */
+  answerAuth(id) {
+    const auth = this.options.auth;
+    Promise.resolve().then(() => typeof auth === "function" ? auth() : auth).then(
+      (token) => this.port?.postMessage({ t: "token", id, token: token ?? null }),
+      (e) => this.port?.postMessage({ t: "token", id, error: e instanceof Error ? e.message : String(e) })
+    );
+  }
+  /**
+   * The page goes away (pagehide): the worker forgets this tab at once. A page restored from the
+   * back/forward cache missed what came meanwhile, so its socket is closed (1001) rather than
+   * silently resumed with a gap.
+   * @private
+   */
+  leave() {
+    if (this.closedHere) return;
+    this.detach("bye");
+    this.finish(SocketCode.GOING_AWAY, "the page was hidden and left the shared session", false);
+  }
+  /**
+   * @private
+   * @param {'bye' | null} say
+   */
+  detach(say) {
+    clearTimeout(this.welcomeTimer);
+    globalThis.removeEventListener?.("pagehide", this.onPageHide);
+    if (say) this.port?.postMessage({ t: say });
+    if (this.port) this.port.onmessage = null;
+    this.port = null;
+  }
+  /**
+   * @private
+   * @param {number} code
+   * @param {string} reason
+   * @param {boolean} wasClean
+   */
+  finish(code, reason, wasClean) {
+    if (this.closedHere) return;
+    this.closedHere = true;
+    this.detach(null);
+    this.host.emit(new BridgeCloseEvent(code, reason, wasClean));
+  }
+};
+
 // src/socket.js
 var BridgeSocket = class _BridgeSocket extends EventTarget {
   static CONNECTING = (
@@ -2787,8 +3139,10 @@ var BridgeSocket = class _BridgeSocket extends EventTarget {
   onsessionlost = null;
   /** @type {BridgeSocketHandler<IdleCutEvent>} */
   onidlecut = null;
-  /** @type {Session} */
-  #session;
+  /** @type {BridgeSocketHandler<SharedEvent>} */
+  onshared = null;
+  /** @type {SocketCore} this page's session, or the shared one (shared mode) */
+  #core;
   /**
    * @param {string | URL | null} [url] the bridge's base URL with its prefix ("/bridge",
    *   "https://example.com/bridge"); default: where this module was loaded from ({prefix}/client.js)
@@ -2796,25 +3150,22 @@ var BridgeSocket = class _BridgeSocket extends EventTarget {
    */
   constructor(url, options) {
     super();
-    this.#session = new Session(resolveOptions(options), bridgeUrls(url, import.meta.url), randomNonce(), {
-      emit: (ev) => this.#emit(ev),
-      binaryType: () => this.binaryType
-    });
-    const session = this.#session;
-    this.resumed = session.options.resumeOnReload && restoreAfterReload(session);
-    if (session.options.resumeOnReload && typeof globalThis.addEventListener === "function") {
-      globalThis.addEventListener("pagehide", () => saveForReload(session));
-      globalThis.addEventListener("pageshow", (ev) => {
-        if (
-          /** @type {PageTransitionEvent} */
-          ev.persisted && session.cur === null && session.readyState !== CLOSED
-        ) {
-          forgetSaved(session);
-          session.connector.reconnectLater();
-        }
+    const resolved = resolveOptions(options);
+    const urls = bridgeUrls(url, import.meta.url);
+    const host = { emit: (ev) => this.#emit(ev), binaryType: () => this.binaryType };
+    this.resumed = false;
+    if (resolved.shared) {
+      this.#core = joinShared(resolved, urls, host, import.meta.url, (reason, waiting) => {
+        const local = new LocalCore(resolved, urls, host);
+        this.#core = local;
+        for (const m of waiting) local.send(m);
+        Promise.resolve().then(() => this.#emit(new SharedEvent(false, reason)));
       });
+    } else {
+      const local = new LocalCore(resolved, urls, host);
+      this.#core = local;
+      this.resumed = local.resumed;
     }
-    Promise.resolve().then(() => session.connector.establish());
   }
   get CONNECTING() {
     return _BridgeSocket.CONNECTING;
@@ -2830,49 +3181,60 @@ var BridgeSocket = class _BridgeSocket extends EventTarget {
   }
   /** The bridge base URL, without a trailing slash. */
   get url() {
-    return this.#session.urls.url;
+    return this.#core.url;
   }
   /**
    * CONNECTING until the session opens, OPEN while it lives (whatever transport carries it), then CLOSED.
    * @returns {BridgeReadyState}
    */
   get readyState() {
-    return this.#session.readyState;
+    return this.#core.readyState;
   }
   /** The transport carrying the session now; null while connecting or re-attaching. @returns {TransportName | null} */
   get transport() {
-    return this.#session.transport;
+    return this.#core.transport;
   }
   /** Why the session is not on WebSocket (null when it is, or was never meant to be). */
   get fallbackReason() {
-    return this.#session.fallback.reason;
+    return this.#core.fallbackReason;
   }
   /**
    * Who says so: 'server' (it saw the damaged upgrade), 'client' (the browser's own view) or 'memory'.
    * @returns {FallbackSource | null}
    */
   get fallbackSource() {
-    return this.#session.fallback.source;
+    return this.#core.fallbackSource;
   }
   /** Payload bytes sent but not yet acknowledged by the server. */
   get bufferedAmount() {
-    return this.#session.channel.unacknowledgedBytes();
+    return this.#core.bufferedAmount;
   }
   /** The shortest silence after which a connection to this bridge was cut (learned or remembered), ms; null: none seen. */
   get idleCutAfter() {
-    return this.#session.idle.cutAfter;
+    return this.#core.idleCutAfter;
   }
   /** @returns {BridgeStats} */
   get stats() {
-    return this.#session.stats;
+    return this.#core.stats;
   }
   /** The last state changes, for diagnostics. @returns {readonly string[]} */
   get log() {
-    return this.#session.log.lines;
+    return this.#core.log;
+  }
+  /** The largest message the server takes (its latest open frame's maxMessage; 262144 before). */
+  get maxMessage() {
+    return this.#core.maxMessage;
+  }
+  /**
+   * Whether a SharedWorker carries the session for this and the origin's other tabs (the `shared`
+   * option); false for a session of this page's own, the fallback included.
+   */
+  get shared() {
+    return this.#core.shared;
   }
   /** @returns {ResolvedOptions} */
   get options() {
-    return this.#session.options;
+    return this.#core.options;
   }
   /**
    * Queues a message, delivered exactly once and in order. Allowed while CONNECTING. Throws
@@ -2882,21 +3244,23 @@ var BridgeSocket = class _BridgeSocket extends EventTarget {
    * @param {string | ArrayBuffer | ArrayBufferView} data
    */
   send(data) {
-    const session = this.#session;
-    if (session.readyState === CLOSING || session.readyState === CLOSED) throw domError("the session is closed", "InvalidStateError");
-    if (!session.send(toMessage(data))) {
-      throw domError("send queue full (" + session.channel.unacknowledged() + " messages unacknowledged)", "QuotaExceededError");
+    const core = this.#core;
+    if (core.readyState === CLOSING || core.readyState === CLOSED) throw domError("the session is closed", "InvalidStateError");
+    if (!core.send(toMessage(data))) {
+      throw domError("send queue full (" + core.bufferedAmount + " bytes unacknowledged)", "QuotaExceededError");
     }
   }
   /**
-   * Ends the session; the server's application hears the code (default 1000).
+   * Ends the session; the server's application hears the code (default 1000). In shared mode this
+   * tab leaves the session (its close event comes at once) and the session ends only when no other
+   * tab is in it.
    * @param {number} [code]
    * @param {string} [reason]
    */
   close(code = CloseCode.CLIENT_CLOSED.code, reason = CloseCode.CLIENT_CLOSED.reason) {
-    const session = this.#session;
-    if (session.readyState === CLOSING || session.readyState === CLOSED) return;
-    session.close(code, String(reason));
+    const core = this.#core;
+    if (core.readyState === CLOSING || core.readyState === CLOSED) return;
+    core.close(code, String(reason));
   }
   // The overloads make addEventListener('message', ev => ...) see a BridgeMessageEvent.
   /**
@@ -2984,6 +3348,7 @@ export {
   FallbackEvent,
   IdleCutEvent,
   SessionLostEvent,
+  SharedEvent,
   SocketCode,
   TransportChangeEvent,
   BridgeSocket as default,

@@ -1,5 +1,5 @@
 // Builds the package into a folder (default dist/): one ESM bundle of src/index.js with its source
-// map (esbuild), and one declaration file generated from the JSDoc (tsc, then
+// map (esbuild), the shared mode's worker script (shared-worker.js, importing client.js), and one declaration file generated from the JSDoc (tsc, then
 // dts-bundle-generator). The output does not depend on the folder: the bundle is built as if
 // into dist/ (so the map's paths are the same) and then written where asked, which lets
 // verify-dist.mjs build into a temporary folder and compare with the committed dist/.
@@ -39,6 +39,33 @@ const result = await build({
 });
 for (const file of result.outputFiles) writeFileSync(join(outDir, basename(file.path)), file.contents);
 
+// 1b. The SharedWorker script of shared mode: its own bundle, importing the socket from the
+// client.js beside it (so a page and its worker load one copy of the client).
+const clientBeside = {
+  name: 'client-beside',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/index\.js$/ }, () => ({ path: './client.js', external: true }));
+  },
+};
+const worker = await build({
+  absWorkingDir: root,
+  entryPoints: ['src/shared-worker.js'],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  sourcemap: 'linked',
+  sourcesContent: true,
+  legalComments: 'inline',
+  charset: 'utf8',
+  banner: { js: banner },
+  outfile: 'dist/shared-worker.js',
+  plugins: [clientBeside],
+  write: false,
+  logLevel: 'warning',
+});
+for (const file of worker.outputFiles) writeFileSync(join(outDir, basename(file.path)), file.contents);
+
 // 2. Declarations from the JSDoc, then bundled into one file.
 const types = mkdtempSync(join(tmpdir(), 'cometbridge-types-'));
 try {
@@ -66,4 +93,4 @@ function tidy(dts) {
     .replace(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/ (?=\S)/g, (block, body) => (onlyTags(body) ? '' : block));
 }
 
-console.log('built ' + ['client.js', 'client.js.map', 'client.d.ts'].map((f) => join(outDir, f)).join(', '));
+console.log('built ' + ['client.js', 'client.js.map', 'shared-worker.js', 'shared-worker.js.map', 'client.d.ts'].map((f) => join(outDir, f)).join(', '));

@@ -12,7 +12,7 @@ const fresh = mkdtempSync(join(tmpdir(), 'cometbridge-dist-'));
 try {
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), fresh], { stdio: 'inherit' });
   const stale = [];
-  for (const file of ['client.js', 'client.js.map', 'client.d.ts']) {
+  for (const file of ['client.js', 'client.js.map', 'shared-worker.js', 'shared-worker.js.map', 'client.d.ts']) {
     let committed;
     try {
       committed = readFileSync(join(root, 'dist', file));

@@ -18,7 +18,7 @@ try {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const packed = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }))[0];
   const files = new Set(packed.files.map((f) => f.path));
-  for (const needed of ['package.json', 'LICENSE', 'README.md', 'dist/client.js', 'dist/client.d.ts', 'dist/client.js.map']) {
+  for (const needed of ['package.json', 'LICENSE', 'README.md', 'dist/client.js', 'dist/client.d.ts', 'dist/client.js.map', 'dist/shared-worker.js', 'dist/shared-worker.js.map']) {
     if (!files.has(needed)) fail('the package lacks ' + needed);
   }
   for (const f of files) {

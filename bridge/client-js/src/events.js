@@ -106,6 +106,21 @@ export class IdleCutEvent extends Event {
   }
 }
 
+/** Shared mode (the `shared` option): whether this tab joined the origin's shared session, or why not. */
+export class SharedEvent extends Event {
+  /**
+   * @param {boolean} shared
+   * @param {string | null} reason
+   */
+  constructor(shared, reason) {
+    super('shared');
+    /** @readonly true: a SharedWorker carries the session for this and other tabs; false: this page has its own. */
+    this.shared = shared;
+    /** @readonly Why not shared (no SharedWorker in this browser, or it failed to start); null when shared. */
+    this.reason = reason;
+  }
+}
+
 /**
  * @typedef {object} BridgeSocketEventMap
  * @property {Event} open
@@ -116,6 +131,7 @@ export class IdleCutEvent extends Event {
  * @property {FallbackEvent} fallback
  * @property {SessionLostEvent} sessionlost
  * @property {IdleCutEvent} idlecut
+ * @property {SharedEvent} shared
  */
 
 /**

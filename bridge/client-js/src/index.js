@@ -5,7 +5,7 @@
 
 export { BridgeSocket, BridgeSocket as default } from './socket.js';
 export { DEFAULTS } from './options.js';
-export { BridgeMessageEvent, BridgeCloseEvent, TransportChangeEvent, FallbackEvent, SessionLostEvent, IdleCutEvent } from './events.js';
+export { BridgeMessageEvent, BridgeCloseEvent, TransportChangeEvent, FallbackEvent, SessionLostEvent, IdleCutEvent, SharedEvent } from './events.js';
 export { CloseCode, ErrorCode, SocketCode, ClientAction, BridgeError } from './codes.js';
 export { toBase64, fromBase64, utf8Length } from './message.js';
 

@@ -22,9 +22,22 @@ import { toBase64 } from './message.js';
  * @property {number} [pollSlack] Extra time over the server's poll hold time before a poll request is given up (ms). Default 15000.
  * @property {TransportStorage | null} [storage] Where to remember the transport; default localStorage, null for nowhere.
  * @property {boolean} [resumeOnReload] Keep the session across a reload of the page in this tab (sessionStorage, written on pagehide; within the server's grace period). The page must not close() the socket on pagehide. Default false.
+ * @property {boolean | SharedOption} [shared] One session for every tab of this origin (and bridge URL) that asks for it, run by a
+ *   SharedWorker (dist/shared-worker.js beside client.js): the tabs are views of it, each gets every message from the server, and
+ *   the browser spends the connections of one session, not one per tab. Where there is no SharedWorker (or it fails to start),
+ *   this page gets a session of its own and a `shared` event says why. Not with resumeOnReload. Default false.
  * @property {boolean} [debug] Log state changes to the console.
  * @property {AuthOption} [auth] A credential for the server's authentication hook, sent in every attach frame (never in a URL):
  *   a string, or a function (sync or async) called at every attach, so a short-lived token is fresh each time. Default none.
+ */
+
+/**
+ * The `shared` option's details.
+ * @typedef {object} SharedOption
+ * @property {string} [name] Tabs share a session only with tabs that give the same name (and bridge URL). Default ''.
+ * @property {number} [leaveGrace] When the last tab is gone (closed, reloaded, navigated away), the session lives on this many ms
+ *   for a tab that comes back (as long as the browser keeps the worker). Default 5000.
+ * @property {string | URL} [script] The worker script's URL. Default shared-worker.js beside the client module.
  */
 
 /**
@@ -51,6 +64,7 @@ export const DEFAULTS = Object.freeze({
   resumeOnReload: false,
   debug: false,
   auth: null,
+  shared: false,
 });
 
 /**
@@ -66,6 +80,8 @@ export function resolveOptions(options) {
     if (t !== WEBSOCKET && t !== POLLING) throw new TypeError('unknown transport ' + t);
   }
   if (!transports.length) throw new TypeError('no transports');
+  if (o.shared && o.resumeOnReload) throw new TypeError('resumeOnReload does not go with shared: the shared session outlives a reload by itself');
+  if (o.shared !== null && typeof o.shared !== 'boolean' && typeof o.shared !== 'object') throw new TypeError('shared must be a boolean or an object');
   return Object.freeze({ ...o, transports });
 }
 

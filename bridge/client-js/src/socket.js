@@ -3,20 +3,24 @@
 // (open/message/close/error events, on* properties, send, close, readyState, bufferedAmount,
 // binaryType) plus `transport`, `fallbackReason`, `stats` and the events `transportchange`,
 // `fallback` and `sessionlost`. Unlike a WebSocket it accepts send() while CONNECTING (messages
-// wait for the session) and keeps its session across transport changes. The work is session.js's.
+// wait for the session) and keeps its session across transport changes. The work is session.js's,
+// or, in shared mode (the `shared` option), a SharedWorker's that serves every tab of the origin
+// (shared-tab.js, shared-hub.js).
 
 import { CloseCode } from './codes.js';
 import { Message } from './message.js';
-import { bridgeUrls, randomNonce, resolveOptions } from './options.js';
+import { bridgeUrls, resolveOptions } from './options.js';
 import { CLOSED, CLOSING, CONNECTING, OPEN } from './ready-state.js';
-import { Session } from './session.js';
-import { domError, reportHandlerError } from './events.js';
-import { forgetSaved, restoreAfterReload, saveForReload } from './reload.js';
+import { SharedEvent, domError, reportHandlerError } from './events.js';
+import { LocalCore } from './local-core.js';
+import { joinShared } from './shared-tab.js';
 
 /** @import { TransportName } from './link.js' */
 /** @import { BridgeSocketOptions, ResolvedOptions } from './options.js' */
 /** @import { BridgeStats } from './stats.js' */
 /** @import { BridgeReadyState } from './ready-state.js' */
+/** @import { SocketCore } from './local-core.js' */
+/** @import { SessionHost } from './session.js' */
 /** @import { FallbackSource, BridgeSocketEventMap, BridgeMessageEvent, BridgeCloseEvent, TransportChangeEvent, FallbackEvent, SessionLostEvent, IdleCutEvent } from './events.js' */
 /**
  * @template {Event} E
@@ -47,8 +51,9 @@ export class BridgeSocket extends EventTarget {
   /** @type {BridgeSocketHandler<FallbackEvent>} */ onfallback = null;
   /** @type {BridgeSocketHandler<SessionLostEvent>} */ onsessionlost = null;
   /** @type {BridgeSocketHandler<IdleCutEvent>} */ onidlecut = null;
+  /** @type {BridgeSocketHandler<SharedEvent>} */ onshared = null;
 
-  /** @type {Session} */ #session;
+  /** @type {SocketCore} this page's session, or the shared one (shared mode) */ #core;
 
   /**
    * @param {string | URL | null} [url] the bridge's base URL with its prefix ("/bridge",
@@ -57,24 +62,24 @@ export class BridgeSocket extends EventTarget {
    */
   constructor(url, options) {
     super();
-    this.#session = new Session(resolveOptions(options), bridgeUrls(url, import.meta.url), randomNonce(), {
-      emit: (ev) => this.#emit(ev),
-      binaryType: () => this.binaryType,
-    });
-    const session = this.#session;
+    const resolved = resolveOptions(options);
+    const urls = bridgeUrls(url, import.meta.url);
+    /** @type {SessionHost} */
+    const host = { emit: (ev) => this.#emit(ev), binaryType: () => this.binaryType };
     /** Whether this page resumed the session of the previous page in the tab (resumeOnReload). */
-    this.resumed = session.options.resumeOnReload && restoreAfterReload(session);
-    if (session.options.resumeOnReload && typeof globalThis.addEventListener === 'function') {
-      globalThis.addEventListener('pagehide', () => saveForReload(session));
-      globalThis.addEventListener('pageshow', (ev) => {
-        if (/** @type {PageTransitionEvent} */ (ev).persisted && session.cur === null && session.readyState !== CLOSED) {
-          forgetSaved(session); // back from the back/forward cache with its session: reconnect
-          session.connector.reconnectLater();
-        }
+    this.resumed = false;
+    if (resolved.shared) {
+      this.#core = joinShared(resolved, urls, host, import.meta.url, (reason, waiting) => {
+        const local = new LocalCore(resolved, urls, host);
+        this.#core = local;
+        for (const m of waiting) local.send(m); // they never reached a worker
+        Promise.resolve().then(() => this.#emit(new SharedEvent(false, reason)));
       });
+    } else {
+      const local = new LocalCore(resolved, urls, host);
+      this.#core = local;
+      this.resumed = local.resumed;
     }
-    // After the caller had a chance to add listeners (events of the first steps are not lost).
-    Promise.resolve().then(() => session.connector.establish());
   }
 
   get CONNECTING() { return BridgeSocket.CONNECTING; }
@@ -82,31 +87,38 @@ export class BridgeSocket extends EventTarget {
   get CLOSING() { return BridgeSocket.CLOSING; }
   get CLOSED() { return BridgeSocket.CLOSED; }
   /** The bridge base URL, without a trailing slash. */
-  get url() { return this.#session.urls.url; }
+  get url() { return this.#core.url; }
   /**
    * CONNECTING until the session opens, OPEN while it lives (whatever transport carries it), then CLOSED.
    * @returns {BridgeReadyState}
    */
-  get readyState() { return this.#session.readyState; }
+  get readyState() { return this.#core.readyState; }
   /** The transport carrying the session now; null while connecting or re-attaching. @returns {TransportName | null} */
-  get transport() { return this.#session.transport; }
+  get transport() { return this.#core.transport; }
   /** Why the session is not on WebSocket (null when it is, or was never meant to be). */
-  get fallbackReason() { return this.#session.fallback.reason; }
+  get fallbackReason() { return this.#core.fallbackReason; }
   /**
    * Who says so: 'server' (it saw the damaged upgrade), 'client' (the browser's own view) or 'memory'.
    * @returns {FallbackSource | null}
    */
-  get fallbackSource() { return this.#session.fallback.source; }
+  get fallbackSource() { return this.#core.fallbackSource; }
   /** Payload bytes sent but not yet acknowledged by the server. */
-  get bufferedAmount() { return this.#session.channel.unacknowledgedBytes(); }
+  get bufferedAmount() { return this.#core.bufferedAmount; }
   /** The shortest silence after which a connection to this bridge was cut (learned or remembered), ms; null: none seen. */
-  get idleCutAfter() { return this.#session.idle.cutAfter; }
+  get idleCutAfter() { return this.#core.idleCutAfter; }
   /** @returns {BridgeStats} */
-  get stats() { return this.#session.stats; }
+  get stats() { return this.#core.stats; }
   /** The last state changes, for diagnostics. @returns {readonly string[]} */
-  get log() { return this.#session.log.lines; }
+  get log() { return this.#core.log; }
+  /** The largest message the server takes (its latest open frame's maxMessage; 262144 before). */
+  get maxMessage() { return this.#core.maxMessage; }
+  /**
+   * Whether a SharedWorker carries the session for this and the origin's other tabs (the `shared`
+   * option); false for a session of this page's own, the fallback included.
+   */
+  get shared() { return this.#core.shared; }
   /** @returns {ResolvedOptions} */
-  get options() { return this.#session.options; }
+  get options() { return this.#core.options; }
 
   /**
    * Queues a message, delivered exactly once and in order. Allowed while CONNECTING. Throws
@@ -116,22 +128,24 @@ export class BridgeSocket extends EventTarget {
    * @param {string | ArrayBuffer | ArrayBufferView} data
    */
   send(data) {
-    const session = this.#session;
-    if (session.readyState === CLOSING || session.readyState === CLOSED) throw domError('the session is closed', 'InvalidStateError');
-    if (!session.send(toMessage(data))) {
-      throw domError('send queue full (' + session.channel.unacknowledged() + ' messages unacknowledged)', 'QuotaExceededError');
+    const core = this.#core;
+    if (core.readyState === CLOSING || core.readyState === CLOSED) throw domError('the session is closed', 'InvalidStateError');
+    if (!core.send(toMessage(data))) {
+      throw domError('send queue full (' + core.bufferedAmount + ' bytes unacknowledged)', 'QuotaExceededError');
     }
   }
 
   /**
-   * Ends the session; the server's application hears the code (default 1000).
+   * Ends the session; the server's application hears the code (default 1000). In shared mode this
+   * tab leaves the session (its close event comes at once) and the session ends only when no other
+   * tab is in it.
    * @param {number} [code]
    * @param {string} [reason]
    */
   close(code = CloseCode.CLIENT_CLOSED.code, reason = CloseCode.CLIENT_CLOSED.reason) {
-    const session = this.#session;
-    if (session.readyState === CLOSING || session.readyState === CLOSED) return;
-    session.close(code, String(reason));
+    const core = this.#core;
+    if (core.readyState === CLOSING || core.readyState === CLOSED) return;
+    core.close(code, String(reason));
   }
 
   // The overloads make addEventListener('message', ev => ...) see a BridgeMessageEvent.

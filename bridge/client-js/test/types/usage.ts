@@ -20,6 +20,12 @@ s.addEventListener('transportchange', (ev) => { const t: TransportName | null = 
 s.addEventListener('fallback', (ev) => { const source: 'server' | 'client' | 'memory' | null = ev.source; void source; });
 s.addEventListener('sessionlost', (ev) => { const lost: number = ev.lost; void lost; });
 s.addEventListener('custom', () => {});
+s.addEventListener('shared', (ev) => { const shared: boolean = ev.shared; const why: string | null = ev.reason; void shared; void why; });
+const tabs = new BridgeSocket('/bridge', { shared: { name: 'chat', leaveGrace: 2000 }, transports: ['polling'] });
+new BridgeSocket('/bridge', { shared: true });
+const isShared: boolean = tabs.shared;
+const maxMessage: number = tabs.maxMessage;
+void isShared; void maxMessage;
 s.onmessage = function (ev) { const self: BridgeSocket = this; void self; return ev.data; };
 s.onopen = null;
 
@@ -54,6 +60,8 @@ s.readyState = 3;
 s.transport = 'websocket';
 // @ts-expect-error no such transport
 new BridgeSocket('/bridge', { transports: ['carrier-pigeon'] });
+// @ts-expect-error shared is a boolean or its details
+new BridgeSocket('/bridge', { shared: 'yes' });
 // @ts-expect-error send takes no objects
 s.send({ not: 'a message' });
 // @ts-expect-error message events carry data, not codes
