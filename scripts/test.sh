@@ -16,5 +16,11 @@ bash scripts/install-test-deps.sh
 echo "[test] bridge/client-js: npm ci && npm run verify"
 (cd bridge/client-js && npm ci --no-audit --no-fund && npm run verify)
 
+# The Spring Boot sample is built apart (Boot manages its own versions) by SpringBootSampleTest,
+# which reads ~/.m2 as a repository: fetch Boot's artifacts there first (the bridge's own come from
+# this build, never from a repository).
+echo "[test] samples/spring-boot: mvn dependency:go-offline (Boot's artifacts into the local repository)"
+mvn -B -ntp -q -f samples/spring-boot/pom.xml dependency:go-offline -DexcludeGroupIds=io.cometbridge
+
 echo "[test] mvn -B -ntp verify $*"
 exec mvn -B -ntp verify "$@"

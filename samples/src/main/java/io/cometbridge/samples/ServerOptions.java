@@ -116,6 +116,19 @@ public final class ServerOptions {
             description = "Password of the PKCS#12 keystore. Default: empty")
     String tlsKeystorePassword;
 
+    @Option(names = "--tls-client-auth", paramLabel = "MODE", defaultValue = "none",
+            description = "Ask TLS clients for a certificate: none, want (asked for; the authenticator sees it, or its absence) or need"
+                    + " (the handshake fails without one the trust store accepts); want and need need a trust store. Default: ${DEFAULT-VALUE}")
+    String tlsClientAuth;
+
+    @Option(names = "--tls-truststore", paramLabel = "FILE",
+            description = "The CAs that vouch for client certificates: PEM certificates or a PKCS#12 trust store. Default: empty")
+    Path tlsTruststore;
+
+    @Option(names = "--tls-truststore-password", paramLabel = "PASSWORD",
+            description = "Password of a PKCS#12 trust store. Default: empty")
+    String tlsTruststorePassword;
+
     @Option(names = "--no-http", description = "Serve only TLS (needs --tls-port).")
     boolean noHttp;
 
@@ -196,6 +209,13 @@ public final class ServerOptions {
             throw new IllegalArgumentException("TLS files given without --tls-port");
         }
         if (noHttp && tlsPort == null) throw new IllegalArgumentException("--no-http needs --tls-port");
+        TlsOptions.ClientAuth clientAuth = clientAuth();
+        if (clientAuth != TlsOptions.ClientAuth.NONE && (tlsPort == null || tlsTruststore == null)) {
+            throw new IllegalArgumentException("--tls-client-auth " + tlsClientAuth + " needs --tls-port and --tls-truststore (the CAs of the client certificates)");
+        }
+        if (clientAuth == TlsOptions.ClientAuth.NONE && tlsTruststore != null) {
+            throw new IllegalArgumentException("--tls-truststore is only read with --tls-client-auth want or need");
+        }
         if (redis != null && !redis.matches("rediss?://.+")) throw new IllegalArgumentException("--redis must look like redis://host:port, not '" + redis + "'");
         if (nodeUrl != null && (redis == null || !nodeUrl.matches("https?://[^/]+"))) {
             throw new IllegalArgumentException("--node-url needs --redis and must look like http://host:port, not '" + nodeUrl + "'");
@@ -298,8 +318,20 @@ public final class ServerOptions {
     /** The TLS settings, or null without --tls-port. */
     public TlsOptions tls() {
         if (tlsPort == null) return null;
-        return tlsKeystore != null ? TlsOptions.pkcs12(tlsPort, tlsKeystore, tlsKeystorePassword)
+        TlsOptions identity = tlsKeystore != null ? TlsOptions.pkcs12(tlsPort, tlsKeystore, tlsKeystorePassword)
                 : TlsOptions.pem(tlsPort, tlsCert, tlsKey);
+        return clientAuth() == TlsOptions.ClientAuth.NONE ? identity
+                : identity.withClientAuth(clientAuth(), tlsTruststore, tlsTruststorePassword);
+    }
+
+    /** --tls-client-auth as the enum; a value that is none of none/want/need is refused with the reason. */
+    TlsOptions.ClientAuth clientAuth() {
+        return switch (tlsClientAuth == null ? "none" : tlsClientAuth) {
+            case "none" -> TlsOptions.ClientAuth.NONE;
+            case "want" -> TlsOptions.ClientAuth.WANT;
+            case "need" -> TlsOptions.ClientAuth.NEED;
+            default -> throw new IllegalArgumentException("--tls-client-auth must be none, want or need, not '" + tlsClientAuth + "'");
+        };
     }
     public Duration tickerInterval() { return tickerInterval; }
     /** The folder of the official CometD JavaScript client to serve, or null. */

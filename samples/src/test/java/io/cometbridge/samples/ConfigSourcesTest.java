@@ -53,7 +53,8 @@ class ConfigSourcesTest {
         Path file = dir.resolve("bridge.properties");
         Files.writeString(file, "tls-keystore-password = from-the-file\ngrace = 45s\n");
         String[] args = {"--config", file.toString(), "--port", "0", "--upstream-trust-store-password", "on-the-line"};
-        CommandLine cl = Main.commandLine(ConfigSources.load(args, Map.of("COMET_BRIDGE_HEARTBEAT", "10s")));
+        CommandLine cl = Main.commandLine(ConfigSources.load(args, Map.of("COMET_BRIDGE_HEARTBEAT", "10s",
+                "COMET_BRIDGE_TLS_TRUSTSTORE_PASSWORD", "trust-secret")));
         cl.parseArgs(args);
         Main m = cl.getCommand();
         EffectiveConfig effective = new EffectiveConfig(cl.getCommandSpec(), m.sources);
@@ -64,7 +65,8 @@ class ConfigSourcesTest {
                 .contains("--drain=2s  (default)")
                 .contains("--tls-keystore-password=****  (config file)")
                 .contains("--upstream-trust-store-password=****  (command line)")
-                .doesNotContain("from-the-file").doesNotContain("on-the-line");
+                .contains("--tls-truststore-password=****  (environment COMET_BRIDGE_TLS_TRUSTSTORE_PASSWORD)")
+                .doesNotContain("trust-secret").doesNotContain("from-the-file").doesNotContain("on-the-line");
         assertThat(effective.secretsOnTheCommandLine()).singleElement().asString()
                 .contains("--upstream-trust-store-password on the command line").contains("COMET_BRIDGE_UPSTREAM_TRUST_STORE_PASSWORD");
     }

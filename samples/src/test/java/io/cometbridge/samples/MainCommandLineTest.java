@@ -61,6 +61,9 @@ class MainCommandLineTest {
                 {"--stats-token-file=FILE", "Default: empty = no token"},
                 {"--tls-port=PORT", "Serve https/wss"},
                 {"--no-http", "Serve only TLS"},
+                {"--tls-client-auth=MODE", "Default: none"},
+                {"--tls-truststore=FILE", "Default: empty"},
+                {"--tls-truststore-password=PASSWORD", "Default: empty"},
         };
         for (String[] od : optionAndDefault) {
             int at = help.indexOf(od[0]);
@@ -95,6 +98,9 @@ class MainCommandLineTest {
             "--max-request-bytes|1048576|--max-request-bytes 1048576 cannot carry a message of --max-message-bytes 262144",
             "--tls-port|8443|--tls-port needs either --tls-cert and --tls-key, or --tls-keystore",
             "--tls-cert|cert.pem|TLS files given without --tls-port",
+            "--tls-client-auth|need|--tls-client-auth need needs --tls-port and --tls-truststore",
+            "--tls-client-auth|maybe|--tls-client-auth must be none, want or need, not 'maybe'",
+            "--tls-truststore|ca.pem|--tls-truststore is only read with --tls-client-auth want or need",
             "--allowed-hosts|http://chat.example.com|'http://chat.example.com' is not a host name",
             "--stats-token-file|/nonexistent/token|--stats-token-file needs --stats",
             "--trusted-proxies|10.0.0.0/33|'10.0.0.0/33' is not an IP address or CIDR block",
@@ -142,6 +148,20 @@ class MainCommandLineTest {
         assertThat(o.prefix()).isEqualTo("/rt/bridge");
         assertThat(o.drain()).isEqualTo(Duration.ofMillis(250));
         assertThat(o.tickerInterval()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void clientCertificateOptionsReachTheTlsSettings() {
+        ServerOptions o = parse("--tls-port", "0", "--tls-keystore", "server.p12", "--tls-client-auth", "want",
+                "--tls-truststore", "clients.p12", "--tls-truststore-password", "pw");
+        o.validate();
+        assertThat(o.tls().clientAuth()).isEqualTo(io.cometbridge.server.TlsOptions.ClientAuth.WANT);
+        assertThat(o.tls().truststore()).isEqualTo(java.nio.file.Path.of("clients.p12"));
+        assertThat(o.tls().truststorePassword()).isEqualTo("pw");
+        assertThat(o.tls().toString()).doesNotContain("pw,").contains("truststorePassword=****");
+        ServerOptions none = parse("--tls-port", "0", "--tls-keystore", "server.p12");
+        none.validate();
+        assertThat(none.tls().clientAuth()).isEqualTo(io.cometbridge.server.TlsOptions.ClientAuth.NONE);
     }
 
     @Test

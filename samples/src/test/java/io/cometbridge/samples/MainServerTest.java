@@ -244,4 +244,40 @@ class MainServerTest {
         for (int i = 0; i < n; i++) list.add(prefix + i);
         return list;
     }
+
+    /** --tls-client-auth need: the standalone server's TLS refuses a client without a trusted certificate and serves one with it. */
+    @Test
+    void theCommandLineCanRequireAClientCertificate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        var serverCert = new io.cometbridge.testing.SelfSignedCertificate(java.nio.file.Files.createDirectory(dir.resolve("server")));
+        var clientCert = new io.cometbridge.testing.SelfSignedCertificate(java.nio.file.Files.createDirectory(dir.resolve("client")));
+        try (RunningServer tls = Main.start("--port", "0", "--drain", "100ms", "--no-http", "--tls-port", "0",
+                "--tls-cert", serverCert.certificatePem.toString(), "--tls-key", serverCert.privateKeyPem.toString(),
+                "--tls-client-auth", "need", "--tls-truststore", clientCert.certificatePem.toString())) {
+            HttpRequest clientJs = HttpRequest.newBuilder(tls.server().tlsUri().resolve("/bridge/client.js")).build();
+            HttpClient withCertificate = HttpClient.newBuilder().sslContext(mutualTls(clientCert, serverCert)).build();
+            assertThat(withCertificate.send(clientJs, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            HttpClient without = HttpClient.newBuilder().sslContext(serverCert.clientContext()).build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> without.send(clientJs, HttpResponse.BodyHandlers.ofString()))
+                    .isInstanceOf(java.io.IOException.class);
+        }
+    }
+
+    /** Presents {@code own}'s certificate and trusts {@code server}'s. */
+    private static javax.net.ssl.SSLContext mutualTls(io.cometbridge.testing.SelfSignedCertificate own,
+                                                     io.cometbridge.testing.SelfSignedCertificate server) throws Exception {
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(own.keystore)) {
+            keys.load(in, io.cometbridge.testing.SelfSignedCertificate.PASSWORD.toCharArray());
+        }
+        var kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, io.cometbridge.testing.SelfSignedCertificate.PASSWORD.toCharArray());
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("server", server.certificate);
+        var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return ctx;
+    }
 }

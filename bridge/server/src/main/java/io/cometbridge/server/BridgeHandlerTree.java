@@ -45,13 +45,23 @@ final class BridgeHandlerTree {
             contexts.addHandler(stats);
         }
 
+        WebSocketUpgradeHandler ws = webSocket(WebSocketUpgradeHandler.from(server, container -> { }), bridge, origins, s.prefix() + "/ws");
+        ws.setHandler(contexts);
+        return new HostCheckHandler(s.hosts(), ws); // before anything else, the upgrade included
+    }
+
+    /**
+     * The WebSocket endpoint at {@code path} (a path in the handler's context), on {@code upgrade}'s
+     * container: its idle timeout and frame limits, and the Origin check before any upgrade.
+     */
+    static WebSocketUpgradeHandler webSocket(WebSocketUpgradeHandler upgrade, Bridge bridge, OriginPolicy origins, String path) {
         BridgeConfig config = bridge.config();
-        WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
+        return upgrade.configure(container -> {
             container.setIdleTimeout(config.heartbeatTimeout().plus(Duration.ofSeconds(10)));
             // JSON escaping can grow text up to 6x; the exact per-message limit is checked by the session.
             container.setMaxTextMessageSize(6L * config.maxMessageBytes() + 64);
             container.setMaxBinaryMessageSize(config.maxMessageBytes() + 9L);
-            container.addMapping(s.prefix() + "/ws", (request, response, callback) -> {
+            container.addMapping(path, (request, response, callback) -> {
                 BridgeException refused = origins.check(OriginPolicy.originHeader(request.getHeaders()), BridgeServer.selfOrigin(request),
                         request.getAttribute(OriginPolicy.UNTRUSTED_FORWARDER));
                 if (refused != null) {
@@ -65,7 +75,5 @@ final class BridgeHandlerTree {
                         bridge.authenticates() ? UpgradeCredentials.of(request, TransportKind.WEBSOCKET) : null);
             });
         });
-        ws.setHandler(contexts);
-        return new HostCheckHandler(s.hosts(), ws); // before anything else, the upgrade included
     }
 }

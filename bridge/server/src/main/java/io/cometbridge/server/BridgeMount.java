@@ -8,6 +8,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
 
@@ -76,12 +77,20 @@ public final class BridgeMount extends Handler.Wrapper {
      * session; the cache costs 50-100 KB each).
      */
     public void configure(HttpConfiguration http) {
+        configure(http, trustedProxies);
+    }
+
+    static void configure(HttpConfiguration http, AddressSet trustedProxies) {
         http.setHeaderCacheSize(0);
         http.addCustomizer(new TrustedProxyCustomizer(trustedProxies));
     }
 
     /** The idle timeout a connector that carries the bridge needs: above the poll hold time. */
     public Duration idleTimeout() {
+        return idleTimeout(bridge);
+    }
+
+    static Duration idleTimeout(Bridge bridge) {
         return bridge.config().pollTimeout().plus(Duration.ofSeconds(30));
     }
 
@@ -95,14 +104,14 @@ public final class BridgeMount extends Handler.Wrapper {
     }
 
     public static final class Builder {
-        private final Bridge bridge;
-        private String prefix = "/bridge";
-        private Duration drain = Duration.ofSeconds(2);
+        final Bridge bridge;
+        String prefix = "/bridge";
+        Duration drain = Duration.ofSeconds(2);
         private final List<BridgeModule> modules = new ArrayList<>();
-        private boolean stats;
-        private String statsToken;
-        private List<String> allowedHosts = List.of();
-        private AddressSet trustedProxies = new AddressSet(List.of());
+        boolean stats;
+        String statsToken;
+        List<String> allowedHosts = List.of();
+        AddressSet trustedProxies = new AddressSet(List.of());
 
         private Builder(Bridge bridge) {
             this.bridge = bridge;
@@ -132,6 +141,18 @@ public final class BridgeMount extends Handler.Wrapper {
         /** The mount for {@code server} (its WebSocket container lives in that server). */
         public BridgeMount build(Server server) {
             return new BridgeMount(server, this);
+        }
+
+        /**
+         * The bridge for insertion into {@code context} of {@code server}, its prefix relative to the
+         * context's path; {@code servletPaths} (e.g. {@code /poll}, below the prefix) are left to
+         * servlets registered in that context. Modules belong to {@link #build}: this refuses them.
+         */
+        public ContextMount buildIn(Server server, ContextHandler context, List<String> servletPaths) {
+            if (!modules.isEmpty()) {
+                throw new IllegalStateException("modules are contexts of their own: mount them with build(server) at the server's root");
+            }
+            return new ContextMount(server, context, this, List.copyOf(servletPaths));
         }
     }
 }

@@ -88,6 +88,7 @@ public final class BridgeServer implements AutoCloseable {
                 throw new IllegalArgumentException("cannot load the TLS identity: " + e.getMessage(), e);
             }
             ssl.setKeyStorePassword(b.tls.keyPassword());
+            clientCertificates(ssl, b.tls);
             this.tlsConnector = meteredConnector(new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
             tlsConnector.setHost(b.host);
             tlsConnector.setPort(b.tls.port());
@@ -105,6 +106,18 @@ public final class BridgeServer implements AutoCloseable {
                 new BridgeHandlerTree.Settings(prefix, List.copyOf(b.modules), b.stats, b.statsToken, hosts)));
         server.setDefaultHandler(new JsonErrorHandler());
         server.setErrorHandler(new JsonErrorPages());
+    }
+
+    /** Asks clients for a certificate (TlsOptions.ClientAuth), checked against the trust store; SecureRequestCustomizer hands it to the authenticator. */
+    private static void clientCertificates(SslContextFactory.Server ssl, TlsOptions tls) {
+        if (tls.clientAuth() == TlsOptions.ClientAuth.NONE) return;
+        try {
+            ssl.setTrustStore(tls.loadTrustStore());
+        } catch (Exception e) {
+            throw new IllegalArgumentException("cannot load the TLS trust store " + tls.truststore() + ": " + e.getMessage(), e);
+        }
+        ssl.setNeedClientAuth(tls.clientAuth() == TlsOptions.ClientAuth.NEED);
+        ssl.setWantClientAuth(tls.clientAuth() == TlsOptions.ClientAuth.WANT);
     }
 
     /** A connector whose sockets count their bytes for the statistics (WireMeter), so wire figures are exact. */

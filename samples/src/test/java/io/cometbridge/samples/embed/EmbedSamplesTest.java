@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The two embedding samples do what their comments say, with the real Java client. */
+/** The embedding samples do what their comments say, with the real Java client. */
 class EmbedSamplesTest {
 
     private static int port(Server server) {
@@ -65,6 +65,31 @@ class EmbedSamplesTest {
                 zoe.connect().get(10, TimeUnit.SECONDS);
                 zoe.send("hello");
                 await().until(() -> got(log, "zoe said hello"));
+            }
+        } finally {
+            server.stop();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TransportKind.class, names = {"WEBSOCKET", "POLLING"})
+    void theServletAppSampleServesTheBridgeAtTheApplicationsOwnPath(TransportKind kind) throws Exception {
+        Server server = ServletAppSample.start(0);
+        try {
+            String base = "http://127.0.0.1:" + port(server) + "/app";
+            HttpResponse<String> login = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/login?user=zoe")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(login.body()).contains("logged in as zoe");
+            String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+            ClientLog log = new ClientLog();
+            try (BridgeClient zoe = BridgeClient.builder(URI.create(base + "/rt")).transports(kind).header("Cookie", cookie).listener(log).build()) {
+                zoe.connect().get(10, TimeUnit.SECONDS);
+                assertThat(zoe.transport()).isEqualTo(kind);
+                zoe.send("hello");
+                await().until(() -> got(log, "zoe said hello"));
+            }
+            try (BridgeClient nobody = BridgeClient.builder(URI.create(base + "/rt")).transports(kind).build()) {
+                assertThatThrownBy(() -> nobody.connect().get(10, TimeUnit.SECONDS)).hasMessageContaining("auth_refused");
             }
         } finally {
             server.stop();

@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * copied into the temporary repository: no network, and ~/.m2 is only read.
  */
 class ExternalProjectTest {
-    private static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
+    static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
     /** groupId io.cometbridge: artifactId and the folder it is built in. */
-    private static final List<String[]> ARTIFACTS = List.of(
+    static final List<String[]> ARTIFACTS = List.of(
             new String[] {"comet-bridge-parent", "."}, new String[] {"bridge-parent", "bridge"},
             new String[] {"bridge-core", "bridge/core"}, new String[] {"bridge-client", "bridge/client"},
             new String[] {"bridge-server", "bridge/server"}, new String[] {"legacy-polling", "legacy-polling"});
@@ -61,7 +61,7 @@ class ExternalProjectTest {
     }
 
     /** Every file below {@code dir} with its size and modification time ("" when there is no such folder). */
-    private static String listing(Path dir) throws IOException {
+    static String listing(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) return "";
         try (var files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).sorted().map(f -> {
@@ -74,7 +74,7 @@ class ExternalProjectTest {
         }
     }
 
-    private static String version() throws IOException {
+    static String version() throws IOException {
         Matcher m = Pattern.compile("<artifactId>comet-bridge-parent</artifactId>\\s*<version>([^<]+)</version>")
                 .matcher(Files.readString(ROOT.resolve("pom.xml")));
         assertThat(m.find()).as("the root POM's version").isTrue();
@@ -82,7 +82,7 @@ class ExternalProjectTest {
     }
 
     /** What {@code mvn install} would put in a local repository: the POM, and the jar unless it is a POM project. */
-    private static void install(Path repo, String artifactId, Path module, String version) throws IOException {
+    static void install(Path repo, String artifactId, Path module, String version) throws IOException {
         Path dir = repo.resolve("io/cometbridge/" + artifactId + "/" + version);
         Files.createDirectories(dir);
         Files.copy(module.resolve("pom.xml"), dir.resolve(artifactId + "-" + version + ".pom"));
