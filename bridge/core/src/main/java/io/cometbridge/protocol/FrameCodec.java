@@ -111,6 +111,44 @@ public final class FrameCodec {
         out.append(']');
     }
 
+    /**
+     * A text data frame as UTF-8 bytes, the same as {@link #encode} gives: the message's UTF-8 JSON
+     * (encoded once per message) copied once behind this session's sequence number.
+     */
+    public static ByteBuffer encodeDataUtf8(long seq, Message message, long ack) {
+        byte[] json = message.jsonUtf8();
+        int size = 1 + digits(seq) + 1 + json.length + (ack >= 0 ? 1 + digits(ack) : 0) + 1;
+        byte[] out = new byte[size];
+        int at = putDigits(out, 0, '[', seq);
+        out[at++] = ',';
+        System.arraycopy(json, 0, out, at, json.length);
+        at += json.length;
+        if (ack >= 0) at = putDigits(out, at, ',', ack);
+        out[at] = ']';
+        return ByteBuffer.wrap(out);
+    }
+
+    /** Decimal digits of {@code n} (not negative). */
+    private static int digits(long n) {
+        int d = 1;
+        while (n >= 10) {
+            n /= 10;
+            d++;
+        }
+        return d;
+    }
+
+    /** Writes {@code lead} and then {@code n} in decimal at {@code at}; returns the index after them. */
+    private static int putDigits(byte[] out, int at, char lead, long n) {
+        out[at++] = (byte) lead;
+        int end = at + digits(n);
+        for (int i = end - 1; i >= at; i--) {
+            out[i] = (byte) ('0' + n % 10);
+            n /= 10;
+        }
+        return end;
+    }
+
     /** A WebSocket binary data frame: 0x01, seq (8 bytes big-endian), the bytes. */
     public static ByteBuffer encodeBinary(long seq, Message message) {
         byte[] data = message.rawBytes();
