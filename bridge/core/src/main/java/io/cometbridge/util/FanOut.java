@@ -11,12 +11,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * hand-off per session and message cost a queue lock and a thread wake-up each: at 1,000 sessions
  * and 100 broadcasts/s that was 100,000 hand-offs per second for two worker threads.
  *
- * <p>Backpressure: when an executor still holds an earlier fan-out's task and earlier fan-outs'
- * chunks still wait for the pool (the workers are behind), the caller runs those older chunks
- * itself before it returns. A broadcaster faster than the machine can deliver is so slowed towards
- * the delivery rate instead of piling broadcast after broadcast into the sessions' queues (the
- * replay buffer's bound applies only once a session's task runs). A caller that is itself running
- * a session's work (a broadcast from a handler) never runs other sessions inline.
+ * <p>Backpressure: when an executor still holds an earlier fan-out's task (the workers are behind),
+ * the caller runs the chunks that wait for the pool itself before it returns. A broadcaster faster
+ * than the machine can deliver is so slowed to the delivery rate, instead of filling every
+ * session's queue without bound (the replay buffer's bound applies only once a session's task
+ * runs). A caller that is itself running a session's work (a broadcast from a handler) never runs
+ * other sessions inline.
  *
  * <p>For one caller and one fan-out: call {@link #add} for every executor, then {@link #finish}.
  */
@@ -48,9 +48,9 @@ public final class FanOut {
             return true;
         }
 
-        /** Runs up to {@code chunks} waiting chunks on this thread, the oldest first. */
-        private void help(int chunks) {
-            for (int n = chunks; n > 0 && runOne(); n--) {
+        /** Runs on this thread the chunks waiting now (not those added meanwhile: it ends). */
+        private void help() {
+            for (int n = waitingCount.get(); n > 0 && runOne(); n--) {
                 // each round ran one chunk
             }
         }
@@ -64,12 +64,10 @@ public final class FanOut {
     private final Workers workers;
     private SerialExecutor[] idle = new SerialExecutor[CHUNK];
     private int count;
-    private final int waitingBefore; // chunks of earlier fan-outs the pool had not started yet
     private boolean behind; // an executor still had earlier work queued
 
     public FanOut(Workers workers) {
         this.workers = workers;
-        this.waitingBefore = workers.waitingChunks();
     }
 
     /** Queues {@code task} on {@code executor}; an idle executor waits for the next chunk to start. */
@@ -82,13 +80,10 @@ public final class FanOut {
         if (count == CHUNK) start();
     }
 
-    /**
-     * Starts the executors still waiting. If the workers are behind, runs here the chunks that earlier
-     * fan-outs left waiting (this one's stay with the workers, so the work stays spread over threads).
-     */
+    /** Starts the executors still waiting; if the workers are behind, runs waiting chunks here. */
     public void finish() {
         if (count > 0) start();
-        if (behind && waitingBefore > 0 && !SerialExecutor.inLoop()) workers.help(waitingBefore);
+        if (behind && !SerialExecutor.inLoop()) workers.help();
     }
 
     private void start() {

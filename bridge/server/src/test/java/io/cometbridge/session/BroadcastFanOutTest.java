@@ -81,7 +81,7 @@ class BroadcastFanOutTest {
     }
 
     @Test
-    void aBroadcasterThatGetsAheadOfTheWorkersDeliversTheOlderWaitingChunksItself() {
+    void aBroadcasterThatGetsAheadOfTheWorkersDeliversTheWaitingChunksItself() {
         List<FakeTransport> clients = openInRoom(3 * FanOut.CHUNK);
         runPool();
 
@@ -89,8 +89,8 @@ class BroadcastFanOutTest {
         assertThat(clients.get(0).sent).isEmpty();
         bridge.rooms().broadcast("room", Message.text("b"), null); // every session still holds "a": behind
 
-        // The second broadcast returned only once the chunks the first left waiting ran, on this
-        // thread: session queues cannot grow broadcast after broadcast while the pool does not start them.
+        // The second broadcast returned only once the waiting chunks ran, on this thread: session
+        // queues cannot grow one broadcast after another while the workers do not keep up.
         for (FakeTransport c : clients) assertThat(c.take()).containsExactly("[1,\"a\"]", "[2,\"b\"]");
         runPool(); // the pool's turns find nothing left to run
         for (FakeTransport c : clients) assertThat(c.sent).isEmpty();
