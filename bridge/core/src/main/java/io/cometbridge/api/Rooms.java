@@ -14,11 +14,6 @@ public interface Rooms {
      * Sends one message to every session in the room (optionally but one). The message is
      * serialized once for all receivers, and addressed to the room ({@link Message#topic()}).
      * Returns how many sessions it was queued for.
-     *
-     * <p>A large room's deliveries run on the server's worker threads. While they are behind (an
-     * earlier broadcast has not reached every member yet), the call delivers waiting work on the
-     * caller's thread before it returns: a broadcaster faster than the machine is slowed to the
-     * rate the members are served, rather than queueing without bound.
      */
     int broadcast(String room, Message message, BridgeSession except);
 

@@ -58,11 +58,6 @@ public final class SerialExecutor implements Executor {
         return pending.getAndIncrement() == 0;
     }
 
-    /** Whether this thread is running some serial executor's tasks now. */
-    static boolean inLoop() {
-        return IN_LOOP.get();
-    }
-
     /** Runs what {@link #queue} left waiting; only by the caller that {@code queue} answered true. */
     void runQueued() {
         runLoop();

@@ -29,11 +29,10 @@ class FanOutTest {
                 seen.add(new ArrayList<>());
                 running.add(new AtomicInteger());
             }
-            FanOut.Workers workers = new FanOut.Workers(pool);
             CountDownLatch done = new CountDownLatch(executors * rounds);
             for (int r = 0; r < rounds; r++) {
                 int round = r;
-                FanOut fanOut = new FanOut(workers);
+                FanOut fanOut = new FanOut(pool);
                 for (int i = 0; i < executors; i++) {
                     int e = i;
                     fanOut.add(serial.get(e), () -> {

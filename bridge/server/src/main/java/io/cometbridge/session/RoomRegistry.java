@@ -43,13 +43,13 @@ public final class RoomRegistry implements Rooms {
         void publish(String room, Message message, String exceptSessionId);
     }
 
-    private final FanOut.Workers workers; // runs a large room's deliveries (OFFLOAD_FROM)
+    private final Executor workers; // runs a large room's deliveries (OFFLOAD_FROM)
     private final ConcurrentHashMap<String, Set<Session>> rooms = new ConcurrentHashMap<>();
     private final AtomicInteger wildcardRooms = new AtomicInteger();
     private volatile Relay relay; // null: one node, broadcasts stay here
 
     RoomRegistry(Executor workers) {
-        this.workers = new FanOut.Workers(workers);
+        this.workers = workers;
     }
 
     void add(String room, Session session) {
