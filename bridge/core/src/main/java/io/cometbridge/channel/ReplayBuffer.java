@@ -19,6 +19,9 @@ public final class ReplayBuffer<T> {
     public record Entry<T>(long seq, Message message, T token) {
     }
 
+    /** Ring slots kept across acknowledgements; a larger ring goes once emptied. */
+    static final int STEADY = 64;
+
     private final int maxMessages;
     private final long maxBytes;
     @SuppressWarnings("unchecked")
@@ -72,7 +75,9 @@ public final class ReplayBuffer<T> {
             if (e.token() != null) acked.accept(e.token());
         }
         if (cursor <= seq) cursor = seq + 1;
-        if (count == 0 && ring.length > 16) { // shrink after a burst
+        // Shrink after a burst only: a session that streams steadily (a broadcast every few ms,
+        // acknowledged every few dozen) keeps its ring rather than regrowing it 4, 8, 16, ... per ack.
+        if (count == 0 && ring.length > STEADY) {
             ring = new Entry[4];
             head = 0;
         }

@@ -113,6 +113,47 @@ public final class FrameCodec {
         out.append(']');
     }
 
+    /**
+     * A text data frame as UTF-8 bytes, the same as {@link #encode} gives: the message's UTF-8 JSON
+     * (encoded once per message) copied once behind this session's sequence number.
+     */
+    public static ByteBuffer encodeDataUtf8(long seq, Message message, long ack) {
+        byte[] json = message.jsonUtf8();
+        int seqDigits = digits(seq);
+        int ackDigits = ack >= 0 ? digits(ack) : 0;
+        byte[] out = new byte[1 + seqDigits + 1 + json.length + (ack >= 0 ? 1 + ackDigits : 0) + 1];
+        out[0] = '[';
+        int at = putDigits(out, 1, seq, seqDigits);
+        out[at++] = ',';
+        System.arraycopy(json, 0, out, at, json.length);
+        at += json.length;
+        if (ack >= 0) {
+            out[at++] = ',';
+            at = putDigits(out, at, ack, ackDigits);
+        }
+        out[at] = ']';
+        return ByteBuffer.wrap(out);
+    }
+
+    /** Decimal digits of {@code n} (not negative), by multiplying rather than dividing. */
+    private static int digits(long n) {
+        long power = 10;
+        for (int d = 1; d < 19; d++, power *= 10) {
+            if (n < power) return d;
+        }
+        return 19;
+    }
+
+    /** Writes the {@code digits} decimal digits of {@code n} at {@code at}; returns the index after them. */
+    private static int putDigits(byte[] out, int at, long n, int digits) {
+        int end = at + digits;
+        for (int i = end - 1; i >= at; i--) {
+            out[i] = (byte) ('0' + n % 10);
+            n /= 10;
+        }
+        return end;
+    }
+
     /** A WebSocket binary data frame: 0x01, seq (8 bytes big-endian), the bytes. */
     public static ByteBuffer encodeBinary(long seq, Message message) {
         byte[] data = message.rawBytes();

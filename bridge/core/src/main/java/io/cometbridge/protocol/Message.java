@@ -21,6 +21,7 @@ public final class Message {
     private final byte[] bytes;
     private final String topic;
     private volatile String json; // racy single-check caches: computing one twice is harmless
+    private volatile byte[] jsonUtf8;
     private volatile int wireSize = -1;
 
     private Message(String text, byte[] bytes) {
@@ -96,6 +97,19 @@ public final class Message {
             json = j;
         }
         return j;
+    }
+
+    /**
+     * {@link #json()} in UTF-8, encoded once however many sessions send it (a broadcast). Shared:
+     * callers must not change it.
+     */
+    byte[] jsonUtf8() {
+        byte[] b = jsonUtf8;
+        if (b == null) {
+            b = json().getBytes(StandardCharsets.UTF_8);
+            jsonUtf8 = b;
+        }
+        return b;
     }
 
     /**

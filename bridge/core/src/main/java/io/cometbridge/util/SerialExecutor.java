@@ -77,6 +77,20 @@ public final class SerialExecutor implements Executor {
         if (pending.getAndIncrement() == 0) pool.execute(this::runLoop);
     }
 
+    /**
+     * Queues {@code task} without running it. True when the executor was idle: the caller must then
+     * start it with {@link #runQueued()} on some thread ({@link FanOut} starts many on one pool task).
+     */
+    boolean queue(Runnable task) {
+        tasks.offer(task);
+        return pending.getAndIncrement() == 0;
+    }
+
+    /** Runs what {@link #queue} left waiting; only by the caller that {@code queue} answered true. */
+    void runQueued() {
+        runLoop();
+    }
+
     private void runLoop() {
         long started = cpu != null && ++runs % CPU_SAMPLE_EVERY == 0 ? THREADS.getCurrentThreadCpuTime() : -1;
         RUNNING.set(this);

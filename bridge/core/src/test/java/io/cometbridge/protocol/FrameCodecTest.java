@@ -36,6 +36,24 @@ class FrameCodecTest {
         assertThat(FrameCodec.decodeBatch(FrameCodec.encodeBatch(frames))).isEqualTo(frames);
     }
 
+    @ParameterizedTest
+    @ValueSource(longs = {1, 9, 10, 99, 100, 4_294_967_296L, Long.MAX_VALUE})
+    void aTextDataFrameInUtf8IsTheUtf8OfItsJson(long seq) {
+        Message m = Message.text("hello \"world\" \\ \n \u2028 \u0000 é 😀");
+        for (long ack : new long[]{-1, 0, 7, seq}) {
+            Frame.Data d = new Frame.Data(seq, m, ack);
+            ByteBuffer utf8 = FrameCodec.encodeDataUtf8(seq, m, ack);
+            assertThat(java.nio.charset.StandardCharsets.UTF_8.decode(utf8).toString()).isEqualTo(FrameCodec.encode(d));
+        }
+    }
+
+    @Test
+    void aBroadcastMessageIsEncodedToUtf8Once() {
+        Message m = Message.text("é");
+        assertThat(m.jsonUtf8()).isSameAs(m.jsonUtf8());
+        assertThat(m.withTopic("room").jsonUtf8()).isEqualTo(m.jsonUtf8());
+    }
+
     @Test
     void anAttachNeverPrintsItsTokenNorItsSessionId() {
         Frame.Attach a = (Frame.Attach) FrameCodec.decode("{\"t\":\"attach\",\"sid\":\"secret-sid\",\"last\":0,\"auth\":\"secret-token\"}");

@@ -37,7 +37,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
     private final SessionStore store;
     private final SessionLog log;
     private final Takeovers takeovers;
-    private final RoomRegistry rooms = new RoomRegistry();
+    private final RoomRegistry rooms;
     private final Scheduler scheduler;
     private final long startNanos;
     private final Frame.Settings clientSettings;
@@ -69,6 +69,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
         this.ownsWorkers = workers == null;
         this.workers = workers != null ? workers
                 : Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), daemonThreads("bridge-worker"));
+        this.rooms = new RoomRegistry(this.workers);
         this.scheduler.every(TimeUnit.SECONDS.toNanos(1), this::reap);
     }
 

@@ -3,6 +3,7 @@ package io.cometbridge.session;
 import io.cometbridge.api.BridgeSession;
 import io.cometbridge.api.Rooms;
 import io.cometbridge.protocol.Message;
+import io.cometbridge.util.FanOut;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,6 +11,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,8 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RoomRegistry implements Rooms {
     /**
-     * From this many receivers on, a broadcast hands each session's work to the worker pool
-     * instead of doing every session's encoding and socket write on the calling thread.
+     * From this many receivers on, a broadcast hands the sessions' work to the worker pool, a
+     * {@link FanOut#CHUNK} of sessions per pool task, instead of doing every session's encoding and
+     * socket write on the calling thread.
      */
     static final int OFFLOAD_FROM = 64;
 
@@ -40,9 +43,14 @@ public final class RoomRegistry implements Rooms {
         void publish(String room, Message message, String exceptSessionId);
     }
 
+    private final Executor workers; // runs a large room's deliveries (OFFLOAD_FROM)
     private final ConcurrentHashMap<String, Set<Session>> rooms = new ConcurrentHashMap<>();
     private final AtomicInteger wildcardRooms = new AtomicInteger();
     private volatile Relay relay; // null: one node, broadcasts stay here
+
+    RoomRegistry(Executor workers) {
+        this.workers = workers;
+    }
 
     void add(String room, Session session) {
         rooms.compute(room, (r, members) -> {
@@ -116,15 +124,16 @@ public final class RoomRegistry implements Rooms {
         return names;
     }
 
-    private static int send(Set<Session> receivers, Message message, String except) {
-        boolean offload = receivers.size() >= OFFLOAD_FROM;
+    private int send(Set<Session> receivers, Message message, String except) {
+        FanOut fanOut = receivers.size() >= OFFLOAD_FROM ? new FanOut(workers) : null;
         int n = 0;
         for (Session s : receivers) {
             if (!s.id().equals(except)) {
-                s.sendShared(message, offload);
+                s.sendShared(message, fanOut);
                 n++;
             }
         }
+        if (fanOut != null) fanOut.finish();
         return n;
     }
 

@@ -14,6 +14,7 @@ import io.cometbridge.protocol.Frame;
 import io.cometbridge.protocol.Message;
 import io.cometbridge.transport.Transport;
 import io.cometbridge.transport.TransportListener;
+import io.cometbridge.util.FanOut;
 import io.cometbridge.util.SerialExecutor;
 
 import java.util.List;
@@ -95,12 +96,12 @@ public final class Session extends SessionView implements TransportListener {
 
     /**
      * Broadcast path: no per-receiver future. It takes its place on this session's executor now
-     * (before anything the caller sends next); with {@code offload} the worker pool runs it rather
+     * (before anything the caller sends next); with a {@code fanOut} the worker pool runs it rather
      * than the broadcasting thread, so a large room's writes spread over the workers.
      */
-    void sendShared(Message message, boolean offload) {
+    void sendShared(Message message, FanOut fanOut) {
         Runnable task = () -> enqueue(message, null);
-        if (offload) executor.executeLater(task);
+        if (fanOut != null) fanOut.add(executor, task);
         else executor.execute(task);
     }
 

@@ -19,6 +19,7 @@ import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.OpCode;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -202,25 +203,43 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
     @Override
     public void send(List<Frame> frames) {
         CoreSession core = socket instanceof WebSocketSession ws ? ws.getCoreSession() : null;
+        if (core == null) {
+            sendOneByOne(frames);
+            return;
+        }
         int last = frames.size() - 1;
         for (int i = 0; i <= last; i++) {
             Frame f = frames.get(i);
-            ByteBuffer binary = f instanceof Frame.Data d && d.message().isBinary() ? FrameCodec.encodeBinary(d.seq(), d.message()) : null;
-            String text = binary == null ? FrameCodec.encode(f) : null;
-            // text: close enough for the backpressure bound; exact bytes go to the counter
-            int size = binary != null ? binary.remaining() : text.length();
+            ByteBuffer payload = payload(f);
+            int size = payload.remaining();
             track(size);
-            if (core != null) {
-                org.eclipse.jetty.websocket.core.Frame out = binary != null
-                        ? new org.eclipse.jetty.websocket.core.Frame(OpCode.BINARY, binary)
-                        : new org.eclipse.jetty.websocket.core.Frame(OpCode.TEXT, text);
-                core.sendFrame(out, org.eclipse.jetty.util.Callback.from(() -> released(size), failure -> released(size)), i < last);
-            } else if (binary != null) {
+            byte opCode = f instanceof Frame.Data d && d.message().isBinary() ? OpCode.BINARY : OpCode.TEXT;
+            core.sendFrame(new org.eclipse.jetty.websocket.core.Frame(opCode, payload),
+                    org.eclipse.jetty.util.Callback.from(() -> released(size), failure -> released(size)), i < last);
+        }
+    }
+
+    /** Without Jetty's core session (not seen in practice): each frame through the API, unbatched. */
+    private void sendOneByOne(List<Frame> frames) {
+        for (Frame f : frames) {
+            if (f instanceof Frame.Data d && d.message().isBinary()) {
+                ByteBuffer binary = FrameCodec.encodeBinary(d.seq(), d.message());
+                int size = binary.remaining();
+                track(size);
                 socket.sendBinary(binary, written(size));
             } else {
-                socket.sendText(text, written(size));
+                write(FrameCodec.encode(f));
             }
         }
+    }
+
+    /**
+     * A frame's bytes on the wire. A text data frame is built from its message's UTF-8 JSON, encoded
+     * once per message: a broadcast costs each receiver one copy behind its sequence number.
+     */
+    private static ByteBuffer payload(Frame f) {
+        if (!(f instanceof Frame.Data d)) return ByteBuffer.wrap(FrameCodec.encode(f).getBytes(StandardCharsets.UTF_8));
+        return d.message().isBinary() ? FrameCodec.encodeBinary(d.seq(), d.message()) : FrameCodec.encodeDataUtf8(d.seq(), d.message(), d.ack());
     }
 
     @Override
