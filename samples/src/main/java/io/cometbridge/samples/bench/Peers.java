@@ -144,7 +144,7 @@ public final class Peers {
                     + ", JVM " + String.join(" ", jvmOptions);
             case BRIDGE_REDIS, BRIDGE_TWO_NODES -> "Comet Bridge (BenchServer, this build), " + system.nodes() + " node(s) with --redis on "
                     + (nodesRedis != null ? nodesRedis : "a redis-server " + redisVersion() + " of the benchmark's own (fresh per run)")
-                    + ", clients alternating between the nodes, JVM " + String.join(" ", jvmOptions);
+                    + (system.nodes() > 1 ? ", clients alternating between the nodes" : "") + ", JVM " + String.join(" ", jvmOptions);
             case COMETD -> "CometD 8.0.10 on Jetty 12.0 (CometDServlet + JettyWebSocketTransport), JVM " + String.join(" ", jvmOptions);
             default -> "Socket.IO 4.8.4 on Node " + nodeVersion() + " (http module)";
         };
