@@ -58,6 +58,7 @@ public final class Bench implements Callable<Integer> {
         int threads;
         long connectTimeoutSeconds;
         boolean quick;
+        boolean scaleOut;
         long seed;
     }
 
@@ -107,6 +108,11 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--server-redis", paramLabel = "URI",
             description = "The bridge's server keeps its sessions in this Redis (docs/SCALE_OUT.md), to compare with in memory.")
     String serverRedis;
+    @Option(names = "--scale-out",
+            description = {"Instead of the peers: the bridge on one node in memory, one node on Redis and two nodes on Redis, "
+                    + "in the same run (workloads echo and fanout). The nodes use --server-redis if given, else a fresh "
+                    + "loopback redis-server per run (redis-server must be installed)."})
+    boolean scaleOut;
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the order in which systems run within a repeat (default: from the clock).")
     Long seed;
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Report directory (default reports/bench-<timestamp>/).")
@@ -140,7 +146,14 @@ public final class Bench implements Callable<Integer> {
         for (String w : s.workloads) {
             if (!Workloads.ALL.contains(w)) throw new CommandLine.ParameterException(new CommandLine(this), "unknown workload " + w);
         }
-        List<Target.Sys> sys = systems.stream().map(Target.Sys::of).toList();
+        s.scaleOut = scaleOut;
+        if (scaleOut) {
+            if (workloads == Workloads.ALL) s.workloads = ScaleOutReport.WORKLOADS; // not given: the two it runs
+            if (!ScaleOutReport.WORKLOADS.containsAll(s.workloads)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--scale-out runs the workloads " + ScaleOutReport.WORKLOADS);
+            }
+        }
+        List<Target.Sys> sys = scaleOut ? Target.Sys.SCALE_OUT : systems.stream().map(Target.Sys::of).toList();
         s.targets = Target.all(sys, transports.stream().map(t -> t.trim().toLowerCase(Locale.ROOT)).toList());
         s.clients = pick(clients, 100, 20);
         s.fanoutClients = pick(fanoutClients, 1000, 100);
@@ -180,7 +193,8 @@ public final class Bench implements Callable<Integer> {
         List<String> jvm = new ArrayList<>(List.of(serverJvm.trim().split("\\s+")));
         jvm.removeIf(String::isEmpty);
         Peers peers = new Peers(peersDir != null ? peersDir : Peers.locate(), jvm)
-                .bridgeOptions(serverRedis == null ? List.of() : List.of("--redis=" + serverRedis));
+                .bridgeOptions(serverRedis == null || scaleOut ? List.of() : List.of("--redis=" + serverRedis))
+                .nodesRedis(scaleOut ? serverRedis : null);
         if (s.targets.stream().anyMatch(t -> t.system() != Target.Sys.BRIDGE)) peers.ensureBuilt(rebuildPeers, System.err);
         Map<Target.Sys, String> servers = new LinkedHashMap<>();
         for (Target t : s.targets) servers.computeIfAbsent(t.system(), peers::describe);

@@ -114,6 +114,7 @@ public final class BenchServer implements Callable<Integer>, AutoCloseable {
                 .newSessionsPerSecond(1_000_000).newSessionBurst(1_000_000)
                 .maxSessions(200_000)
                 .build();
+        if (redis != null && port == 0) port = freePort(host); // the node's URL in Redis must name its real port (forwarding)
         if (redis != null) log = RedisSessionLog.forConfig(redis, config, "http://" + host + ":" + port);
         Bridge bridge = Bridge.builder(new BenchApp()).config(config).log(log == null ? SessionLog.IN_MEMORY : log).build();
         if (redis != null) relay = RedisRoomRelay.attach(redis, bridge.rooms());
@@ -126,6 +127,12 @@ public final class BenchServer implements Callable<Integer>, AutoCloseable {
                 .module(ctx -> pages())
                 .build()
                 .start();
+    }
+
+    private static int freePort(String host) throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        }
     }
 
     public int port() {

@@ -1,5 +1,7 @@
 package io.cometbridge.samples.bench;
 
+import io.cometbridge.samples.bench.peer.Deployment;
+import io.cometbridge.samples.bench.peer.RedisServer;
 import io.cometbridge.samples.bench.peer.ServerProcess;
 
 import io.cometbridge.samples.bench.load.Target;
@@ -20,6 +22,7 @@ public final class Peers {
     private final Path peersDir;
     private final List<String> jvmOptions;
     private List<String> bridgeOptions = List.of(); // extra BenchServer options, e.g. --redis=URI
+    private String nodesRedis; // the Redis of the bridge's nodes (bridge-redis, bridge-2nodes); null: a fresh one per run
 
     public Peers(Path peersDir, List<String> jvmOptions) {
         this.peersDir = peersDir.toAbsolutePath().normalize();
@@ -76,19 +79,51 @@ public final class Peers {
         return this;
     }
 
+    /** The Redis the bridge's nodes of the scale-out comparison use (null: the benchmark starts one per run). */
+    public Peers nodesRedis(String uri) {
+        this.nodesRedis = uri;
+        return this;
+    }
+
+    /**
+     * Starts what {@code system} runs on: its one server, or (bridge on Redis) a redis-server of its
+     * own unless one was given, and the bridge's node(s) on it. Logs go to {@code logPrefix}*.log.
+     */
+    public Deployment deploy(Target.Sys system, Path logPrefix) throws IOException, InterruptedException {
+        String prefix = logPrefix.getFileName().toString();
+        if (!system.onRedis()) return new Deployment(List.of(start(system, logPrefix.resolveSibling(prefix + ".log"))), null);
+        RedisServer redis = nodesRedis == null ? RedisServer.start(logPrefix.resolveSibling(prefix + "-redis.log")) : null;
+        List<ServerProcess> nodes = new ArrayList<>();
+        try {
+            String uri = redis != null ? redis.uri() : nodesRedis;
+            for (int i = 1; i <= system.nodes(); i++) {
+                nodes.add(startBridge(List.of("--redis=" + uri), logPrefix.resolveSibling(prefix + "-node" + i + ".log")));
+            }
+            return new Deployment(nodes, redis);
+        } catch (IOException | RuntimeException e) {
+            new Deployment(nodes, redis).close();
+            throw e;
+        }
+    }
+
+    private ServerProcess startBridge(List<String> options, Path log) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchServer.class.getName(), "--port=0", "--exit-on-stdin-eof"));
+        cmd.addAll(options);
+        return ServerProcess.start(cmd, null, log);
+    }
+
     /** Starts the server for {@code target}'s system (one process serves both transports). */
     public ServerProcess start(Target.Sys system, Path log) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>();
         switch (system) {
             case BRIDGE -> {
-                cmd.add(java);
-                cmd.addAll(jvmOptions);
-                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchServer.class.getName(),
-                        "--port=0", "--exit-on-stdin-eof"));
-                cmd.addAll(bridgeOptions);
-                return ServerProcess.start(cmd, null, log);
+                return startBridge(bridgeOptions, log);
             }
+            case BRIDGE_REDIS, BRIDGE_TWO_NODES -> throw new IllegalArgumentException(system + " runs on several processes: deploy()");
             case COMETD -> {
                 cmd.add(java);
                 cmd.addAll(jvmOptions);
@@ -105,15 +140,29 @@ public final class Peers {
     /** Versions for the report. */
     public String describe(Target.Sys system) {
         return switch (system) {
-            case BRIDGE -> "Comet Bridge (BenchServer, this build), JVM " + String.join(" ", jvmOptions);
+            case BRIDGE -> "Comet Bridge (BenchServer, this build)" + (bridgeOptions.isEmpty() ? "" : " " + String.join(" ", bridgeOptions))
+                    + ", JVM " + String.join(" ", jvmOptions);
+            case BRIDGE_REDIS, BRIDGE_TWO_NODES -> "Comet Bridge (BenchServer, this build), " + system.nodes() + " node(s) with --redis on "
+                    + (nodesRedis != null ? nodesRedis : "a redis-server " + redisVersion() + " of the benchmark's own (fresh per run)")
+                    + (system.nodes() > 1 ? ", clients alternating between the nodes" : "") + ", JVM " + String.join(" ", jvmOptions);
             case COMETD -> "CometD 8.0.10 on Jetty 12.0 (CometDServlet + JettyWebSocketTransport), JVM " + String.join(" ", jvmOptions);
             default -> "Socket.IO 4.8.4 on Node " + nodeVersion() + " (http module)";
         };
     }
 
     private static String nodeVersion() {
+        return version("node", "--version");
+    }
+
+    private static String redisVersion() {
+        String v = version(RedisServer.BINARY, "--version"); // "Redis server v=7.0.15 sha=…"
+        int at = v.indexOf("v=");
+        return at < 0 ? v : v.substring(at + 2).split("\\s+")[0];
+    }
+
+    private static String version(String... command) {
         try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String v = new String(p.getInputStream().readAllBytes()).trim();
             p.waitFor();
             return v;

@@ -25,6 +25,18 @@ public record ProcStats(long nanos, long cpuNanos, long rssBytes) {
         }
     }
 
+    /** Several processes as one (the nodes of a bridge): CPU and RSS summed; -1 when one cannot be read. */
+    public static ProcStats sum(long... pids) {
+        long now = System.nanoTime(), cpu = 0, rss = 0;
+        for (long pid : pids) {
+            ProcStats p = of(pid);
+            if (p.cpuNanos < 0 || cpu < 0) cpu = -1;
+            else cpu += p.cpuNanos;
+            rss = p.rssBytes < 0 || rss < 0 ? -1 : rss + p.rssBytes;
+        }
+        return new ProcStats(now, cpu, rss);
+    }
+
     public static ProcStats self() {
         return of(ProcessHandle.current().pid());
     }

@@ -90,7 +90,7 @@ final class Report {
             new Row("connect", "serverCpuPercent", "server CPU", "% core", 0, false),
             new Row("connect", "loadgenCpuPercent", "load generator CPU", "% core", 0, false));
 
-    private static final Target.Sys[] SYSTEMS = Target.Sys.values();
+    private static final Target.Sys[] SYSTEMS = Target.Sys.PEERS.toArray(Target.Sys[]::new);
     private final Bench.Settings settings;
     private final List<Bench.Run> runs;
     private final Map<Target.Sys, String> servers;
@@ -111,6 +111,7 @@ final class Report {
         JsonObject st = root.getAsJsonObject("settings");
         Bench.Settings s = new Bench.Settings();
         s.quick = st.get("quick").getAsBoolean();
+        s.scaleOut = st.has("scaleOut") && st.get("scaleOut").getAsBoolean();
         s.clients = st.get("clients").getAsInt();
         s.fanoutClients = st.get("fanoutClients").getAsInt();
         s.rate = st.get("rate").getAsDouble();
@@ -225,7 +226,8 @@ final class Report {
             b.append(String.format(Locale.ROOT, "  idle: the window (%s s) is not longer than the longest poll hold or heartbeat (%s s):"
                     + " per-session idle overhead (CPU, wire bytes) not measured%n", format(settings.idleSeconds, 1), format(Bench.LONGEST_QUIET_SECONDS, 0)));
         }
-        for (String w : settings.workloads) {
+        if (settings.scaleOut) b.append(scaleOut().table());
+        else for (String w : settings.workloads) {
             for (String t : Target.TRANSPORTS) {
                 if (!hasGroup(w, t)) continue;
                 b.append('\n').append(heading(w)).append(" — ").append(t).append(t.equals(Target.POLLING) ? " (CometD: long-polling)" : "").append('\n');
@@ -251,6 +253,10 @@ final class Report {
         if (!failed.isEmpty()) b.append("\nFailed runs (left out of the medians):\n  ").append(String.join("\n  ", failed)).append('\n');
         b.append(String.format(Locale.ROOT, "%nLoad average (1 min) over the runs: %.2f–%.2f.%n", loadMin(), loadMax()));
         return b.toString();
+    }
+
+    private ScaleOutReport scaleOut() {
+        return new ScaleOutReport(settings, this::value, this::heading);
     }
 
     private double loadMin() {
@@ -285,6 +291,7 @@ final class Report {
         root.add("meta", meta);
         JsonObject s = new JsonObject();
         s.addProperty("quick", settings.quick);
+        s.addProperty("scaleOut", settings.scaleOut);
         s.addProperty("clients", settings.clients);
         s.addProperty("fanoutClients", settings.fanoutClients);
         s.addProperty("rate", settings.rate);
@@ -364,7 +371,7 @@ final class Report {
 
 
     String html() {
-        ReportCharts charts = new ReportCharts(this::value);
+        ReportCharts charts = new ReportCharts(this::value, Target.Sys.PEERS);
         StringBuilder h = new StringBuilder(65_536);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Comet Bridge vs Socket.IO vs CometD</title>\n<style>")
                 .append("body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}")
@@ -373,9 +380,11 @@ final class Report {
                 .append(".charts{display:flex;flex-wrap:wrap;gap:12px}.chart{border:1px solid #eee;padding:6px}")
                 .append("code{background:#f4f4f4;padding:1px 4px}.legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}")
                 .append("</style></head><body>\n");
-        h.append("<h1>Comet Bridge vs Socket.IO 4.8 vs CometD 8</h1>\n<p class=\"legend\">");
-        for (int i = 0; i < SYSTEMS.length; i++) {
-            h.append("<span style=\"background:").append(ReportCharts.COLORS[i]).append("\"></span>").append(esc(SYSTEMS[i].title));
+        List<Target.Sys> columns = settings.scaleOut ? Target.Sys.SCALE_OUT : Target.Sys.PEERS;
+        h.append(settings.scaleOut ? "<h1>Comet Bridge: one node vs several on Redis</h1>" : "<h1>Comet Bridge vs Socket.IO 4.8 vs CometD 8</h1>")
+                .append("\n<p class=\"legend\">");
+        for (int i = 0; i < columns.size(); i++) {
+            h.append("<span style=\"background:").append(ReportCharts.COLORS[i]).append("\"></span>").append(esc(columns.get(i).title));
         }
         h.append("</p>\n<p>").append(settings.quick ? "<b>Quick run: counts too small for meaningful figures.</b> " : "")
                 .append("Medians of ").append(settings.repeat).append(" run(s) per workload and system/transport, interleaved; ")
@@ -385,7 +394,8 @@ final class Report {
                 .append(esc(String.format(Locale.ROOT, "%.2f–%.2f", loadMin(), loadMax()))).append(" over the runs (per run in the raw table).</p>\n<ul>");
         servers.forEach((s, d) -> h.append("<li>").append(esc(s.id)).append(": ").append(esc(d)).append("</li>"));
         h.append("</ul>\n");
-        for (String w : settings.workloads) {
+        if (settings.scaleOut) h.append(scaleOut().html());
+        else for (String w : settings.workloads) {
             for (String t : Target.TRANSPORTS) {
                 if (!hasGroup(w, t)) continue;
                 h.append("<h2>").append(esc(heading(w))).append(" — ").append(t).append("</h2>\n<table><tr><th></th>");

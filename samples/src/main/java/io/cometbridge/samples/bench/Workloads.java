@@ -7,7 +7,7 @@ import io.cometbridge.samples.bench.load.LoadGenerator;
 import io.cometbridge.samples.bench.load.WireCounter;
 import io.cometbridge.samples.bench.peer.Control;
 
-import io.cometbridge.samples.bench.peer.ServerProcess;
+import io.cometbridge.samples.bench.peer.Deployment;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -30,9 +30,10 @@ import java.util.function.IntFunction;
 
 /**
  * The four workloads, the same for every system and transport. Each run gets a fresh server
- * process and a fresh load generator, and returns its figures by name (see {@link Report#ROWS}).
- * Server CPU and memory come from /proc for the server's pid, the load generator's CPU from /proc
- * for this process, wire bytes from the load generator's sockets.
+ * process (or fresh nodes and redis-server) and a fresh load generator, and returns its figures by
+ * name (see {@link Report#ROWS}). Server CPU and memory come from /proc for the server's pid (the
+ * nodes' pids summed, and the redis-server's), the load generator's CPU from /proc for this
+ * process, wire bytes from the load generator's sockets.
  */
 final class Workloads {
     static final List<String> ALL = List.of("echo", "fanout", "idle", "connect");
@@ -50,10 +51,10 @@ final class Workloads {
 
     /** One run: start the server, run the workload against it, stop everything. */
     Map<String, Double> run(String workload, Target target, int index, String label) throws Exception {
-        Path log = logDir.resolve(workload + "-" + target.system().id + "-" + target.transport() + "-" + index + ".log");
+        Path log = logDir.resolve(workload + "-" + target.system().id + "-" + target.transport() + "-" + index);
         progress.phase(label + " starting " + target.system().id, () -> "");
-        try (ServerProcess server = peers.start(target.system(), log)) {
-            Run run = new Run(target, server, new LoadGenerator(server.port(), s.threads), new Control(server.port()), label);
+        try (Deployment server = peers.deploy(target.system(), log)) {
+            Run run = new Run(target, server, new LoadGenerator(server.ports(), s.threads), new Control(server.controlPort()), label);
             try {
                 Map<String, Double> m = switch (workload) {
                     case "echo" -> echo(run);
@@ -62,7 +63,8 @@ final class Workloads {
                     case "connect" -> connect(run);
                     default -> throw new IllegalArgumentException(workload);
                 };
-                if (!server.isAlive()) throw new IllegalStateException("the server died during the run; see " + log);
+                if (!server.isAlive()) throw new IllegalStateException("the server died during the run; see " + server.logs());
+                if (m.containsKey("throughput")) m.put("throughputPerNode", m.get("throughput") / server.nodeCount());
                 m.put("connectFailures", (double) run.connectFailures);
                 String failures = run.load.failures();
                 if (!failures.isEmpty()) progress.done(label + " " + failures);
@@ -76,14 +78,14 @@ final class Workloads {
     /** What one run holds. */
     private final class Run {
         final Target target;
-        final ServerProcess server;
+        final Deployment server;
         final LoadGenerator load;
         final Control control;
         final String label;
         final List<BenchClient> clients = new ArrayList<>();
         int connectFailures;
 
-        Run(Target target, ServerProcess server, LoadGenerator load, Control control, String label) {
+        Run(Target target, Deployment server, LoadGenerator load, Control control, String label) {
             this.target = target;
             this.server = server;
             this.load = load;
@@ -146,22 +148,37 @@ final class Workloads {
         }
     }
 
-    /** Server CPU, load-generator CPU and wire bytes over a measured window. */
-    private record Window(ProcStats server, ProcStats self, WireCounter.Reading wire) {
+    /**
+     * Server CPU (the nodes', and the redis-server's when the run has its own), load-generator CPU
+     * and wire bytes over a measured window.
+     */
+    private record Window(ProcStats server, ProcStats redis, ProcStats self, WireCounter.Reading wire) {
         static Window begin(Run run) {
-            return new Window(ProcStats.of(run.server.pid()), ProcStats.self(), run.load.wire());
+            return new Window(ProcStats.sum(run.server.nodePids()), redisStats(run), ProcStats.self(), run.load.wire());
+        }
+
+        private static ProcStats redisStats(Run run) {
+            return run.server.redisPid() > 0 ? ProcStats.of(run.server.redisPid()) : null;
         }
 
         /** Adds the window's costs, per {@code units} (round trips, deliveries, connects), to {@code m}. */
         void end(Run run, Map<String, Double> m, double units) {
-            ProcStats server1 = ProcStats.of(run.server.pid());
+            ProcStats server1 = ProcStats.sum(run.server.nodePids());
+            ProcStats redis1 = redis == null ? null : redisStats(run);
             ProcStats self1 = ProcStats.self();
             WireCounter.Reading wire = run.load.wire().minus(this.wire);
             double n = Math.max(1, units);
-            m.put("serverCpuUsPerMsg", server.cpuNanosUntil(server1) / 1000.0 / n);
+            double nodesCpu = server.cpuNanosUntil(server1) / 1000.0, redisCpu = 0;
+            m.put("nodeCpuUsPerMsg", nodesCpu / n);
+            if (redis != null) { // server CPU = nodes + Redis; each also on its own
+                redisCpu = redis.cpuNanosUntil(redis1) / 1000.0;
+                m.put("redisCpuUsPerMsg", redisCpu / n);
+                m.put("redisCpuPercent", redis.cpuPercentUntil(redis1));
+            }
+            m.put("serverCpuUsPerMsg", (nodesCpu + redisCpu) / n);
             m.put("wireUpPerMsg", wire.up() / n);
             m.put("wireDownPerMsg", wire.down() / n);
-            m.put("serverCpuPercent", server.cpuPercentUntil(server1));
+            m.put("serverCpuPercent", server.cpuPercentUntil(server1) + (redis == null ? 0 : redis.cpuPercentUntil(redis1)));
             m.put("loadgenCpuPercent", self.cpuPercentUntil(self1));
             m.put("serverRssMB", server1.rssBytes() / 1048576.0);
             m.put("seconds", server.secondsUntil(server1));
@@ -281,7 +298,7 @@ final class Workloads {
         run.connect(warm, 100, i -> (c, t) -> { }, null, "warm-up sessions");
         sleep(Math.min(1, s.warmupSeconds));
         run.control.gc();
-        ProcStats base = ProcStats.of(run.server.pid());
+        ProcStats base = ProcStats.sum(run.server.nodePids());
         List<BenchClient> clients = run.connect(s.idleSessions, 500, i -> (c, t) -> { }, null, "connecting");
         progress.phase(run.label + " settling", () -> "");
         sleep(s.warmupSeconds);
@@ -304,7 +321,7 @@ final class Workloads {
         }
         progress.phase(run.label + " measuring memory", () -> "");
         run.control.gc();
-        ProcStats after = ProcStats.of(run.server.pid());
+        ProcStats after = ProcStats.sum(run.server.nodePids());
         m.put("sessions", (double) n);
         m.put("memoryPerSessionBytes", (after.rssBytes() - base.rssBytes()) / (double) n);
         m.put("serverRssMB", after.rssBytes() / 1048576.0);

@@ -56,6 +56,44 @@ class BenchSmokeTest {
         assertThat(Files.readString(out.resolve("table.txt"))).contains("b÷sio", "b÷cometd", "socketio", "cometd");
     }
 
+    /**
+     * {@code --scale-out}: the bridge on one node in memory, one node on a redis-server the benchmark
+     * starts, and two nodes on one; every echo arrives on both transports (clients of the second node
+     * send that node's origin, or it would refuse them), and Redis's CPU is read beside the nodes'.
+     * Echo only: eight server JVMs already (fan-out across nodes: ScaleOutTest's rooms).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(240)
+    void scaleOutComparesOneNodeInMemoryWithOneAndTwoNodesOnRedis(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("report");
+        int code = Bench.run("--scale-out", "--quick", "--workloads=echo", "--clients=4",
+                "--warmup=0.3", "--duration=0.5", "--repeat=1", FAST_JVM, "--out=" + out);
+        assertThat(code).as("exit code (failed runs are listed in the table)").isZero();
+
+        JsonObject json = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+        assertThat(json.getAsJsonArray("runs")).hasSize(6); // 3 deployments x 2 transports
+        JsonObject medians = json.getAsJsonObject("medians");
+        for (String system : List.of("bridge", "bridge-redis", "bridge-2nodes")) {
+            for (String transport : List.of("websocket", "polling")) {
+                String t = system + "/" + transport;
+                int nodes = system.equals("bridge-2nodes") ? 2 : 1;
+                JsonObject m = medians.getAsJsonObject("echo").getAsJsonObject(t);
+                assertThat(m.get("throughput").getAsDouble()).as(t).isPositive();
+                assertThat(m.get("throughputPerNode").getAsDouble()).as(t + " per node")
+                        .isCloseTo(m.get("throughput").getAsDouble() / nodes, org.assertj.core.data.Offset.offset(1e-6));
+                assertThat(m.get("sessionsLost").getAsDouble()).as(t + " sessions lost").isZero();
+                assertThat(m.has("redisCpuUsPerMsg")).as(t + " redis-server CPU read").isEqualTo(!system.equals("bridge"));
+                assertThat(m.get("nodeCpuUsPerMsg").getAsDouble()).as(t + " nodes' CPU").isNotNegative();
+            }
+        }
+        assertThat(Files.readString(out.resolve("table.txt"))).contains("memory", "redis 2 nodes", "2 nodes÷mem", "of which redis-server");
+        assertThat(Files.readString(out.resolve("report.html"))).contains("bridge-2nodes ÷ bridge", "<svg", "round trips/s per node");
+        try (var logs = Files.list(out.resolve("servers"))) {
+            assertThat(logs.map(p -> p.getFileName().toString())).contains("echo-bridge-2nodes-websocket-1-node2.log",
+                    "echo-bridge-2nodes-websocket-1-redis.log");
+        }
+    }
+
     @Test
     void idleAndConnectStormWorkloadsRun(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("report");

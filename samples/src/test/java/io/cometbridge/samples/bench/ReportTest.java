@@ -53,6 +53,35 @@ class ReportTest {
     }
 
     @Test
+    void scaleOutTableComparesEachDeploymentWithOneNodeInMemoryAndSurvivesItsJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Bench.Settings s = new Bench().settings();
+        s.workloads = List.of("echo");
+        s.scaleOut = true;
+        List<Bench.Run> runs = List.of(
+                scaleOutRun(Target.Sys.BRIDGE, 4000, 40, Double.NaN),
+                scaleOutRun(Target.Sys.BRIDGE_REDIS, 2000, 90, 10),
+                scaleOutRun(Target.Sys.BRIDGE_TWO_NODES, 3000, 100, 20));
+        Report report = new Report(s, runs, Map.of(Target.Sys.BRIDGE, "b"), "bench --scale-out");
+        String table = report.table();
+        assertThat(line(table, "round trips/s per node")).contains("4,000", "2,000", "1,500", "0.50", "0.38");
+        assertThat(line(table, "server CPU per round trip, nodes + Redis")).contains("40.0", "100.0", "120.0", "2.50", "3.00");
+        assertThat(line(table, "of which redis-server (µs)")).contains("10.0", "20.0");
+        assertThat(table).doesNotContain("socketio").doesNotContain("MISSED");
+        report.write(dir);
+        assertThat(Report.fromJson(dir.resolve("results.json")).table()).isEqualTo(table);
+        assertThat(java.nio.file.Files.readString(dir.resolve("report.html"))).contains("bridge-2nodes ÷ bridge", "one node vs several");
+    }
+
+    /** A scale-out echo run: the nodes' CPU and Redis's (NaN: no Redis) per round trip, server CPU their sum. */
+    private static Bench.Run scaleOutRun(Target.Sys sys, double throughput, double nodeCpu, double redisCpu) {
+        Map<String, Double> m = new java.util.HashMap<>(Map.of("throughput", throughput, "throughputPerNode", throughput / sys.nodes(),
+                "nodeCpuUsPerMsg", nodeCpu, "serverCpuUsPerMsg", nodeCpu + (Double.isNaN(redisCpu) ? 0 : redisCpu)));
+        if (!Double.isNaN(redisCpu)) m.put("redisCpuUsPerMsg", redisCpu);
+        return new Bench.Run("echo", new Target(sys, Target.WEBSOCKET), 1, 1, 0.5, 0.6, null, m);
+    }
+
+    @Test
     void runsWithoutLatencySamplesAreLeftOutOfTheLatencyMedians() {
         Target t = new Target(Target.Sys.COMETD, Target.POLLING);
         List<Bench.Run> runs = List.of(

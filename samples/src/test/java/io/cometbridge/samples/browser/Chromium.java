@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  * with both binaries named explicitly, so Selenium Manager never looks for (or downloads) a browser
  * or a driver. Every instance has a fresh profile, deleted on close.
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
     static final Path BINARY = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
     static final Path DRIVER = Path.of(System.getProperty("chromium.driver", "/usr/bin/chromedriver"));
     private static final Logger SELENIUM_LOG = Logger.getLogger("org.openqa.selenium");
@@ -29,14 +29,14 @@ final class Chromium implements AutoCloseable {
 
     private final Path profile;
     private final ChromeDriverService service;
-    final ChromeDriver driver;
+    public final ChromeDriver driver;
 
-    static boolean available() {
+    public static boolean available() {
         return Files.isExecutable(BINARY) && Files.isExecutable(DRIVER);
     }
 
     /** @param proxy host:port of an HTTP proxy for every request, loopback included; or null */
-    Chromium(String proxy) throws IOException {
+    public Chromium(String proxy) throws IOException {
         profile = Files.createTempDirectory("cb-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BINARY.toFile());
@@ -78,7 +78,7 @@ final class Chromium implements AutoCloseable {
         return json == null ? null : JsonParser.parseString((String) json).getAsJsonObject();
     }
 
-    Object script(String js, Object... args) {
+    public Object script(String js, Object... args) {
         return driver.executeScript(js, args);
     }
 

@@ -66,6 +66,26 @@ final class Cluster implements AutoCloseable {
         return nodes.length;
     }
 
+    /** Serves {@code content} through the balancer at /static/{@code name} (same origin as the bridge). */
+    URI publish(String name, byte[] content) throws IOException {
+        Path file = dir.resolve("static").resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.write(file, content);
+        return URI.create("http://127.0.0.1:" + nginxPort + "/static/" + name);
+    }
+
+    /** The node that owns session {@code sid} now (its index), from the owner recorded in Redis; -1 if none. */
+    int owner(String sid) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+        try (var c = client.connect()) {
+            String node = c.sync().hget("cb:{" + sid + "}:meta", "node");
+            for (int i = 0; i < ports.length; i++) if (("http://127.0.0.1:" + ports[i]).equals(node)) return i;
+            return -1;
+        } finally {
+            client.shutdown();
+        }
+    }
+
     /** kill -9 of node {@code i}: no goodbye to anyone. */
     void kill(int i) throws InterruptedException {
         nodes[i].destroyForcibly();

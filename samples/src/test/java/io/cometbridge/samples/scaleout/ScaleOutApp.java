@@ -8,7 +8,7 @@ import io.cometbridge.protocol.Message;
 /**
  * The application of the test cluster's nodes: {@code j} joins room {@value #ROOM} (answered
  * {@code j}), {@code b:TEXT} broadcasts {@code b:TEXT} to that room (on every node), anything else
- * is echoed back.
+ * {@code i} is answered {@code i:} and the session's id, anything else is echoed back.
  */
 final class ScaleOutApp implements BridgeHandler {
     static final String ROOM = "fan";
@@ -24,6 +24,8 @@ final class ScaleOutApp implements BridgeHandler {
         if (text.equals("j")) {
             session.join(ROOM);
             session.send(message);
+        } else if (text.equals("i")) { // which session this is, for a browser that cannot see its id
+            session.send(Message.text("i:" + session.id()));
         } else if (text.startsWith("b:")) {
             rooms.broadcast(ROOM, message);
         } else {

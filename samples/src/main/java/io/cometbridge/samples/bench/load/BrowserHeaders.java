@@ -9,7 +9,8 @@ import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
  * carries, identical for the three systems so that their wire bytes compare: Host (added by the
  * client), User-Agent, Accept, Accept-Language, Accept-Encoding (browsers offer compression; of the
  * three servers only Socket.IO's polling uses it, for answers above 1 KiB, and Jetty's client
- * decodes them), Origin (the server's own origin), and Content-Type on bodies (what each system's
+ * decodes them), Origin (the origin of the server each request goes to: several nodes, several
+ * origins), and Content-Type on bodies (what each system's
  * browser client sends). No cookies (CometD's own aside), no WebSocket extensions offered.
  */
 public final class BrowserHeaders {
@@ -19,13 +20,16 @@ public final class BrowserHeaders {
     public static final String ACCEPT_LANGUAGE = "en-US,en;q=0.9";
     public static final String ACCEPT_ENCODING = "gzip";
 
-    private final String origin;
+    BrowserHeaders() {
+    }
 
-    BrowserHeaders(int port) {
-        this.origin = "http://127.0.0.1:" + port;
+    /** The page's origin as a browser would send it: the server's own, whatever the scheme of the URI. */
+    private static String originOf(java.net.URI uri) {
+        return "http://" + uri.getHost() + ":" + uri.getPort();
     }
 
     Request apply(Request request) {
+        String origin = originOf(request.getURI());
         return request.headers(h -> h.put(HttpHeader.USER_AGENT, USER_AGENT)
                 .put(HttpHeader.ACCEPT, ACCEPT)
                 .put(HttpHeader.ACCEPT_LANGUAGE, ACCEPT_LANGUAGE)
@@ -34,6 +38,7 @@ public final class BrowserHeaders {
     }
 
     ClientUpgradeRequest apply(ClientUpgradeRequest request) {
+        String origin = originOf(request.getRequestURI());
         request.setHeader("User-Agent", USER_AGENT);
         request.setHeader("Accept", ACCEPT);
         request.setHeader("Accept-Language", ACCEPT_LANGUAGE);

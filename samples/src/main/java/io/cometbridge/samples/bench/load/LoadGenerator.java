@@ -28,11 +28,17 @@ public final class LoadGenerator implements AutoCloseable {
         return t;
     });
     private final QueuedThreadPool pool;
-    private final int port;
+    private final java.util.List<Integer> ports;
+    private final java.util.concurrent.atomic.AtomicInteger nextPort = new java.util.concurrent.atomic.AtomicInteger();
 
     public LoadGenerator(int port, int threads) throws Exception {
-        this.port = port;
-        this.headers = new BrowserHeaders(port);
+        this(java.util.List.of(port), threads);
+    }
+
+    /** Clients spread over several servers (nodes of one bridge): each new client goes to the next port. */
+    public LoadGenerator(java.util.List<Integer> ports, int threads) throws Exception {
+        this.ports = java.util.List.copyOf(ports);
+        this.headers = new BrowserHeaders();
         pool = new QueuedThreadPool(Math.max(4, threads), Math.min(4, Math.max(2, threads)));
         pool.setName("loadgen");
         pool.setDaemon(true);
@@ -77,11 +83,15 @@ public final class LoadGenerator implements AutoCloseable {
         return wire.read();
     }
 
-    /** A new (not yet connected) client session of {@code target} on the server at this port. */
+    /**
+     * A new (not yet connected) client session of {@code target}, on the next server in turn; the
+     * session makes all its requests to that one server (a node of several keeps it without forwarding).
+     */
     public BenchClient client(Target target, BenchClient.Listener listener) {
+        int port = ports.get(Math.floorMod(nextPort.getAndIncrement(), ports.size()));
         String root = "http://127.0.0.1:" + port;
         return switch (target.system()) {
-            case BRIDGE -> target.transport().equals(Target.WEBSOCKET)
+            case BRIDGE, BRIDGE_REDIS, BRIDGE_TWO_NODES -> target.transport().equals(Target.WEBSOCKET)
                     ? new BridgeWsClient(this, java.net.URI.create(root + "/bridge"), listener)
                     : new BridgePollingClient(this, java.net.URI.create(root + "/bridge"), listener);
             case SOCKETIO -> target.transport().equals(Target.WEBSOCKET)

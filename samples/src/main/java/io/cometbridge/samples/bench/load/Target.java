@@ -11,7 +11,16 @@ public record Target(Sys system, String transport) {
     public enum Sys {
         BRIDGE("bridge", "Comet Bridge"),
         SOCKETIO("socketio", "Socket.IO 4.8"),
-        COMETD("cometd", "CometD 8");
+        COMETD("cometd", "CometD 8"),
+        /** The bridge as one node keeping its sessions in Redis (the scale-out comparison). */
+        BRIDGE_REDIS("bridge-redis", "Comet Bridge, 1 node on Redis"),
+        /** The bridge as two nodes on one Redis, clients spread over both (the scale-out comparison). */
+        BRIDGE_TWO_NODES("bridge-2nodes", "Comet Bridge, 2 nodes on Redis");
+
+        /** The systems of the comparison with the peers, in the table's column order. */
+        public static final List<Sys> PEERS = List.of(BRIDGE, SOCKETIO, COMETD);
+        /** The bridge's deployments of the scale-out comparison, single node in memory first (the baseline). */
+        public static final List<Sys> SCALE_OUT = List.of(BRIDGE, BRIDGE_REDIS, BRIDGE_TWO_NODES);
 
         public final String id;
         public final String title;
@@ -23,7 +32,17 @@ public record Target(Sys system, String transport) {
 
         public static Sys of(String id) {
             for (Sys s : values()) if (s.id.equals(id.trim().toLowerCase(Locale.ROOT).replace(".", ""))) return s;
-            throw new IllegalArgumentException("unknown system " + id + " (bridge, socketio, cometd)");
+            throw new IllegalArgumentException("unknown system " + id + " (bridge, socketio, cometd, bridge-redis, bridge-2nodes)");
+        }
+
+        /** Nodes this system runs on. */
+        public int nodes() {
+            return this == BRIDGE_TWO_NODES ? 2 : 1;
+        }
+
+        /** Whether it keeps sessions in Redis (and the run starts a redis-server for it). */
+        public boolean onRedis() {
+            return this == BRIDGE_REDIS || this == BRIDGE_TWO_NODES;
         }
     }
 

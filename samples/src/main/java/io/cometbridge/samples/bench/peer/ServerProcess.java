@@ -28,6 +28,15 @@ public final class ServerProcess implements AutoCloseable {
         }, "bench-children-stop"));
     }
 
+    /** Destroys {@code p} with the server children if this JVM exits first (Ctrl-C, failure). */
+    public static void track(Process p) {
+        LIVE.add(p);
+    }
+
+    public static void untrack(Process p) {
+        LIVE.remove(p);
+    }
+
     private final Process process;
     private final int port;
     private final long pid;
