@@ -71,6 +71,11 @@ public final class SerialExecutor implements Executor {
         return RUNNING.get() == this;
     }
 
+    /** Tasks offered and not yet run (a racy read: for bounding what callers may queue). */
+    public int backlog() {
+        return pending.get();
+    }
+
     /** Submits to the pool instead of running inline (for callers that must not run session work). */
     public void executeLater(Runnable task) {
         tasks.offer(task);

@@ -42,6 +42,7 @@ public final class Session extends SessionView implements TransportListener {
 
     private final SessionContext ctx;
     private final SerialExecutor executor;
+    private final SendBacklog backlog; // bounds what senders queue on the executor
 
     // ---- confined to the executor ----
     private final SessionEvents app;
@@ -63,6 +64,7 @@ public final class Session extends SessionView implements TransportListener {
         super(id, new SessionStats(ctx.nextStatsLabel(), ctx.totals(), Cohorts.draw(id, ctx.config().abPollingShare())), ctx.rooms());
         this.ctx = ctx;
         this.executor = new SerialExecutor(ctx.workers(), stats::cpu);
+        this.backlog = new SendBacklog(executor, ctx.config().maxQueuedMessages(), () -> closeNow(CloseReason.QUEUE_FULL, true));
         BridgeConfig c = ctx.config();
         this.app = new SessionEvents(this, ctx.handler(), () -> ctx.micros(ctx.scheduler().nanoTime()));
         this.channel = new Channel<>(new ChannelPolicy(c.ackDelay(), c.ackEvery(), c.maxMessageBytes(),
@@ -90,7 +92,7 @@ public final class Session extends SessionView implements TransportListener {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         // A reply sent while the application handles a message joins that message's commit (Checkpoints).
         boolean held = executor.inTurn() && state.isOpen() && checkpoints != null && checkpoints.hold(message, acked, ctx.config().maxQueuedMessages());
-        if (!held) executor.execute(() -> enqueue(message, acked));
+        if (!held && !backlog.refuses(acked)) executor.execute(() -> enqueue(message, acked));
         return acked;
     }
 
@@ -100,6 +102,7 @@ public final class Session extends SessionView implements TransportListener {
      * than the broadcasting thread, so a large room's writes spread over the workers.
      */
     void sendShared(Message message, FanOut fanOut) {
+        if (backlog.refuses(null)) return;
         Runnable task = () -> enqueue(message, null);
         if (fanOut != null) fanOut.add(executor, task);
         else executor.execute(task);

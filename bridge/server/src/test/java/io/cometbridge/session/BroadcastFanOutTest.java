@@ -94,4 +94,35 @@ class BroadcastFanOutTest {
     private String sidOf(FakeTransport t) {
         return ((Session) t.listener).id();
     }
+
+    @Test
+    void sessionsWhoseWorkersFallBehindAreClosedRatherThanQueuedWithoutBound() {
+        int max = 20;
+        Bridge bounded = Bridge.builder(new RecordingApp(RecordingApp.Mode.RECORD))
+                .config(BridgeConfig.builder().newSessionBurst(1000).maxQueuedMessages(max).build())
+                .scheduler(new ManualScheduler()).workers(pool::add).build();
+        try {
+            List<FakeTransport> clients = new ArrayList<>();
+            for (int i = 0; i < FanOut.CHUNK; i++) {
+                FakeTransport t = FakeTransport.stream();
+                bounded.attach(t, new Frame.Attach(null, 0), e -> { throw e; });
+                bounded.find(((Frame.Open) FrameCodec.decode(t.take().get(0))).sid()).join("room");
+                clients.add(t);
+            }
+            runPool();
+            Session first = bounded.find(sidOf(clients.get(0)));
+            for (int i = 0; i < 3 * max; i++) bounded.rooms().broadcast("room", Message.text("m" + i), null); // the workers never ran
+            java.util.concurrent.CompletableFuture<Void> direct = first.send(Message.text("direct"));
+            assertThat(direct).as("refused at once: the session's queue is full").isCompletedExceptionally();
+
+            runPool();
+            for (FakeTransport c : clients) {
+                List<String> frames = c.take();
+                assertThat(frames.size()).as("at most the bound, then the close").isLessThanOrEqualTo(max + 1);
+                assertThat(frames.get(frames.size() - 1)).contains("\"code\":4002");
+            }
+        } finally {
+            bounded.close();
+        }
+    }
 }
