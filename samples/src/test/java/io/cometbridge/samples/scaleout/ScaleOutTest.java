@@ -7,11 +7,13 @@ import io.cometbridge.testing.RedisProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
@@ -26,9 +28,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * every client must get every echo exactly once and in order, on the session it began with.
  */
 class ScaleOutTest {
-    // CI's size; scripts/chaos.sh --cluster runs the (200 x 2,500) with these properties
-    private static final int CLIENTS = Integer.getInteger("scaleout.clients", 20);
-    private static final int MESSAGES = Integer.getInteger("scaleout.messages", 300);
+    // The chaos test runs at the size (200 sessions x 2,500 messages each way, ~5-8 min on 2
+    // cores); the rolling restart and the rooms at a smaller one. scripts/chaos.sh --cluster repeats
+    // the chaos test at any size through these properties.
+    private static final int CHAOS_CLIENTS = Integer.getInteger("scaleout.clients", 200);
+    private static final int CHAOS_MESSAGES = Integer.getInteger("scaleout.messages", 2_500);
+    private static final int RESTART_CLIENTS = 20;
+    private static final int RESTART_MESSAGES = 300;
     private static final int KILLS = 4; // at least; more while the messages still flow
     private static final int WINDOW = 1_000; // messages a client may send ahead of its echoes (its replay buffer is bounded)
 
@@ -38,8 +44,9 @@ class ScaleOutTest {
     }
 
     @Test
+    @Timeout(value = 30, unit = TimeUnit.MINUTES)
     void killedNodesLoseNothingAndDuplicateNothing() throws Exception {
-        run("kill -9", (cluster, clients, random, streaming) -> {
+        run("kill -9", CHAOS_CLIENTS, CHAOS_MESSAGES, (cluster, clients, random, streaming) -> {
             int switches = 0, k = 0;
             for (; k < KILLS || streaming.getAsBoolean(); k++) {
                 Thread.sleep(400 + random.nextInt(400));
@@ -59,7 +66,7 @@ class ScaleOutTest {
 
     @Test
     void aRollingRestartWithDrainLosesNothing() throws Exception {
-        run("rolling restart", (cluster, clients, random, streaming) -> {
+        run("rolling restart", RESTART_CLIENTS, RESTART_MESSAGES, (cluster, clients, random, streaming) -> {
             List<Long> drains = new ArrayList<>();
             for (int i = 0; i < cluster.size(); i++) {
                 Thread.sleep(300);
@@ -70,7 +77,7 @@ class ScaleOutTest {
         });
     }
 
-    private void run(String name, Disruption disruption) throws Exception {
+    private void run(String name, int clientCount, int messageCount, Disruption disruption) throws Exception {
         assertTrue(RedisProcess.installed(), "redis-server is not installed (scripts/install-test-deps.sh)");
         assertTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of(Cluster.NGINX)), "nginx is not installed (scripts/install-test-deps.sh)");
         try (Cluster cluster = Cluster.start(3)) {
@@ -78,7 +85,7 @@ class ScaleOutTest {
             List<ClientLog> logs = new ArrayList<>();
             List<String> sessions = new ArrayList<>();
             try {
-                for (int c = 0; c < CLIENTS; c++) {
+                for (int c = 0; c < clientCount; c++) {
                     ClientLog log = new ClientLog();
                     // half of them long-polling (through the round-robin: most requests reach a node that forwards them)
                     TransportKind[] order = c % 2 == 0 ? new TransportKind[]{TransportKind.WEBSOCKET, TransportKind.POLLING}
@@ -97,27 +104,27 @@ class ScaleOutTest {
                         throw new IllegalStateException(e);
                     }
                 });
-                for (int n = 0; n < MESSAGES; n++) {
+                for (int n = 0; n < messageCount; n++) {
                     int sent = n;
                     await().atMost(Duration.ofSeconds(120)).until(() -> logs.stream().allMatch(l -> l.messages.size() > sent - WINDOW));
-                    for (int c = 0; c < CLIENTS; c++) clients.get(c).send("c" + c + "-" + n);
+                    for (int c = 0; c < clientCount; c++) clients.get(c).send("c" + c + "-" + n);
                     Thread.sleep(20); // spread over several seconds, so that the kills land mid-stream
-                    if (n % 500 == 499) System.out.printf("ScaleOutTest %s: %d of %d rounds sent%n", name, n + 1, MESSAGES);
+                    if (n % 500 == 499) System.out.printf("ScaleOutTest %s: %d of %d rounds sent%n", name, n + 1, messageCount);
                 }
                 streaming.set(false);
                 String what = chaos.get();
                 try {
-                    await().atMost(Duration.ofSeconds(Math.max(90, (long) CLIENTS * MESSAGES / 2_000)))
-                            .until(() -> logs.stream().allMatch(l -> l.messages.size() >= MESSAGES));
+                    await().atMost(Duration.ofSeconds(Math.max(90, (long) clientCount * messageCount / 2_000)))
+                            .until(() -> logs.stream().allMatch(l -> l.messages.size() >= messageCount));
                 } catch (RuntimeException e) {
-                    throw new AssertionError("echoes missing: " + missing(logs) + "\n" + cluster.diagnostics(), e);
+                    throw new AssertionError("echoes missing: " + missing(logs, messageCount) + "\n" + cluster.diagnostics(), e);
                 }
                 Thread.sleep(500); // a duplicate would come in now
                 long lost = 0, duplicated = 0;
-                for (int c = 0; c < CLIENTS; c++) {
+                for (int c = 0; c < clientCount; c++) {
                     List<String> got = logs.get(c).texts();
                     List<String> expected = new ArrayList<>();
-                    for (int n = 0; n < MESSAGES; n++) expected.add("c" + c + "-" + n);
+                    for (int n = 0; n < messageCount; n++) expected.add("c" + c + "-" + n);
                     lost += expected.stream().filter(m -> !got.contains(m)).count();
                     duplicated += got.size() - got.stream().distinct().count();
                     assertThat(got).as("client " + c + " echoes, in order").isEqualTo(expected);
@@ -126,7 +133,7 @@ class ScaleOutTest {
                 }
                 long resumes = takeovers(cluster, sessions);
                 System.out.printf("ScaleOutTest %s: %d clients x %d messages each way, %s, %d takeovers by another node: lost %d, duplicated %d%n",
-                        name, CLIENTS, MESSAGES, what, resumes, lost, duplicated);
+                        name, clientCount, messageCount, what, resumes, lost, duplicated);
                 assertThat(resumes).as("sessions moved to another node").isGreaterThan(0);
             } finally {
                 clients.forEach(BridgeClient::close);
@@ -177,12 +184,12 @@ class ScaleOutTest {
     }
 
     /** Which echoes each client lacks so far (client index: texts), for a failure message. */
-    private static String missing(List<ClientLog> logs) {
+    private static String missing(List<ClientLog> logs, int messageCount) {
         List<String> out = new ArrayList<>();
         for (int c = 0; c < logs.size(); c++) {
             List<String> got = logs.get(c).texts();
             int client = c;
-            List<String> lacking = java.util.stream.IntStream.range(0, MESSAGES).mapToObj(n -> "c" + client + "-" + n)
+            List<String> lacking = java.util.stream.IntStream.range(0, messageCount).mapToObj(n -> "c" + client + "-" + n)
                     .filter(m -> !got.contains(m)).toList();
             if (!lacking.isEmpty()) out.add("client " + c + " (" + got.size() + " received) lacks " + lacking);
         }
