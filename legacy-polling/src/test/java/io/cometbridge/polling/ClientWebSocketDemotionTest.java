@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -48,7 +47,7 @@ class ClientWebSocketDemotionTest {
         server.close();
     }
 
-    private BridgeClient client(DemotionLog log, ClientMemory memory) {
+    private BridgeClient client(ClientLog log, ClientMemory memory) {
         return BridgeClient.builder(server.uri())
                 .webSocketUri(URI.create("ws://127.0.0.1:" + wsRelay.port() + "/bridge/ws"))
                 .probes(Duration.ofMillis(200), Duration.ofMillis(400), 1000, Duration.ofHours(1))
@@ -57,7 +56,7 @@ class ClientWebSocketDemotionTest {
 
     @Test
     void webSocketsThatDieSoonAfterOpeningAreDemoted_theSessionStaysOnPolling_exactlyOnce() throws Exception {
-        DemotionLog log = new DemotionLog();
+        ClientLog log = new ClientLog();
         ClientMemory memory = ClientMemory.inMemory();
         try (BridgeClient c = client(log, memory)) {
             c.connect().get();
@@ -91,38 +90,11 @@ class ClientWebSocketDemotionTest {
             assertThat(log.demotions.get(0)).startsWith("websocket_useless");
             assertThat(c.sessionId()).isEqualTo(session.id());
         }
-        DemotionLog next = new DemotionLog();
+        ClientLog next = new ClientLog();
         try (BridgeClient c = client(next, memory)) { // remembered: the next client starts on polling
             c.connect().get();
             await().until(() -> !next.transports.isEmpty()); // the listener hears after the state changed
             assertThat(next.transports).first().isEqualTo(TransportKind.POLLING);
-        }
-    }
-
-    /** A {@link ClientLog} that also records demotions. */
-    private static final class DemotionLog implements BridgeClient.Listener {
-        private final ClientLog log = new ClientLog();
-        final List<Message> messages = log.messages;
-        final List<TransportKind> transports = log.transports;
-        final List<String> demotions = new CopyOnWriteArrayList<>();
-
-        List<String> texts() {
-            return log.texts();
-        }
-
-        @Override
-        public void onMessage(BridgeClient client, Message message) {
-            log.onMessage(client, message);
-        }
-
-        @Override
-        public void onTransportChange(BridgeClient client, TransportKind transport) {
-            log.onTransportChange(client, transport);
-        }
-
-        @Override
-        public void onDemoted(BridgeClient client, String reason, long forMillis) {
-            demotions.add(reason);
         }
     }
 }

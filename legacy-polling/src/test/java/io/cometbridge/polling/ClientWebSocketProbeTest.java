@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,7 +46,7 @@ class ClientWebSocketProbeTest {
         server.close();
     }
 
-    private BridgeClient client(UpgradeLog log, ClientMemory memory) {
+    private BridgeClient client(ClientLog log, ClientMemory memory) {
         return BridgeClient.builder(server.uri())
                 .webSocketUri(URI.create("ws://127.0.0.1:" + wsRelay.port() + "/bridge/ws"))
                 .probes(Duration.ofMillis(200), Duration.ofMillis(800), 1000, Duration.ofHours(1))
@@ -56,7 +55,7 @@ class ClientWebSocketProbeTest {
 
     @Test
     void fellBackToPolling_probesMoveTheSessionUp_messagesEachWayExactlyOnce() throws Exception {
-        UpgradeLog log = new UpgradeLog();
+        ClientLog log = new ClientLog();
         try (BridgeClient c = client(log, ClientMemory.inMemory())) {
             c.connect().get();
             assertThat(c.transport()).isEqualTo(TransportKind.POLLING);
@@ -89,13 +88,13 @@ class ClientWebSocketProbeTest {
     @Test
     void rememberedFailure_nextClientStartsOnPolling_thenMovesUpAndForgets() throws Exception {
         ClientMemory memory = ClientMemory.inMemory();
-        UpgradeLog first = new UpgradeLog();
+        ClientLog first = new ClientLog();
         try (BridgeClient c = client(first, memory)) {
             c.connect().get();
             assertThat(c.transport()).isEqualTo(TransportKind.POLLING);
         }
         wsRelay.restore(); // WebSockets work now, but the memory says they failed
-        UpgradeLog second = new UpgradeLog();
+        ClientLog second = new ClientLog();
         try (BridgeClient c = client(second, memory)) {
             c.connect().get();
             await().atMost(Duration.ofSeconds(30)).until(() -> c.transport() == TransportKind.WEBSOCKET);
@@ -104,7 +103,7 @@ class ClientWebSocketProbeTest {
             assertThat(second.transports).containsExactly(TransportKind.POLLING, TransportKind.WEBSOCKET);
             assertThat(second.upgrades).containsExactly(TransportKind.POLLING);
         }
-        UpgradeLog third = new UpgradeLog(); // the WebSocket that worked was remembered: straight to it
+        ClientLog third = new ClientLog(); // the WebSocket that worked was remembered: straight to it
         try (BridgeClient c = client(third, memory)) {
             c.connect().get();
             await().until(() -> !third.transports.isEmpty());
@@ -125,44 +124,11 @@ class ClientWebSocketProbeTest {
         }
         wsRelay.restore();
         Thread.sleep(400); // past the memory's expiry (not a timing assertion: what follows holds for any longer wait)
-        UpgradeLog next = new UpgradeLog();
+        ClientLog next = new ClientLog();
         try (BridgeClient c = client(next, memory)) {
             c.connect().get();
             await().until(() -> !next.transports.isEmpty());
             assertThat(next.transports).containsExactly(TransportKind.WEBSOCKET);
-        }
-    }
-
-    /** A {@link ClientLog} that also records upgrades (the transport each one left). */
-    private static final class UpgradeLog implements BridgeClient.Listener {
-        private final ClientLog log = new ClientLog();
-        final List<Message> messages = log.messages;
-        final List<TransportKind> transports = log.transports;
-        final List<TransportKind> upgrades = new CopyOnWriteArrayList<>();
-        volatile int opens;
-
-        @Override
-        public void onOpen(BridgeClient client) {
-            opens++;
-        }
-
-        @Override
-        public void onMessage(BridgeClient client, Message message) {
-            log.onMessage(client, message);
-        }
-
-        @Override
-        public void onTransportChange(BridgeClient client, TransportKind transport) {
-            log.onTransportChange(client, transport);
-        }
-
-        @Override
-        public void onUpgraded(BridgeClient client, TransportKind from) {
-            upgrades.add(from);
-        }
-
-        List<String> texts() {
-            return log.texts();
         }
     }
 }

@@ -14,6 +14,10 @@ public final class ClientLog implements BridgeClient.Listener {
     public final List<TransportKind> transports = new CopyOnWriteArrayList<>();
     public final List<CloseReason> closes = new CopyOnWriteArrayList<>();
     public final List<String> sessionsLost = new CopyOnWriteArrayList<>();
+    /** The transport each background upgrade left. */
+    public final List<TransportKind> upgrades = new CopyOnWriteArrayList<>();
+    /** The reason of each WebSocket demotion. */
+    public final List<String> demotions = new CopyOnWriteArrayList<>();
     public volatile int opens;
 
     @Override
@@ -39,6 +43,16 @@ public final class ClientLog implements BridgeClient.Listener {
     @Override
     public void onSessionLost(BridgeClient client, String reason) {
         sessionsLost.add(reason);
+    }
+
+    @Override
+    public void onUpgraded(BridgeClient client, TransportKind from) {
+        upgrades.add(from);
+    }
+
+    @Override
+    public void onDemoted(BridgeClient client, String reason, long forMillis) {
+        demotions.add(reason);
     }
 
     public List<String> texts() {
