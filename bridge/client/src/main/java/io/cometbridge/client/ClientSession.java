@@ -368,11 +368,7 @@ final class ClientSession {
         });
     }
 
-    /**
-     * Runs {@code task} on the client's executor after {@code millis}. The work goes to the pool,
-     * never onto the one timer thread every client in the JVM shares: a slow listener would stall
-     * all of them.
-     */
+    /** Runs {@code task} on the client's executor after {@code millis}: on the pool, never on the timer thread all clients share. */
     private void later(long millis, Runnable task) {
         ClientTimers.later(millis, () -> executor.executeLater(task));
     }
