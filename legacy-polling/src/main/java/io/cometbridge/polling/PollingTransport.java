@@ -205,10 +205,18 @@ final class PollingTransport implements Transport {
         attachExchange = null;
     }
 
-    /** Released at once, even empty: a parked poll must never stall a transport switch. */
+    /**
+     * Released at once, even empty: a parked poll must never stall a transport switch. An attach
+     * whose open frame never went out (the session ended here while it waited for its commit) is
+     * refused with the error of {@code closeCode}: the client attaches again, or starts over.
+     */
     @Override
     public void detached(int closeCode, String reason) {
         replaced = true;
         if (held != null) send(List.of());
+        if (attachExchange != null) {
+            attachExchange.fail(new BridgeException(ErrorCode.fromCloseCode(closeCode, ErrorCode.TRANSPORT_REPLACED), reason));
+            attachExchange = null;
+        }
     }
 }

@@ -69,6 +69,14 @@ public enum ErrorCode {
         return closeCode;
     }
 
+    /** The first error whose WebSocket close code is {@code closeCode}, or {@code otherwise}. */
+    public static ErrorCode fromCloseCode(int closeCode, ErrorCode otherwise) {
+        for (ErrorCode c : values()) {
+            if (c.closeCode == closeCode && closeCode != 0) return c;
+        }
+        return otherwise;
+    }
+
     public static ErrorCode fromWireName(String name) {
         for (ErrorCode c : values()) {
             if (c.wireName.equals(name)) return c;

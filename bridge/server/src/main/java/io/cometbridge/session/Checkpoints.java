@@ -128,7 +128,10 @@ final class Checkpoints {
         executor.execute(() -> executor.execute(this::issue));
     }
 
-    /** Runs {@code action} once everything done so far is stored (never, if the session is lost). */
+    /**
+     * Runs {@code action} once everything done so far is stored; if the session is lost here
+     * first, once it has ended (the action sees that, and answers its request accordingly).
+     */
     void afterCommit(Runnable action) {
         afterCommit.add(action);
         changed();
@@ -163,10 +166,11 @@ final class Checkpoints {
         }));
     }
 
-    /** Fails the messages still waiting for a commit (the session ended). */
+    /** Fails the messages still waiting for a commit (the session ended); what waited for it runs once it has. */
     void failAll(Consumer<CompletableFuture<Void>> fail) {
         for (Held h : outbound) if (h.acked() != null) fail.accept(h.acked());
         outbound = new ArrayList<>();
+        afterCommit.forEach(executor::execute);
         afterCommit = new ArrayList<>();
         failed = true;
     }
@@ -196,9 +200,9 @@ final class Checkpoints {
 
     private void committed(List<Held> out, List<Runnable> after, long mark, long acknowledged, SessionLog.Outcome outcome) {
         inFlight = false;
-        if (failed) return;
-        if (outcome != SessionLog.Outcome.STORED) {
-            lost(outcome);
+        if (failed || outcome != SessionLog.Outcome.STORED) {
+            after.forEach(executor::execute); // queued behind the session's end: a request waiting for this commit hears it
+            if (!failed) lost(outcome);
             return;
         }
         storedAcked = acknowledged;
@@ -208,6 +212,7 @@ final class Checkpoints {
                     if (h.acked() != null) h.acked().completeExceptionally(new SessionClosedException(CloseReason.QUEUE_FULL));
                 }
                 failed = true;
+                after.forEach(executor::execute);
                 overflow.run();
                 return;
             }

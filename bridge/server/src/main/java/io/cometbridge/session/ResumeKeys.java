@@ -47,18 +47,31 @@ final class ResumeKeys {
     }
 
     /**
-     * Why a request presenting {@code presented} may not act on the session's transport, or null
-     * when it may: {@code unknown_session} once {@code closed} or for a key never given out,
-     * {@code transport_replaced} for a key of an earlier transport (or a transport of another
-     * {@code rightType}).
+     * Why a request presenting {@code presented} may not act on the open session's transport, or
+     * null when it may: {@code unknown_session} for a key never given out, {@code transport_replaced}
+     * for a key of an earlier transport (or a transport of another {@code rightType}).
      */
-    io.cometbridge.protocol.BridgeException refusal(boolean closed, boolean rightType, String presented) {
-        if (closed || !holds(presented)) {
+    io.cometbridge.protocol.BridgeException refusal(boolean rightType, String presented) {
+        if (!holds(presented)) {
             return new io.cometbridge.protocol.BridgeException(io.cometbridge.protocol.ErrorCode.UNKNOWN_SESSION, "unknown or expired session");
         }
         if (rightType && SessionIds.sameKey(latest(), presented)) return null;
         return new io.cometbridge.protocol.BridgeException(io.cometbridge.protocol.ErrorCode.TRANSPORT_REPLACED,
                 "the session moved to another transport");
+    }
+
+    /**
+     * The answer to a request that reaches the session after it ended, presenting {@code presented}
+     * (null: a transport's, proven already): {@code unknown_session} if it ended for good or the
+     * key is not one of its own; if it ended {@code onlyHere} (it moved to another node, or this
+     * node drains), {@code transport_replaced}: the client attaches again and resumes it there,
+     * where unknown_session would make it start over and fail its unacknowledged sends.
+     */
+    io.cometbridge.protocol.BridgeException refusalOnceEnded(boolean onlyHere, String presented) {
+        return onlyHere && (presented == null || holds(presented))
+                ? new io.cometbridge.protocol.BridgeException(io.cometbridge.protocol.ErrorCode.TRANSPORT_REPLACED,
+                "the session moved to another node: attach again")
+                : new io.cometbridge.protocol.BridgeException(io.cometbridge.protocol.ErrorCode.UNKNOWN_SESSION, "unknown or expired session");
     }
 
     /** Whether {@code presented} may resume the session; if so, the keys before it are retired. */

@@ -109,10 +109,7 @@ public final class Session extends SessionView implements TransportListener {
     }
 
     @Override
-    public void close(int code, String reason) {
-        CloseReason why = CloseReason.application(code, reason);
-        executor.execute(() -> closeNow(why, true));
-    }
+    public void close(int code, String reason) { close(CloseReason.application(code, reason)); }
 
     /** Closes with one of the documented reasons (server shutdown, for example). */
     public void close(CloseReason reason) { executor.execute(() -> closeNow(reason, true)); }
@@ -138,14 +135,15 @@ public final class Session extends SessionView implements TransportListener {
      * request of that transport's: a {@code type}, proven by the key its open frame carried.
      * Otherwise {@code rejected} hears why not: {@code transport_replaced} for a request of an
      * earlier transport of this client's (its key is one the client may hold), or
-     * {@code unknown_session} once the session is closed or for a key the session never gave out
-     * (the same answer as for a session that does not exist).
+     * {@code unknown_session} for a key the session never gave out (the same answer as for a
+     * session that does not exist); once it ended, {@link ResumeKeys#refusalOnceEnded}.
      */
     public <T extends Transport> void withTransport(Class<T> type, String presentedKey, Consumer<T> action,
                                                     Consumer<BridgeException> rejected) {
         executor.execute(() -> {
             Transport t = transport;
-            BridgeException refused = keys.refusal(state == SessionState.CLOSED, type.isInstance(t), presentedKey);
+            BridgeException refused = state == SessionState.CLOSED ? keys.refusalOnceEnded(keepStored, presentedKey)
+                    : keys.refusal(type.isInstance(t), presentedKey);
             if (refused == null) action.accept(type.cast(t));
             else if (refused.code() == ErrorCode.UNKNOWN_SESSION && state != SessionState.CLOSED) Checkpoints.refuseKey(checkpoints, refused, rejected);
             else rejected.accept(refused);
@@ -164,7 +162,7 @@ public final class Session extends SessionView implements TransportListener {
     void attach(Transport t, long clientLast, String presentedKey, AuthResult auth, Consumer<BridgeException> onRejected) {
         executor.execute(() -> {
             if (!state.isOpen()) {
-                onRejected.accept(new BridgeException(ErrorCode.UNKNOWN_SESSION, "session closed"));
+                onRejected.accept(keys.refusalOnceEnded(keepStored, presentedKey));
                 return;
             }
             if (state != SessionState.NEW && !keys.accept(presentedKey)) {
@@ -233,7 +231,7 @@ public final class Session extends SessionView implements TransportListener {
     public void received(Transport from, List<Frame> frames, Reply done) {
         executor.execute(() -> {
             if (state == SessionState.CLOSED) {
-                done.done(null, new BridgeException(ErrorCode.UNKNOWN_SESSION, "session closed"));
+                done.done(null, keys.refusalOnceEnded(keepStored, null));
                 return;
             }
             if (state == SessionState.CLOSING) { // ended: a batch transport's answer collects the close frame
@@ -265,7 +263,8 @@ public final class Session extends SessionView implements TransportListener {
         flush();
         if (!taken) return;
         if (checkpoints == null || error != null) done.done(error == null ? reply : null, error);
-        else checkpoints.afterCommit(() -> done.done(batchReply && state.isOpen() ? channel.reply() : List.of(), null));
+        else checkpoints.afterCommit(() -> done.done(batchReply && state.isOpen() ? channel.reply() : List.of(), // or the session ended here:
+                state == SessionState.CLOSED ? keys.refusalOnceEnded(keepStored, null) : null));                // attach again, or start over
     }
 
     @Override

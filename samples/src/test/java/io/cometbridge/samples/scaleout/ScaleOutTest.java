@@ -97,6 +97,7 @@ class ScaleOutTest {
                     sessions.add(client.sessionId());
                 }
                 AtomicBoolean streaming = new AtomicBoolean(true);
+                List<String> failedSends = new java.util.concurrent.CopyOnWriteArrayList<>();
                 java.util.concurrent.CompletableFuture<String> chaos = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     try {
                         return disruption.run(cluster, clients, new Random(11), streaming::get);
@@ -107,7 +108,12 @@ class ScaleOutTest {
                 for (int n = 0; n < messageCount; n++) {
                     int sent = n;
                     await().atMost(Duration.ofSeconds(120)).until(() -> logs.stream().allMatch(l -> l.messages.size() > sent - WINDOW));
-                    for (int c = 0; c < clientCount; c++) clients.get(c).send("c" + c + "-" + n);
+                    for (int c = 0; c < clientCount; c++) {
+                        String text = "c" + c + "-" + n;
+                        clients.get(c).send(text).whenComplete((ok, e) -> {
+                            if (e != null) failedSends.add(text + ": " + e);
+                        });
+                    }
                     Thread.sleep(20); // spread over several seconds, so that the kills land mid-stream
                     if (n % 500 == 499) System.out.printf("ScaleOutTest %s: %d of %d rounds sent%n", name, n + 1, messageCount);
                 }
@@ -117,9 +123,10 @@ class ScaleOutTest {
                     await().atMost(Duration.ofSeconds(Math.max(90, (long) clientCount * messageCount / 2_000)))
                             .until(() -> logs.stream().allMatch(l -> l.messages.size() >= messageCount));
                 } catch (RuntimeException e) {
-                    throw new AssertionError("echoes missing: " + missing(logs, messageCount) + "\n" + cluster.diagnostics(), e);
+                    throw new AssertionError("echoes missing: " + missing(logs, clients, messageCount) + "; sends failed: " + failedSends + "\n" + cluster.diagnostics(), e);
                 }
                 Thread.sleep(500); // a duplicate would come in now
+                assertThat(failedSends).as("sends that failed").isEmpty();
                 long lost = 0, duplicated = 0;
                 for (int c = 0; c < clientCount; c++) {
                     List<String> got = logs.get(c).texts();
@@ -184,14 +191,18 @@ class ScaleOutTest {
     }
 
     /** Which echoes each client lacks so far (client index: texts), for a failure message. */
-    private static String missing(List<ClientLog> logs, int messageCount) {
+    private static String missing(List<ClientLog> logs, List<BridgeClient> clients, int messageCount) {
         List<String> out = new ArrayList<>();
         for (int c = 0; c < logs.size(); c++) {
             List<String> got = logs.get(c).texts();
             int client = c;
             List<String> lacking = java.util.stream.IntStream.range(0, messageCount).mapToObj(n -> "c" + client + "-" + n)
                     .filter(m -> !got.contains(m)).toList();
-            if (!lacking.isEmpty()) out.add("client " + c + " (" + got.size() + " received) lacks " + lacking);
+            if (!lacking.isEmpty()) {
+                ClientLog log = logs.get(c);
+                out.add("client " + c + " (" + got.size() + " received) lacks " + lacking + "; sessions lost " + log.sessionsLost
+                        + ", closes " + log.closes + ", transports " + log.transports + ", upgrades " + log.upgrades + ", demotions " + log.demotions + ", " + clients.get(c));
+            }
         }
         return String.join("; ", out);
     }

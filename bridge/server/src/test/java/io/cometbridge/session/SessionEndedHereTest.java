@@ -1,0 +1,122 @@
+package io.cometbridge.session;
+
+import io.cometbridge.api.BridgeHandler;
+import io.cometbridge.api.BridgeSession;
+import io.cometbridge.api.TransportKind;
+import io.cometbridge.channel.Framing;
+import io.cometbridge.protocol.ErrorCode;
+import io.cometbridge.protocol.Frame;
+import io.cometbridge.protocol.FrameCodec;
+import io.cometbridge.protocol.Message;
+import io.cometbridge.transport.Transport;
+import io.cometbridge.transport.TransportListener;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Requests that reach a durable session after it ended on this node (docs/SCALE_OUT.md). If it
+ * ended only here (another node took it over), the client must hear {@code transport_replaced}
+ * and attach again, which resumes the session where it now is; {@code unknown_session} would make
+ * it start a new session and fail every send not yet acknowledged (the chaos test lost echoes so).
+ * A request that waited for the failed commit is answered too, not left hanging.
+ */
+class SessionEndedHereTest {
+    /** A store that keeps the session until told it moved (or was lost): then every commit says so. */
+    private static final class SwitchableLog implements SessionLog {
+        volatile Outcome outcome = Outcome.STORED;
+
+        @Override public boolean durable() { return true; }
+        @Override public CompletionStage<Outcome> commit(String sid, long generation, Commit commit) { return CompletableFuture.completedFuture(outcome); }
+        @Override public CompletionStage<Restored> takeOver(String sid, String key, String principal) { return CompletableFuture.completedFuture(null); }
+        @Override public CompletionStage<Outcome> touch(String sid, long generation) { return CompletableFuture.completedFuture(outcome); }
+        @Override public void delete(String sid) { }
+        @Override public CompletionStage<String> ownerOf(String sid) { return CompletableFuture.completedFuture(null); }
+    }
+
+    /** A long-polling transport without a network: no receive held, so nothing is written. */
+    private static final class IdlePoll implements Transport {
+        final CompletableFuture<Frame.Open> open = new CompletableFuture<>();
+        volatile TransportListener listener;
+
+        @Override public TransportKind kind() { return TransportKind.POLLING; }
+        @Override public Framing framing() { return Framing.BATCH; }
+        @Override public String remoteAddress() { return "127.0.0.1"; }
+        @Override public boolean canSend() { return false; }
+        @Override public void send(List<Frame> frames) { }
+        @Override public void detached(int closeCode, String reason) { }
+
+        @Override
+        public void opened(TransportListener listener, Frame.Open frame) {
+            this.listener = listener;
+            open.complete(frame);
+        }
+
+        /** A send request's batch; completes with the error it is answered with (null: accepted). */
+        CompletableFuture<ErrorCode> send(String batch) {
+            CompletableFuture<ErrorCode> answer = new CompletableFuture<>();
+            listener.received(this, FrameCodec.decodeBatch(batch), (reply, error) ->
+                    answer.complete(error == null ? null : error.code()));
+            return answer;
+        }
+    }
+
+    private final SwitchableLog log = new SwitchableLog();
+    private final ExecutorService workers = Executors.newFixedThreadPool(2);
+    private final Bridge bridge = Bridge.builder(new BridgeHandler() {
+        @Override
+        public void onMessage(BridgeSession session, Message message) {
+            session.send(message);
+        }
+    }).log(log).workers(workers).build();
+
+    @AfterEach
+    void stop() {
+        bridge.close();
+        workers.shutdownNow();
+    }
+
+    @Test
+    void aSessionTakenOverByAnotherNodeSendsItsClientToAttachAgain() throws Exception {
+        IdlePoll poll = new IdlePoll();
+        bridge.attach(poll, new Frame.Attach(null, 0), e -> { throw e; });
+        Frame.Open open = poll.open.get(10, TimeUnit.SECONDS);
+        Session session = bridge.find(open.sid());
+        assertThat(poll.send("[[1,\"m1\"]]").get(10, TimeUnit.SECONDS)).as("stored: accepted").isNull();
+
+        log.outcome = SessionLog.Outcome.TAKEN_OVER; // another node took the session over
+        assertThat(poll.send("[[2,\"m2\"]]").get(10, TimeUnit.SECONDS))
+                .as("a send whose commit found the session moved").isEqualTo(ErrorCode.TRANSPORT_REPLACED);
+        assertThat(refusal(session, open.key())).as("a request of its transport, after").isEqualTo(ErrorCode.TRANSPORT_REPLACED);
+        assertThat(poll.send("[[3,\"m3\"]]").get(10, TimeUnit.SECONDS)).isEqualTo(ErrorCode.TRANSPORT_REPLACED);
+        assertThat(refusal(session, "a-key-it-never-gave-out")).as("a leaked id alone learns nothing").isEqualTo(ErrorCode.UNKNOWN_SESSION);
+        assertThat(bridge.find(open.sid())).as("gone from this node").isNull();
+    }
+
+    @Test
+    void aSessionTheStoreLostIsUnknownToItsClient() throws Exception {
+        IdlePoll poll = new IdlePoll();
+        bridge.attach(poll, new Frame.Attach(null, 0), e -> { throw e; });
+        Frame.Open open = poll.open.get(10, TimeUnit.SECONDS);
+        Session session = bridge.find(open.sid());
+
+        log.outcome = SessionLog.Outcome.GONE; // Redis lost its data
+        assertThat(poll.send("[[1,\"m1\"]]").get(10, TimeUnit.SECONDS)).isEqualTo(ErrorCode.UNKNOWN_SESSION);
+        assertThat(refusal(session, open.key())).isEqualTo(ErrorCode.UNKNOWN_SESSION);
+    }
+
+    /** What a request presenting {@code key} to the session's transport hears (null: it may act). */
+    private static ErrorCode refusal(Session session, String key) throws Exception {
+        CompletableFuture<ErrorCode> answer = new CompletableFuture<>();
+        session.withTransport(Transport.class, key, t -> answer.complete(null), e -> answer.complete(e.code()));
+        return answer.get(10, TimeUnit.SECONDS);
+    }
+}
