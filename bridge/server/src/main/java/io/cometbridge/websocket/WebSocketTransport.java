@@ -202,11 +202,7 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
      */
     @Override
     public void send(List<Frame> frames) {
-        CoreSession core = socket instanceof WebSocketSession ws ? ws.getCoreSession() : null;
-        if (core == null) {
-            sendOneByOne(frames);
-            return;
-        }
+        CoreSession core = ((WebSocketSession) socket).getCoreSession(); // Jetty's server sessions always are
         int last = frames.size() - 1;
         for (int i = 0; i <= last; i++) {
             Frame f = frames.get(i);
@@ -216,20 +212,6 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
             byte opCode = f instanceof Frame.Data d && d.message().isBinary() ? OpCode.BINARY : OpCode.TEXT;
             core.sendFrame(new org.eclipse.jetty.websocket.core.Frame(opCode, payload),
                     org.eclipse.jetty.util.Callback.from(() -> released(size), failure -> released(size)), i < last);
-        }
-    }
-
-    /** Without Jetty's core session (not seen in practice): each frame through the API, unbatched. */
-    private void sendOneByOne(List<Frame> frames) {
-        for (Frame f : frames) {
-            if (f instanceof Frame.Data d && d.message().isBinary()) {
-                ByteBuffer binary = FrameCodec.encodeBinary(d.seq(), d.message());
-                int size = binary.remaining();
-                track(size);
-                socket.sendBinary(binary, written(size));
-            } else {
-                write(FrameCodec.encode(f));
-            }
         }
     }
 
