@@ -99,9 +99,10 @@ class ClientWebSocketProbeTest {
             c.connect().get();
             await().atMost(Duration.ofSeconds(30)).until(() -> c.transport() == TransportKind.WEBSOCKET);
             c.send("after the move").get();
-            await().until(() -> second.upgrades.size() == 1);
-            assertThat(second.transports).containsExactly(TransportKind.POLLING, TransportKind.WEBSOCKET);
-            assertThat(second.upgrades).containsExactly(TransportKind.POLLING);
+            await().until(() -> !second.upgrades.isEmpty()); // the listener hears after the state changed
+            // Started on polling, then moved up by a probe (a loaded machine may drop and redo that later: not counted here).
+            assertThat(second.transports).startsWith(TransportKind.POLLING, TransportKind.WEBSOCKET);
+            assertThat(second.upgrades.get(0)).isEqualTo(TransportKind.POLLING);
         }
         ClientLog third = new ClientLog(); // the WebSocket that worked was remembered: straight to it
         try (BridgeClient c = client(third, memory)) {
