@@ -2,7 +2,9 @@
  * The server: the Jetty mount and server ({@code io.cometbridge.server}) and the session registry
  * an application builds and configures ({@code io.cometbridge.session}: {@code Bridge},
  * {@code BridgeConfig}, the {@code SessionLog} store interface, the statistics). The transport SPI is
- * shared with the long-polling module only; the WebSocket transport is not exported at all.
+ * shared with the long-polling module only. Classes of the exported packages that are not API are
+ * package-private, or public with package-private constructors where Jetty needs a public class
+ * ({@code WebSocketTransport}).
  */
 module io.cometbridge.server {
     requires transitive io.cometbridge.core;
