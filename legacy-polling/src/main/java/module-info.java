@@ -10,5 +10,6 @@ module io.cometbridge.polling {
     requires java.net.http; // OwnerForwarding passes a poll on to the node that owns its session
 
     exports io.cometbridge.polling;
+    // To all, and not only because BayeuxModule is API: Jetty calls BayeuxSocket through a public lookup.
     exports io.cometbridge.bayeux;
 }

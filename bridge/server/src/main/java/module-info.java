@@ -2,9 +2,10 @@
  * The server: the Jetty mount and server ({@code io.cometbridge.server}) and the session registry
  * an application builds and configures ({@code io.cometbridge.session}: {@code Bridge},
  * {@code BridgeConfig}, the {@code SessionLog} store interface, the statistics). The transport SPI is
- * shared with the long-polling module only. Classes of the exported packages that are not API are
- * package-private, or public with package-private constructors where Jetty needs a public class
- * ({@code WebSocketTransport}).
+ * shared with the long-polling module only. In the exported packages, what is not API is
+ * package-private where nothing else needs it; {@code WebSocketTransport} is public only because Jetty
+ * calls it through a public lookup (its constructors are package-private), and the session classes our
+ * other modules use ({@code Session}, {@code SessionIds}, {@code RoomRegistry}, ...) are still public.
  */
 module io.cometbridge.server {
     requires transitive io.cometbridge.core;
