@@ -4,9 +4,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
-import com.google.gson.internal.Streams;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import io.cometbridge.protocol.BridgeException;
@@ -57,7 +57,7 @@ final class BayeuxJson {
         try {
             JsonReader reader = new JsonReader(new StringReader(text));
             reader.setStrictness(Strictness.STRICT);
-            JsonElement e = Streams.parse(reader);
+            JsonElement e = JsonParser.parseReader(reader); // keeps the reader's STRICT setting
             return reader.peek() == JsonToken.END_DOCUMENT ? e : null;
         } catch (IOException | JsonParseException | IllegalStateException | StackOverflowError e) {
             return null;

@@ -28,7 +28,7 @@ class DnsRebindingTest {
     @BeforeEach
     void start() throws Exception {
         server = new TestServer(new RecordingApp(RecordingApp.Mode.ECHO), TestServer.config().build(),
-                List.of(new LongPollingModule(), StaticResourcesModule.atPrefix("io/cometbridge/client/")),
+                List.of(new LongPollingModule(), StaticResourcesModule.atPrefix("io/cometbridge/client-js/")),
                 b -> b.stats(true));
         evil = "rebind.evil.example:" + server.port();
     }

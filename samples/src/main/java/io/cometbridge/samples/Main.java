@@ -164,7 +164,7 @@ public final class Main implements Callable<Integer> {
                 .module(new HealthModule())                                          // {prefix}/healthz, {prefix}/readyz
                 .module(new LongPollingModule())
                 .module(new BayeuxModule())                                          // {prefix}/cometd: unmodified CometD clients
-                .module(StaticResourcesModule.atPrefix("io/cometbridge/client/")) // {prefix}/client.js, client.d.ts
+                .module(StaticResourcesModule.atPrefix("io/cometbridge/client-js/")) // {prefix}/client.js, client.d.ts
                 .module(StaticResourcesModule.at("/", "web/"));                     // demo pages
         if (options.metrics()) builder.module(prometheus(options.statsToken()));
         if (options.stats()) builder.module(new ComparisonModule(options.statsToken())); // {prefix}/ab/compare: on-demand A/B runs

@@ -4,8 +4,6 @@ import io.cometbridge.api.TransportKind;
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.BridgeConfig;
-import io.cometbridge.websocket.UpgradeCredentials;
-import io.cometbridge.websocket.WebSocketTransport;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.ContextHandler;

@@ -31,7 +31,8 @@ import java.util.zip.CRC32;
  * client's files, demo pages.
  *
  * <p>Only files with a known type are served ({@link #CONTENT_TYPES}), so a root that is also a
- * Java package (such as {@code io/cometbridge/client/}) never exposes its {@code .class} files.
+ * Java package never exposes its {@code .class} files. (The browser client's own folder,
+ * {@code io/cometbridge/client-js/}, is not a package name on purpose: a named module would hide it.)
  * {@code GET} and {@code HEAD} only; {@code dir/} serves {@code dir/index.html} if there is one and
  * never lists a directory; anything else is the documented JSON {@code not_found}. Every answer
  * says {@code Cache-Control: no-cache} and carries an {@code ETag}, so browsers revalidate cheaply.

@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The single-node store: a concurrent map. */
-public final class InMemorySessionStore implements SessionStore {
+final class InMemorySessionStore implements SessionStore {
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
 
     @Override

@@ -64,7 +64,7 @@ public final class EmbeddedJettySample {
         Server server = new Server();
         BridgeMount mount = BridgeMount.builder(bridge)
                 .module(new LongPollingModule())                                   // {prefix}/poll/*
-                .module(StaticResourcesModule.atPrefix("io/cometbridge/client/"))  // {prefix}/client.js for pages
+                .module(StaticResourcesModule.atPrefix("io/cometbridge/client-js/"))  // {prefix}/client.js for pages
                 .build(server);
         HttpConfiguration http = new HttpConfiguration();
         mount.configure(http);

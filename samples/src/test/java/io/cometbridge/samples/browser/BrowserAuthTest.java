@@ -51,7 +51,7 @@ class BrowserAuthTest {
         });
         Bridge bridge = Bridge.builder(app).config(TestServer.config().build()).authenticator(hook).build();
         server = BridgeServer.builder(bridge).host("127.0.0.1").port(0).module(new LongPollingModule())
-                .module(StaticResourcesModule.atPrefix("io/cometbridge/client/")).build().start();
+                .module(StaticResourcesModule.atPrefix("io/cometbridge/client-js/")).build().start();
         relay = new TcpRelay(server.port()); // the page's only way in: cutting it makes the client re-attach
         browser = new Chromium(null);
         browser.driver.get("http://127.0.0.1:" + relay.port() + "/bridge/client.js.map"); // a page of the bridge's origin (JSON)

@@ -46,7 +46,7 @@ class SharedWorkerBrowserTest {
         Bridge bridge = Bridge.builder(app).config(TestServer.config().build()).build();
         polls = new InFlightRequests(new LongPollingModule());
         server = BridgeServer.builder(bridge).host("127.0.0.1").port(0).module(polls)
-                .module(StaticResourcesModule.atPrefix("io/cometbridge/client/")).build().start();
+                .module(StaticResourcesModule.atPrefix("io/cometbridge/client-js/")).build().start();
         browser = new Chromium(null);
         page = "http://127.0.0.1:" + server.port() + "/bridge/client.js.map"; // a page of the bridge's origin (JSON)
         browser.driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));

@@ -9,7 +9,7 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
 /**
  * Test-only static files: a classpath folder served under a context path. The browser tests use
  * it for the demo page (classpath {@code web/} at {@code /}) and the client (classpath
- * {@code io/cometbridge/client/} at {@code {prefix}}), standing in for the server's own static
+ * {@code io/cometbridge/client-js/} at {@code {prefix}}), standing in for the server's own static
  * module until that lands.
  */
 final class WebFiles implements BridgeModule {
@@ -30,7 +30,7 @@ final class WebFiles implements BridgeModule {
 
     /** client.js and client.d.ts at {prefix}/. */
     static WebFiles client() {
-        return new WebFiles(null, "io/cometbridge/client/", true);
+        return new WebFiles(null, "io/cometbridge/client-js/", true);
     }
 
     @Override

@@ -19,6 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * bridge's artifacts, embeds the bridge in its own Jetty with an authentication hook, and chats
  * with the Java client (its own JUnit test does, under its own Maven build).
  *
+ * <p>The outside project is a named module ({@code com.example.chat}, with a {@code module-info.java}
+ * that requires ours): Maven compiles it and runs its chat on the module path, so it sees only what
+ * our modules export, and its test checks that the bridge's jars came in as explicit modules, not
+ * automatic ones. {@link ModuleEncapsulationTest} shows what they do not export.
+ *
  * <p>The artifacts this build just packaged are put into a temporary local repository, never into
  * ~/.m2 (shared). Everything else the external build needs comes from ~/.m2 as a file:// mirror,
  * copied into the temporary repository: no network, and ~/.m2 is only read.
@@ -38,9 +43,13 @@ class ExternalProjectTest {
         for (String[] a : ARTIFACTS) install(local, a[0], ROOT.resolve(a[1]), version);
 
         Path project = tmp.resolve("outside");
+        Path main = project.resolve("src/main/java");
         Path test = project.resolve("src/test/java/com/example/chat");
+        Files.createDirectories(main.resolve("com/example/chat"));
         Files.createDirectories(test);
         Files.writeString(project.resolve("pom.xml"), POM.replace("@VERSION@", version));
+        Files.writeString(main.resolve("module-info.java"), MODULE_INFO);
+        Files.writeString(main.resolve("com/example/chat/Chat.java"), CHAT);
         Files.writeString(test.resolve("ChatTest.java"), CHAT_TEST);
         Path m2 = Path.of(System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository"));
         Files.writeString(tmp.resolve("settings.xml"), SETTINGS.replace("@M2@", m2.toUri().toString()));
@@ -55,7 +64,8 @@ class ExternalProjectTest {
         String output = Files.readString(log);
         assertThat(ended).as("the outside build ended in time:\n" + output).isTrue();
         assertThat(build.exitValue()).as("the outside build:\n" + output).isZero();
-        assertThat(output).contains("CHAT-OK ann: hello from outside");
+        assertThat(output).contains("CHAT-OK WEBSOCKET ann: hello from outside").contains("CHAT-OK POLLING ann: hello from outside")
+                .contains("MODULES-OK com.example.chat reads io.cometbridge.server io.cometbridge.polling io.cometbridge.client");
         // The outside test uses API only this build has (BridgeMount, Authenticator): it compiled against these artifacts.
         assertThat(listing(m2.resolve("io/cometbridge"))).as("the shared repository is untouched").isEqualTo(sharedBefore);
     }
@@ -127,13 +137,24 @@ class ExternalProjectTest {
             </project>
             """;
 
-    /** The outside project's own test: its Jetty, its authenticator, the Java client. */
-    private static final String CHAT_TEST = """
+    /** The outside project is a module of its own; Jetty's Server comes with io.cometbridge.server (requires transitive). */
+    private static final String MODULE_INFO = """
+            module com.example.chat {
+                requires io.cometbridge.server;
+                requires io.cometbridge.polling;
+                requires io.cometbridge.client;
+                exports com.example.chat;
+            }
+            """;
+
+    /** The outside project's chat, in its module: its Jetty, its authenticator, the Java client. */
+    private static final String CHAT = """
             package com.example.chat;
 
             import io.cometbridge.api.AuthResult;
             import io.cometbridge.api.Authenticator;
             import io.cometbridge.api.BridgeHandler;
+            import io.cometbridge.api.TransportKind;
             import io.cometbridge.client.BridgeClient;
             import io.cometbridge.polling.LongPollingModule;
             import io.cometbridge.protocol.Message;
@@ -141,17 +162,14 @@ class ExternalProjectTest {
             import io.cometbridge.session.Bridge;
             import org.eclipse.jetty.server.Server;
             import org.eclipse.jetty.server.ServerConnector;
-            import org.junit.jupiter.api.Test;
 
             import java.net.URI;
             import java.util.concurrent.CompletableFuture;
             import java.util.concurrent.TimeUnit;
 
-            import static org.junit.jupiter.api.Assertions.assertEquals;
-
-            class ChatTest {
-                @Test
-                void chats() throws Exception {
+            public final class Chat {
+                /** Says "hello from outside" over one transport through a bridge of its own; the transport and the echo. */
+                public static String chat(TransportKind kind) throws Exception {
                     BridgeHandler echo = (session, m) -> session.send(Message.text(session.principal().getName() + ": " + m.text()));
                     Authenticator hook = Authenticator.of(r -> "secret".equals(r.token()) ? AuthResult.accept("ann") : AuthResult.refuse("no"));
                     Bridge bridge = Bridge.builder(echo).authenticator(hook).build();
@@ -165,17 +183,59 @@ class ExternalProjectTest {
                     try {
                         CompletableFuture<String> reply = new CompletableFuture<>();
                         URI uri = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/bridge");
-                        try (BridgeClient client = BridgeClient.builder(uri).tokenProvider(() -> "secret")
+                        try (BridgeClient client = BridgeClient.builder(uri).transports(kind).tokenProvider(() -> "secret")
                                 .listener((c, m) -> reply.complete(m.text())).build()) {
                             client.connect().get(20, TimeUnit.SECONDS);
                             client.send("hello from outside");
                             String text = reply.get(20, TimeUnit.SECONDS);
-                            assertEquals("ann: hello from outside", text);
-                            System.out.println("CHAT-OK " + text);
+                            return client.transport() + " " + text;
                         }
                     } finally {
                         jetty.stop();
                     }
+                }
+            }
+            """;
+
+    /** The outside project's own test: runs in its module, on the module path. */
+    private static final String CHAT_TEST = """
+            package com.example.chat;
+
+            import io.cometbridge.api.TransportKind;
+            import io.cometbridge.client.BridgeClient;
+            import io.cometbridge.polling.LongPollingModule;
+            import io.cometbridge.server.BridgeMount;
+            import org.junit.jupiter.api.Test;
+
+            import java.util.stream.Collectors;
+            import java.util.stream.Stream;
+
+            import static org.junit.jupiter.api.Assertions.assertEquals;
+            import static org.junit.jupiter.api.Assertions.assertFalse;
+            import static org.junit.jupiter.api.Assertions.assertTrue;
+
+            class ChatTest {
+                @Test
+                void chatsOverBothTransports() throws Exception {
+                    for (TransportKind kind : new TransportKind[] {TransportKind.WEBSOCKET, TransportKind.POLLING}) {
+                        String said = Chat.chat(kind);
+                        assertEquals(kind + " ann: hello from outside", said);
+                        System.out.println("CHAT-OK " + said);
+                    }
+                }
+
+                @Test
+                void runsAsANamedModuleReadingExplicitModulesOfOurs() {
+                    Module self = Chat.class.getModule();
+                    assertEquals("com.example.chat", self.getName());
+                    String names = Stream.of(BridgeMount.class, LongPollingModule.class, BridgeClient.class).map(c -> {
+                        Module m = c.getModule();
+                        assertTrue(m.isNamed(), c + " on the module path");
+                        assertFalse(m.getDescriptor().isAutomatic(), m + " has a module-info");
+                        assertTrue(self.canRead(m), self + " reads " + m);
+                        return m.getName();
+                    }).collect(Collectors.joining(" "));
+                    System.out.println("MODULES-OK " + self.getName() + " reads " + names);
                 }
             }
             """;

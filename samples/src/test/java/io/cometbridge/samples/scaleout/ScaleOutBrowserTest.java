@@ -39,7 +39,7 @@ class ScaleOutBrowserTest {
         assertTrue(Files.isExecutable(Path.of(Cluster.NGINX)), "nginx is not installed (scripts/install-test-deps.sh)");
         assertTrue(Chromium.available(), "chromium and chromium-driver are not installed (scripts/install-test-deps.sh)");
         try (Cluster cluster = Cluster.start(3); Chromium browser = new Chromium(null)) {
-            cluster.publish("client.js", classpath("io/cometbridge/client/client.js"));
+            cluster.publish("client.js", classpath("io/cometbridge/client-js/client.js"));
             URI page = cluster.publish("browser.html", classpath("scaleout/browser.html"));
             browser.driver.get(page.toString());
             awaitIds(browser, cluster, 1);

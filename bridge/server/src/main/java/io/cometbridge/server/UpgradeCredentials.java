@@ -1,4 +1,4 @@
-package io.cometbridge.websocket;
+package io.cometbridge.server;
 
 import io.cometbridge.api.AuthRequest;
 import io.cometbridge.api.TransportKind;
@@ -18,11 +18,11 @@ import java.util.Map;
  * cookies, the client's address (a trusted proxy's forwarded one) and the TLS client certificate
  * chain. Taken at the upgrade; the token comes later, with the attach frame.
  */
-public final class UpgradeCredentials {
+final class UpgradeCredentials {
     private UpgradeCredentials() {
     }
 
-    public static AuthRequest of(Request request, TransportKind kind) {
+    static AuthRequest of(Request request, TransportKind kind) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (HttpField f : request.getHeaders()) headers.computeIfAbsent(f.getName(), n -> new ArrayList<>()).add(f.getValue());
         Map<String, String> cookies = new LinkedHashMap<>();

@@ -1,4 +1,4 @@
-package io.cometbridge.websocket;
+package io.cometbridge.server;
 
 import io.cometbridge.protocol.Frame;
 import io.cometbridge.protocol.Message;

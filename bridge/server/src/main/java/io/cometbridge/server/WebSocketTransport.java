@@ -1,4 +1,4 @@
-package io.cometbridge.websocket;
+package io.cometbridge.server;
 
 import io.cometbridge.api.AttachRequest;
 import io.cometbridge.api.AuthRequest;
@@ -32,6 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * so a fast client cannot queue unbounded work on the server. Writes are asynchronous; bytes
  * written but not yet on the socket are bounded, beyond which {@link #canSend()} says false and
  * the session waits.
+ *
+ * <p>Public only because Jetty calls a listener's methods through a public lookup, which reaches
+ * only packages every module can read; its constructors are package-private.
  */
 public final class WebSocketTransport implements org.eclipse.jetty.websocket.api.Session.Listener, Transport {
     private static final long MAX_BYTES_IN_FLIGHT = 1 << 20;
@@ -47,7 +50,7 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
     private final ConnectionMeter meter;
     private volatile AuthRequest credentials; // the upgrade request as the authenticator sees it; dropped once attached
 
-    public WebSocketTransport(Bridge bridge) {
+    WebSocketTransport(Bridge bridge) {
         this(bridge, ConnectionMeter.NONE, null);
     }
 
@@ -55,7 +58,7 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
      * {@code meter} counts this socket's bytes; they are charged to the session it attaches.
      * {@code credentials}: the upgrade request for the bridge's authenticator (null without one).
      */
-    public WebSocketTransport(Bridge bridge, ConnectionMeter meter, AuthRequest credentials) {
+    WebSocketTransport(Bridge bridge, ConnectionMeter meter, AuthRequest credentials) {
         this.bridge = bridge;
         this.meter = meter;
         this.credentials = credentials;
