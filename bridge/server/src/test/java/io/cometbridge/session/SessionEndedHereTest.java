@@ -87,8 +87,7 @@ class SessionEndedHereTest {
     @Test
     void aSessionTakenOverByAnotherNodeSendsItsClientToAttachAgain() throws Exception {
         IdlePoll poll = new IdlePoll();
-        bridge.attach(poll, new Frame.Attach(null, 0), e -> { throw e; });
-        Frame.Open open = poll.open.get(10, TimeUnit.SECONDS);
+        Frame.Open open = opened(poll);
         Session session = bridge.find(open.sid());
         assertThat(poll.send("[[1,\"m1\"]]").get(10, TimeUnit.SECONDS)).as("stored: accepted").isNull();
 
@@ -104,13 +103,18 @@ class SessionEndedHereTest {
     @Test
     void aSessionTheStoreLostIsUnknownToItsClient() throws Exception {
         IdlePoll poll = new IdlePoll();
-        bridge.attach(poll, new Frame.Attach(null, 0), e -> { throw e; });
-        Frame.Open open = poll.open.get(10, TimeUnit.SECONDS);
+        Frame.Open open = opened(poll);
         Session session = bridge.find(open.sid());
 
         log.outcome = SessionLog.Outcome.GONE; // Redis lost its data
         assertThat(poll.send("[[1,\"m1\"]]").get(10, TimeUnit.SECONDS)).isEqualTo(ErrorCode.UNKNOWN_SESSION);
         assertThat(refusal(session, open.key())).isEqualTo(ErrorCode.UNKNOWN_SESSION);
+    }
+
+    /** A new session over {@code poll}: its open frame. */
+    private Frame.Open opened(IdlePoll poll) throws Exception {
+        bridge.attach(poll, new Frame.Attach(null, 0), e -> { throw e; });
+        return poll.open.get(10, TimeUnit.SECONDS);
     }
 
     /** What a request presenting {@code key} to the session's transport hears (null: it may act). */
