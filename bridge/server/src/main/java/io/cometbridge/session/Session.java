@@ -142,7 +142,7 @@ public final class Session extends SessionView implements TransportListener {
                                                     Consumer<BridgeException> rejected) {
         executor.execute(() -> {
             Transport t = transport;
-            BridgeException refused = state == SessionState.CLOSED ? keys.refusalOnceEnded(keepStored, presentedKey)
+            BridgeException refused = state == SessionState.CLOSED ? ResumeKeys.refusalOnceEnded(keepStored)
                     : keys.refusal(type.isInstance(t), presentedKey);
             if (refused == null) action.accept(type.cast(t));
             else if (refused.code() == ErrorCode.UNKNOWN_SESSION && state != SessionState.CLOSED) Checkpoints.refuseKey(checkpoints, refused, rejected);
@@ -162,7 +162,7 @@ public final class Session extends SessionView implements TransportListener {
     void attach(Transport t, long clientLast, String presentedKey, AuthResult auth, Consumer<BridgeException> onRejected) {
         executor.execute(() -> {
             if (!state.isOpen()) {
-                onRejected.accept(keys.refusalOnceEnded(keepStored, presentedKey));
+                onRejected.accept(ResumeKeys.refusalOnceEnded(keepStored));
                 return;
             }
             if (state != SessionState.NEW && !keys.accept(presentedKey)) {
@@ -231,7 +231,7 @@ public final class Session extends SessionView implements TransportListener {
     public void received(Transport from, List<Frame> frames, Reply done) {
         executor.execute(() -> {
             if (state == SessionState.CLOSED) {
-                done.done(null, keys.refusalOnceEnded(keepStored, null));
+                done.done(null, ResumeKeys.refusalOnceEnded(keepStored));
                 return;
             }
             if (state == SessionState.CLOSING) { // ended: a batch transport's answer collects the close frame
@@ -264,7 +264,7 @@ public final class Session extends SessionView implements TransportListener {
         if (!taken) return;
         if (checkpoints == null || error != null) done.done(error == null ? reply : null, error);
         else checkpoints.afterCommit(() -> done.done(batchReply && state.isOpen() ? channel.reply() : List.of(), // or the session ended here:
-                state == SessionState.CLOSED ? keys.refusalOnceEnded(keepStored, null) : null));                // attach again, or start over
+                state == SessionState.CLOSED ? ResumeKeys.refusalOnceEnded(keepStored) : null));                // attach again, or start over
     }
 
     @Override

@@ -96,7 +96,8 @@ class SessionEndedHereTest {
                 .as("a send whose commit found the session moved").isEqualTo(ErrorCode.TRANSPORT_REPLACED);
         assertThat(refusal(session, open.key())).as("a request of its transport, after").isEqualTo(ErrorCode.TRANSPORT_REPLACED);
         assertThat(poll.send("[[3,\"m3\"]]").get(10, TimeUnit.SECONDS)).isEqualTo(ErrorCode.TRANSPORT_REPLACED);
-        assertThat(refusal(session, "a-key-it-never-gave-out")).as("a leaked id alone learns nothing").isEqualTo(ErrorCode.UNKNOWN_SESSION);
+        assertThat(refusal(session, "a-newer-owners-key")).as("keys the new owner gave out are not known here")
+                .isEqualTo(ErrorCode.TRANSPORT_REPLACED);
         assertThat(bridge.find(open.sid())).as("gone from this node").isNull();
     }
 
