@@ -3,6 +3,7 @@ package io.cometbridge.redis;
 import io.cometbridge.protocol.Message;
 import io.cometbridge.session.BroadcastIds;
 import io.cometbridge.session.RoomRegistry;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
@@ -12,6 +13,8 @@ import io.lettuce.core.UnblockType;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Queue;
@@ -32,7 +35,7 @@ public final class RedisRoomRelay implements RoomRegistry.Relay, AutoCloseable {
     public static final long DEFAULT_CAP = 100_000;
     private static final long BLOCK_MILLIS = 1_000; // an idle tail reads again this often (or when woken)
     private static final int BATCH = 512;
-    private static final System.Logger LOGGER = System.getLogger(RedisRoomRelay.class.getName());
+    private static final Logger LOGGER = LoggerFactory.getLogger(RedisRoomRelay.class);
 
     /** Where an entry of the log goes: a delivery to this node's members, or one session's catch-up. */
     private interface Take {
@@ -57,6 +60,8 @@ public final class RedisRoomRelay implements RoomRegistry.Relay, AutoCloseable {
 
     private RedisRoomRelay(String uri, RoomRegistry rooms, long cap) {
         this.client = RedisClient.create(RedisURI.create(uri));
+        // While Redis is away a broadcast fails at once rather than waiting in an unbounded queue.
+        client.setOptions(ClientOptions.builder().disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
         this.commands = client.connect();
         this.tail = client.connect();
         this.tailId = tail.sync().clientId();
@@ -127,7 +132,7 @@ public final class RedisRoomRelay implements RoomRegistry.Relay, AutoCloseable {
                 for (Pending p = pending.poll(); p != null; p = pending.poll()) catchUp(p);
             } catch (RuntimeException e) {
                 if (!open) return;
-                LOGGER.log(System.Logger.Level.WARNING, "reading the room broadcast log failed; retrying", e);
+                LOGGER.warn("reading the room broadcast log failed; retrying", e);
                 try {
                     Thread.sleep(500);
                 } catch (InterruptedException stop) {
@@ -160,7 +165,7 @@ public final class RedisRoomRelay implements RoomRegistry.Relay, AutoCloseable {
                 if (page.size() < BATCH) break;
             }
         } catch (RuntimeException e) {
-            LOGGER.log(System.Logger.Level.WARNING, "catching a session up on room broadcasts failed", e);
+            LOGGER.warn("catching a session up on room broadcasts failed", e);
             gaps.incrementAndGet();
         }
         p.catchUp().done();
@@ -168,8 +173,8 @@ public final class RedisRoomRelay implements RoomRegistry.Relay, AutoCloseable {
 
     private void gap(String after, String next) {
         gaps.incrementAndGet();
-        LOGGER.log(System.Logger.Level.WARNING, "room broadcast log trimmed past a session's position " + after
-                + " (next kept: " + next + "): broadcasts it missed while it moved are lost");
+        LOGGER.warn("room broadcast log trimmed past a session's position {} (next kept: {}): broadcasts it missed while it moved are lost",
+                after, next);
     }
 
     /** One entry of the log to {@code to}; the start marker (no room) is nobody's. */
