@@ -68,7 +68,7 @@ public final class RedisSessionLog implements SessionLog, AutoCloseable {
 
     @Override
     public CompletionStage<Outcome> commit(String sid, long generation, Commit c) {
-        List<String> args = new ArrayList<>(11 + 4 * (c.outbound().size() + c.inbound().size()));
+        List<String> args = new ArrayList<>(12 + 4 * (c.outbound().size() + c.inbound().size()));
         args.add(Long.toString(generation));
         args.add(Long.toString(c.received()));
         args.add(Long.toString(c.acknowledged()));
@@ -78,6 +78,7 @@ public final class RedisSessionLog implements SessionLog, AutoCloseable {
         args.add(nodeUrl);
         args.add(String.join("\n", c.rooms()));
         args.add(StoredState.principalJson(c.principal()));
+        args.add(c.roomsAt() == null ? "" : c.roomsAt());
         addEntries(args, c.outbound());
         addEntries(args, c.inbound());
         CompletionStage<String> result = redis.eval(Scripts.COMMIT, ScriptOutputType.VALUE, keys(sid), args.toArray(String[]::new));

@@ -18,7 +18,8 @@ final class Scripts {
     /**
      * ARGV: generation (0: create), received, acknowledged, keys, ttl, inbound cap, this node's
      * URL (the owner a create records), rooms (one per line), the session's principal (JSON, stored
-     * by a create; "" for none), then the outbound entries and the inbound entries, each a count and 4 values per entry.
+     * by a create; "" for none), the session's position in the room broadcast log ("" for none:
+     * the stored one stays), then the outbound entries and the inbound entries, each a count and 4 values per entry.
      * Returns STORED, TAKEN_OVER or GONE.
      */
     static final String COMMIT = EXPIRE + """
@@ -35,7 +36,7 @@ final class Scripts {
             local out = tonumber(redis.call('HGET', KEYS[1], 'out'))
             local received = tonumber(ARGV[2])
             if received < tonumber(redis.call('HGET', KEYS[1], 'received')) then return 'GONE' end
-            local i = 10
+            local i = 11
             local n = tonumber(ARGV[i])
             -- check every sequence number before writing anything: all or nothing
             for k = 1, n do
@@ -53,6 +54,7 @@ final class Scripts {
               redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], ARGV[j] .. '-0', 'k', ARGV[j + 1], 'p', ARGV[j + 2], 't', ARGV[j + 3])
             end
             redis.call('HSET', KEYS[1], 'out', out, 'received', received, 'acked', ARGV[3], 'keys', ARGV[4], 'rooms', ARGV[8])
+            if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], 'roomsAt', ARGV[10]) end
             redis.call('XTRIM', KEYS[2], 'MINID', (tonumber(ARGV[3]) + 1) .. '-0')
             expire(ARGV[5])
             return 'STORED'
@@ -63,7 +65,8 @@ final class Scripts {
      * stored keys, or nothing happens), "=" and the name of the principal the client authenticated
      * as ("" for no check; another principal than the stored one: nothing happens, the answer is
      * {"principal_changed"}). Raises the generation and returns {generation, received, acknowledged, keys, out,
-     * entries after the acknowledged one, rooms, principal ("" for none)}, or an empty list when the session does not exist.
+     * entries after the acknowledged one, rooms, principal ("" for none), position in the room broadcast log ("" for none)},
+     * or an empty list when the session does not exist.
      */
     static final String TAKE_OVER = EXPIRE + """
             if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
@@ -76,10 +79,10 @@ final class Scripts {
             end
             local gen = redis.call('HINCRBY', KEYS[1], 'gen', 1)
             redis.call('HSET', KEYS[1], 'node', ARGV[2])
-            local m = redis.call('HMGET', KEYS[1], 'received', 'acked', 'keys', 'out', 'rooms', 'principal')
+            local m = redis.call('HMGET', KEYS[1], 'received', 'acked', 'keys', 'out', 'rooms', 'principal', 'roomsAt')
             local entries = redis.call('XRANGE', KEYS[2], (tonumber(m[2]) + 1) .. '-0', '+')
             expire(ARGV[1])
-            return {gen, m[1], m[2], m[3] or '', m[4], entries, m[5] or '', m[6] or ''}
+            return {gen, m[1], m[2], m[3] or '', m[4], entries, m[5] or '', m[6] or '', m[7] or ''}
             """;
 
     /** ARGV: generation, ttl. Returns STORED (still ours), TAKEN_OVER or GONE. */

@@ -45,7 +45,9 @@ final class StoredState {
         List<String> keyList = keys.isEmpty() ? List.of() : Arrays.asList(keys.split(" "));
         String rooms = text(reply.get(6));
         List<String> roomList = rooms.isEmpty() ? List.of() : Arrays.asList(rooms.split("\n"));
-        return new SessionLog.Restored(generation, received, acknowledged, keyList, entries, roomList, principal(text(reply.get(7))));
+        String roomsAt = reply.size() > 8 ? text(reply.get(8)) : "";
+        return new SessionLog.Restored(generation, received, acknowledged, keyList, entries, roomList, principal(text(reply.get(7))),
+                roomsAt.isEmpty() ? null : roomsAt);
     }
 
     /** A principal as the meta hash keeps it: {"name": ..., "attributes": {...}}; "" for none. */

@@ -55,6 +55,7 @@ final class Checkpoints {
     private boolean dirty;
     private long logged;          // highest client message in a commit (stored or in flight)
     private long storedAcked;     // the acknowledgement the last commit stored
+    private String roomsAt;       // the last room broadcast taken, or where the room log stood at the latest join (BroadcastIds)
 
     private boolean queued;       // a commit task waits on the executor
     private boolean inFlight;     // a commit waits for the store
@@ -79,6 +80,12 @@ final class Checkpoints {
         this.storedAcked = channel.resendFrom() - 1;
     }
 
+    private Checkpoints restoredAt(String at, SessionRooms rooms) {
+        roomsAt = at;
+        rooms.onJoin(position -> executor.execute(() -> joinedAt(position)));
+        return this;
+    }
+
     /**
      * A new session's commits (generation 0 creates it), or a session {@code restored} from the
      * log: the channel and keys continue where the stored state ends. {@code committed} runs after
@@ -96,7 +103,8 @@ final class Checkpoints {
         }
         channel.limitAcks(channel.received(), ctx.scheduler().nanoTime());
         return new Checkpoints(sid, ctx.log(), executor, channel, keys, restored == null ? 0 : restored.generation(),
-                ctx.scheduler()::nanoTime, () -> List.copyOf(rooms.names()), identity::stored, committed, overflow, letGo);
+                ctx.scheduler()::nanoTime, () -> List.copyOf(rooms.names()), identity::stored, committed, overflow, letGo)
+                .restoredAt(restored == null ? null : restored.roomsAt(), rooms);
     }
 
     /**
@@ -108,6 +116,29 @@ final class Checkpoints {
         outbound.add(new Held(message, acked));
         changed();
         return true;
+    }
+
+    /**
+     * Whether to take the room broadcast at position {@code at} (null: not from a relay's log):
+     * not when the session took it, or one after it, already (a node taking a session over hands
+     * it the broadcasts it missed, and the live ones may overlap them). Taking it moves the
+     * session's position, stored with the commit that stores the broadcast.
+     */
+    boolean takes(String at) {
+        if (at == null) return true;
+        if (BroadcastIds.compare(at, roomsAt) <= 0) return false;
+        roomsAt = at;
+        return true;
+    }
+
+    /**
+     * The session joined rooms when the room log stood at {@code position}: a node taking it over
+     * hands it only the broadcasts after that (not those sent before it joined).
+     */
+    private void joinedAt(String position) {
+        if (position == null || BroadcastIds.compare(position, roomsAt) <= 0) return;
+        roomsAt = position;
+        changed();
     }
 
     /** A message from the client, delivered with sequence number {@code seq}. */
@@ -186,7 +217,7 @@ final class Checkpoints {
         long acknowledged = channel.resendFrom() - 1;
         // the creating commit also stores who the session belongs to (the opening attach named it)
         SessionLog.Commit commit = new SessionLog.Commit(entries, inbound, logged, acknowledged, keys.all(), rooms.get(),
-                generation == 0 ? principal.get() : null);
+                generation == 0 ? principal.get() : null, roomsAt);
         long mark = logged;
         outbound = new ArrayList<>();
         inbound = new ArrayList<>();

@@ -37,10 +37,28 @@ public final class RoomRegistry implements Rooms {
 
     /**
      * Carries broadcasts to every node of a cluster (docs/SCALE_OUT.md): each one comes back to
-     * every node, this one included, through {@link #deliver}, in one order for all.
+     * every node, this one included, through {@link #deliver}, in one order for all, with its
+     * position in that order (a {@code millis-sequence} id). Deliveries and catch-ups run on one
+     * thread, in position order.
      */
     public interface Relay {
         void publish(String room, Message message, String exceptSessionId);
+
+        /** The position of the last broadcast handed to {@link #deliver} (set once it was handed out). */
+        String position();
+
+        /**
+         * On the delivering thread, between two deliveries: hands {@code catchUp} the broadcasts
+         * after position {@code after} up to {@link #position()}, in order, then calls its {@code done}.
+         */
+        void catchUp(String after, CatchUp catchUp);
+    }
+
+    /** What {@link Relay#catchUp} hands out: the broadcasts a session missed, then the moment it is in step. */
+    public interface CatchUp {
+        void take(String position, String room, Message message, String exceptSessionId);
+
+        void done();
     }
 
     private final Executor workers; // runs a large room's deliveries (OFFLOAD_FROM)
@@ -94,13 +112,18 @@ public final class RoomRegistry implements Rooms {
         return size(room);
     }
 
-    /** A broadcast (relayed from any node, or this one's) to the members of {@code room} on this node. */
+    /** A broadcast to the members of {@code room} on this node (one node: no position). */
     public int deliver(String room, Message message, String exceptSessionId) {
+        return deliver(room, message, exceptSessionId, null);
+    }
+
+    /** A broadcast relayed from any node, or this one's, at {@code position} in the relay's order. */
+    public int deliver(String room, Message message, String exceptSessionId, String position) {
         Message addressed = message.withTopic(room);
         addressed.json(); // serialize once here, not once per receiver
         Set<Session> members = rooms.get(room);
         if (wildcardRooms.get() == 0 || isWildcard(room)) {
-            return members == null ? 0 : send(members, addressed, exceptSessionId);
+            return members == null ? 0 : send(members, addressed, exceptSessionId, position);
         }
         List<Set<Session>> groups = new ArrayList<>(4);
         if (members != null) groups.add(members);
@@ -108,10 +131,10 @@ public final class RoomRegistry implements Rooms {
             Set<Session> watchers = rooms.get(pattern);
             if (watchers != null) groups.add(watchers);
         }
-        if (groups.size() <= 1) return groups.isEmpty() ? 0 : send(groups.get(0), addressed, exceptSessionId);
+        if (groups.size() <= 1) return groups.isEmpty() ? 0 : send(groups.get(0), addressed, exceptSessionId, position);
         Set<Session> once = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Set<Session> g : groups) once.addAll(g);
-        return send(once, addressed, exceptSessionId);
+        return send(once, addressed, exceptSessionId, position);
     }
 
     /** The wildcard room names that match {@code room}: for {@code a/b}, {@code a/*}, {@code a/**} and {@code **}. */
@@ -124,12 +147,50 @@ public final class RoomRegistry implements Rooms {
         return names;
     }
 
-    private int send(Set<Session> receivers, Message message, String except) {
+    /** Where the relay's room log stands (null: no relay). */
+    String position() {
+        Relay r = relay;
+        return r == null ? null : r.position();
+    }
+
+    /**
+     * A session taken over, in {@code rooms} on its former node up to position {@code after}: hands
+     * it the broadcasts to those rooms it missed since, then runs {@code join}, both between two
+     * live deliveries, so it gets every broadcast once, in order. No relay or no position: joins now.
+     */
+    void rejoin(Session session, Set<String> rooms, String after, Runnable join) {
+        Relay r = relay;
+        if (r == null || after == null) {
+            join.run();
+            return;
+        }
+        r.catchUp(after, new CatchUp() {
+            @Override
+            public void take(String position, String room, Message message, String except) {
+                if (!session.id().equals(except) && reaches(rooms, room)) session.sendShared(message.withTopic(room), null, position);
+            }
+
+            @Override
+            public void done() {
+                join.run();
+            }
+        });
+    }
+
+    /** Whether a broadcast to {@code room} reaches a member of {@code rooms} (wildcard rooms included). */
+    static boolean reaches(Set<String> rooms, String room) {
+        if (rooms.contains(room)) return true;
+        if (isWildcard(room)) return false;
+        for (String pattern : wildcardsMatching(room)) if (rooms.contains(pattern)) return true;
+        return false;
+    }
+
+    private int send(Set<Session> receivers, Message message, String except, String position) {
         FanOut fanOut = receivers.size() >= OFFLOAD_FROM ? new FanOut(workers) : null;
         int n = 0;
         for (Session s : receivers) {
             if (!s.id().equals(except)) {
-                s.sendShared(message, fanOut);
+                s.sendShared(message, fanOut, position);
                 n++;
             }
         }

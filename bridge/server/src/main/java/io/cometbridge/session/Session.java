@@ -79,8 +79,8 @@ public final class Session extends SessionView implements TransportListener {
     }
 
     /** A session taken over rejoins its rooms and waits for its client's attach as if its transport had just gone. */
-    void adopted(List<String> stored) {
-        stored.forEach(rooms::join);
+    void adopted(SessionLog.Restored stored) {
+        rooms.rejoin(stored.rooms(), stored.roomsAt()); // with what it missed meanwhile
         executor.execute(() -> detach(null, "taken over from another node"));
         executor.execute(() -> timers.startHeartbeat(ctx.config().heartbeatInterval(), this::heartbeat));
     }
@@ -101,9 +101,9 @@ public final class Session extends SessionView implements TransportListener {
      * (before anything the caller sends next); with a {@code fanOut} the worker pool runs it rather
      * than the broadcasting thread, so a large room's writes spread over the workers.
      */
-    void sendShared(Message message, FanOut fanOut) {
+    void sendShared(Message message, FanOut fanOut, String position) { // position: in the relay's room log (or null)
         if (backlog.refuses(null)) return;
-        Runnable task = () -> enqueue(message, null);
+        Runnable task = () -> { if (checkpoints == null || checkpoints.takes(position)) enqueue(message, null); };
         if (fanOut != null) fanOut.add(executor, task);
         else executor.execute(task);
     }

@@ -97,13 +97,20 @@ public interface SessionLog {
      * ({@code received}), the highest of ours the client acknowledged ({@code acknowledged}: the
      * outbound log is trimmed to after it), the resume keys the client may hold, the rooms the
      * session is in, and (in the commit that creates the session; null in the others, or without an
-     * authenticator) who the session belongs to.
+     * authenticator) who the session belongs to, and {@code roomsAt}: the position in the relay's
+     * log of room broadcasts up to which the session has taken them ({@link RoomRegistry.Relay}; null:
+     * none, or no relay), so a node taking it over hands it the later ones.
      */
     record Commit(List<Entry> outbound, List<Entry> inbound, long received, long acknowledged, List<String> keys,
-                  List<String> rooms, StoredPrincipal principal) {
+                  List<String> rooms, StoredPrincipal principal, String roomsAt) {
+        public Commit(List<Entry> outbound, List<Entry> inbound, long received, long acknowledged, List<String> keys,
+                      List<String> rooms, StoredPrincipal principal) {
+            this(outbound, inbound, received, acknowledged, keys, rooms, principal, null);
+        }
+
         public Commit(List<Entry> outbound, List<Entry> inbound, long received, long acknowledged, List<String> keys,
                       List<String> rooms) {
-            this(outbound, inbound, received, acknowledged, keys, rooms, null);
+            this(outbound, inbound, received, acknowledged, keys, rooms, null, null);
         }
     }
 
@@ -130,9 +137,10 @@ public interface SessionLog {
 
     /**
      * A session's stored state, to continue it on this node under {@code generation}; {@code principal}
-     * is null when the session was opened without an authenticator.
+     * is null when the session was opened without an authenticator; {@code roomsAt} as the last
+     * commit stored it (null: none).
      */
     record Restored(long generation, long received, long acknowledged, List<String> keys, List<Entry> outbound,
-                    List<String> rooms, StoredPrincipal principal) {
+                    List<String> rooms, StoredPrincipal principal, String roomsAt) {
     }
 }

@@ -50,7 +50,7 @@ final class Takeovers {
                 session = held != null ? held : create.apply(new Taken(sid, restored));
                 if (held == null) {
                     store.put(session);
-                    session.adopted(restored.rooms());
+                    session.adopted(restored);
                 }
             }
             reading.remove(sid, mine);

@@ -4,6 +4,10 @@ import io.cometbridge.api.TransportKind;
 import io.cometbridge.client.BridgeClient;
 import io.cometbridge.testing.ClientLog;
 import io.cometbridge.testing.RedisProcess;
+import io.cometbridge.protocol.Message;
+import io.cometbridge.redis.RedisRoomRelay;
+import io.cometbridge.session.Bridge;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.Test;
@@ -15,6 +19,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,6 +38,7 @@ class ScaleOutTest {
     private static final int CHAOS_CLIENTS = Integer.getInteger("scaleout.clients", 200);
     private static final int CHAOS_MESSAGES = Integer.getInteger("scaleout.messages", 2_500);
     private static final int RESTART_CLIENTS = 20;
+    private static final int ROOM_BROADCASTS = 400; // sent while a node dies: about two seconds
     private static final int RESTART_MESSAGES = 300;
     private static final int KILLS = 4; // at least; more while the messages still flow
     private static final int WINDOW = 1_000; // messages a client may send ahead of its echoes (its replay buffer is bounded)
@@ -167,22 +173,47 @@ class ScaleOutTest {
                 clients.get(0).send("b:before");
                 await().atMost(Duration.ofSeconds(30)).until(() -> logs.stream().allMatch(l -> l.texts().contains("b:before")));
 
-                cluster.kill(1);
-                for (int c = 0; c < clients.size(); c++) clients.get(c).send("back" + c); // live again once echoed
-                for (int c = 0; c < clients.size(); c++) {
-                    String back = "back" + c;
-                    ClientLog log = logs.get(c);
-                    await().atMost(Duration.ofSeconds(60)).until(() -> log.texts().contains(back));
+                // Broadcasts go on, from a fourth node that stays up, while node 1 is killed and its members move.
+                Bridge sender = Bridge.builder(new ScaleOutApp()).build();
+                RedisRoomRelay senderRelay = RedisRoomRelay.attach(cluster.redis.uri(), sender.rooms());
+                AtomicInteger sent = new AtomicInteger();
+                Thread broadcasting = new Thread(() -> {
+                    for (int i = 0; i < ROOM_BROADCASTS; i++) {
+                        sender.rooms().broadcast(ScaleOutApp.ROOM, Message.text("b:n" + i));
+                        sent.incrementAndGet();
+                        try {
+                            Thread.sleep(5);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }, "broadcasting");
+                try (sender; senderRelay) {
+                    broadcasting.start();
+                    await().atMost(Duration.ofSeconds(30)).until(() -> sent.get() >= ROOM_BROADCASTS / 4);
+                    cluster.kill(1);
+                    for (int c = 0; c < clients.size(); c++) clients.get(c).send("back" + c); // live again once echoed
+                    for (int c = 0; c < clients.size(); c++) {
+                        String back = "back" + c;
+                        ClientLog log = logs.get(c);
+                        await().atMost(Duration.ofSeconds(60)).until(() -> log.texts().contains(back));
+                    }
+                    broadcasting.join(60_000);
+                    assertThat(sent.get()).as("broadcasts sent").isEqualTo(ROOM_BROADCASTS);
+                    clients.get(0).send("b:after");
+                    await().atMost(Duration.ofSeconds(30)).until(() -> logs.stream().allMatch(l -> l.texts().contains("b:after")));
                 }
-                clients.get(0).send("b:after");
-
-                await().atMost(Duration.ofSeconds(30)).until(() -> logs.stream().allMatch(l -> l.texts().contains("b:after")));
                 Thread.sleep(300); // a duplicate would come in now
-                for (ClientLog log : logs) {
-                    assertThat(log.texts().stream().filter(t -> t.startsWith("b:"))).containsExactly("b:before", "b:after");
+                List<String> order = roomLog(cluster); // the one order of every broadcast: the room log's
+                assertThat(order).as("the room log").hasSize(ROOM_BROADCASTS + 2).startsWith("b:before").endsWith("b:after");
+                for (int c = 0; c < logs.size(); c++) {
+                    List<String> got = logs.get(c).texts().stream().filter(t -> t.startsWith("b:")).toList();
+                    List<String> lost = order.stream().filter(b -> !got.contains(b)).toList();
+                    assertThat(lost).as("client %d lost broadcasts (%s)", c, clients.get(c)).isEmpty();
+                    assertThat(got).as("client %d: every broadcast once, in the room log's order", c).containsExactlyElementsOf(order);
                 }
-                System.out.printf("ScaleOutTest rooms: 6 members over 3 nodes, one killed: %d takeovers, every broadcast once to each%n",
-                        takeovers(cluster, clients.stream().map(BridgeClient::sessionId).toList()));
+                System.out.printf("ScaleOutTest rooms: 6 members over 3 nodes, one killed while %d broadcasts went out: %d takeovers, every broadcast once to each, in order%n",
+                        ROOM_BROADCASTS, takeovers(cluster, clients.stream().map(BridgeClient::sessionId).toList()));
             } finally {
                 clients.forEach(BridgeClient::close);
             }
@@ -204,6 +235,17 @@ class ScaleOutTest {
             }
         }
         return String.join("; ", out);
+    }
+
+    /** The texts of the room broadcasts, in the order of the room log in Redis. */
+    private static List<String> roomLog(Cluster cluster) {
+        RedisClient redis = RedisClient.create(cluster.redis.uri());
+        try (StatefulRedisConnection<String, String> c = redis.connect()) {
+            return c.sync().xrange("cb:rooms:log", Range.create("-", "+")).stream()
+                    .filter(m -> ScaleOutApp.ROOM.equals(m.getBody().get("r"))).map(m -> m.getBody().get("p")).toList();
+        } finally {
+            redis.shutdown();
+        }
     }
 
     /** How many times the sessions were taken over by another node: each takeover raises the stored generation. */
