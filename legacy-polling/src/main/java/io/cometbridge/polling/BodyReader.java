@@ -15,7 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * Reads a bounded UTF-8 request body without blocking (servlet non-blocking IO), for every
+ * Reads a bounded UTF-8 request body without blocking (servlet non-blocking IO, or at once when
+ * all of it has arrived already), for every
  * endpoint that takes JSON bodies (the bridge's polling endpoints, the Bayeux endpoint). No thread
  * waits for a slow client's body (docs/BAD_INPUT.md H48); a body that stops arriving ends with
  * Jetty's idle timeout.
@@ -40,6 +41,18 @@ public final class BodyReader {
     public static void read(HttpServletRequest request, int max, Handler handler) throws IOException {
         ServletInputStream in = request.getInputStream();
         long declared = request.getContentLengthLong();
+        if (declared > 0 && declared <= max && in.available() >= declared) {
+            // The whole body came with the headers (a small batch usually does): reading what is
+            // available never blocks, and it spares a second dispatch through the container.
+            byte[] body = in.readNBytes((int) declared);
+            try {
+                if (body.length < declared) throw new BridgeException(ErrorCode.MALFORMED, "request body incomplete");
+                handler.body(utf8(body));
+            } catch (BridgeException e) {
+                handler.failed(e);
+            }
+            return;
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.max(0, Math.min(declared, max)));
         in.setReadListener(new ReadListener() {
             // Sized to Content-Length when known: bodies are usually a few dozen bytes.

@@ -6,7 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.util.Collections;
-import java.util.List;
+import java.util.Enumeration;
 
 /** The headers every polling response carries: no caching, no proxy buffering, CORS for allowed origins. */
 public final class PollingHeaders {
@@ -31,10 +31,11 @@ public final class PollingHeaders {
     public static boolean cors(HttpServletRequest request, HttpServletResponse response, OriginPolicy origins) {
         String origin = originHeader(request);
         if (origin == null) return true;
-        BridgeException refused = origins.check(origin, selfOrigin(request), request.getAttribute(OriginPolicy.UNTRUSTED_FORWARDER));
+        String self = selfOrigin(request);
+        BridgeException refused = origins.check(origin, self, request.getAttribute(OriginPolicy.UNTRUSTED_FORWARDER));
         if (refused != null) throw refused;
         // A same-origin request needs no CORS headers (about 100 bytes on every answer).
-        if (origin.equalsIgnoreCase(selfOrigin(request))) return true;
+        if (origin.equalsIgnoreCase(self)) return true;
         // Echoed as sent: it has the exact shape of an origin (OriginSyntax), nothing more.
         response.setHeader("Access-Control-Allow-Origin", origin);
         response.setHeader("Access-Control-Allow-Credentials", "true");
@@ -52,8 +53,10 @@ public final class PollingHeaders {
 
     /** The Origin header; two or more are joined, so they match no origin. */
     private static String originHeader(HttpServletRequest request) {
-        List<String> values = Collections.list(request.getHeaders("Origin"));
-        return values.isEmpty() ? null : String.join(", ", values);
+        Enumeration<String> values = request.getHeaders("Origin");
+        if (!values.hasMoreElements()) return null;
+        String first = values.nextElement();
+        return values.hasMoreElements() ? first + ", " + String.join(", ", Collections.list(values)) : first;
     }
 
     /** The origin this request addressed ({@code scheme://host:port}), for same-origin checks. */

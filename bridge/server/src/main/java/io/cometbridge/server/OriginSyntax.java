@@ -4,6 +4,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,6 +18,12 @@ public final class OriginSyntax {
     private static final Pattern ORIGIN = Pattern.compile(
             "([A-Za-z][A-Za-z0-9+.-]*)://(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+)(?::([0-9]{1,5}))?");
     private static final int MAX_LENGTH = 300;
+    /**
+     * Origins already parsed (every request checks one, and a server sees few distinct ones):
+     * canonical form, or "" for text that is not an origin. Bounded: emptied when full.
+     */
+    private static final ConcurrentHashMap<String, String> PARSED = new ConcurrentHashMap<>();
+    private static final int PARSED_MAX = 1024;
 
     private OriginSyntax() {
     }
@@ -28,6 +35,17 @@ public final class OriginSyntax {
      */
     public static String canonical(String text) {
         if (text == null || text.length() > MAX_LENGTH) return null;
+        String known = PARSED.get(text);
+        if (known == null) {
+            if (PARSED.size() >= PARSED_MAX) PARSED.clear();
+            String parsed = parse(text);
+            known = parsed == null ? "" : parsed;
+            PARSED.put(text, known);
+        }
+        return known.isEmpty() ? null : known;
+    }
+
+    private static String parse(String text) {
         Matcher m = ORIGIN.matcher(text);
         if (!m.matches()) return null;
         String scheme = m.group(1).toLowerCase(Locale.ROOT);
