@@ -91,13 +91,21 @@ final class Checkpoints {
      * log: the channel and keys continue where the stored state ends. {@code committed} runs after
      * each stored commit, {@code overflow} if its messages overflow the replay buffer (the session
      * closes, 4002), {@code letGo} once the session is no longer this node's.
+     *
+     * @throws BridgeException {@code unknown_session} when the restored messages exceed this node's
+     *                         bounds (nodes configured apart): the client is told, none is dropped silently
      */
     static Checkpoints open(String sid, SessionContext ctx, Executor executor, Channel<CompletableFuture<Void>> channel,
                             ResumeKeys keys, SessionRooms rooms, SessionIdentity identity, SessionLog.Restored restored,
                             Runnable committed, Runnable overflow, LetGo letGo) {
         if (restored != null) {
             channel.restore(restored.received(), restored.acknowledged());
-            for (SessionLog.Entry e : restored.outbound()) channel.offer(e.message(), null);
+            for (SessionLog.Entry e : restored.outbound()) {
+                if (!channel.offer(e.message(), null)) { // stored by a node with larger limits: it cannot go on here whole
+                    throw new BridgeException(ErrorCode.UNKNOWN_SESSION, "the stored session holds more unacknowledged messages"
+                            + " than this node's limits allow (--max-queued-messages, --max-queued-bytes): it cannot continue here");
+                }
+            }
             keys.restore(restored.keys());
             identity.restore(restored.principal()); // a resume here must be the principal the session opened as
         }

@@ -45,16 +45,21 @@ final class Takeovers {
         mine.whenComplete((s, e) -> then.accept(s, refusal(s, e)));
         log.takeOver(sid, presentedKey, principal).whenComplete((restored, error) -> {
             Session session = null;
+            Throwable failure = error;
             if (error == null && restored != null) {
                 Session held = store.get(sid); // an attach that was quicker on this node
-                session = held != null ? held : create.apply(new Taken(sid, restored));
-                if (held == null) {
+                try {
+                    session = held != null ? held : create.apply(new Taken(sid, restored));
+                } catch (BridgeException cannotRestore) {
+                    failure = cannotRestore;
+                }
+                if (session != null && held == null) {
                     store.put(session);
                     session.adopted(restored);
                 }
             }
             reading.remove(sid, mine);
-            if (error != null && unwrap(error) instanceof BridgeException refused) mine.completeExceptionally(refused);
+            if (failure != null && unwrap(failure) instanceof BridgeException refused) mine.completeExceptionally(refused);
             else mine.complete(session);
         });
     }

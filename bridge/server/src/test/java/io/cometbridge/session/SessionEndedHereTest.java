@@ -2,18 +2,14 @@ package io.cometbridge.session;
 
 import io.cometbridge.api.BridgeHandler;
 import io.cometbridge.api.BridgeSession;
-import io.cometbridge.api.TransportKind;
-import io.cometbridge.channel.Framing;
 import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Frame;
-import io.cometbridge.protocol.FrameCodec;
 import io.cometbridge.protocol.Message;
+import io.cometbridge.testing.FakeTransport;
 import io.cometbridge.transport.Transport;
-import io.cometbridge.transport.TransportListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -42,33 +38,6 @@ class SessionEndedHereTest {
         @Override public CompletionStage<String> ownerOf(String sid) { return CompletableFuture.completedFuture(null); }
     }
 
-    /** A long-polling transport without a network: no receive held, so nothing is written. */
-    private static final class IdlePoll implements Transport {
-        final CompletableFuture<Frame.Open> open = new CompletableFuture<>();
-        volatile TransportListener listener;
-
-        @Override public TransportKind kind() { return TransportKind.POLLING; }
-        @Override public Framing framing() { return Framing.BATCH; }
-        @Override public String remoteAddress() { return "127.0.0.1"; }
-        @Override public boolean canSend() { return false; }
-        @Override public void send(List<Frame> frames) { }
-        @Override public void detached(int closeCode, String reason) { }
-
-        @Override
-        public void opened(TransportListener listener, Frame.Open frame) {
-            this.listener = listener;
-            open.complete(frame);
-        }
-
-        /** A send request's batch; completes with the error it is answered with (null: accepted). */
-        CompletableFuture<ErrorCode> send(String batch) {
-            CompletableFuture<ErrorCode> answer = new CompletableFuture<>();
-            listener.received(this, FrameCodec.decodeBatch(batch), (reply, error) ->
-                    answer.complete(error == null ? null : error.code()));
-            return answer;
-        }
-    }
-
     private final SwitchableLog log = new SwitchableLog();
     private final ExecutorService workers = Executors.newFixedThreadPool(2);
     private final Bridge bridge = Bridge.builder(new BridgeHandler() {
@@ -86,16 +55,16 @@ class SessionEndedHereTest {
 
     @Test
     void aSessionTakenOverByAnotherNodeSendsItsClientToAttachAgain() throws Exception {
-        IdlePoll poll = new IdlePoll();
+        FakeTransport poll = FakeTransport.batch(); // holds no receive: nothing is written
         Frame.Open open = opened(poll);
         Session session = bridge.find(open.sid());
-        assertThat(poll.send("[[1,\"m1\"]]").get(10, TimeUnit.SECONDS)).as("stored: accepted").isNull();
+        assertThat(poll.answerTo("[[1,\"m1\"]]").get(10, TimeUnit.SECONDS)).as("stored: accepted").isNull();
 
         log.outcome = SessionLog.Outcome.TAKEN_OVER; // another node took the session over
-        assertThat(poll.send("[[2,\"m2\"]]").get(10, TimeUnit.SECONDS))
+        assertThat(poll.answerTo("[[2,\"m2\"]]").get(10, TimeUnit.SECONDS))
                 .as("a send whose commit found the session moved").isEqualTo(ErrorCode.TRANSPORT_REPLACED);
         assertThat(refusal(session, open.key())).as("a request of its transport, after").isEqualTo(ErrorCode.TRANSPORT_REPLACED);
-        assertThat(poll.send("[[3,\"m3\"]]").get(10, TimeUnit.SECONDS)).isEqualTo(ErrorCode.TRANSPORT_REPLACED);
+        assertThat(poll.answerTo("[[3,\"m3\"]]").get(10, TimeUnit.SECONDS)).isEqualTo(ErrorCode.TRANSPORT_REPLACED);
         assertThat(refusal(session, "a-newer-owners-key")).as("keys the new owner gave out are not known here")
                 .isEqualTo(ErrorCode.TRANSPORT_REPLACED);
         assertThat(bridge.find(open.sid())).as("gone from this node").isNull();
@@ -103,17 +72,17 @@ class SessionEndedHereTest {
 
     @Test
     void aSessionTheStoreLostIsUnknownToItsClient() throws Exception {
-        IdlePoll poll = new IdlePoll();
+        FakeTransport poll = FakeTransport.batch(); // holds no receive: nothing is written
         Frame.Open open = opened(poll);
         Session session = bridge.find(open.sid());
 
         log.outcome = SessionLog.Outcome.GONE; // Redis lost its data
-        assertThat(poll.send("[[1,\"m1\"]]").get(10, TimeUnit.SECONDS)).isEqualTo(ErrorCode.UNKNOWN_SESSION);
+        assertThat(poll.answerTo("[[1,\"m1\"]]").get(10, TimeUnit.SECONDS)).isEqualTo(ErrorCode.UNKNOWN_SESSION);
         assertThat(refusal(session, open.key())).isEqualTo(ErrorCode.UNKNOWN_SESSION);
     }
 
     /** A new session over {@code poll}: its open frame. */
-    private Frame.Open opened(IdlePoll poll) throws Exception {
+    private Frame.Open opened(FakeTransport poll) throws Exception {
         bridge.attach(poll, new Frame.Attach(null, 0), e -> { throw e; });
         return poll.open.get(10, TimeUnit.SECONDS);
     }

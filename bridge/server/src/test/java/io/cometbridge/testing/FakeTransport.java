@@ -3,6 +3,7 @@ package io.cometbridge.testing;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.channel.Framing;
 import io.cometbridge.protocol.BridgeException;
+import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Frame;
 import io.cometbridge.protocol.FrameCodec;
 import io.cometbridge.transport.Transport;
@@ -10,6 +11,7 @@ import io.cometbridge.transport.TransportListener;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A transport without a network, for deterministic session tests: it records what the session
@@ -19,7 +21,9 @@ import java.util.List;
 public final class FakeTransport implements Transport {
     private final Framing framing;
     public final List<String> sent = new ArrayList<>();
-    public TransportListener listener;
+    public volatile TransportListener listener;
+    /** The open frame, once the session opened on this transport (tests on real executors wait for it). */
+    public final CompletableFuture<Frame.Open> open = new CompletableFuture<>();
     public boolean writable = true;
     public boolean holding;
     public Integer closeCode;
@@ -52,6 +56,13 @@ public final class FakeTransport implements Transport {
             lastError = error;
             replies++;
         });
+    }
+
+    /** The client sends this batch; completes with the error it is answered with (null: accepted). Thread-safe. */
+    public CompletableFuture<ErrorCode> answerTo(String batch) {
+        CompletableFuture<ErrorCode> answer = new CompletableFuture<>();
+        listener.received(this, FrameCodec.decodeBatch(batch), (reply, error) -> answer.complete(error == null ? null : error.code()));
+        return answer;
     }
 
     /** The client holds a receive request, having processed everything up to {@code ack}. */
@@ -110,6 +121,7 @@ public final class FakeTransport implements Transport {
     public void opened(TransportListener listener, Frame.Open open) {
         this.listener = listener;
         sent.add(FrameCodec.encode(open));
+        this.open.complete(open);
     }
 
     @Override
