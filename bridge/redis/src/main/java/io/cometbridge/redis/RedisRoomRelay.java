@@ -1,7 +1,7 @@
 package io.cometbridge.redis;
 
 import io.cometbridge.protocol.Message;
-import io.cometbridge.session.BroadcastIds;
+import io.cometbridge.session.BroadcastPosition;
 import io.cometbridge.session.RoomRegistry;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
@@ -153,12 +153,12 @@ public final class RedisRoomRelay implements RoomRegistry.Relay, AutoCloseable {
         try {
             String last = p.after();
             boolean checked = false;
-            while (BroadcastIds.compare(last, upTo) < 0) { // pages of BATCH, each from the last entry handed out
+            while (BroadcastPosition.compare(last, upTo) < 0) { // pages of BATCH, each from the last entry handed out
                 List<StreamMessage<String, String>> page = commands.sync().xrange(LOG, Range.create(last, upTo), Limit.create(0, BATCH));
                 if (!checked && (page.isEmpty() || !page.get(0).getId().equals(p.after()))) gap(p.after(), page.isEmpty() ? upTo : page.get(0).getId());
                 checked = true;
                 for (StreamMessage<String, String> m : page) {
-                    if (BroadcastIds.compare(m.getId(), last) <= 0) continue;
+                    if (BroadcastPosition.compare(m.getId(), last) <= 0) continue;
                     hand(m, p.catchUp()::take);
                     last = m.getId();
                 }

@@ -55,7 +55,7 @@ final class Checkpoints {
     private boolean dirty;
     private long logged;          // highest client message in a commit (stored or in flight)
     private long storedAcked;     // the acknowledgement the last commit stored
-    private String roomsAt;       // the last room broadcast taken, or where the room log stood at the latest join (BroadcastIds)
+    private BroadcastPosition roomsAt; // the last room broadcast taken, or where the room log stood at the latest join
 
     private boolean queued;       // a commit task waits on the executor
     private boolean inFlight;     // a commit waits for the store
@@ -81,7 +81,7 @@ final class Checkpoints {
     }
 
     private Checkpoints restoredAt(String at, SessionRooms rooms) {
-        roomsAt = at;
+        roomsAt = BroadcastPosition.parse(at);
         rooms.onJoin(position -> executor.execute(() -> joinedAt(position)));
         return this;
     }
@@ -132,9 +132,9 @@ final class Checkpoints {
      * it the broadcasts it missed, and the live ones may overlap them). Taking it moves the
      * session's position, stored with the commit that stores the broadcast.
      */
-    boolean takes(String at) {
+    boolean takes(BroadcastPosition at) {
         if (at == null) return true;
-        if (BroadcastIds.compare(at, roomsAt) <= 0) return false;
+        if (BroadcastPosition.compare(at, roomsAt) <= 0) return false;
         roomsAt = at;
         return true;
     }
@@ -143,8 +143,9 @@ final class Checkpoints {
      * The session joined rooms when the room log stood at {@code position}: a node taking it over
      * hands it only the broadcasts after that (not those sent before it joined).
      */
-    private void joinedAt(String position) {
-        if (position == null || BroadcastIds.compare(position, roomsAt) <= 0) return;
+    private void joinedAt(String id) {
+        BroadcastPosition position = BroadcastPosition.parse(id);
+        if (position == null || BroadcastPosition.compare(position, roomsAt) <= 0) return;
         roomsAt = position;
         changed();
     }
@@ -225,7 +226,7 @@ final class Checkpoints {
         long acknowledged = channel.resendFrom() - 1;
         // the creating commit also stores who the session belongs to (the opening attach named it)
         SessionLog.Commit commit = new SessionLog.Commit(entries, inbound, logged, acknowledged, keys.all(), rooms.get(),
-                generation == 0 ? principal.get() : null, roomsAt);
+                generation == 0 ? principal.get() : null, roomsAt == null ? null : roomsAt.toString());
         long mark = logged;
         outbound = new ArrayList<>();
         inbound = new ArrayList<>();

@@ -121,9 +121,10 @@ public final class RoomRegistry implements Rooms {
     public int deliver(String room, Message message, String exceptSessionId, String position) {
         Message addressed = message.withTopic(room);
         addressed.json(); // serialize once here, not once per receiver
+        BroadcastPosition at = BroadcastPosition.parse(position); // and parse the position once
         Set<Session> members = rooms.get(room);
         if (wildcardRooms.get() == 0 || isWildcard(room)) {
-            return members == null ? 0 : send(members, addressed, exceptSessionId, position);
+            return members == null ? 0 : send(members, addressed, exceptSessionId, at);
         }
         List<Set<Session>> groups = new ArrayList<>(4);
         if (members != null) groups.add(members);
@@ -131,10 +132,10 @@ public final class RoomRegistry implements Rooms {
             Set<Session> watchers = rooms.get(pattern);
             if (watchers != null) groups.add(watchers);
         }
-        if (groups.size() <= 1) return groups.isEmpty() ? 0 : send(groups.get(0), addressed, exceptSessionId, position);
+        if (groups.size() <= 1) return groups.isEmpty() ? 0 : send(groups.get(0), addressed, exceptSessionId, at);
         Set<Session> once = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Set<Session> g : groups) once.addAll(g);
-        return send(once, addressed, exceptSessionId, position);
+        return send(once, addressed, exceptSessionId, at);
     }
 
     /** The wildcard room names that match {@code room}: for {@code a/b}, {@code a/*}, {@code a/**} and {@code **}. */
@@ -167,7 +168,7 @@ public final class RoomRegistry implements Rooms {
         r.catchUp(after, new CatchUp() {
             @Override
             public void take(String position, String room, Message message, String except) {
-                if (!session.id().equals(except) && reaches(rooms, room)) session.sendShared(message.withTopic(room), null, position);
+                if (!session.id().equals(except) && reaches(rooms, room)) session.sendShared(message.withTopic(room), null, BroadcastPosition.parse(position));
             }
 
             @Override
@@ -185,7 +186,7 @@ public final class RoomRegistry implements Rooms {
         return false;
     }
 
-    private int send(Set<Session> receivers, Message message, String except, String position) {
+    private int send(Set<Session> receivers, Message message, String except, BroadcastPosition position) {
         FanOut fanOut = receivers.size() >= OFFLOAD_FROM ? new FanOut(workers) : null;
         int n = 0;
         for (Session s : receivers) {

@@ -101,7 +101,7 @@ public final class Session extends SessionView implements TransportListener {
      * (before anything the caller sends next); with a {@code fanOut} the worker pool runs it rather
      * than the broadcasting thread, so a large room's writes spread over the workers.
      */
-    void sendShared(Message message, FanOut fanOut, String position) { // position: in the relay's room log (or null)
+    void sendShared(Message message, FanOut fanOut, BroadcastPosition position) { // position: in the relay's room log (or null)
         if (backlog.refuses(null)) return;
         Runnable task = () -> { if (checkpoints == null || checkpoints.takes(position)) enqueue(message, null); };
         if (fanOut != null) fanOut.add(executor, task);
