@@ -108,6 +108,10 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--server-redis", paramLabel = "URI",
             description = "The bridge's server keeps its sessions in this Redis (docs/SCALE_OUT.md), to compare with in memory.")
     String serverRedis;
+    @Option(names = "--bridge-floor",
+            description = {"Calibration: the bridge's server answers polling with a minimal Jetty core handler instead of the "
+                    + "long-polling transport (BenchServer --floor; polling echo only): what Jetty alone costs per round trip."})
+    boolean bridgeFloor;
     @Option(names = "--scale-out",
             description = {"Instead of the peers: the bridge on one node in memory, one node on Redis and two nodes on Redis, "
                     + "in the same run (workloads echo and fanout). The nodes use --server-redis if given, else a fresh "
@@ -193,7 +197,8 @@ public final class Bench implements Callable<Integer> {
         List<String> jvm = new ArrayList<>(List.of(serverJvm.trim().split("\\s+")));
         jvm.removeIf(String::isEmpty);
         Peers peers = new Peers(peersDir != null ? peersDir : Peers.locate(), jvm)
-                .bridgeOptions(serverRedis == null || scaleOut ? List.of() : List.of("--redis=" + serverRedis))
+                .bridgeOptions(bridgeFloor ? List.of("--floor")
+                        : serverRedis == null || scaleOut ? List.of() : List.of("--redis=" + serverRedis))
                 .nodesRedis(scaleOut ? serverRedis : null);
         if (s.targets.stream().anyMatch(t -> t.system() != Target.Sys.BRIDGE)) peers.ensureBuilt(rebuildPeers, System.err);
         Map<Target.Sys, String> servers = new LinkedHashMap<>();

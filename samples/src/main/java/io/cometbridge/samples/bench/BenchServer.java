@@ -1,6 +1,7 @@
 package io.cometbridge.samples.bench;
 
 import io.cometbridge.polling.LongPollingModule;
+import io.cometbridge.samples.bench.floor.PollingFloorModule;
 import io.cometbridge.protocol.Message;
 import io.cometbridge.server.BridgeModule;
 import io.cometbridge.server.BridgeServer;
@@ -67,6 +68,10 @@ public final class BenchServer implements Callable<Integer>, AutoCloseable {
     @Option(names = "--redis", paramLabel = "URI", description = "Keep sessions in this Redis, as a node of several (docs/SCALE_OUT.md); default: in memory.")
     String redis;
 
+    @Option(names = "--floor", description = "Calibration, not the bridge: polling answered by a minimal Jetty core handler"
+            + " (PollingFloorModule; the polling echo only), on the same connector and handlers.")
+    boolean floor;
+
     private BridgeServer server;
     private RedisSessionLog log;       // with --redis
     private RedisRoomRelay relay;      // with --redis
@@ -122,7 +127,7 @@ public final class BenchServer implements Callable<Integer>, AutoCloseable {
                 .host(host).port(port)
                 .drain(Duration.ofSeconds(1))
                 .stats(true) // the load generator and the A/B page read /bridge/stats
-                .module(new LongPollingModule())
+                .module(floor ? new PollingFloorModule() : new LongPollingModule())
                 .module(ctx -> control(ctx))
                 .module(ctx -> pages())
                 .build()
