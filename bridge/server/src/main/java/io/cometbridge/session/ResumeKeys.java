@@ -60,21 +60,6 @@ final class ResumeKeys {
                 "the session moved to another transport");
     }
 
-    /**
-     * The answer to a request that reaches the session after it ended: {@code unknown_session} if it
-     * ended for good; if it ended {@code onlyHere} (it moved to another node, or this node drains),
-     * {@code transport_replaced}, whatever key the request presents (a newer owner's keys are not
-     * known here): the client attaches again, and that attach, which finds no session here, is
-     * checked against the stored keys where the session now is. An unknown_session would make the
-     * client start over and fail its unacknowledged sends.
-     */
-    static io.cometbridge.protocol.BridgeException refusalOnceEnded(boolean onlyHere) {
-        return onlyHere
-                ? new io.cometbridge.protocol.BridgeException(io.cometbridge.protocol.ErrorCode.TRANSPORT_REPLACED,
-                "the session moved to another node: attach again")
-                : new io.cometbridge.protocol.BridgeException(io.cometbridge.protocol.ErrorCode.UNKNOWN_SESSION, "unknown or expired session");
-    }
-
     /** Whether {@code presented} may resume the session; if so, the keys before it are retired. */
     boolean accept(String presented) {
         if (presented == null) return false;

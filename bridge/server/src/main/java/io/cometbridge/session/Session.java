@@ -54,7 +54,7 @@ public final class Session extends SessionView implements TransportListener {
     private final ResumeKeys keys = new ResumeKeys();
     private final Checkpoints checkpoints; // null: nothing is stored beyond this node (single node)
     private Transport opening;             // attached, its open frame waiting for a commit
-    private boolean keepStored;            // ended here, but not for good: leave the stored state alone
+    private Ending ending = Ending.FOR_GOOD; // HERE_ONLY: ended on this node, the stored state stays
     private CloseReason closeReason;
 
     Session(String id, SessionContext ctx) { this(id, ctx, null); }
@@ -136,13 +136,13 @@ public final class Session extends SessionView implements TransportListener {
      * Otherwise {@code rejected} hears why not: {@code transport_replaced} for a request of an
      * earlier transport of this client's (its key is one the client may hold), or
      * {@code unknown_session} for a key the session never gave out (the same answer as for a
-     * session that does not exist); once it ended, {@link ResumeKeys#refusalOnceEnded}.
+     * session that does not exist); once it ended, {@link Ending#refusal}.
      */
     public <T extends Transport> void withTransport(Class<T> type, String presentedKey, Consumer<T> action,
                                                     Consumer<BridgeException> rejected) {
         executor.execute(() -> {
             Transport t = transport;
-            BridgeException refused = state == SessionState.CLOSED ? ResumeKeys.refusalOnceEnded(keepStored)
+            BridgeException refused = state == SessionState.CLOSED ? ending.refusal()
                     : keys.refusal(type.isInstance(t), presentedKey);
             if (refused == null) action.accept(type.cast(t));
             else if (refused.code() == ErrorCode.UNKNOWN_SESSION && state != SessionState.CLOSED) Checkpoints.refuseKey(checkpoints, refused, rejected);
@@ -162,7 +162,7 @@ public final class Session extends SessionView implements TransportListener {
     void attach(Transport t, long clientLast, String presentedKey, AuthResult auth, Consumer<BridgeException> onRejected) {
         executor.execute(() -> {
             if (!state.isOpen()) {
-                onRejected.accept(ResumeKeys.refusalOnceEnded(keepStored));
+                onRejected.accept(ending.refusal());
                 return;
             }
             if (state != SessionState.NEW && !keys.accept(presentedKey)) {
@@ -231,7 +231,7 @@ public final class Session extends SessionView implements TransportListener {
     public void received(Transport from, List<Frame> frames, Reply done) {
         executor.execute(() -> {
             if (state == SessionState.CLOSED) {
-                done.done(null, ResumeKeys.refusalOnceEnded(keepStored));
+                done.done(null, ending.refusal());
                 return;
             }
             if (state == SessionState.CLOSING) { // ended: a batch transport's answer collects the close frame
@@ -264,7 +264,7 @@ public final class Session extends SessionView implements TransportListener {
         if (!taken) return;
         if (checkpoints == null || error != null) done.done(error == null ? reply : null, error);
         else checkpoints.afterCommit(() -> done.done(batchReply && state.isOpen() ? channel.reply() : List.of(), // or the session ended here:
-                state == SessionState.CLOSED ? ResumeKeys.refusalOnceEnded(keepStored) : null));                // attach again, or start over
+                state == SessionState.CLOSED ? ending.refusal() : null));                // attach again, or start over
     }
 
     @Override
@@ -397,7 +397,7 @@ public final class Session extends SessionView implements TransportListener {
         timers.cancelAll();
         moveTo(SessionState.CLOSED, why);
         if (t != null) t.detached(CloseCode.socketCode(closeReason.code()), closeReason.reason());
-        if (checkpoints != null && !keepStored) ctx.log().delete(id);
+        if (checkpoints != null && !ending.keepsStored()) ctx.log().delete(id);
         ctx.sessionEnded(this);
     }
 
@@ -428,7 +428,7 @@ public final class Session extends SessionView implements TransportListener {
     /** Ends the session on this node only: its transport closes with {@code code}; the stored state stays if {@code keep}. */
     private void letGo(ErrorCode code, String why, boolean keep) {
         if (!state.isOpen()) return;
-        keepStored = keep;
+        ending = keep ? Ending.HERE_ONLY : Ending.FOR_GOOD;
         Transport t = transport;
         transport = null;
         if (t != null) t.detached(code.closeCode(), why);
