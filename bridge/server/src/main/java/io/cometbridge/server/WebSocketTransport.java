@@ -8,11 +8,11 @@ import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Frame;
 import io.cometbridge.protocol.FrameCodec;
 import io.cometbridge.channel.Framing;
+import io.cometbridge.session.AttachDeadlines;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.transport.ConnectionMeter;
 import io.cometbridge.transport.Transport;
 import io.cometbridge.transport.TransportListener;
-import io.cometbridge.util.Scheduler;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.common.WebSocketSession;
 import org.eclipse.jetty.websocket.core.CoreSession;
@@ -44,7 +44,7 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
     private volatile TransportListener session; // set once the attach is accepted
     private volatile boolean attachSeen;
     private volatile boolean ended;
-    private volatile Scheduler.Timer attachTimer;
+    private volatile AttachDeadlines.Deadline attachDeadline;
     private volatile AttachRequest attachRequest = AttachRequest.NONE;
     private final AtomicLong bytesInFlight = new AtomicLong();
     private final ConnectionMeter meter;
@@ -70,7 +70,7 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
     public void onWebSocketOpen(org.eclipse.jetty.websocket.api.Session socket) {
         this.socket = socket;
         attachRequest = AttachRequest.of(bridge.attachHeaders(), socket.getUpgradeRequest()::getHeaders);
-        attachTimer = bridge.scheduler().schedule(bridge.config().attachTimeout().toNanos(), () -> {
+        attachDeadline = bridge.attachDeadlines().start(() -> {
             if (!attachSeen) fail(new BridgeException(ErrorCode.ATTACH_TIMEOUT, "no attach frame in time"));
         });
         socket.demand();
@@ -130,7 +130,7 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
 
     private void connectionEnded() {
         ended = true;
-        if (attachTimer != null) attachTimer.cancel();
+        if (attachDeadline != null) attachDeadline.settled();
         TransportListener s = session;
         if (s != null) s.closed(this);
     }
@@ -229,7 +229,7 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
 
     @Override
     public void opened(TransportListener session, Frame.Open open) {
-        if (attachTimer != null) attachTimer.cancel();
+        if (attachDeadline != null) attachDeadline.settled();
         this.session = session;
         credentials = null;
         meter.chargeTo(session.wireTally(), TransportKind.WEBSOCKET);

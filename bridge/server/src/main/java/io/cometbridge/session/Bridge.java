@@ -51,6 +51,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong statsLabels = new java.util.concurrent.atomic.AtomicLong();
     private final Set<String> attachHeaders;
     private final AuthCheck authenticator; // null: every attach is accepted as nobody in particular
+    private final AttachDeadlines attachDeadlines;
 
     private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, SessionLog log, Executor workers, Scheduler scheduler,
                    Authenticator authenticator) {
@@ -71,6 +72,8 @@ public final class Bridge implements SessionContext, AutoCloseable {
                 : Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), daemonThreads("bridge-worker"));
         this.rooms = new RoomRegistry(this.workers);
         this.scheduler.every(TimeUnit.SECONDS.toNanos(1), this::reap);
+        this.attachDeadlines = new AttachDeadlines(this.scheduler, config.attachTimeout().toNanos());
+        this.scheduler.every(attachDeadlines.sweepPeriodNanos(), attachDeadlines::sweep);
     }
 
     public static Builder builder(BridgeHandler handler) {
@@ -148,6 +151,11 @@ public final class Bridge implements SessionContext, AutoCloseable {
         }
         session.attach(transport, attach.last(), attach.key(), identity, onRejected);
         if (attach.ws() != null) upgradeNotices.attached(attach.ws(), session); // queued behind the open frame
+    }
+
+    /** Where a connection that must attach within {@link BridgeConfig#attachTimeout()} waits for its deadline. */
+    public AttachDeadlines attachDeadlines() {
+        return attachDeadlines;
     }
 
     /** Whether attaches go through an authenticator (transports then keep what it sees of their request). */

@@ -1,26 +1,48 @@
 package io.cometbridge.session;
 
+import java.security.DrbgParameters;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-/** Unguessable session ids (144 bits from a secure generator, URL-safe base64, 24 characters) and resume keys. */
+/**
+ * Unguessable session ids (144 bits from a secure generator, URL-safe base64, 24 characters) and resume keys.
+ *
+ * <p>Each thread draws from a generator of its own: a DRBG (SHA-256 Hash_DRBG, 256-bit strength,
+ * seeded from the system's entropy source when the thread first needs it). The JDK's default
+ * generator on Linux is one lock for the whole process around a read of /dev/urandom; in a connect
+ * storm every attach queued on it, and a thread descheduled while holding it stalled them all.
+ */
 public final class SessionIds {
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SessionIds::newGenerator);
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
     private SessionIds() {
     }
 
+    /** This thread's generator (a DRBG of its own, never shared with another thread). */
+    static SecureRandom generator() {
+        return RANDOM.get();
+    }
+
+    private static SecureRandom newGenerator() {
+        try {
+            return SecureRandom.getInstance("DRBG", DrbgParameters.instantiation(256, DrbgParameters.Capability.NONE, null));
+        } catch (NoSuchAlgorithmException e) { // every JDK since 9 has it
+            throw new IllegalStateException("no DRBG secure random generator", e);
+        }
+    }
+
     public static String next() {
         byte[] bytes = new byte[18];
-        RANDOM.nextBytes(bytes);
+        generator().nextBytes(bytes);
         return ENCODER.encodeToString(bytes);
     }
 
     /** A resume key: 128 bits from the same generator, URL-safe base64 (22 characters). */
     public static String nextKey() {
         byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
+        generator().nextBytes(bytes);
         return ENCODER.encodeToString(bytes);
     }
 
