@@ -3,7 +3,6 @@ package io.cometbridge.server;
 import io.cometbridge.session.Bridge;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -42,7 +41,7 @@ public final class BridgeServer implements AutoCloseable {
         this.bridge = b.bridge;
         this.prefix = b.prefix;
         this.drain = b.drain;
-        this.server = new Server(ServerThreads.pool(b.maxThreads, b.threadIdleTimeout));
+        this.server = new Server(ServerThreads.pool(b.maxThreads, b.threadIdleTimeout), null, ConnectionBuffers.pool());
         server.setStopTimeout(b.drain.toMillis() + 1000);
 
         HttpConfiguration http = new HttpConfiguration();
@@ -63,7 +62,7 @@ public final class BridgeServer implements AutoCloseable {
         long idleMillis = b.idleTimeout != null ? b.idleTimeout.toMillis()
                 : bridge.config().pollTimeout().plus(Duration.ofSeconds(30)).toMillis();
         if (b.plainHttp) {
-            this.connector = meteredConnector(new HttpConnectionFactory(http));
+            this.connector = meteredConnector(ConnectionBuffers.http(http));
             connector.setHost(b.host);
             connector.setPort(b.port);
             connector.setIdleTimeout(idleMillis);
@@ -86,7 +85,7 @@ public final class BridgeServer implements AutoCloseable {
             }
             ssl.setKeyStorePassword(b.tls.keyPassword());
             clientCertificates(ssl, b.tls);
-            this.tlsConnector = meteredConnector(new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+            this.tlsConnector = meteredConnector(new SslConnectionFactory(ssl, "http/1.1"), ConnectionBuffers.http(https));
             tlsConnector.setHost(b.host);
             tlsConnector.setPort(b.tls.port());
             tlsConnector.setIdleTimeout(idleMillis);
