@@ -3,7 +3,6 @@ package io.cometbridge.server;
 import io.cometbridge.session.Bridge;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -12,7 +11,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.net.URI;
 import java.nio.channels.SelectionKey;
@@ -43,9 +41,7 @@ public final class BridgeServer implements AutoCloseable {
         this.bridge = b.bridge;
         this.prefix = b.prefix;
         this.drain = b.drain;
-        QueuedThreadPool threads = new QueuedThreadPool(b.maxThreads, 4);
-        threads.setName("bridge-http");
-        this.server = new Server(threads);
+        this.server = new Server(ServerThreads.pool(b.maxThreads, b.threadIdleTimeout), null, ConnectionBuffers.pool());
         server.setStopTimeout(b.drain.toMillis() + 1000);
 
         HttpConfiguration http = new HttpConfiguration();
@@ -66,7 +62,7 @@ public final class BridgeServer implements AutoCloseable {
         long idleMillis = b.idleTimeout != null ? b.idleTimeout.toMillis()
                 : bridge.config().pollTimeout().plus(Duration.ofSeconds(30)).toMillis();
         if (b.plainHttp) {
-            this.connector = meteredConnector(new HttpConnectionFactory(http));
+            this.connector = meteredConnector(ConnectionBuffers.http(http));
             connector.setHost(b.host);
             connector.setPort(b.port);
             connector.setIdleTimeout(idleMillis);
@@ -89,7 +85,7 @@ public final class BridgeServer implements AutoCloseable {
             }
             ssl.setKeyStorePassword(b.tls.keyPassword());
             clientCertificates(ssl, b.tls);
-            this.tlsConnector = meteredConnector(new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+            this.tlsConnector = meteredConnector(new SslConnectionFactory(ssl, "http/1.1"), ConnectionBuffers.http(https));
             tlsConnector.setHost(b.host);
             tlsConnector.setPort(b.tls.port());
             tlsConnector.setIdleTimeout(idleMillis);
@@ -223,6 +219,7 @@ public final class BridgeServer implements AutoCloseable {
         private int port = 0;
         private String prefix = "/bridge";
         private int maxThreads = 200;
+        private Duration threadIdleTimeout = ServerThreads.DEFAULT_IDLE;
         private int acceptQueueSize = DEFAULT_ACCEPT_QUEUE;
         private boolean plainHttp = true;
         private TlsOptions tls;
@@ -250,6 +247,8 @@ public final class BridgeServer implements AutoCloseable {
         }
 
         public Builder maxThreads(int n) { this.maxThreads = n; return this; }
+        /** How long a Jetty thread above the few kept waits for work before it ends (default 10 s). */
+        public Builder threadIdleTimeout(Duration d) { this.threadIdleTimeout = d; return this; }
         /**
          * The listen backlog: connections the kernel completes before the server accepts them.
          * Jetty's default is the JDK's 50, which a burst of connects (a reconnect storm after a

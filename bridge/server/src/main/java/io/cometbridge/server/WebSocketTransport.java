@@ -70,6 +70,7 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
     public void onWebSocketOpen(org.eclipse.jetty.websocket.api.Session socket) {
         this.socket = socket;
         attachRequest = AttachRequest.of(bridge.attachHeaders(), socket.getUpgradeRequest()::getHeaders);
+        UpgradeExchangeRelease.release(socket.getUpgradeRequest(), socket.getUpgradeResponse()); // the upgrade's HTTP exchange is not needed any more
         attachDeadline = bridge.attachDeadlines().start(() -> {
             if (!attachSeen) fail(new BridgeException(ErrorCode.ATTACH_TIMEOUT, "no attach frame in time"));
         });

@@ -37,6 +37,23 @@ public record ProcStats(long nanos, long cpuNanos, long rssBytes) {
         return new ProcStats(now, cpu, rss);
     }
 
+    /**
+     * Like {@link #sum}, once the RSS has stopped falling after a full GC: a JVM hands the heap a
+     * GC shrank back to the system in the background (G1 uncommits concurrently), so a reading
+     * taken at once may still count memory on its way out, more or less of it with the machine's
+     * load. Read every 0.5 s until it falls by less than 1 MiB, for at most 10 s; every system alike.
+     */
+    public static ProcStats settled(long... pids) throws InterruptedException {
+        ProcStats last = sum(pids);
+        for (int i = 0; i < 20; i++) {
+            Thread.sleep(500);
+            ProcStats now = sum(pids);
+            if (now.rssBytes < 0 || now.rssBytes > last.rssBytes - (1 << 20)) return now;
+            last = now;
+        }
+        return last;
+    }
+
     public static ProcStats self() {
         return of(ProcessHandle.current().pid());
     }

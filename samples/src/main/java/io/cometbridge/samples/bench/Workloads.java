@@ -298,7 +298,7 @@ final class Workloads {
         run.connect(warm, 100, i -> (c, t) -> { }, null, "warm-up sessions");
         sleep(Math.min(1, s.warmupSeconds));
         run.control.gc();
-        ProcStats base = ProcStats.sum(run.server.nodePids());
+        ProcStats base = ProcStats.settled(run.server.nodePids());
         List<BenchClient> clients = run.connect(s.idleSessions, 500, i -> (c, t) -> { }, null, "connecting");
         progress.phase(run.label + " settling", () -> "");
         sleep(s.warmupSeconds);
@@ -321,7 +321,7 @@ final class Workloads {
         }
         progress.phase(run.label + " measuring memory", () -> "");
         run.control.gc();
-        ProcStats after = ProcStats.sum(run.server.nodePids());
+        ProcStats after = ProcStats.settled(run.server.nodePids());
         m.put("sessions", (double) n);
         m.put("memoryPerSessionBytes", (after.rssBytes() - base.rssBytes()) / (double) n);
         m.put("serverRssMB", after.rssBytes() / 1048576.0);
