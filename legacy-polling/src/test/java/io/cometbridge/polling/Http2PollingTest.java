@@ -202,6 +202,18 @@ class Http2PollingTest {
     }
 
     @Test
+    void aClientOfferingOnlyHttp11ByAlpnIsServedHttp11(@TempDir Path tmp) throws Exception {
+        start(tmp, true, 200);
+        // the JDK's client at HTTP/1.1 offers ALPN "http/1.1" only, as a browser's WebSocket does
+        java.net.http.HttpClient jdk = java.net.http.HttpClient.newBuilder().sslContext(cert.clientContext())
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        var r = jdk.send(java.net.http.HttpRequest.newBuilder(URI.create(server.server.tlsUri() + "/healthz")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_1_1);
+    }
+
+    @Test
     void switchedOffTheServerSpeaksHttp11Only(@TempDir Path tmp) throws Exception {
         start(tmp, false, 200);
         java.net.http.HttpClient jdk = java.net.http.HttpClient.newBuilder().sslContext(cert.clientContext()).build();

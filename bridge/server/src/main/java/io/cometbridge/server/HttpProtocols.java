@@ -28,6 +28,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * meter counts as one WebSocket (WireMeter).
  */
 final class HttpProtocols {
+    private static final String HTTP_1_1 = "http/1.1"; // its ALPN id
     private HttpProtocols() {
     }
 
@@ -41,10 +42,12 @@ final class HttpProtocols {
     /** Factories of a TLS connector: TLS, then ALPN choosing h2 or HTTP/1.1 when {@code http2}. */
     static ConnectionFactory[] tls(SslContextFactory.Server ssl, HttpConfiguration https, boolean http2) {
         HttpConnectionFactory http1 = new HttpConnectionFactory(https);
-        if (!http2) return new ConnectionFactory[]{new SslConnectionFactory(ssl, http1.getProtocol()), http1};
+        if (!http2) return new ConnectionFactory[]{new SslConnectionFactory(ssl, HTTP_1_1), http1};
         HTTP2ServerConnectionFactory h2 = noWebSocket(new HTTP2ServerConnectionFactory(https));
-        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory(h2.getProtocol(), http1.getProtocol());
-        alpn.setDefaultProtocol(http1.getProtocol()); // clients without ALPN
+        // ALPN ids as registered, lower case: HttpConnectionFactory calls itself "HTTP/1.1", which no
+        // client offers (a browser's WebSocket offers only "http/1.1" and was refused the handshake).
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", HTTP_1_1);
+        alpn.setDefaultProtocol(HTTP_1_1); // clients without ALPN
         return new ConnectionFactory[]{new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, http1};
     }
 
