@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Long-polling over HTTP/2 (PROTOCOL.md 4.6): h2c by prior knowledge on the plain port, h2 chosen
+ * Long-polling over HTTP/2 (PROTOCOL.md 4.1): h2c by prior knowledge on the plain port, h2 chosen
  * by ALPN on the TLS port, each carrying a whole polling session (attach, exchange, held receive,
  * send) with the server recording which HTTP version every polling request arrived on; WebSocket
  * still works on the same server; held receives hold no thread; the Origin and size checks answer

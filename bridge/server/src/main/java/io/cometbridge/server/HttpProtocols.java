@@ -12,7 +12,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The connection factories of {@link BridgeServer}'s connectors: HTTP/1.1 always, HTTP/2 beside
- * it unless switched off (docs/PROTOCOL.md section 4.6).
+ * it unless switched off (docs/PROTOCOL.md section 4.1).
  *
  * <ul>
  * <li>Cleartext: HTTP/1.1 is the default; a connection that opens with the HTTP/2 preface (prior

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Real headless Chromium over https: the browser picks HTTP/2 by ALPN, and its long-polling
  * session runs over it (the server records the HTTP version of every request), while its
- * WebSocket opens on an HTTP/1.1 connection of its own (PROTOCOL.md 4.6).
+ * WebSocket opens on an HTTP/1.1 connection of its own (PROTOCOL.md 4.1).
  */
 class BrowserHttp2Test {
     private final RecordingApp app = new RecordingApp(RecordingApp.Mode.ECHO);
