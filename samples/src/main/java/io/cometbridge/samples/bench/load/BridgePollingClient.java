@@ -40,11 +40,8 @@ final class BridgePollingClient extends AbstractClient {
     }
 
     private void post(String endpoint, String body, java.util.function.Consumer<Request> extra, java.util.function.Consumer<HttpPoster.Answer> done) {
-        java.util.function.Consumer<Request> tagged = http == load.http ? extra : r -> {
-            r.tag(this);
-            if (extra != null) extra.accept(r);
-        };
-        HttpPoster.send(load, http, HttpMethod.POST, URI.create(base + "/poll/" + endpoint), JSON, body, tagged, done);
+        HttpPoster.send(load, http, HttpMethod.POST, URI.create(base + "/poll/" + endpoint), JSON, body,
+                load.onConnectionOf(this, http, extra), done);
     }
 
     @Override

@@ -102,9 +102,11 @@ public final class LoadGenerator implements AutoCloseable {
             case SOCKETIO -> target.transport().equals(Target.WEBSOCKET)
                     ? new SocketIoWsClient(this, java.net.URI.create(root + "/socket.io/"), listener)
                     : new SocketIoPollingClient(this, java.net.URI.create(root + "/socket.io/"), listener);
-            case COMETD -> target.transport().equals(Target.WEBSOCKET)
-                    ? new CometdWsClient(this, java.net.URI.create(root + "/cometd"), listener)
-                    : new CometdPollingClient(this, java.net.URI.create(root + "/cometd"), listener);
+            case COMETD -> switch (target.transport()) {
+                case Target.WEBSOCKET -> new CometdWsClient(this, java.net.URI.create(root + "/cometd"), listener);
+                case Target.POLLING_H2 -> new CometdPollingClient(this, http2(), java.net.URI.create(root + "/cometd"), listener);
+                default -> new CometdPollingClient(this, http, java.net.URI.create(root + "/cometd"), listener);
+            };
         };
     }
 
@@ -134,6 +136,19 @@ public final class LoadGenerator implements AutoCloseable {
         }
         http2 = client;
         return client;
+    }
+
+    /**
+     * A session's requests on {@code client}: on the HTTP/2 client tagged with the session, so
+     * that each session has a connection of its own (a tag is a destination of its own).
+     */
+    java.util.function.Consumer<org.eclipse.jetty.client.Request> onConnectionOf(Object session, HttpClient client,
+                                                                                java.util.function.Consumer<org.eclipse.jetty.client.Request> extra) {
+        if (client == http) return extra;
+        return r -> {
+            r.tag(session);
+            if (extra != null) extra.accept(r);
+        };
     }
 
     @Override
