@@ -39,11 +39,11 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Long-polling over HTTP/2 (PROTOCOL.md 4.1): h2c by prior knowledge on the plain port, h2 chosen
+ * Long-polling over HTTP/2 (PROTOCOL.md 4.1): h2c by prior knowledge (or Upgrade) on the plain port, h2 chosen
  * by ALPN on the TLS port, each carrying a whole polling session (attach, exchange, held receive,
  * send) with the server recording which HTTP version every polling request arrived on; WebSocket
- * still works on the same server; held receives hold no thread; the Origin and size checks answer
- * the same over HTTP/2; and {@code http2(false)} leaves HTTP/1.1 only.
+ * still works on the same server; held receives hold no thread; the Origin, Host, size and
+ * session-rate checks answer the same over HTTP/2; and {@code http2(false)} leaves HTTP/1.1 only.
  */
 class Http2PollingTest {
     private static final String JSON = "application/json";
@@ -60,8 +60,12 @@ class Http2PollingTest {
     }
 
     private void start(Path tmp, boolean http2, int maxThreads) throws Exception {
+        start(tmp, http2, maxThreads, TestServer.config().build());
+    }
+
+    private void start(Path tmp, boolean http2, int maxThreads, io.cometbridge.session.BridgeConfig config) throws Exception {
         cert = new SelfSignedCertificate(tmp);
-        server = new TestServer(app, TestServer.config().build(), List.of(new LongPollingModule(), new io.cometbridge.server.HealthModule()),
+        server = new TestServer(app, config, List.of(new LongPollingModule(), new io.cometbridge.server.HealthModule()),
                 b -> b.tls(TlsOptions.pkcs12(0, cert.keystore, SelfSignedCertificate.PASSWORD)).http2(http2).maxThreads(maxThreads));
         for (Connector connector : server.server.jetty().getConnectors()) {
             for (ConnectionFactory f : connector.getConnectionFactories()) {
@@ -77,11 +81,16 @@ class Http2PollingTest {
 
     /** Jetty's HTTP/2 client: h2c by prior knowledge for http URIs, ALPN h2 for https ones. */
     private HttpClient http2Client() throws Exception {
+        return http2Client(c -> { });
+    }
+
+    private HttpClient http2Client(java.util.function.Consumer<HttpClient> before) throws Exception {
         SslContextFactory.Client tls = new SslContextFactory.Client();
         tls.setSslContext(cert.clientContext()); // trusts the test's certificate only
         ClientConnector connector = new ClientConnector();
         connector.setSslContextFactory(tls);
         HttpClient client = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
+        before.accept(client);
         client.start();
         toClose.add(client::stop);
         return client;
@@ -158,6 +167,26 @@ class Http2PollingTest {
     }
 
     @Test
+    void anHttp11ConnectionMayAskToBecomeH2c(@TempDir Path tmp) throws Exception {
+        start(tmp, true, 200);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /bridge/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: \r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            assertThat(status).isEqualTo("HTTP/1.1 101 Switching Protocols");
+            // finish as an HTTP/2 client would: the preface, empty SETTINGS, then GOAWAY (no error)
+            socket.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(new byte[]{0, 0, 0, 4, 0, 0, 0, 0, 0});
+            socket.getOutputStream().write(new byte[]{0, 0, 8, 7, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0});
+            socket.getOutputStream().flush();
+            socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream()); // until the server closes
+        }
+    }
+
+    @Test
     void theJavaClientPollsOverH2WhenTheServerOffersIt(@TempDir Path tmp) throws Exception {
         start(tmp, true, 200);
         // the JDK's HttpClient asks for h2 by ALPN over TLS (its default version is HTTP/2)
@@ -199,6 +228,25 @@ class Http2PollingTest {
         ContentResponse tooLarge = s.post("recv", huge).send();
         assertThat(tooLarge.getStatus()).isEqualTo(413);
         assertThat(tooLarge.getContentAsString()).contains("\"too_large\"");
+    }
+
+    @Test
+    void theHostCheckAndTheSessionRateAnswerTheSameOverH2(@TempDir Path tmp) throws Exception {
+        start(tmp, true, 200, TestServer.config().newSessionsPerSecond(0.01).newSessionBurst(1).build());
+        // a name the server does not serve (DNS rebinding), resolved to loopback: :authority carries it
+        HttpClient client = http2Client(c -> c.setSocketAddressResolver((host, port, context, promise) ->
+                promise.succeeded(List.of(new java.net.InetSocketAddress("127.0.0.1", port)))));
+        ContentResponse rebound = client.POST("http://rebind.example:" + server.port() + "/bridge/poll/attach")
+                .body(new StringRequestContent(JSON, "{\"t\":\"attach\",\"last\":0}")).send();
+        assertThat(rebound.getVersion()).isEqualTo(HttpVersion.HTTP_2);
+        assertThat(rebound.getStatus()).isEqualTo(421);
+        assertThat(rebound.getContentAsString()).contains("\"host_not_allowed\"");
+
+        Polling.attach(client, server.uri()); // the burst
+        ContentResponse limited = new Polling(client, server.uri(), null, null).post("attach", "{\"t\":\"attach\",\"last\":0}").send();
+        assertThat(limited.getVersion()).isEqualTo(HttpVersion.HTTP_2);
+        assertThat(limited.getStatus()).isEqualTo(429);
+        assertThat(limited.getContentAsString()).contains("\"rate_limited\"");
     }
 
     @Test

@@ -29,6 +29,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  */
 final class HttpProtocols {
     private static final String HTTP_1_1 = "http/1.1"; // its ALPN id
+
     private HttpProtocols() {
     }
 
