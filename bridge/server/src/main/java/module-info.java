@@ -11,6 +11,8 @@ module io.cometbridge.server {
     requires transitive io.cometbridge.core;
     requires transitive org.eclipse.jetty.server; // BridgeMount is a Jetty Handler, modules make ContextHandlers
     requires org.eclipse.jetty.websocket.server;
+    requires org.eclipse.jetty.http2.server; // HTTP/2 beside HTTP/1.1 (HttpProtocols)
+    requires org.eclipse.jetty.alpn.server;
     requires org.eclipse.jetty.websocket.common;
     requires com.google.gson; // StatsHandler writes its JSON with gson's writer
     requires org.slf4j;

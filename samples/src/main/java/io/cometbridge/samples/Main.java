@@ -157,6 +157,7 @@ public final class Main implements Callable<Integer> {
                 .drain(options.drain())
                 .tls(options.tls())
                 .plainHttp(options.plainHttp())
+                .http2(options.http2())
                 .allowedHosts(options.allowedHosts())
                 .trustedProxies(options.trustedProxies())
                 .stats(options.stats())

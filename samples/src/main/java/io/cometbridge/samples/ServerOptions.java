@@ -132,6 +132,9 @@ public final class ServerOptions {
     @Option(names = "--no-http", description = "Serve only TLS (needs --tls-port).")
     boolean noHttp;
 
+    @Option(names = "--no-http2", description = "Serve HTTP/1.1 only: no h2c on the plain port, no h2 (ALPN) on the TLS port.")
+    boolean noHttp2;
+
     @Option(names = "--stats",
             description = "Serve {prefix}/stats: live counters per transport, for the A/B page (ab.html) and the benchmark.")
     boolean stats;
@@ -314,6 +317,7 @@ public final class ServerOptions {
     public String prefix() { return prefix; }
     public Duration drain() { return drain; }
     public boolean plainHttp() { return !noHttp; }
+    public boolean http2() { return !noHttp2; }
 
     /** The TLS settings, or null without --tls-port. */
     public TlsOptions tls() {

@@ -61,6 +61,7 @@ class MainCommandLineTest {
                 {"--stats-token-file=FILE", "Default: empty = no token"},
                 {"--tls-port=PORT", "Serve https/wss"},
                 {"--no-http", "Serve only TLS"},
+                {"--no-http2", "Serve HTTP/1.1 only"},
                 {"--tls-client-auth=MODE", "Default: none"},
                 {"--tls-truststore=FILE", "Default: empty"},
                 {"--tls-truststore-password=PASSWORD", "Default: empty"},

@@ -5,7 +5,6 @@ import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -62,7 +61,7 @@ public final class BridgeServer implements AutoCloseable {
         long idleMillis = b.idleTimeout != null ? b.idleTimeout.toMillis()
                 : bridge.config().pollTimeout().plus(Duration.ofSeconds(30)).toMillis();
         if (b.plainHttp) {
-            this.connector = meteredConnector(ConnectionBuffers.http(http));
+            this.connector = meteredConnector(HttpProtocols.plain(http, b.http2));
             connector.setHost(b.host);
             connector.setPort(b.port);
             connector.setIdleTimeout(idleMillis);
@@ -85,7 +84,7 @@ public final class BridgeServer implements AutoCloseable {
             }
             ssl.setKeyStorePassword(b.tls.keyPassword());
             clientCertificates(ssl, b.tls);
-            this.tlsConnector = meteredConnector(new SslConnectionFactory(ssl, "http/1.1"), ConnectionBuffers.http(https));
+            this.tlsConnector = meteredConnector(HttpProtocols.tls(ssl, https, b.http2));
             tlsConnector.setHost(b.host);
             tlsConnector.setPort(b.tls.port());
             tlsConnector.setIdleTimeout(idleMillis);
@@ -222,6 +221,7 @@ public final class BridgeServer implements AutoCloseable {
         private Duration threadIdleTimeout = ServerThreads.DEFAULT_IDLE;
         private int acceptQueueSize = DEFAULT_ACCEPT_QUEUE;
         private boolean plainHttp = true;
+        private boolean http2 = true;
         private TlsOptions tls;
         private Duration idleTimeout;
         private long minRequestDataRate = 0;
@@ -262,6 +262,8 @@ public final class BridgeServer implements AutoCloseable {
         /** Serve https/wss too (or only, with {@code plainHttp(false)}). */
         public Builder tls(TlsOptions tls) { this.tls = tls; return this; }
         public Builder plainHttp(boolean enabled) { this.plainHttp = enabled; return this; }
+        /** HTTP/2 beside HTTP/1.1 (default on): h2c on the plain port, h2 by ALPN on the TLS port; see {@link HttpProtocols}. */
+        public Builder http2(boolean enabled) { this.http2 = enabled; return this; }
         /** How long a connection may sit idle mid-request (slowloris bound); default poll timeout + 30 s. */
         public Builder idleTimeout(Duration d) { this.idleTimeout = d; return this; }
         /**

@@ -5,6 +5,7 @@ import io.cometbridge.session.TransportTotals;
 import io.cometbridge.transport.ConnectionMeter;
 import io.cometbridge.transport.WireTally;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 
@@ -24,6 +25,12 @@ import org.eclipse.jetty.server.Request;
  * an HTTP exchange still unbound when its response starts is charged there at once (every
  * transport charges it before it answers), an upgraded one when the socket closes.
  *
+ * <p>An HTTP/2 connection interleaves the streams of several requests, possibly of several sessions,
+ * and its header compression state is shared by all of them: no split of its bytes between
+ * sessions would be exact. Once a request shows the connection speaks HTTP/2 it is {@link
+ * #multiplexed()}: its bytes go to the unattributed totals, and each request still counts one
+ * HTTP request for its session (docs/PROTOCOL.md section 10).
+ *
  * <p>Lock-free (a socket read or write takes no lock): reads, writes and charges come from
  * different threads. Only the thread reading the socket (one at a time) starts a new exchange;
  * each {@link WireExchange} settles itself with a compare-and-set.
@@ -34,6 +41,7 @@ public final class WireMeter implements ConnectionMeter {
 
     private final TransportTotals totals;
     private volatile boolean upgraded;
+    private volatile boolean multiplexed;
     private volatile WireExchange current; // replaced only by the reading thread
 
     WireMeter(TransportTotals totals) {
@@ -47,7 +55,10 @@ public final class WireMeter implements ConnectionMeter {
         Connection connection = request.getConnectionMetaData().getConnection();
         EndPoint endPoint = connection == null ? null : connection.getEndPoint();
         while (endPoint != null) {
-            if (endPoint instanceof MeteredEndPoint metered) return metered.meter();
+            if (endPoint instanceof MeteredEndPoint metered) {
+                if (request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_2) metered.meter().multiplexed();
+                return metered.meter();
+            }
             endPoint = endPoint instanceof EndPoint.Wrapper w ? w.unwrap() : null;
         }
         return NONE;
@@ -61,7 +72,8 @@ public final class WireMeter implements ConnectionMeter {
     @Override
     public void chargeTo(WireTally stats, TransportKind transport) {
         if (totals == null) return;
-        current.chargeTo(stats, transport);
+        if (multiplexed) stats.httpRequest(transport);
+        else current.chargeTo(stats, transport);
     }
 
     /** The connection is becoming a WebSocket: no more exchange boundaries. */
@@ -69,7 +81,18 @@ public final class WireMeter implements ConnectionMeter {
         upgraded = true;
     }
 
+    /** The connection carries HTTP/2: from now on its bytes are nobody's (see above). */
+    void multiplexed() {
+        if (multiplexed) return;
+        multiplexed = true;
+        current.end(); // the preface and settings so far: unattributed too
+    }
+
     void filled(int n) {
+        if (multiplexed) {
+            totals.unattributed(n, 0, false);
+            return;
+        }
         WireExchange exchange = current;
         if (!upgraded && exchange.wrote()) { // a new HTTP request after a response
             exchange.end();
@@ -80,6 +103,10 @@ public final class WireMeter implements ConnectionMeter {
     }
 
     void flushed(long n) {
+        if (multiplexed) {
+            totals.unattributed(0, n, false);
+            return;
+        }
         if (upgraded) current.written(n); // the socket attaches later, if at all
         else current.writtenFinal(n); // answered without a charge: no session will claim this exchange
     }

@@ -68,7 +68,7 @@ public final class Bench implements Callable<Integer> {
     List<String> workloads = Workloads.ALL;
     @Option(names = "--systems", split = ",", paramLabel = "S", description = "bridge,socketio,cometd (default all).")
     List<String> systems = List.of("bridge", "socketio", "cometd");
-    @Option(names = "--transports", split = ",", paramLabel = "T", description = "websocket,polling (default both).")
+    @Option(names = "--transports", split = ",", paramLabel = "T", description = "websocket,polling (default both); polling-h2: the bridge's long-polling over HTTP/2 (h2c).")
     List<String> transports = Target.TRANSPORTS;
     @Option(names = {"-c", "--clients"}, paramLabel = "N", description = "Echo: clients in a closed loop (100; quick 20).")
     Integer clients;

@@ -48,15 +48,31 @@ public final class Peers {
         return peersDir.resolve("cometd/target/cometd-peer.jar");
     }
 
-    /** Runs {@code npm ci} and the CometD build when their outputs are missing (or always, with {@code force}). */
+    /** Runs {@code npm ci} when its output is missing and the CometD build when its jar is missing or stale (both always, with {@code force}). */
     public void ensureBuilt(boolean force, Appendable progress) throws IOException, InterruptedException {
         if (force || !Files.isDirectory(socketIoDir().resolve("node_modules/socket.io"))) {
             progress.append("[bench] npm ci in ").append(socketIoDir().toString()).append('\n');
             run(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), socketIoDir());
         }
-        if (force || !Files.isRegularFile(cometdJar())) {
+        if (force || stale(cometdJar(), peersDir.resolve("cometd"))) {
             progress.append("[bench] building the CometD peer\n");
             run(List.of("mvn", "-B", "-q", "-f", peersDir.resolve("cometd/pom.xml").toString(), "package"), peersDir);
+        }
+    }
+
+    /** The jar is missing, or older than its project's pom or a source file (a checkout changed the peer). */
+    private static boolean stale(Path jar, Path project) throws IOException {
+        if (!Files.isRegularFile(jar)) return true;
+        java.nio.file.attribute.FileTime built = Files.getLastModifiedTime(jar);
+        if (Files.getLastModifiedTime(project.resolve("pom.xml")).compareTo(built) > 0) return true;
+        try (var files = Files.walk(project.resolve("src"))) {
+            return files.anyMatch(f -> {
+                try {
+                    return Files.getLastModifiedTime(f).compareTo(built) > 0;
+                } catch (IOException e) {
+                    return true; // unreadable: rebuild rather than run an old peer
+                }
+            });
         }
     }
 

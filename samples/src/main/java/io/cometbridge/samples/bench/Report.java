@@ -37,7 +37,7 @@ final class Report {
         }
 
         boolean targetApplies(String transport) {
-            return only == null || transport.equals(only);
+            return only == null || transport.equals(only) || transport.startsWith(only + "-"); // polling-h2 too
         }
     }
 
@@ -228,7 +228,7 @@ final class Report {
         }
         if (settings.scaleOut) b.append(scaleOut().table());
         else for (String w : settings.workloads) {
-            for (String t : Target.TRANSPORTS) {
+            for (String t : Target.ALL_TRANSPORTS) {
                 if (!hasGroup(w, t)) continue;
                 b.append('\n').append(heading(w)).append(" — ").append(t).append(t.equals(Target.POLLING) ? " (CometD: long-polling)" : "").append('\n');
                 b.append(String.format(Locale.ROOT, "  %-38s %11s %11s %11s %9s %9s   %s%n", "", "bridge", "socketio", "cometd",
@@ -337,7 +337,7 @@ final class Report {
         root.add("medians", med);
         JsonArray targets = new JsonArray();
         for (Row r : ROWS) {
-            for (String t : Target.TRANSPORTS) {
+            for (String t : Target.ALL_TRANSPORTS) {
                 for (String v : verdicts(r, t)) {
                     JsonObject o = new JsonObject();
                     o.addProperty("workload", r.workload());
@@ -396,7 +396,7 @@ final class Report {
         h.append("</ul>\n");
         if (settings.scaleOut) h.append(scaleOut().html());
         else for (String w : settings.workloads) {
-            for (String t : Target.TRANSPORTS) {
+            for (String t : Target.ALL_TRANSPORTS) {
                 if (!hasGroup(w, t)) continue;
                 h.append("<h2>").append(esc(heading(w))).append(" — ").append(t).append("</h2>\n<table><tr><th></th>");
                 for (Target.Sys s : SYSTEMS) h.append("<th>").append(esc(s.id)).append("</th>");

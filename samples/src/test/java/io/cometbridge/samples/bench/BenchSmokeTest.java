@@ -94,6 +94,32 @@ class BenchSmokeTest {
         }
     }
 
+    /**
+     * {@code polling-h2}: the bridge's and CometD's long-polling over h2c by prior knowledge (Socket.IO
+     * is not run on it); HPACK makes each round trip's requests far smaller than over HTTP/1.1.
+     */
+    @Test
+    void pollingOverHttp2RunsAgainstTheBridgeAndCometd(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("report");
+        int code = Bench.run("--quick", "--workloads=echo", "--systems=bridge,cometd", "--transports=polling,polling-h2", "--clients=2",
+                "--warmup=0.3", "--duration=0.5", "--repeat=1", FAST_JVM, "--out=" + out);
+        assertThat(code).isZero();
+        JsonObject json = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+        assertThat(json.getAsJsonArray("runs")).hasSize(4);
+        JsonObject echo = json.getAsJsonObject("medians").getAsJsonObject("echo");
+        assertThat(io.cometbridge.samples.bench.load.Target.all(List.of(io.cometbridge.samples.bench.load.Target.Sys.values()),
+                List.of("polling-h2"))).extracting(Object::toString).containsExactly("bridge/polling-h2", "cometd/polling-h2",
+                "bridge-redis/polling-h2", "bridge-2nodes/polling-h2");
+        for (String sys : List.of("bridge", "cometd")) {
+            JsonObject h2 = echo.getAsJsonObject(sys + "/polling-h2");
+            assertThat(h2.get("throughput").getAsDouble()).as(sys).isPositive();
+            assertThat(h2.get("sessionsLost").getAsDouble()).as(sys).isZero();
+            assertThat(h2.get("wireUpPerMsg").getAsDouble()).as(sys + " bytes up over h2c vs HTTP/1.1")
+                    .isPositive().isLessThan(echo.getAsJsonObject(sys + "/polling").get("wireUpPerMsg").getAsDouble());
+        }
+        assertThat(Files.readString(out.resolve("table.txt"))).contains("— polling-h2");
+    }
+
     @Test
     void idleAndConnectStormWorkloadsRun(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("report");

@@ -37,6 +37,11 @@ public final class Chromium implements AutoCloseable {
 
     /** @param proxy host:port of an HTTP proxy for every request, loopback included; or null */
     public Chromium(String proxy) throws IOException {
+        this(proxy, new String[0]);
+    }
+
+    /** With more command-line switches (e.g. {@code --ignore-certificate-errors} for a test certificate). */
+    public Chromium(String proxy, String... moreArguments) throws IOException {
         profile = Files.createTempDirectory("cb-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BINARY.toFile());
@@ -52,6 +57,7 @@ public final class Chromium implements AutoCloseable {
                 "--disable-default-apps", "--disable-extensions", "--no-default-browser-check",
                 "--disable-search-engine-choice-screen", "--safebrowsing-disable-auto-update",
                 "--disable-field-trial-config");
+        options.addArguments(moreArguments);
         if (proxy != null) {
             // Chromium never proxies loopback unless told so.
             options.addArguments("--proxy-server=http://" + proxy, "--proxy-bypass-list=<-loopback>");

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpMethod;
 
@@ -31,13 +32,21 @@ final class BridgePollingClient extends AbstractClient {
     private boolean carrying; // a recv carrying messages is in flight
     private long latest;      // the number of the newest recv sent; only its answer starts the next one
 
-    BridgePollingClient(LoadGenerator load, URI base, Listener listener) {
+    private final HttpClient http; // HTTP/1.1, or HTTP/2 (then with a connection of its own: tagged)
+
+    BridgePollingClient(LoadGenerator load, HttpClient http, URI base, Listener listener) {
         super(load, base, listener);
+        this.http = http;
+    }
+
+    private void post(String endpoint, String body, java.util.function.Consumer<Request> extra, java.util.function.Consumer<HttpPoster.Answer> done) {
+        HttpPoster.send(load, http, HttpMethod.POST, URI.create(base + "/poll/" + endpoint), JSON, body,
+                load.onConnectionOf(this, http, extra), done);
     }
 
     @Override
     void start() {
-        HttpPoster.send(load, HttpMethod.POST, URI.create(base + "/poll/attach"), JSON, "{\"t\":\"attach\",\"last\":0}", null, a -> {
+        post("attach", "{\"t\":\"attach\",\"last\":0}", null, a -> {
             if (stopped) return;
             if (!a.ok()) {
                 fail("attach: " + a.describe());
@@ -68,8 +77,7 @@ final class BridgePollingClient extends AbstractClient {
             batch.append("{\"t\":\"ack\",\"a\":").append(lastIn).append("}]");
             number = ++latest;
         }
-        HttpPoster.send(load, HttpMethod.POST, URI.create(base + "/poll/recv"), JSON, batch.toString(),
-                this::sessionHeaders, a -> {
+        post("recv", batch.toString(), this::sessionHeaders, a -> {
                     if (stopped) return;
                     if (a.status() == 409 && a.body() != null && a.body().contains("poll_conflict")) {
                         // Two plain recvs crossed (one sent by send(), one by an answer) and the server

@@ -1,5 +1,6 @@
 package io.cometbridge.samples.bench.load;
 
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpMethod;
 
 import java.net.URI;
@@ -23,8 +24,11 @@ final class CometdPollingClient extends AbstractClient {
     private boolean sending;
     private volatile String cookie;
 
-    CometdPollingClient(LoadGenerator load, URI base, Listener listener) {
+    private final HttpClient http; // HTTP/1.1, or HTTP/2 (h2c)
+
+    CometdPollingClient(LoadGenerator load, HttpClient http, URI base, Listener listener) {
         super(load, base, listener);
+        this.http = http;
         this.bayeux = new Bayeux(this, "long-polling", opened, joined, listener, this::fail);
     }
 
@@ -36,7 +40,8 @@ final class CometdPollingClient extends AbstractClient {
     /** Posts a batch; the answer's messages are handled, and a connect follows when one is due. */
     private void post(String path, String batch, Runnable after) {
         String c = cookie;
-        HttpPoster.send(load, HttpMethod.POST, URI.create(base + path), JSON, batch, c == null ? null : r -> r.headers(h -> h.put("Cookie", c)), a -> {
+        HttpPoster.send(load, http, HttpMethod.POST, URI.create(base + path), JSON, batch,
+                load.onConnectionOf(this, http, c == null ? null : r -> r.headers(h -> h.put("Cookie", c))), a -> {
             if (stopped) return;
             if (!a.ok()) {
                 fail(path + ": " + a.describe());

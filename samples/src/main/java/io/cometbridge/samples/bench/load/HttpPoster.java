@@ -2,6 +2,7 @@ package io.cometbridge.samples.bench.load;
 
 import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpMethod;
@@ -29,7 +30,13 @@ final class HttpPoster {
 
     static void send(LoadGenerator load, HttpMethod method, URI uri, String contentType, String body,
                      Consumer<Request> extra, Consumer<Answer> done) {
-        send(load, method, uri, contentType, body, extra, done, true);
+        send(load, load.http, method, uri, contentType, body, extra, done, true);
+    }
+
+    /** The same on another client of the load generator (its HTTP/2 one). */
+    static void send(LoadGenerator load, HttpClient http, HttpMethod method, URI uri, String contentType, String body,
+                     Consumer<Request> extra, Consumer<Answer> done) {
+        send(load, http, method, uri, contentType, body, extra, done, true);
     }
 
     /**
@@ -37,9 +44,9 @@ final class HttpPoster {
      * just as it was reused: Node closes idle ones after 5 s) is sent once more on a fresh
      * connection, as browsers do; any other failure is final.
      */
-    private static void send(LoadGenerator load, HttpMethod method, URI uri, String contentType, String body,
+    private static void send(LoadGenerator load, HttpClient http, HttpMethod method, URI uri, String contentType, String body,
                              Consumer<Request> extra, Consumer<Answer> done, boolean mayRetry) {
-        Request request = load.headers.apply(load.http.newRequest(uri).method(method).timeout(120, TimeUnit.SECONDS));
+        Request request = load.headers.apply(http.newRequest(uri).method(method).timeout(120, TimeUnit.SECONDS));
         if (body != null) request.body(new BytesRequestContent(contentType, body.getBytes(StandardCharsets.UTF_8)));
         if (extra != null) extra.accept(request);
         request.send(new BufferingResponseListener(8 * 1024 * 1024) {
@@ -47,7 +54,7 @@ final class HttpPoster {
             public void onComplete(Result result) {
                 boolean noResponse = result.getResponse() == null || result.getResponse().getStatus() <= 0;
                 if (result.isFailed() && noResponse && mayRetry && result.getFailure() instanceof java.io.IOException) {
-                    send(load, method, uri, contentType, body, extra, done, false);
+                    send(load, http, method, uri, contentType, body, extra, done, false);
                 } else if (result.isFailed()) done.accept(new Answer(0, null, null, result.getFailure()));
                 else done.accept(new Answer(result.getResponse().getStatus(), getContentAsString(StandardCharsets.UTF_8),
                         result.getResponse().getHeaders(), null));

@@ -3,6 +3,8 @@ package io.cometbridge.samples.bench.load;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
@@ -20,6 +22,7 @@ public final class LoadGenerator implements AutoCloseable {
     final WireCounter wire = new WireCounter();
     final BrowserHeaders headers;
     final HttpClient http;
+    private HttpClient http2; // made on first use: http2()
     final WebSocketClient ws;
     /** Timers of the adapters (the bridge client's delayed acknowledgements). */
     final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -91,21 +94,71 @@ public final class LoadGenerator implements AutoCloseable {
         int port = ports.get(Math.floorMod(nextPort.getAndIncrement(), ports.size()));
         String root = "http://127.0.0.1:" + port;
         return switch (target.system()) {
-            case BRIDGE, BRIDGE_REDIS, BRIDGE_TWO_NODES -> target.transport().equals(Target.WEBSOCKET)
-                    ? new BridgeWsClient(this, java.net.URI.create(root + "/bridge"), listener)
-                    : new BridgePollingClient(this, java.net.URI.create(root + "/bridge"), listener);
+            case BRIDGE, BRIDGE_REDIS, BRIDGE_TWO_NODES -> switch (target.transport()) {
+                case Target.WEBSOCKET -> new BridgeWsClient(this, java.net.URI.create(root + "/bridge"), listener);
+                case Target.POLLING_H2 -> new BridgePollingClient(this, http2(), java.net.URI.create(root + "/bridge"), listener);
+                default -> new BridgePollingClient(this, http, java.net.URI.create(root + "/bridge"), listener);
+            };
             case SOCKETIO -> target.transport().equals(Target.WEBSOCKET)
                     ? new SocketIoWsClient(this, java.net.URI.create(root + "/socket.io/"), listener)
                     : new SocketIoPollingClient(this, java.net.URI.create(root + "/socket.io/"), listener);
-            case COMETD -> target.transport().equals(Target.WEBSOCKET)
-                    ? new CometdWsClient(this, java.net.URI.create(root + "/cometd"), listener)
-                    : new CometdPollingClient(this, java.net.URI.create(root + "/cometd"), listener);
+            case COMETD -> switch (target.transport()) {
+                case Target.WEBSOCKET -> new CometdWsClient(this, java.net.URI.create(root + "/cometd"), listener);
+                case Target.POLLING_H2 -> new CometdPollingClient(this, http2(), java.net.URI.create(root + "/cometd"), listener);
+                default -> new CometdPollingClient(this, http, java.net.URI.create(root + "/cometd"), listener);
+            };
+        };
+    }
+
+    /**
+     * The HTTP/2 client (h2c by prior knowledge), made on first use, on sockets counted like the
+     * others. Each session tags its requests so that it gets a connection of its own, as a browser
+     * page does: sessions do not share one HPACK table.
+     */
+    synchronized HttpClient http2() {
+        if (http2 != null) return http2;
+        CountingConnector connector = new CountingConnector(wire);
+        connector.setSelectors(1);
+        connector.setExecutor(pool);
+        connector.setConnectTimeout(Duration.ofSeconds(60));
+        connector.setIdleTimeout(Duration.ofMinutes(5));
+        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
+        client.setExecutor(pool);
+        client.setMaxRequestsQueuedPerDestination(1 << 20);
+        client.setIdleTimeout(Duration.ofMinutes(5).toMillis());
+        client.setFollowRedirects(false);
+        client.setUserAgentField(null);
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the HTTP/2 client", e);
+        }
+        http2 = client;
+        return client;
+    }
+
+    /**
+     * A session's requests on {@code client}: on the HTTP/2 client tagged with the session, so
+     * that each session has a connection of its own (a tag is a destination of its own).
+     */
+    java.util.function.Consumer<org.eclipse.jetty.client.Request> onConnectionOf(Object session, HttpClient client,
+                                                                                java.util.function.Consumer<org.eclipse.jetty.client.Request> extra) {
+        if (client == http) return extra;
+        return r -> {
+            r.tag(session);
+            if (extra != null) extra.accept(r);
         };
     }
 
     @Override
     public void close() {
         timer.shutdownNow();
+        try {
+            if (http2 != null) http2.stop();
+        } catch (Exception ignored) {
+            // stopping anyway
+        }
         try {
             ws.stop();
         } catch (Exception ignored) {
