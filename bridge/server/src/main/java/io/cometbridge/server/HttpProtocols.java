@@ -35,16 +35,16 @@ final class HttpProtocols {
 
     /** Factories of a plain connector: HTTP/1.1, plus h2c when {@code http2}. */
     static ConnectionFactory[] plain(HttpConfiguration http, boolean http2) {
-        HttpConnectionFactory http1 = ConnectionBuffers.http(http);
-        if (!http2) return new ConnectionFactory[]{http1};
-        return new ConnectionFactory[]{http1, noWebSocket(new HTTP2CServerConnectionFactory(http))};
+        if (!http2) return new ConnectionFactory[]{ConnectionBuffers.http(http)};
+        HTTP2CServerConnectionFactory h2c = noWebSocket(new HTTP2CServerConnectionFactory(http));
+        return new ConnectionFactory[]{ConnectionBuffers.http(http), h2c}; // HTTP/1.1's small buffer set last: the HTTP/2 factory sets the shared configuration's
     }
 
     /** Factories of a TLS connector: TLS, then ALPN choosing h2 or HTTP/1.1 when {@code http2}. */
     static ConnectionFactory[] tls(SslContextFactory.Server ssl, HttpConfiguration https, boolean http2) {
-        HttpConnectionFactory http1 = ConnectionBuffers.http(https);
-        if (!http2) return new ConnectionFactory[]{new SslConnectionFactory(ssl, HTTP_1_1), http1};
+        if (!http2) return new ConnectionFactory[]{new SslConnectionFactory(ssl, HTTP_1_1), ConnectionBuffers.http(https)};
         HTTP2ServerConnectionFactory h2 = noWebSocket(new HTTP2ServerConnectionFactory(https));
+        HttpConnectionFactory http1 = ConnectionBuffers.http(https); // after the HTTP/2 factory, which sets the shared configuration's buffer size
         // ALPN ids as registered, lower case: HttpConnectionFactory calls itself "HTTP/1.1", which no
         // client offers (a browser's WebSocket offers only "http/1.1" and was refused the handshake).
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", HTTP_1_1);
