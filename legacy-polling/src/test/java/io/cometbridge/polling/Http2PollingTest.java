@@ -19,9 +19,6 @@ import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.server.ConnectionFactory;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class Http2PollingTest {
     private static final String JSON = "application/json";
     private final RecordingApp app = new RecordingApp(RecordingApp.Mode.ECHO);
-    private final Queue<String> versions = new ConcurrentLinkedQueue<>(); // "HTTP/2.0 /bridge/poll/recv", as the server saw them
+    private Queue<String> versions = new ConcurrentLinkedQueue<>(); // "HTTP/2.0 /bridge/poll/recv", as the server saw them (TestServer.recordHttpVersions)
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private TestServer server;
     private SelfSignedCertificate cert;
@@ -67,16 +64,7 @@ class Http2PollingTest {
         cert = new SelfSignedCertificate(tmp);
         server = new TestServer(app, config, List.of(new LongPollingModule(), new io.cometbridge.server.HealthModule()),
                 b -> b.tls(TlsOptions.pkcs12(0, cert.keystore, SelfSignedCertificate.PASSWORD)).http2(http2).maxThreads(maxThreads));
-        for (Connector connector : server.server.jetty().getConnectors()) {
-            for (ConnectionFactory f : connector.getConnectionFactories()) {
-                if (f instanceof HttpConfiguration.ConnectionFactory c) {
-                    c.getHttpConfiguration().addCustomizer((request, headers) -> {
-                        versions.add(request.getConnectionMetaData().getHttpVersion() + " " + request.getHttpURI().getPath());
-                        return request;
-                    });
-                }
-            }
-        }
+        versions = server.recordHttpVersions();
     }
 
     /** Jetty's HTTP/2 client: h2c by prior knowledge for http URIs, ALPN h2 for https ones. */

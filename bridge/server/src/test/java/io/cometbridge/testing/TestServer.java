@@ -4,9 +4,14 @@ import io.cometbridge.server.BridgeModule;
 import io.cometbridge.server.BridgeServer;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.BridgeConfig;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /** A real bridge on a real Jetty, loopback, ephemeral port. Close it in the test. */
 public final class TestServer implements AutoCloseable {
@@ -49,6 +54,25 @@ public final class TestServer implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /**
+     * From now on, records each request the server reads as {@code "HTTP/2.0 /bridge/poll/recv"}:
+     * which HTTP version it came over, as the server saw it.
+     */
+    public Queue<String> recordHttpVersions() {
+        Queue<String> versions = new ConcurrentLinkedQueue<>();
+        for (Connector connector : server.jetty().getConnectors()) {
+            for (ConnectionFactory f : connector.getConnectionFactories()) {
+                if (f instanceof HttpConfiguration.ConnectionFactory c) {
+                    c.getHttpConfiguration().addCustomizer((request, headers) -> {
+                        versions.add(request.getConnectionMetaData().getHttpVersion() + " " + request.getHttpURI().getPath());
+                        return request;
+                    });
+                }
+            }
+        }
+        return versions;
     }
 
     @Override

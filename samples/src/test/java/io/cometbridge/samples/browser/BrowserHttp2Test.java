@@ -6,9 +6,6 @@ import io.cometbridge.server.TlsOptions;
 import io.cometbridge.testing.RecordingApp;
 import io.cometbridge.testing.SelfSignedCertificate;
 import io.cometbridge.testing.TestServer;
-import org.eclipse.jetty.server.ConnectionFactory;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.HttpConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BrowserHttp2Test {
     private final RecordingApp app = new RecordingApp(RecordingApp.Mode.ECHO);
-    private final Queue<String> versions = new ConcurrentLinkedQueue<>(); // "HTTP/2.0 /bridge/poll/recv"
+    private Queue<String> versions = new ConcurrentLinkedQueue<>(); // "HTTP/2.0 /bridge/poll/recv"
     private TestServer server;
     private Chromium browser;
 
@@ -51,16 +48,7 @@ class BrowserHttp2Test {
         server = new TestServer(app, TestServer.config().build(),
                 List.of(new LongPollingModule(), StaticResourcesModule.atPrefix("io/cometbridge/client-js/")),
                 b -> b.tls(TlsOptions.pkcs12(0, cert.keystore, SelfSignedCertificate.PASSWORD)).plainHttp(false));
-        for (Connector connector : server.server.jetty().getConnectors()) {
-            for (ConnectionFactory f : connector.getConnectionFactories()) {
-                if (f instanceof HttpConfiguration.ConnectionFactory c) {
-                    c.getHttpConfiguration().addCustomizer((request, headers) -> {
-                        versions.add(request.getConnectionMetaData().getHttpVersion() + " " + request.getHttpURI().getPath());
-                        return request;
-                    });
-                }
-            }
-        }
+        versions = server.recordHttpVersions();
         browser = new Chromium(null, "--ignore-certificate-errors"); // the test's self-signed certificate
         browser.driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
         browser.driver.get(server.server.tlsUri() + "/client.js.map"); // a page of the bridge's origin
