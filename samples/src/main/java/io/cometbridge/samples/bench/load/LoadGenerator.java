@@ -1,6 +1,7 @@
 package io.cometbridge.samples.bench.load;
 
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpClientTransport;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http2.client.HTTP2Client;
@@ -46,22 +47,7 @@ public final class LoadGenerator implements AutoCloseable {
         pool.setName("loadgen");
         pool.setDaemon(true);
         pool.setReservedThreads(0);
-        CountingConnector connector = new CountingConnector(wire);
-        connector.setSelectors(1);
-        connector.setExecutor(pool);
-        connector.setConnectTimeout(Duration.ofSeconds(60));
-        connector.setIdleTimeout(Duration.ofMinutes(5));
-        http = new HttpClient(new HttpClientTransportOverHTTP(connector));
-        http.setExecutor(pool);
-        http.setMaxConnectionsPerDestination(32_768);
-        http.setMaxRequestsQueuedPerDestination(1 << 20);
-        http.setIdleTimeout(Duration.ofMinutes(5).toMillis());
-        http.setFollowRedirects(false);
-        // Only BrowserHeaders' headers: no Jetty User-Agent, no cookie store. (Jetty's gzip decoder
-        // stays: it decodes what Socket.IO compresses.)
-        http.setUserAgentField(null);
-        http.setHttpCookieStore(new HttpCookieStore.Empty());
-        http.start();
+        http = newClient(HttpClientTransportOverHTTP::new);
         ws = new WebSocketClient(http);
         ws.setIdleTimeout(Duration.ofMinutes(5)); // held Bayeux connects and 25 s Socket.IO pings outlast Jetty's 30 s default
         ws.setMaxTextMessageSize(8 * 1024 * 1024);
@@ -116,14 +102,24 @@ public final class LoadGenerator implements AutoCloseable {
      * page does: sessions do not share one HPACK table.
      */
     synchronized HttpClient http2() {
-        if (http2 != null) return http2;
+        if (http2 == null) http2 = newClient(connector -> new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
+        return http2;
+    }
+
+    /**
+     * A started HTTP client on {@code transport} over sockets counted by {@link #wire}, sharing the
+     * generator's threads, sending only {@link BrowserHeaders}' headers: no Jetty User-Agent, no
+     * cookie store (Jetty's gzip decoder stays: it decodes what Socket.IO compresses).
+     */
+    private HttpClient newClient(java.util.function.Function<CountingConnector, HttpClientTransport> transport) {
         CountingConnector connector = new CountingConnector(wire);
         connector.setSelectors(1);
         connector.setExecutor(pool);
         connector.setConnectTimeout(Duration.ofSeconds(60));
         connector.setIdleTimeout(Duration.ofMinutes(5));
-        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
+        HttpClient client = new HttpClient(transport.apply(connector));
         client.setExecutor(pool);
+        client.setMaxConnectionsPerDestination(32_768);
         client.setMaxRequestsQueuedPerDestination(1 << 20);
         client.setIdleTimeout(Duration.ofMinutes(5).toMillis());
         client.setFollowRedirects(false);
@@ -132,9 +128,8 @@ public final class LoadGenerator implements AutoCloseable {
         try {
             client.start();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot start the HTTP/2 client", e);
+            throw new IllegalStateException("cannot start an HTTP client", e);
         }
-        http2 = client;
         return client;
     }
 
