@@ -8,7 +8,11 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
-import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import io.cometbridge.api.AttachRequest;
+import org.eclipse.jetty.websocket.core.Configuration;
+import org.eclipse.jetty.websocket.core.WebSocketComponents;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 
 import java.time.Duration;
 import java.util.List;
@@ -43,23 +47,28 @@ final class BridgeHandlerTree {
             contexts.addHandler(stats);
         }
 
-        WebSocketUpgradeHandler ws = webSocket(WebSocketUpgradeHandler.from(server, container -> { }), bridge, origins, s.prefix() + "/ws");
+        WebSocketUpgradeHandler ws = webSocket(WebSocketServerComponents.ensureWebSocketComponents(server), bridge, origins, s.prefix() + "/ws");
         ws.setHandler(contexts);
         return new HostCheckHandler(s.hosts(), ws); // before anything else, the upgrade included
     }
 
     /**
-     * The WebSocket endpoint at {@code path} (a path in the handler's context), on {@code upgrade}'s
-     * container: its idle timeout and frame limits, and the Origin check before any upgrade.
+     * The WebSocket endpoint at {@code path} (a path in the handler's context), on Jetty's WebSocket
+     * core with {@code components}: its idle timeout and message limits, and the Origin check
+     * before any upgrade. The endpoint keeps nothing of the upgrade's HTTP exchange: the headers it
+     * needs are copied here.
      */
-    static WebSocketUpgradeHandler webSocket(WebSocketUpgradeHandler upgrade, Bridge bridge, OriginPolicy origins, String path) {
+    static WebSocketUpgradeHandler webSocket(WebSocketComponents components, Bridge bridge, OriginPolicy origins, String path) {
         BridgeConfig config = bridge.config();
-        return upgrade.configure(container -> {
-            container.setIdleTimeout(config.heartbeatTimeout().plus(Duration.ofSeconds(10)));
-            // JSON escaping can grow text up to 6x; the exact per-message limit is checked by the session.
-            container.setMaxTextMessageSize(6L * config.maxMessageBytes() + 64);
-            container.setMaxBinaryMessageSize(config.maxMessageBytes() + 9L);
-            container.addMapping(path, (request, response, callback) -> {
+        // JSON escaping can grow text up to 6x; the exact per-message limit is checked by the session.
+        long maxText = 6L * config.maxMessageBytes() + 64;
+        long maxBinary = config.maxMessageBytes() + 9L;
+        return new WebSocketUpgradeHandler(components, upgrade -> {
+            Configuration c = upgrade.getConfiguration();
+            c.setIdleTimeout(config.heartbeatTimeout().plus(Duration.ofSeconds(10)));
+            c.setMaxTextMessageSize(maxText);
+            c.setMaxBinaryMessageSize(maxBinary);
+            upgrade.addMapping(path, (request, response, callback) -> {
                 BridgeException refused = origins.check(OriginPolicy.originHeader(request.getHeaders()), BridgeServer.selfOrigin(request),
                         request.getAttribute(OriginPolicy.UNTRUSTED_FORWARDER));
                 if (refused != null) {
@@ -69,7 +78,8 @@ final class BridgeHandlerTree {
                 MeteredEndPoint.pinClientAddress(request);
                 WireMeter meter = WireMeter.of(request);
                 meter.upgrade(); // the handshake and every frame belong to the session this socket attaches
-                return new WebSocketTransport(bridge, meter,
+                return new WebSocketTransport(bridge, new IncomingMessage(maxText, maxBinary), meter,
+                        AttachRequest.of(bridge.attachHeaders(), request.getHeaders()::getValuesList),
                         bridge.authenticates() ? UpgradeCredentials.of(request, TransportKind.WEBSOCKET) : null);
             });
         });

@@ -11,7 +11,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
-import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class ContextMount extends Handler.Wrapper {
         OriginPolicy origins = new OriginPolicy(bridge.config().allowedOrigins());
         this.paths = new BridgePaths(prefix, servletPaths, new DamagedUpgradeHandler(bridge, origins),
                 b.stats ? new StatsHandler(bridge, b.statsToken) : null);
-        WebSocketUpgradeHandler ws = BridgeHandlerTree.webSocket(WebSocketUpgradeHandler.from(server, context), bridge, origins, prefix + "/ws");
+        WebSocketUpgradeHandler ws = BridgeHandlerTree.webSocket(WebSocketServerComponents.ensureWebSocketComponents(server, context), bridge, origins, prefix + "/ws");
         ws.setHandler(paths);
         setHandler(new HostCheckHandler(HostPolicy.of("127.0.0.1", b.allowedHosts), ws));
         Duration drain = b.drain;

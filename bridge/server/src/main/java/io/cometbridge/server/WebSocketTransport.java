@@ -13,9 +13,10 @@ import io.cometbridge.session.Bridge;
 import io.cometbridge.transport.ConnectionMeter;
 import io.cometbridge.transport.Transport;
 import io.cometbridge.transport.TransportListener;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
 
 import java.nio.ByteBuffer;
@@ -24,83 +25,99 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One WebSocket connection (docs/PROTOCOL.md section 3), as a Jetty endpoint and a push
- * {@link Transport}. Before attach it only answers probes; after it, every frame goes to the
- * session.
+ * One WebSocket connection (docs/PROTOCOL.md section 3), as a handler of Jetty's WebSocket core
+ * frames and a push {@link Transport}. Before attach it only answers probes; after it, every
+ * message goes to the session.
  *
  * <p>It demands the next WebSocket frame only after the session has processed the previous one,
  * so a fast client cannot queue unbounded work on the server. Writes are asynchronous; bytes
  * written but not yet on the socket are bounded, beyond which {@link #canSend()} says false and
  * the session waits.
  *
- * <p>Public only because Jetty calls a listener's methods through a public lookup, which reaches
- * only packages every module can read; its constructors are package-private.
+ * <p>On Jetty's core API rather than its endpoint API: no method handles built per connection and
+ * no message sinks per message; fragments are put together by {@link IncomingMessage}, which also
+ * holds the message limits and the UTF-8 check that layer did.
  */
-public final class WebSocketTransport implements org.eclipse.jetty.websocket.api.Session.Listener, Transport {
+final class WebSocketTransport implements FrameHandler, Transport {
     private static final long MAX_BYTES_IN_FLIGHT = 1 << 20;
 
     private final Bridge bridge;
-    private volatile org.eclipse.jetty.websocket.api.Session socket;
+    private final IncomingMessage incoming;
+    private volatile CoreSession socket;
     private volatile TransportListener session; // set once the attach is accepted
     private volatile boolean attachSeen;
     private volatile boolean ended;
+    private volatile boolean closedReported;
     private volatile AttachDeadlines.Deadline attachDeadline;
-    private volatile AttachRequest attachRequest = AttachRequest.NONE;
+    private final AttachRequest attachRequest;
     private final AtomicLong bytesInFlight = new AtomicLong();
     private final ConnectionMeter meter;
     private volatile AuthRequest credentials; // the upgrade request as the authenticator sees it; dropped once attached
 
     WebSocketTransport(Bridge bridge) {
-        this(bridge, ConnectionMeter.NONE, null);
+        this(bridge, IncomingMessage.unlimited(), ConnectionMeter.NONE, AttachRequest.NONE, null);
     }
 
     /**
-     * {@code meter} counts this socket's bytes; they are charged to the session it attaches.
-     * {@code credentials}: the upgrade request for the bridge's authenticator (null without one).
+     * {@code incoming}: this socket's message assembly, with the limits. {@code meter} counts this
+     * socket's bytes; they are charged to the session it attaches. {@code attachRequest}: the
+     * upgrade's headers the application asked for. {@code credentials}: the upgrade request for
+     * the bridge's authenticator (null without one).
      */
-    WebSocketTransport(Bridge bridge, ConnectionMeter meter, AuthRequest credentials) {
+    WebSocketTransport(Bridge bridge, IncomingMessage incoming, ConnectionMeter meter, AttachRequest attachRequest, AuthRequest credentials) {
         this.bridge = bridge;
+        this.incoming = incoming;
         this.meter = meter;
+        this.attachRequest = attachRequest;
         this.credentials = credentials;
     }
 
-    // ---------------------------------------------------------------- Jetty events
+    // ---------------------------------------------------------------- Jetty events (its I/O threads)
 
     @Override
-    public void onWebSocketOpen(org.eclipse.jetty.websocket.api.Session socket) {
+    public void onOpen(CoreSession socket, Callback callback) {
         this.socket = socket;
-        attachRequest = AttachRequest.of(bridge.attachHeaders(), socket.getUpgradeRequest()::getHeaders);
-        UpgradeExchangeRelease.release(socket.getUpgradeRequest(), socket.getUpgradeResponse()); // the upgrade's HTTP exchange is not needed any more
         attachDeadline = bridge.attachDeadlines().start(() -> {
             if (!attachSeen) fail(new BridgeException(ErrorCode.ATTACH_TIMEOUT, "no attach frame in time"));
         });
+        callback.succeeded();
         socket.demand();
     }
 
     @Override
-    public void onWebSocketText(String text) {
-        Frame frame;
-        try {
-            frame = FrameCodec.decode(text);
-        } catch (BridgeException e) {
-            fail(e);
-            return;
+    public void onFrame(org.eclipse.jetty.websocket.core.Frame frame, Callback callback) {
+        switch (frame.getOpCode()) {
+            case OpCode.TEXT, OpCode.BINARY, OpCode.CONTINUATION -> onDataFrame(frame, callback);
+            case OpCode.PING -> onPing(frame, callback);
+            case OpCode.PONG -> {
+                callback.succeeded();
+                socket.demand();
+            }
+            default -> callback.succeeded(); // CLOSE: Jetty answers it once this succeeds, then onClosed
         }
-        onFrame(frame);
     }
 
-    @Override
-    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-        Frame.Data frame;
+    private void onDataFrame(org.eclipse.jetty.websocket.core.Frame frame, Callback callback) {
+        IncomingMessage.Complete message;
         try {
-            frame = FrameCodec.decodeBinary(payload);
+            message = incoming.accept(frame);
+        } catch (RuntimeException e) {
+            callback.failed(e); // 1009 or 1007: Jetty closes with the exception's code
+            return;
+        }
+        callback.succeeded(); // the payload is copied
+        if (message == null) {
+            socket.demand(); // the next fragment
+            return;
+        }
+        Frame decoded;
+        try {
+            decoded = message.isText() ? FrameCodec.decode(message.text()) : FrameCodec.decodeBinary(ByteBuffer.wrap(message.bytes()));
         } catch (BridgeException e) {
-            callback.succeed();
             fail(e);
             return;
         }
-        callback.succeed(); // the frame copied the bytes
-        onFrame(frame);
+        onMessage(decoded);
     }
 
     /**
@@ -108,35 +125,34 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
      * that floods pings without reading the pongs stalls itself instead of queueing pongs in
      * server memory (docs/BAD_INPUT.md W35). The payload is copied: Jetty reuses its buffer.
      */
-    @Override
-    public void onWebSocketPing(ByteBuffer payload) {
-        ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.slice()).flip();
-        socket.sendPong(copy, Callback.from(socket::demand, failure -> { }));
+    private void onPing(org.eclipse.jetty.websocket.core.Frame ping, Callback callback) {
+        ByteBuffer payload = ping.getPayload();
+        ByteBuffer copy = payload == null ? ByteBuffer.allocate(0) : ByteBuffer.allocate(payload.remaining()).put(payload.slice()).flip();
+        callback.succeeded();
+        socket.sendFrame(new org.eclipse.jetty.websocket.core.Frame(OpCode.PONG, copy), Callback.from(socket::demand, failure -> { }), false);
     }
 
     @Override
-    public void onWebSocketPong(ByteBuffer payload) {
-        socket.demand();
+    public void onError(Throwable cause, Callback callback) {
+        callback.succeeded(); // onClosed follows
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    public void onClosed(CloseStatus status, Callback callback) {
         connectionEnded();
-    }
-
-    @Override
-    public void onWebSocketError(Throwable cause) {
-        connectionEnded();
+        callback.succeeded();
     }
 
     private void connectionEnded() {
         ended = true;
+        if (closedReported) return;
+        closedReported = true;
         if (attachDeadline != null) attachDeadline.settled();
         TransportListener s = session;
         if (s != null) s.closed(this);
     }
 
-    private void onFrame(Frame frame) {
+    private void onMessage(Frame frame) {
         TransportListener s = session;
         if (s != null) {
             s.received(this, List.of(frame), whenProcessed);
@@ -182,7 +198,7 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
 
     @Override
     public String remoteAddress() {
-        return socket.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress() : null;
+        return socket.getRemoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress() : null;
     }
 
     @Override
@@ -206,16 +222,11 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
      */
     @Override
     public void send(List<Frame> frames) {
-        CoreSession core = ((WebSocketSession) socket).getCoreSession(); // Jetty's server sessions always are
         int last = frames.size() - 1;
         for (int i = 0; i <= last; i++) {
             Frame f = frames.get(i);
-            ByteBuffer payload = payload(f);
-            int size = payload.remaining();
-            track(size);
             byte opCode = f instanceof Frame.Data d && d.message().isBinary() ? OpCode.BINARY : OpCode.TEXT;
-            core.sendFrame(new org.eclipse.jetty.websocket.core.Frame(opCode, payload),
-                    org.eclipse.jetty.util.Callback.from(() -> released(size), failure -> released(size)), i < last);
+            write(opCode, payload(f), i < last);
         }
     }
 
@@ -246,17 +257,14 @@ public final class WebSocketTransport implements org.eclipse.jetty.websocket.api
     }
 
     private void write(String text) {
-        int size = text.length(); // close enough for the backpressure bound; exact bytes go to the counter
-        track(size);
-        socket.sendText(text, written(size));
+        write(OpCode.TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), false);
     }
 
-    private void track(int size) {
+    private void write(byte opCode, ByteBuffer payload, boolean batch) {
+        int size = payload.remaining();
         bytesInFlight.addAndGet(size);
-    }
-
-    private Callback written(int size) {
-        return Callback.from(() -> released(size), failure -> released(size));
+        socket.sendFrame(new org.eclipse.jetty.websocket.core.Frame(opCode, payload),
+                Callback.from(() -> released(size), failure -> released(size)), batch);
     }
 
     private void released(int size) {

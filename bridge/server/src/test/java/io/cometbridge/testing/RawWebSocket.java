@@ -17,8 +17,8 @@ import java.util.Random;
 public final class RawWebSocket implements AutoCloseable {
     public static final int TEXT = 1, BINARY = 2, CLOSE = 8, PING = 9, PONG = 10;
 
-    /** A received frame. */
-    public record Frame(int opcode, byte[] payload) {
+    /** A received frame; {@code compressed}: its RSV1 bit (permessage-deflate). */
+    public record Frame(int opcode, byte[] payload, boolean compressed) {
         public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
@@ -137,7 +137,7 @@ public final class RawWebSocket implements AutoCloseable {
         else if (len == 127) len = in.readLong();
         byte[] payload = new byte[(int) len];
         in.readFully(payload);
-        return new Frame(b0 & 0x0f, payload);
+        return new Frame(b0 & 0x0f, payload, (b0 & 0x40) != 0);
     }
 
     /** Reads frames until a close frame arrives; returns it. */

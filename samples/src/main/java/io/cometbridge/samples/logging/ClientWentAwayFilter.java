@@ -20,7 +20,8 @@ public final class ClientWentAwayFilter extends Filter<ILoggingEvent> {
             "org.eclipse.jetty.io.EofException",
             "java.nio.channels.ClosedChannelException",
             "java.nio.channels.AsynchronousCloseException",
-            "org.eclipse.jetty.websocket.api.exceptions.WebSocketTimeoutException");
+            "org.eclipse.jetty.websocket.api.exceptions.WebSocketTimeoutException",
+            "org.eclipse.jetty.websocket.core.exception.WebSocketTimeoutException");
     private static final String[] GONE_MESSAGES = {"broken pipe", "connection reset", "connection abort", "closed by peer"};
 
     @Override

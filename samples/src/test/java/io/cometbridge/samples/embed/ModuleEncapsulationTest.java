@@ -133,7 +133,7 @@ class ModuleEncapsulationTest {
                     Class<?> checkpoints = io.cometbridge.session.Checkpoints.class;
                 }
                 """)));
-        assertThat(errors).contains("WebSocketTransport(io.cometbridge.session.Bridge) is not public in io.cometbridge.server.WebSocketTransport")
+        assertThat(errors).contains("io.cometbridge.server.WebSocketTransport is not public in io.cometbridge.server")
                 .contains("io.cometbridge.session.Checkpoints is not public in io.cometbridge.session");
     }
 
