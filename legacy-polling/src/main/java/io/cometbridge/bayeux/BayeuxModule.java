@@ -31,6 +31,8 @@ public final class BayeuxModule implements BridgeModule {
         holder.setAsyncSupported(true);
         context.addServlet(holder, "/*");
         JettyWebSocketServletContainerInitializer.configure(context, null);
+        // Everything but the WebSocket upgrade is answered ahead of the servlet layer.
+        context.insertHandler(new BayeuxHandler(engine, ctx.origins()));
         return context;
     }
 }

@@ -70,7 +70,7 @@ final class BridgeHandlerTree {
                 WireMeter meter = WireMeter.of(request);
                 meter.upgrade(); // the handshake and every frame belong to the session this socket attaches
                 return new WebSocketTransport(bridge, meter,
-                        bridge.authenticates() ? UpgradeCredentials.of(request, TransportKind.WEBSOCKET) : null);
+                        bridge.authenticates() ? RequestCredentials.of(request, TransportKind.WEBSOCKET) : null);
             });
         });
     }
