@@ -3,9 +3,7 @@ package io.cometbridge.bayeux;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
-import io.cometbridge.server.BridgeServer;
 import io.cometbridge.server.RequestCredentials;
-import io.cometbridge.server.OriginPolicy;
 import io.cometbridge.server.WireMeter;
 import io.cometbridge.session.BridgeConfig;
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,11 +27,9 @@ import java.time.Duration;
  */
 final class BayeuxServlet extends JettyWebSocketServlet {
     private final BayeuxEngine engine;
-    private final OriginPolicy origins;
 
-    BayeuxServlet(BayeuxEngine engine, OriginPolicy origins) {
+    BayeuxServlet(BayeuxEngine engine) {
         this.engine = engine;
-        this.origins = origins;
     }
 
     @Override
@@ -43,11 +39,7 @@ final class BayeuxServlet extends JettyWebSocketServlet {
         factory.setMaxTextMessageSize(c.maxRequestBytes());
         factory.setMaxBinaryMessageSize(1024);
         factory.setCreator((request, response) -> {
-            Request upgrade = ServletContextRequest.getServletContextRequest(request.getHttpServletRequest());
-            if (!origins.allows(OriginPolicy.originHeader(upgrade.getHeaders()), BridgeServer.selfOrigin(upgrade))) {
-                response.sendForbidden("origin not allowed");
-                return null;
-            }
+            Request upgrade = ServletContextRequest.getServletContextRequest(request.getHttpServletRequest()); // its Origin checked already
             WireMeter meter = WireMeter.of(upgrade);
             meter.upgrade(); // the handshake and every frame belong to the session this socket carries first
             return new BayeuxSocket(engine, meter, Request.getRemoteAddr(upgrade),
