@@ -5,10 +5,11 @@ import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Request;
 
 /**
- * Noticing a client that goes away while its request is held (a long poll). HTTP/2 reports it by
- * itself (the request's failure listeners); an HTTP/1.1 connection reads nothing while its request
- * is handled, so on the bridge's own connectors its socket is watched ({@link MeteredEndPoint}).
- * Elsewhere (TLS, a connector the bridge did not make) the idle timeout ends such a request.
+ * Noticing a client that goes away while its request is held (a long poll). An HTTP/1.1 connection
+ * reads nothing while its request is handled, so Jetty would learn of the close only by writing
+ * the answer or at the idle timeout; on the bridge's own plain-text connectors the socket is
+ * watched instead ({@link MeteredEndPoint}). Elsewhere (TLS, HTTP/2, a connector the bridge did
+ * not make) what Jetty reports through the request's failure listeners is all there is.
  */
 public final class HeldRequests {
     private static final Runnable NOTHING = () -> { };
