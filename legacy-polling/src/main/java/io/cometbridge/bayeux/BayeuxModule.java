@@ -27,10 +27,12 @@ public final class BayeuxModule implements BridgeModule {
         ServletContextHandler context = new ServletContextHandler(ctx.prefix() + options.path());
         context.setAllowNullPathInContext(true); // the clients' URL is the path itself, no trailing slash
         BayeuxEngine engine = new BayeuxEngine(ctx.bridge(), options);
-        ServletHolder holder = new ServletHolder("bayeux", new BayeuxServlet(engine, ctx.origins()));
+        ServletHolder holder = new ServletHolder("bayeux", new BayeuxServlet(engine));
         holder.setAsyncSupported(true);
         context.addServlet(holder, "/*");
         JettyWebSocketServletContainerInitializer.configure(context, null);
+        // Everything but the WebSocket upgrade is answered ahead of the servlet layer.
+        context.insertHandler(new BayeuxHandler(engine, ctx.origins()));
         return context;
     }
 }

@@ -3,7 +3,7 @@ package io.cometbridge.polling;
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.session.Bridge;
-import jakarta.servlet.http.HttpServletRequest;
+import org.eclipse.jetty.server.Request;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,24 +34,24 @@ final class OwnerForwarding {
     }
 
     /** Whether this request may be forwarded (sessions are shared, and it was not forwarded already). */
-    boolean applies(HttpServletRequest request) {
-        return bridge.sharesSessions() && request.getHeader(FORWARDED_HEADER) == null;
+    boolean applies(Request request) {
+        return bridge.sharesSessions() && request.getHeaders().get(FORWARDED_HEADER) == null;
     }
 
     /** Sends the request on to the session's node and answers the exchange with what it says. */
-    void forward(HttpServletRequest request, String sid, String body, PollExchange exchange) {
+    void forward(Request request, String sid, String body, PollExchange exchange) {
         bridge.ownerOf(sid).whenComplete((owner, error) -> {
             if (owner == null || error != null) {
                 exchange.fail(notHere());
                 return;
             }
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(owner + request.getRequestURI()))
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(owner + request.getHttpURI().getPath()))
                     .timeout(timeout)
                     .header("Content-Type", "application/json")
                     .header(FORWARDED_HEADER, "1")
                     .header(PollingHeaders.SESSION_HEADER, sid)
                     .POST(HttpRequest.BodyPublishers.ofString(body));
-            String key = request.getHeader(PollingHeaders.KEY_HEADER);
+            String key = request.getHeaders().get(PollingHeaders.KEY_HEADER);
             if (key != null) b.header(PollingHeaders.KEY_HEADER, key);
             // No Origin: this node checked it already, and answers the browser with its own CORS headers.
             http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((response, failed) -> {

@@ -1,49 +1,50 @@
 package io.cometbridge.polling;
 
 import io.cometbridge.protocol.BridgeException;
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
-import jakarta.servlet.http.HttpServletResponse;
+import io.cometbridge.server.HeldRequests;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
-import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One suspended polling request (servlet async: no thread waits with it). It is answered exactly
- * once, with a complete body and a Content-Length (buffering proxies pass complete responses), and
- * written without blocking.
+ * One polling request being handled (Jetty core: its callback completes it, no thread waits with
+ * it). It is answered exactly once, with a complete body and a Content-Length (buffering proxies
+ * pass complete responses), and written without blocking.
  */
 public final class PollExchange {
-    private final AsyncContext async;
-    private final HttpServletResponse response;
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
     private final AtomicBoolean answered = new AtomicBoolean();
     private volatile Runnable onAbandoned = () -> { };
+    private volatile Runnable stopWatch = () -> { };
 
-    public PollExchange(AsyncContext async) {
-        this.async = async;
-        this.response = (HttpServletResponse) async.getResponse();
-        async.setTimeout(0); // the bridge times polls itself; Jetty's idle timeout is the backstop
-        async.addListener(new AsyncListener() {
-            @Override public void onComplete(AsyncEvent e) { }
-            @Override public void onTimeout(AsyncEvent e) { abandoned(); }
-            @Override public void onError(AsyncEvent e) { abandoned(); }
-            @Override public void onStartAsync(AsyncEvent e) { }
-        });
+    public PollExchange(Request request, Response response, Callback callback) {
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
+        // The connection failed (HTTP/2: the client reset or closed it; or it idled out) before the answer.
+        request.addFailureListener(this::abandoned);
     }
 
-    /** Runs if the client goes away before an answer (connection error). */
+    /**
+     * The request waits now (a held poll, its body read): {@code r} runs if the client goes away
+     * before an answer, its connection closed or failed.
+     */
     public void onAbandoned(Runnable r) {
         onAbandoned = r;
+        if (!answered.get()) stopWatch = HeldRequests.watchClose(request, () -> abandoned(new EofException("the client closed the connection")));
     }
 
-    private void abandoned() {
+    private void abandoned(Throwable failure) {
         if (answered.compareAndSet(false, true)) {
             onAbandoned.run();
-            async.complete();
+            callback.failed(failure);
         }
     }
 
@@ -63,31 +64,16 @@ public final class PollExchange {
     /** Answers with this status and JSON body; false if it was already answered. */
     public boolean respond(int status, String json) {
         if (!answered.compareAndSet(false, true)) return false;
+        stopWatch.run(); // the connection reads again once answered
+        write(response, callback, status, json);
+        return true;
+    }
+
+    /** Writes a complete JSON answer and completes the request (a write that fails fails it). */
+    public static void write(Response response, Callback callback, int status, String json) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         PollingHeaders.noStoreJson(response, body.length);
-        try {
-            ServletOutputStream out = response.getOutputStream();
-            out.setWriteListener(new WriteListener() {
-                private boolean written;
-
-                @Override
-                public void onWritePossible() throws IOException {
-                    if (!written) {
-                        written = true;
-                        out.write(body);
-                    }
-                    if (out.isReady()) async.complete();
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    async.complete();
-                }
-            });
-        } catch (IOException | IllegalStateException e) {
-            async.complete();
-        }
-        return true;
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 }

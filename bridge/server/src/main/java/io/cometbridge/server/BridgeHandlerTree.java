@@ -80,7 +80,7 @@ final class BridgeHandlerTree {
                 meter.upgrade(); // the handshake and every frame belong to the session this socket attaches
                 return new WebSocketTransport(bridge, new IncomingMessage(maxText, maxBinary), meter,
                         AttachRequest.of(bridge.attachHeaders(), request.getHeaders()::getValuesList),
-                        bridge.authenticates() ? UpgradeCredentials.of(request, TransportKind.WEBSOCKET) : null);
+                        bridge.authenticates() ? RequestCredentials.of(request, TransportKind.WEBSOCKET) : null);
             });
         });
     }

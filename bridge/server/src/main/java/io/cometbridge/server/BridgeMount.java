@@ -145,14 +145,14 @@ public final class BridgeMount extends Handler.Wrapper {
 
         /**
          * The bridge for insertion into {@code context} of {@code server}, its prefix relative to the
-         * context's path; {@code servletPaths} (e.g. {@code /poll}, below the prefix) are left to
-         * servlets registered in that context. Modules belong to {@link #build}: this refuses them.
+         * context's path; endpoints below the prefix are added with {@link ContextMount#serve}.
+         * Modules belong to {@link #build}: this refuses them.
          */
-        public ContextMount buildIn(Server server, ContextHandler context, List<String> servletPaths) {
+        public ContextMount buildIn(Server server, ContextHandler context) {
             if (!modules.isEmpty()) {
                 throw new IllegalStateException("modules are contexts of their own: mount them with build(server) at the server's root");
             }
-            return new ContextMount(server, context, this, List.copyOf(servletPaths));
+            return new ContextMount(server, context, this);
         }
     }
 }

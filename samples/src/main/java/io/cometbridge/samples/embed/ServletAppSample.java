@@ -44,7 +44,7 @@ public final class ServletAppSample {
         Server server = new Server();
         ServletContextHandler application = new ServletContextHandler("/app");
         application.addServlet(new ServletHolder(new ServletContextSample.LoginServlet(logins)), "/login");
-        // The long-polling servlet at /rt/poll/*, the WebSocket at /rt/ws and the bridge's checks, in this context.
+        // Long-polling at /rt/poll/*, the WebSocket at /rt/ws and the bridge's checks, in this context ahead of its servlets.
         ContextMount mount = BridgeServlets.addTo(server, application, BridgeMount.builder(bridge).prefix("/rt"));
 
         HttpConfiguration http = new HttpConfiguration();

@@ -14,15 +14,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What an authenticator sees of a WebSocket upgrade request (Jetty core): every header, the
- * cookies, the client's address (a trusted proxy's forwarded one) and the TLS client certificate
- * chain. Taken at the upgrade; the token comes later, with the attach frame.
+ * What an authenticator sees of a request that carries an attach (a WebSocket upgrade, a polling
+ * attach, a Bayeux handshake): every header, the cookies, the client's address (a trusted proxy's
+ * forwarded one) and the TLS client certificate chain. The token comes later, with the attach
+ * frame (or the handshake's ext).
  */
-final class UpgradeCredentials {
-    private UpgradeCredentials() {
+public final class RequestCredentials {
+    private RequestCredentials() {
     }
 
-    static AuthRequest of(Request request, TransportKind kind) {
+    public static AuthRequest of(Request request, TransportKind kind) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (HttpField f : request.getHeaders()) headers.computeIfAbsent(f.getName(), n -> new ArrayList<>()).add(f.getValue());
         Map<String, String> cookies = new LinkedHashMap<>();
