@@ -1,8 +1,6 @@
 package io.cometbridge.polling;
 
 import io.cometbridge.protocol.BridgeException;
-import io.cometbridge.server.HeldRequests;
-import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -17,28 +15,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * pass complete responses), and written without blocking.
  */
 public final class PollExchange {
-    private final Request request;
     private final Response response;
     private final Callback callback;
     private final AtomicBoolean answered = new AtomicBoolean();
     private volatile Runnable onAbandoned = () -> { };
-    private volatile Runnable stopWatch = () -> { };
 
     public PollExchange(Request request, Response response, Callback callback) {
-        this.request = request;
         this.response = response;
         this.callback = callback;
-        // The connection failed (HTTP/2: the client reset or closed it; or it idled out) before the answer.
+        // The connection failed (the client closed it, or it idled out) before the answer.
         request.addFailureListener(this::abandoned);
     }
 
-    /**
-     * The request waits now (a held poll, its body read): {@code r} runs if the client goes away
-     * before an answer, its connection closed or failed.
-     */
+    /** Runs if the client goes away before an answer (connection error). */
     public void onAbandoned(Runnable r) {
         onAbandoned = r;
-        if (!answered.get()) stopWatch = HeldRequests.watchClose(request, () -> abandoned(new EofException("the client closed the connection")));
     }
 
     private void abandoned(Throwable failure) {
@@ -64,7 +55,6 @@ public final class PollExchange {
     /** Answers with this status and JSON body; false if it was already answered. */
     public boolean respond(int status, String json) {
         if (!answered.compareAndSet(false, true)) return false;
-        stopWatch.run(); // the connection reads again once answered
         write(response, callback, status, json);
         return true;
     }

@@ -120,7 +120,7 @@ public final class BridgeServer implements AutoCloseable {
         return new ServerConnector(server, factories) {
             @Override
             protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
-                MeteredEndPoint endPoint = new MeteredEndPoint(channel, selector, key, getScheduler(), getExecutor(), bridge.totals());
+                MeteredEndPoint endPoint = new MeteredEndPoint(channel, selector, key, getScheduler(), bridge.totals());
                 endPoint.setIdleTimeout(getIdleTimeout());
                 return endPoint;
             }
