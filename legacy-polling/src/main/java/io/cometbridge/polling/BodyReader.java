@@ -2,6 +2,7 @@ package io.cometbridge.polling;
 
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
+import io.cometbridge.util.Utf8;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -11,8 +12,6 @@ import org.eclipse.jetty.util.Callback;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
@@ -181,10 +180,7 @@ public final class BodyReader {
 
     static String utf8(ByteBuffer bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(bytes).toString();
+            return Utf8.decode(bytes);
         } catch (CharacterCodingException e) {
             throw new BridgeException(ErrorCode.MALFORMED, "body is not valid UTF-8");
         }

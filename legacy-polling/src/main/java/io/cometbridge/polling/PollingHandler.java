@@ -57,7 +57,7 @@ final class PollingHandler extends Handler.Abstract {
                 response.getHeaders().put(HttpHeader.ALLOW, "POST, OPTIONS");
                 throw new BridgeException(ErrorCode.METHOD_NOT_ALLOWED, "use POST");
             }
-            checkBodyHeaders(request);
+            BodyReader.checkHeaders(request, bridge.config().maxRequestBytes(), false);
         } catch (BridgeException e) {
             BodyReader.answerEarly(request, response, callback, e.code().httpStatus(), e.toJson(), bridge.config().maxRequestBytes());
             return true;
@@ -155,10 +155,5 @@ final class PollingHandler extends Handler.Abstract {
         }
         if (ack < 0) throw new BridgeException(ErrorCode.MALFORMED, "recv needs an acknowledgement (an ack frame, or one on a data frame)");
         return ack;
-    }
-
-    /** Checks what the headers say about the body before any of it is read: size and type. */
-    private void checkBodyHeaders(Request request) {
-        BodyReader.checkHeaders(request, bridge.config().maxRequestBytes(), false);
     }
 }

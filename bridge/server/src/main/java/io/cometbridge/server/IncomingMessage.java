@@ -1,14 +1,13 @@
 package io.cometbridge.server;
 
+import io.cometbridge.util.Utf8;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.core.exception.BadPayloadException;
 import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
 
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -86,21 +85,12 @@ final class IncomingMessage {
         return new Complete(utf8(bytes, size), null);
     }
 
-    /** The text of UTF-8 bytes, refusing anything that is not UTF-8 (the JDK's own decoding would replace it silently). */
-    static String utf8(byte[] bytes, int size) {
-        if (isAscii(bytes, size)) return new String(bytes, 0, size, StandardCharsets.ISO_8859_1); // the common case, copied as is
+    /** The text of UTF-8 bytes, refusing anything that is not UTF-8 (1007). */
+    private static String utf8(byte[] bytes, int size) {
         try {
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, 0, size)); // reports malformed input
-            return chars.toString();
+            return Utf8.decode(ByteBuffer.wrap(bytes, 0, size));
         } catch (CharacterCodingException e) {
             throw new BadPayloadException("Invalid UTF-8");
         }
-    }
-
-    private static boolean isAscii(byte[] bytes, int size) {
-        for (int i = 0; i < size; i++) {
-            if (bytes[i] < 0) return false;
-        }
-        return true;
     }
 }
