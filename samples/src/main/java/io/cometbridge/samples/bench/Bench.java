@@ -109,8 +109,8 @@ public final class Bench implements Callable<Integer> {
             description = "The bridge's server keeps its sessions in this Redis (docs/SCALE_OUT.md), to compare with in memory.")
     String serverRedis;
     @Option(names = "--bridge-floor",
-            description = {"Calibration: the bridge's server answers polling with a minimal Jetty core handler instead of the "
-                    + "long-polling transport (BenchServer --floor; polling echo only): what Jetty alone costs per round trip."})
+            description = {"Calibration: the bridge's server answers polling and WebSocket with minimal Jetty core handlers instead of "
+                    + "its transports (BenchServer --floor; the echo only): what Jetty alone costs per round trip."})
     boolean bridgeFloor;
     @Option(names = "--scale-out",
             description = {"Instead of the peers: the bridge on one node in memory, one node on Redis and two nodes on Redis, "

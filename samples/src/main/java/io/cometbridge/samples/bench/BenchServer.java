@@ -2,6 +2,7 @@ package io.cometbridge.samples.bench;
 
 import io.cometbridge.polling.LongPollingModule;
 import io.cometbridge.samples.bench.floor.PollingFloorModule;
+import io.cometbridge.samples.bench.floor.WebSocketFloor;
 import io.cometbridge.protocol.Message;
 import io.cometbridge.server.BridgeModule;
 import io.cometbridge.server.BridgeServer;
@@ -68,8 +69,8 @@ public final class BenchServer implements Callable<Integer>, AutoCloseable {
     @Option(names = "--redis", paramLabel = "URI", description = "Keep sessions in this Redis, as a node of several (docs/SCALE_OUT.md); default: in memory.")
     String redis;
 
-    @Option(names = "--floor", description = "Calibration, not the bridge: polling answered by a minimal Jetty core handler"
-            + " (PollingFloorModule; the polling echo only), on the same connector and handlers.")
+    @Option(names = "--floor", description = "Calibration, not the bridge: polling and WebSocket answered by minimal Jetty core"
+            + " handlers (PollingFloorModule, WebSocketFloor; the echo only), on the same connector and handlers.")
     boolean floor;
 
     private BridgeServer server;
@@ -130,8 +131,9 @@ public final class BenchServer implements Callable<Integer>, AutoCloseable {
                 .module(floor ? new PollingFloorModule() : new LongPollingModule())
                 .module(ctx -> control(ctx))
                 .module(ctx -> pages())
-                .build()
-                .start();
+                .build();
+        if (floor) server.jetty().setHandler(WebSocketFloor.inFrontOf(server.jetty(), server.jetty().getHandler(), "/bridge/ws"));
+        server.start();
     }
 
     private static int freePort(String host) throws java.io.IOException {
