@@ -25,7 +25,6 @@ public final class HostPolicy {
     private static final Pattern NAME = Pattern.compile("[a-z0-9_-]+(\\.[a-z0-9_-]+)*\\.?");
     // Compiled once: the Host of every request is checked (String.matches compiles on each call).
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-f:.%A-F]+");
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern PORT = Pattern.compile("\\d{1,5}");
 
     private final boolean anyHost;
@@ -95,9 +94,29 @@ public final class HostPolicy {
     static boolean isAddressLiteral(String host) {
         String h = strip(host);
         if (h.contains(":")) return IPV6_CHARS.matcher(h).matches() && parses(h);
-        if (!IPV4.matcher(h).matches()) return false;
-        for (String octet : h.split("\\.")) if (Integer.parseInt(octet) > 255) return false; // else the JDK would look it up
-        return true;
+        return isDottedQuad(h);
+    }
+
+    /**
+     * Four decimal octets of one to three digits, each at most 255 (anything else the JDK would
+     * look up as a name). A scan, not a pattern: every request's Host comes through here.
+     */
+    private static boolean isDottedQuad(String h) {
+        int dots = 0, digits = 0, octet = 0;
+        for (int i = 0; i < h.length(); i++) {
+            char c = h.charAt(i);
+            if (c >= '0' && c <= '9' && digits < 3) {
+                octet = octet * 10 + (c - '0');
+                digits++;
+            } else if (c == '.' && digits > 0 && octet <= 255 && dots < 3) {
+                dots++;
+                digits = 0;
+                octet = 0;
+            } else {
+                return false;
+            }
+        }
+        return dots == 3 && digits > 0 && octet <= 255;
     }
 
     /** An IPv6 literal: with a ':' the JDK parses it and never looks it up. */

@@ -60,6 +60,17 @@ class HostPolicyTest {
     }
 
     @Test
+    void onlyDottedQuadsOfOctetsAreIPv4Literals() {
+        for (String address : List.of("0.0.0.0", "255.255.255.255", "10.1.2.3", "001.02.3.004", "[1.2.3.4]")) {
+            assertThat(HostPolicy.isAddressLiteral(address)).as(address).isTrue();
+        }
+        for (String name : List.of("1.2.3", "1.2.3.4.", "1..2.3", ".1.2.3", "1.2.3.4.5", "0001.2.3.4", "256.1.1.1",
+                "1.2.3.256", "1.2.3.2555", "1.2.3.-4", "1.2.3.4a", "a.b.c.d", "", "١.٢.٣.٤")) {
+            assertThat(HostPolicy.isAddressLiteral(name)).as(name).isFalse();
+        }
+    }
+
+    @Test
     void refusalNamesTheHost() {
         assertThat(HostPolicy.of("127.0.0.1", List.of()).refusal("rebind.evil.example", 8080))
                 .startsWith("host rebind.evil.example:8080 is not allowed: this server answers to IP addresses, localhost");
