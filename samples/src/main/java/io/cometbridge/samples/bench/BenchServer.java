@@ -109,7 +109,13 @@ public final class BenchServer implements Callable<Integer>, AutoCloseable {
 
     /** Starts in this JVM (the benchmark's in-process mode, tests). */
     public static BenchServer startInProcess() throws Exception {
+        return startInProcess(false);
+    }
+
+    /** Starts in this JVM on a free loopback port; {@code floor}: as {@code --floor}. */
+    public static BenchServer startInProcess(boolean floor) throws Exception {
         BenchServer s = new BenchServer();
+        s.floor = floor;
         s.start("127.0.0.1", 0);
         return s;
     }
