@@ -70,7 +70,7 @@ public final class BenchServer implements Callable<Integer>, AutoCloseable {
     String redis;
 
     @Option(names = "--floor", description = "Calibration, not the bridge: polling and WebSocket answered by minimal Jetty core"
-            + " handlers (PollingFloorModule, WebSocketFloor; the echo only), on the same connector and handlers.")
+            + " handlers (PollingFloorModule, WebSocketFloor; echo and connect storm only), on the same connector and handlers.")
     boolean floor;
 
     private BridgeServer server;
