@@ -151,7 +151,9 @@ final class FrameReader {
 
     private static Frame.Open readOpen(ControlFields c) {
         Frame.Settings d = Frame.Settings.DEFAULTS;
-        Frame.Settings settings = new Frame.Settings(c.requireLong("hb"), c.requireLong("poll"), c.requireLong("grace"),
+        // Every setting may be missing: it then means the version 1 default (PROTOCOL.md 1.2), as in the browser client.
+        Frame.Settings settings = new Frame.Settings(c.optLong("hb", d.heartbeatMillis()), c.optLong("poll", d.pollMillis()),
+                c.optLong("grace", d.graceMillis()),
                 c.optLong("ackMs", d.ackMillis()), (int) Math.max(1, Math.min(1 << 20, c.optLong("ackEvery", d.ackEvery()))),
                 c.optInt("maxMessage", d.maxMessageBytes()), c.optInt("maxRequest", d.maxRequestBytes()),
                 c.optInt("maxFrames", d.maxBatchFrames()));
