@@ -63,6 +63,8 @@ class ShutdownSignalTest {
 
         ClientLog wsLog = new ClientLog(), pollLog = new ClientLog();
         connect(bridge, TransportKind.WEBSOCKET, wsLog).send("{\"op\":\"join\",\"room\":\"chat\",\"name\":\"ws\"}");
+        // In the room before the polling client joins: two sessions' messages have no order between them.
+        await().atMost(Duration.ofSeconds(10)).until(() -> wsLog.texts().stream().anyMatch(t -> t.contains("ws joined")));
         connect(bridge, TransportKind.POLLING, pollLog).send("{\"op\":\"join\",\"room\":\"chat\",\"name\":\"poll\"}");
         await().atMost(Duration.ofSeconds(10)).until(() -> wsLog.texts().stream().anyMatch(t -> t.contains("poll joined")));
 
