@@ -110,7 +110,7 @@ public final class Bench implements Callable<Integer> {
     String serverRedis;
     @Option(names = "--bridge-floor",
             description = {"Calibration: the bridge's server answers polling and WebSocket with minimal Jetty core handlers instead of "
-                    + "its transports (BenchServer --floor; echo and connect storm only): what Jetty alone costs per round trip and connect."})
+                    + "its transports (BenchServer --floor; echo, connect storm and WebSocket fan-out): what Jetty alone costs per round trip, connect and delivery."})
     boolean bridgeFloor;
     @Option(names = "--scale-out",
             description = {"Instead of the peers: the bridge on one node in memory, one node on Redis and two nodes on Redis, "

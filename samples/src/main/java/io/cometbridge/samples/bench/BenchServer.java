@@ -70,10 +70,11 @@ public final class BenchServer implements Callable<Integer>, AutoCloseable {
     String redis;
 
     @Option(names = "--floor", description = "Calibration, not the bridge: polling and WebSocket answered by minimal Jetty core"
-            + " handlers (PollingFloorModule, WebSocketFloor; echo and connect storm only), on the same connector and handlers.")
+            + " handlers (PollingFloorModule, WebSocketFloor; echo, connect storm and WebSocket fan-out), on the same connector and handlers.")
     boolean floor;
 
     private BridgeServer server;
+    private WebSocketFloor wsFloor;    // with --floor
     private RedisSessionLog log;       // with --redis
     private RedisRoomRelay relay;      // with --redis
     private final ScheduledExecutorService broadcaster = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -138,7 +139,10 @@ public final class BenchServer implements Callable<Integer>, AutoCloseable {
                 .module(ctx -> control(ctx))
                 .module(ctx -> pages())
                 .build();
-        if (floor) server.jetty().setHandler(WebSocketFloor.inFrontOf(server.jetty(), server.jetty().getHandler(), "/bridge/ws"));
+        if (floor) {
+            wsFloor = new WebSocketFloor();
+            server.jetty().setHandler(wsFloor.inFrontOf(server.jetty(), server.jetty().getHandler(), "/bridge/ws"));
+        }
         server.start();
     }
 
@@ -212,7 +216,8 @@ public final class BenchServer implements Callable<Integer>, AutoCloseable {
                 broadcasting = false;
                 throw new RuntimeException("done"); // ends the schedule
             }
-            bridge.rooms().broadcast(target, Message.text(fanoutText(seq, size)));
+            if (wsFloor != null) wsFloor.broadcast(fanoutText(seq, size));
+            else bridge.rooms().broadcast(target, Message.text(fanoutText(seq, size)));
             broadcastSent.set(seq);
         }, 0, periodNanos, TimeUnit.NANOSECONDS);
         return "{\"total\":" + total + "}";
@@ -265,6 +270,7 @@ public final class BenchServer implements Callable<Integer>, AutoCloseable {
     @Override
     public synchronized void close() throws Exception {
         broadcaster.shutdownNow();
+        if (wsFloor != null) wsFloor.stop();
         if (server != null) {
             BridgeServer s = server;
             server = null;
