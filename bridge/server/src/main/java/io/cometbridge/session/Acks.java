@@ -59,8 +59,9 @@ final class Acks {
         timers.ackCheckDone();
         if (!onStream.getAsBoolean() || !channel.ackOwed()) return;
         long now = clock.nanoTime();
-        long due = channel.tick(now);
-        flush.run();
+        channel.tick(now);
+        flush.run(); // the acknowledgement rides on the first data frame that goes out, or alone if tick queued it
+        long due = channel.ackDue(); // read after the flush: a reply that carried it leaves nothing to time
         if (due != Long.MAX_VALUE) timers.armAck(due - now, this::check);
     }
 }

@@ -119,7 +119,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
                 onRejected.accept(new BridgeException(ErrorCode.SERVER_FULL, "the server has reached its session limit"));
                 return;
             }
-            session = new Session(SessionIds.next(), this);
+            session = new Session(SessionIds.next(), this, null);
             store.put(session);
             opened.incrementAndGet();
         } else {

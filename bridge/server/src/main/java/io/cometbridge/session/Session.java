@@ -14,6 +14,7 @@ import io.cometbridge.protocol.Frame;
 import io.cometbridge.protocol.Message;
 import io.cometbridge.transport.Transport;
 import io.cometbridge.transport.TransportListener;
+import io.cometbridge.util.CoalescingTask;
 import io.cometbridge.util.FanOut;
 import io.cometbridge.util.SerialExecutor;
 
@@ -43,6 +44,7 @@ public final class Session extends SessionView implements TransportListener {
     private final SessionContext ctx;
     private final SerialExecutor executor;
     private final SendBacklog backlog; // bounds what senders queue on the executor
+    private final CoalescingTask flushSoon; // flush(), after the tasks queued now
 
     // ---- confined to the executor ----
     private final SessionEvents app;
@@ -57,13 +59,12 @@ public final class Session extends SessionView implements TransportListener {
     private Ending ending = Ending.FOR_GOOD; // HERE_ONLY: ended on this node, the stored state stays
     private CloseReason closeReason;
 
-    Session(String id, SessionContext ctx) { this(id, ctx, null); }
-
     /** A session, new or ({@code restored}) taken over from the node that carried it before (docs/SCALE_OUT.md). */
     Session(String id, SessionContext ctx, SessionLog.Restored restored) {
         super(id, new SessionStats(ctx.nextStatsLabel(), ctx.totals(), Cohorts.draw(id, ctx.config().abPollingShare())), ctx.rooms());
         this.ctx = ctx;
         this.executor = new SerialExecutor(ctx.workers(), stats::cpu);
+        this.flushSoon = new CoalescingTask(executor, this::flush);
         this.backlog = new SendBacklog(executor, ctx.config().maxQueuedMessages(), () -> closeNow(CloseReason.QUEUE_FULL, true));
         BridgeConfig c = ctx.config();
         this.app = new SessionEvents(this, ctx.handler(), () -> ctx.micros(ctx.scheduler().nanoTime()));
@@ -316,7 +317,7 @@ public final class Session extends SessionView implements TransportListener {
             closeNow(CloseReason.QUEUE_FULL, true);
             return;
         }
-        flush();
+        flushSoon.run(); // falling behind a burst, it waits for the rest: one write for all of them
     }
 
     /** Puts whatever waits on the wire, while the transport can take it. */

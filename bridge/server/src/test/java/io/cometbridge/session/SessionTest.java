@@ -93,6 +93,19 @@ class SessionTest {
     }
 
     @Test
+    void aReplyFromTheHandlerCarriesTheAckAndLeavesNoAckTimerBehind() {
+        bridge.close();
+        bridge = Bridge.builder(new RecordingApp(RecordingApp.Mode.ECHO)).config(BridgeConfig.builder().build())
+                .scheduler(clock).workers(Runnable::run).build();
+        FakeTransport ws = FakeTransport.stream();
+        open(ws);
+        long timers = clock.pending();
+        ws.fromClient("[1,\"hi\"]"); // the reply is queued behind the ack check: it flushes there, with the ack on it
+        assertThat(ws.take()).containsExactly("[1,\"hi\",1]");
+        assertThat(clock.pending()).as("timers armed by the message").isEqualTo(timers);
+    }
+
+    @Test
     void onAStreamALoneAckGoesOutAfterTheDelay() {
         FakeTransport ws = FakeTransport.stream();
         open(ws);
