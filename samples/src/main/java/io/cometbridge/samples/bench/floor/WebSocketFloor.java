@@ -1,6 +1,7 @@
 package io.cometbridge.samples.bench.floor;
 
-import com.google.gson.JsonPrimitive;
+import io.cometbridge.protocol.FrameCodec;
+import io.cometbridge.protocol.Message;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
@@ -35,8 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * what the bridge guarantees. Each text message is decoded to a String and the answer encoded from
  * one, the work any application on Jetty does.
  *
- * <p>{@link #broadcast} serializes the message once; each socket gets its own copy behind its own
- * next number. The room is split into one shard per core, each written by its own thread, so the
+ * <p>{@link #broadcast} encodes the message's JSON once and each socket gets its own copy behind
+ * its own next number ({@link FrameCodec#encodeDataUtf8}, the encoding any server of this protocol
+ * needs). The room is split into one shard per core, each written by its own thread, so the
  * writes use every core and no two threads write to one socket. A shard's thread takes every
  * broadcast waiting for it at once and writes each socket all of them in one write, as the bridge
  * does for a session that fell behind (CoalescingTask). Without that, one write per frame, the
@@ -67,8 +69,8 @@ public final class WebSocketFloor {
 
     /** Sends {@code text} to every socket in the room. */
     public void broadcast(String text) {
-        byte[] quoted = new JsonPrimitive(text).toString().getBytes(StandardCharsets.UTF_8); // once, not once per socket
-        for (Shard shard : shards) shard.broadcast(quoted);
+        Message message = Message.text(text); // its UTF-8 JSON is made once and shared by every socket
+        for (Shard shard : shards) shard.broadcast(message);
     }
 
     /** Stops the fan-out threads. */
@@ -79,21 +81,21 @@ public final class WebSocketFloor {
     /** A part of the room and the one thread that writes to it. */
     private static final class Shard {
         final Set<Echo> members = ConcurrentHashMap.newKeySet();
-        final Queue<byte[]> waiting = new ConcurrentLinkedQueue<>();
+        final Queue<Message> waiting = new ConcurrentLinkedQueue<>();
         final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "floor-fanout");
             t.setDaemon(true);
             return t;
         });
 
-        void broadcast(byte[] quoted) {
-            waiting.offer(quoted);
+        void broadcast(Message message) {
+            waiting.offer(message);
             writer.execute(this::writeWaiting); // a run that finds nothing waiting (an earlier one took it) costs a poll
         }
 
         private void writeWaiting() {
-            List<byte[]> batch = new ArrayList<>();
-            for (byte[] m = waiting.poll(); m != null; m = waiting.poll()) batch.add(m);
+            List<Message> batch = new ArrayList<>();
+            for (Message m = waiting.poll(); m != null; m = waiting.poll()) batch.add(m);
             if (batch.isEmpty()) return;
             for (Echo e : members) e.sendData(batch);
         }
@@ -127,38 +129,33 @@ public final class WebSocketFloor {
             String text = StandardCharsets.UTF_8.decode(frame.getPayload()).toString();
             callback.succeeded();
             if (text.startsWith("{\"t\":\"attach\"")) {
-                send(("{\"t\":\"open\",\"sid\":\"" + sid + "\",\"key\":\"k\"}").getBytes(StandardCharsets.UTF_8), false);
+                send(("{\"t\":\"open\",\"sid\":\"" + sid + "\",\"key\":\"k\"}").getBytes(StandardCharsets.UTF_8));
             } else if (text.startsWith("[")) {
                 int payloadStart = text.indexOf(',') + 1;
                 int payloadEnd = text.lastIndexOf('"') + 1; // the payload is the only JSON string in the frame
                 String payload = text.substring(payloadStart, payloadEnd);
                 if (payload.equals("\"j\"")) shard.add(this);
-                sendData(List.of(payload.getBytes(StandardCharsets.UTF_8)));
+                synchronized (this) {
+                    send(("[" + (++sent) + "," + payload + "]").getBytes(StandardCharsets.UTF_8));
+                }
             }
             socket.demand(); // like the bridge: the next frame is read once this one is handled, not once written
         }
 
-        /** Each of {@code quoted} as {@code [n,<quoted>]} under this socket's next numbers, in one write. */
-        void sendData(List<byte[]> quoted) {
+        /** Each message under this socket's next numbers, in one write. */
+        void sendData(List<Message> messages) {
             synchronized (this) { // numbered and handed to Jetty's flusher in one step: frames leave in order
-                int last = quoted.size() - 1;
-                for (int i = 0; i <= last; i++) send(frame(++sent, quoted.get(i)), i < last); // batched but the last
+                int last = messages.size() - 1;
+                for (int i = 0; i <= last; i++) send(FrameCodec.encodeDataUtf8(++sent, messages.get(i), -1), i < last); // batched but the last
             }
         }
 
-        private static byte[] frame(long n, byte[] quoted) {
-            byte[] seq = Long.toString(n).getBytes(StandardCharsets.US_ASCII);
-            byte[] frame = new byte[1 + seq.length + 1 + quoted.length + 1];
-            frame[0] = '[';
-            System.arraycopy(seq, 0, frame, 1, seq.length);
-            frame[1 + seq.length] = ',';
-            System.arraycopy(quoted, 0, frame, 2 + seq.length, quoted.length);
-            frame[frame.length - 1] = ']';
-            return frame;
+        private void send(byte[] text) {
+            send(ByteBuffer.wrap(text), false);
         }
 
-        private void send(byte[] text, boolean batch) {
-            socket.sendFrame(new Frame(OpCode.TEXT, ByteBuffer.wrap(text)), Callback.from(() -> { }, failure -> socket.abort()), batch);
+        private void send(ByteBuffer text, boolean batch) {
+            socket.sendFrame(new Frame(OpCode.TEXT, text), Callback.from(() -> { }, failure -> socket.abort()), batch);
         }
 
         @Override
