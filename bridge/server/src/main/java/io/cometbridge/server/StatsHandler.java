@@ -114,15 +114,16 @@ public final class StatsHandler extends Handler.Abstract.NonBlocking {
                     .endObject();
 
             TransportTotals totals = bridge.totals();
+            TransportTotals.Snapshot counters = totals.snapshot(); // one fold for every counter below
             out.name("transports").beginObject();
             for (TransportKind k : TransportKind.values()) {
                 out.name(k.wireName()).beginObject();
                 out.name("sessions").value(live.getOrDefault(k, 0));
-                for (SessionStats.Counter c : SessionStats.Counter.values()) out.name(c.jsonName()).value(totals.get(k, c));
+                for (SessionStats.Counter c : SessionStats.Counter.values()) out.name(c.jsonName()).value(counters.get(k, c));
                 out.endObject();
             }
             out.endObject();
-            writeCohorts(out, totals, inCohort);
+            writeCohorts(out, counters, inCohort);
             out.name("unattributed").beginObject()
                     .name("wireBytesIn").value(totals.unattributedBytesIn())
                     .name("wireBytesOut").value(totals.unattributedBytesOut())
@@ -175,7 +176,7 @@ public final class StatsHandler extends Handler.Abstract.NonBlocking {
      * The same totals split by A/B cohort (docs/PROTOCOL.md 10.3): the share, and per cohort its
      * live sessions and the counters of the native transports (the cohorts' own: polling, WebSocket).
      */
-    private void writeCohorts(JsonWriter out, TransportTotals totals, Map<Cohort, Integer> live) throws IOException {
+    private void writeCohorts(JsonWriter out, TransportTotals.Snapshot counters, Map<Cohort, Integer> live) throws IOException {
         out.name("abPollingShare").value(bridge.config().abPollingShare());
         out.name("cohorts").beginObject();
         for (Cohort cohort : Cohort.values()) {
@@ -183,7 +184,7 @@ public final class StatsHandler extends Handler.Abstract.NonBlocking {
             out.name("sessions").value(live.getOrDefault(cohort, 0));
             for (TransportKind k : List.of(TransportKind.WEBSOCKET, TransportKind.POLLING)) {
                 out.name(k.wireName()).beginObject();
-                for (SessionStats.Counter c : SessionStats.Counter.values()) out.name(c.jsonName()).value(totals.get(cohort, k, c));
+                for (SessionStats.Counter c : SessionStats.Counter.values()) out.name(c.jsonName()).value(counters.get(cohort, k, c));
                 out.endObject();
             }
             out.endObject();

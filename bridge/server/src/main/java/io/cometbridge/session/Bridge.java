@@ -292,9 +292,11 @@ public final class Bridge implements SessionContext, AutoCloseable {
         return log;
     }
 
+    /** The session's last act (its executor): forgotten, its counts kept in the totals. */
     @Override
     public void sessionEnded(Session session) {
         store.remove(session);
+        session.stats().retire();
     }
 
     /** Forgets quiet rate-limit buckets. (Sessions end by their own timers: grace, CLOSING's bound.) */

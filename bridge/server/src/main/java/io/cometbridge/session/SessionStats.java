@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>Message, frame and round-trip counters are written on the session's executor (single writer);
  * wire bytes and HTTP requests come from I/O threads (see {@link io.cometbridge.transport.ConnectionMeter})
- * and are added atomically. Every increment also goes to the server's {@link TransportTotals}, so
- * totals include sessions that have closed. Read from any thread.
+ * and are added atomically. The server's {@link TransportTotals} fold these counters on read; when
+ * the session ends ({@link #retire()}) its counts move there, and so does anything it counts after
+ * (the bytes of its last answer). Read from any thread.
  *
  * <p>A session is identified here only by a short non-secret {@link #label()}: never by its id.
  */
@@ -72,6 +73,8 @@ public final class SessionStats implements WireTally {
     private volatile long duplicatesDropped;
     private long lastSendNanos; // when frames last went out, on the session's executor (a batch round trip starts)
     private volatile TransportKind lastKind = TransportKind.WEBSOCKET; // the transport attached last: CPU is charged to it
+    private volatile boolean retired; // counts have moved to the totals: so must later ones
+    private long[] moved; // what the totals' retired sums hold of these counters; guarded by the totals
 
     /** Counters that only this session sees (tests, tools). */
     public SessionStats() {
@@ -87,6 +90,7 @@ public final class SessionStats implements WireTally {
         this.label = label;
         this.totals = totals;
         this.cohort = cohort;
+        totals.register(this);
     }
 
     /** The session's A/B cohort. */
@@ -99,17 +103,46 @@ public final class SessionStats implements WireTally {
         return label;
     }
 
-    /** Single-writer increment (the session executor). */
+    /** Single-writer increment (the session executor, which also retires: it sees {@code retired} in order). */
     private void add(TransportKind kind, int counter, long delta) {
         int i = kind.ordinal() * SLOTS + counter;
         values.lazySet(i, values.get(i) + delta);
-        totals.add(cohort, kind, counter, delta);
+        if (retired) totals.retiredCounted(this);
     }
 
-    /** Multi-writer increment (I/O threads). */
+    /**
+     * Multi-writer increment (I/O threads). The add comes before the read of {@code retired}, and
+     * the totals set it before reading the counters: at least one of the two sees the other, and
+     * the totals move only what they have not moved yet, so the bytes are counted once.
+     */
     private void addAtomic(TransportKind kind, int counter, long delta) {
         values.getAndAdd(kind.ordinal() * SLOTS + counter, delta);
-        totals.add(cohort, kind, counter, delta);
+        if (retired) totals.retiredCounted(this);
+    }
+
+    /** The session ended (its executor): its counts move to the server's totals, and so will later ones. */
+    public void retire() {
+        totals.retire(this);
+    }
+
+    /** Set by the totals, under their lock, before they read the counters to move them. */
+    void markRetired() {
+        retired = true;
+    }
+
+    /** Adds what the totals have not moved yet of these counters to {@code sums} at {@code offset} (the totals' lock held). */
+    void moveInto(long[] sums, int offset) {
+        if (moved == null) moved = new long[values.length()];
+        for (int i = 0; i < moved.length; i++) {
+            long now = values.get(i);
+            sums[offset + i] += now - moved[i];
+            moved[i] = now;
+        }
+    }
+
+    /** Adds these counters to {@code sums} at {@code offset} (a snapshot of a live session). */
+    void addTo(long[] sums, int offset) {
+        for (int i = 0; i < values.length(); i++) sums[offset + i] += values.get(i);
     }
 
     public long get(TransportKind kind, Counter c) {

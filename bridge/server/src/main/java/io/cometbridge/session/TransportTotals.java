@@ -3,6 +3,8 @@ package io.cometbridge.session;
 import io.cometbridge.api.Cohort;
 import io.cometbridge.api.TransportKind;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -11,11 +13,20 @@ import java.util.concurrent.atomic.LongAdder;
  * sessions included, plus wire bytes no session could be charged with (requests that named no
  * session or were refused, statistics and page requests, sockets that never attached); sessions
  * closed by close code, WebSocket fallbacks by reason, and how long long-polls were held.
- * Striped adders: many threads add, readers sum. {@code /stats} and the metrics both read these.
+ * {@code /stats} and the metrics both read these.
+ *
+ * <p>Folded on read: a message, a frame or a socket read costs its session's counter and nothing
+ * server-wide. A {@link #snapshot()} sums the counters of the live sessions and the retired sums,
+ * where a session's counts move when it ends ({@link SessionStats#retire()}). Moves and snapshots
+ * take this object's lock, so a snapshot sees every session once, and successive snapshots never
+ * go down; the hot path takes no lock.
  */
 public final class TransportTotals {
     private static final int PER_COHORT = SessionStats.SLOTS * TransportKind.values().length;
-    private final LongAdder[] values = new LongAdder[PER_COHORT * Cohort.values().length];
+    private static final long RECENT_NANOS = 100_000_000L; // longer than a metrics scrape takes
+    private final Set<SessionStats> live = ConcurrentHashMap.newKeySet();
+    private final long[] retired = new long[PER_COHORT * Cohort.values().length]; // guarded by this
+    private volatile Snapshot recent; // the last snapshot, for readers that ask for many counters (metrics)
     private final LongAdder unattributedIn = new LongAdder();
     private final LongAdder unattributedOut = new LongAdder();
     private final LongAdder unattributedRequests = new LongAdder();
@@ -25,24 +36,75 @@ public final class TransportTotals {
     private final LongAdder pollHoldNanos = new LongAdder();
     private final LongAccumulator pollHoldMaxNanos = new LongAccumulator(Math::max, 0);
 
-    public TransportTotals() {
-        for (int i = 0; i < values.length; i++) values[i] = new LongAdder();
+    /** A session's counters count from now on (its constructor). */
+    void register(SessionStats session) {
+        live.add(session);
     }
 
-    void add(Cohort cohort, TransportKind kind, int counter, long delta) {
-        values[cohort.ordinal() * PER_COHORT + kind.ordinal() * SessionStats.SLOTS + counter].add(delta);
+    /**
+     * The session ended: its counts so far move into the retired sums. Marked under the lock, so
+     * that a count that sees the mark finds the session moved (never still among the live ones).
+     */
+    synchronized void retire(SessionStats session) {
+        session.markRetired();
+        if (live.remove(session)) session.moveInto(retired, offset(session.cohort()));
     }
 
-    /** One counter of one transport, every cohort. */
+    /** A retired session counted more (the bytes of its last answer): those move too. */
+    synchronized void retiredCounted(SessionStats session) {
+        session.moveInto(retired, offset(session.cohort()));
+    }
+
+    /** Every counter now: the live sessions' plus the retired sums. */
+    public synchronized Snapshot snapshot() {
+        long[] sum = retired.clone();
+        for (SessionStats s : live) s.addTo(sum, offset(s.cohort()));
+        Snapshot now = new Snapshot(sum, System.nanoTime());
+        recent = now;
+        return now;
+    }
+
+    /** A snapshot at most 100 ms old: one fold serves the many single-counter reads of a metrics scrape. */
+    public Snapshot recentSnapshot() {
+        Snapshot r = recent;
+        return r != null && System.nanoTime() - r.takenNanos < RECENT_NANOS ? r : snapshot();
+    }
+
+    /** One counter of one transport, every cohort, now. */
     public long get(TransportKind kind, SessionStats.Counter c) {
-        long sum = 0;
-        for (Cohort cohort : Cohort.values()) sum += get(cohort, kind, c);
-        return sum;
+        return snapshot().get(kind, c);
     }
 
-    /** One counter of one transport, the sessions of one A/B cohort (docs/PROTOCOL.md 10.3). */
+    /** One counter of one transport, the sessions of one A/B cohort (docs/PROTOCOL.md 10.3), now. */
     public long get(Cohort cohort, TransportKind kind, SessionStats.Counter c) {
-        return values[cohort.ordinal() * PER_COHORT + kind.ordinal() * SessionStats.SLOTS + c.ordinal()].sum();
+        return snapshot().get(cohort, kind, c);
+    }
+
+    private static int offset(Cohort cohort) {
+        return cohort.ordinal() * PER_COHORT;
+    }
+
+    /** The counters of every session, per cohort and transport, at one moment. */
+    public static final class Snapshot {
+        private final long[] values;
+        private final long takenNanos;
+
+        private Snapshot(long[] values, long takenNanos) {
+            this.values = values;
+            this.takenNanos = takenNanos;
+        }
+
+        /** One counter of one transport, every cohort. */
+        public long get(TransportKind kind, SessionStats.Counter c) {
+            long sum = 0;
+            for (Cohort cohort : Cohort.values()) sum += get(cohort, kind, c);
+            return sum;
+        }
+
+        /** One counter of one transport, the sessions of one A/B cohort. */
+        public long get(Cohort cohort, TransportKind kind, SessionStats.Counter c) {
+            return values[offset(cohort) + kind.ordinal() * SessionStats.SLOTS + c.ordinal()];
+        }
     }
 
     /** Wire bytes of an exchange or connection that belonged to no session. */

@@ -75,7 +75,8 @@ final class ComparisonStep {
     }
 
     /** Wire bytes in, out, HTTP requests and the sessions' CPU estimate of one transport, every cohort. */
-    private static long[] read(TransportTotals t, TransportKind kind) {
+    private static long[] read(TransportTotals totals, TransportKind kind) {
+        TransportTotals.Snapshot t = totals.snapshot();
         return new long[]{t.get(kind, Counter.WIRE_BYTES_IN), t.get(kind, Counter.WIRE_BYTES_OUT),
                 t.get(kind, Counter.HTTP_REQUESTS), t.get(kind, Counter.CPU_NANOS)};
     }
