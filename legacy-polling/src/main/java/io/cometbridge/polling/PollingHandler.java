@@ -98,7 +98,7 @@ final class PollingHandler extends Handler.Abstract {
     private void recv(Request request, String body, PollExchange exchange) {
         List<Frame> frames = FrameCodec.decodeBatch(body);
         long ack = ackOf(frames);
-        boolean exchanging = frames.stream().anyMatch(f -> !(f instanceof Frame.Ack));
+        boolean exchanging = !onlyAcks(frames);
         if (exchanging) checkBatchSize(frames);
         Session session = session(request, body, exchange);
         if (session != null) session.withTransport(PollingTransport.class, request.getHeaders().get(PollingHeaders.KEY_HEADER),
@@ -141,6 +141,11 @@ final class PollingHandler extends Handler.Abstract {
         if (frames.size() > bridge.config().maxBatchFrames()) {
             throw new BridgeException(ErrorCode.TOO_LARGE, "more than " + bridge.config().maxBatchFrames() + " frames in one request");
         }
+    }
+
+    private static boolean onlyAcks(List<Frame> frames) {
+        for (Frame f : frames) if (!(f instanceof Frame.Ack)) return false;
+        return true;
     }
 
     /**

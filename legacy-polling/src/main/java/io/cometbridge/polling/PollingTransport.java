@@ -60,6 +60,7 @@ final class PollingTransport implements Transport {
             unhold(exchange);
             exchange.fail(error);
         });
+        session.execute(() -> armTimeout(exchange)); // after the pull's flush: only a request still held waits for it
     }
 
     /** A send request: the client's batch; answered with the session's reply (its acknowledgement). */
@@ -99,7 +100,9 @@ final class PollingTransport implements Transport {
             });
             // Runs after what the application queued while taking the batch: the session runs its tasks in order.
             session.execute(() -> {
-                if (held == exchange && !owedReply.isEmpty()) send(List.of());
+                if (held != exchange) return;
+                if (!owedReply.isEmpty()) send(List.of());
+                else armTimeout(exchange);
             });
         });
     }
@@ -122,6 +125,14 @@ final class PollingTransport implements Transport {
         heldExchanges = exchanging;
         heldSince = bridge.scheduler().nanoTime();
         exchange.onAbandoned(() -> session.execute(() -> unhold(exchange)));
+    }
+
+    /**
+     * Starts the poll timeout of a request still held once the session has answered what it could
+     * (a task queued after the pull): most exchanges are answered at once, and need no timer.
+     */
+    private void armTimeout(PollExchange exchange) {
+        if (held != exchange || holdTimer != null) return;
         holdTimer = bridge.scheduler().schedule(bridge.config().pollTimeout().toNanos(), () -> session.execute(() -> {
             if (held == exchange) send(List.of());
         }));
