@@ -59,7 +59,8 @@ public final class OriginPolicy {
         if (origin.equals("null")) return nullOrigin;
         String o = OriginSyntax.canonical(origin);
         if (o == null) return false;
-        return anyOrigin || allowed.contains(o) || o.equals(OriginSyntax.canonical(selfOrigin));
+        // The same text as this server's origin is this server's origin (no second parse).
+        return anyOrigin || allowed.contains(o) || origin.equals(selfOrigin) || o.equals(OriginSyntax.canonical(selfOrigin));
     }
 
     /**

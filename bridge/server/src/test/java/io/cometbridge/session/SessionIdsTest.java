@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +28,19 @@ class SessionIdsTest {
             assertEquals(22, key.length(), key);
             assertTrue(key.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_'), key);
         }
+    }
+
+    /** A resume key matches only itself: not a prefix, an extension, another key of its length, or nothing. */
+    @Test
+    void aKeyMatchesOnlyItself() {
+        String key = SessionIds.nextKey();
+        assertTrue(SessionIds.sameKey(key, new String(key.toCharArray())));
+        assertFalse(SessionIds.sameKey(key, key.substring(0, 21)));
+        assertFalse(SessionIds.sameKey(key, key + "A"));
+        assertFalse(SessionIds.sameKey(key, key.substring(0, 21) + (key.charAt(21) == 'A' ? 'B' : 'A')));
+        assertFalse(SessionIds.sameKey(key, ""));
+        assertFalse(SessionIds.sameKey(key, null));
+        assertFalse(SessionIds.sameKey(null, key));
     }
 
     /** Attaches on many threads at once draw on no shared lock: each thread has a generator of its own, a DRBG. */
