@@ -49,6 +49,25 @@ class SerialExecutorTest {
         }
     }
 
+    /** The common case costs no queue and no hand-off: an idle executor runs the task at once, here. */
+    @Test
+    void anIdleExecutorRunsTheTaskOnTheCallersThreadAndWhatItSubmitsAfterIt() {
+        SerialExecutor serial = new SerialExecutor(r -> {
+            throw new AssertionError("nothing should be handed to the pool");
+        });
+        Thread caller = Thread.currentThread();
+        List<String> order = new ArrayList<>();
+        serial.execute(() -> {
+            order.add(Thread.currentThread() == caller ? "first, on the caller's thread" : "first, elsewhere");
+            serial.execute(() -> order.add("second"));
+            order.add("first done");
+        });
+        assertThat(order).containsExactly("first, on the caller's thread", "first done", "second");
+        assertThat(serial.backlog()).isZero();
+        serial.execute(() -> order.add("third"));
+        assertThat(order).endsWith("third");
+    }
+
     @Test
     void aFailingTaskDoesNotStopTheQueue() throws Exception {
         SerialExecutor serial = new SerialExecutor(Runnable::run);
