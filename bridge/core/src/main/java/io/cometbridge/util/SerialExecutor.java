@@ -54,15 +54,19 @@ public final class SerialExecutor implements Executor {
 
     @Override
     public void execute(Runnable task) {
-        boolean nested = RUNNING.get() != null;
-        // Idle (nothing waits, nothing runs) and free to run here: run it without queueing it.
-        if (!nested && pending.get() == 0 && pending.compareAndSet(0, 1)) {
-            runLoop(task);
-            return;
+        if (pending.get() == 0) { // idle: nothing waits, nothing runs
+            if (RUNNING.get() != null) { // this thread runs another queue: never nest it
+                executeLater(task);
+                return;
+            }
+            if (pending.compareAndSet(0, 1)) { // ours: run it here without queueing it
+                runLoop(task);
+                return;
+            }
         }
         tasks.offer(task); // offer before counting: a positive count always means poll() succeeds
-        if (pending.getAndIncrement() == 0) {
-            if (nested) {
+        if (pending.getAndIncrement() == 0) { // went idle meanwhile: ours after all
+            if (RUNNING.get() != null) {
                 pool.execute(this::runQueue);
             } else {
                 runQueue();

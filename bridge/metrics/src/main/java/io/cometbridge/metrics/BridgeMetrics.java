@@ -101,22 +101,27 @@ public final class BridgeMetrics implements MeterBinder {
         String t = kind.wireName();
         String c = cohort.wireName();
         String wire = "Bytes on the TCP socket, headers and framing included";
-        counter(r, "messages", "Application messages", t, c, "in", x -> x.recentSnapshot().get(cohort, kind, Counter.MESSAGES_IN));
-        counter(r, "messages", "Application messages", t, c, "out", x -> x.recentSnapshot().get(cohort, kind, Counter.MESSAGES_OUT));
-        counter(r, "payload.bytes", "Application payload bytes", t, c, "in", x -> x.recentSnapshot().get(cohort, kind, Counter.PAYLOAD_BYTES_IN));
-        counter(r, "payload.bytes", "Application payload bytes", t, c, "out", x -> x.recentSnapshot().get(cohort, kind, Counter.PAYLOAD_BYTES_OUT));
-        counter(r, "wire.bytes", wire, t, c, "in", x -> x.recentSnapshot().get(cohort, kind, Counter.WIRE_BYTES_IN));
-        counter(r, "wire.bytes", wire, t, c, "out", x -> x.recentSnapshot().get(cohort, kind, Counter.WIRE_BYTES_OUT));
+        counter(r, "messages", "Application messages", t, c, "in", x -> count(x, cohort, kind, Counter.MESSAGES_IN));
+        counter(r, "messages", "Application messages", t, c, "out", x -> count(x, cohort, kind, Counter.MESSAGES_OUT));
+        counter(r, "payload.bytes", "Application payload bytes", t, c, "in", x -> count(x, cohort, kind, Counter.PAYLOAD_BYTES_IN));
+        counter(r, "payload.bytes", "Application payload bytes", t, c, "out", x -> count(x, cohort, kind, Counter.PAYLOAD_BYTES_OUT));
+        counter(r, "wire.bytes", wire, t, c, "in", x -> count(x, cohort, kind, Counter.WIRE_BYTES_IN));
+        counter(r, "wire.bytes", wire, t, c, "out", x -> count(x, cohort, kind, Counter.WIRE_BYTES_OUT));
         TransportTotals totals = bridge.totals();
-        FunctionCounter.builder(PREFIX + "http.requests", totals, x -> x.recentSnapshot().get(cohort, kind, Counter.HTTP_REQUESTS)).tags("transport", t, "cohort", c)
+        FunctionCounter.builder(PREFIX + "http.requests", totals, x -> count(x, cohort, kind, Counter.HTTP_REQUESTS)).tags("transport", t, "cohort", c)
                 .description("HTTP requests (polls; the WebSocket upgrade)").register(r);
-        FunctionCounter.builder(PREFIX + "attaches", totals, x -> x.recentSnapshot().get(cohort, kind, Counter.ATTACHES)).tags("transport", t, "cohort", c)
+        FunctionCounter.builder(PREFIX + "attaches", totals, x -> count(x, cohort, kind, Counter.ATTACHES)).tags("transport", t, "cohort", c)
                 .description("Transports attached to sessions").register(r);
-        FunctionTimer.builder(PREFIX + "round.trip", totals, x -> x.recentSnapshot().get(cohort, kind, Counter.RTT_SAMPLES),
-                        x -> x.recentSnapshot().get(cohort, kind, Counter.RTT_NANOS_TOTAL), TimeUnit.NANOSECONDS).tags("transport", t, "cohort", c)
+        FunctionTimer.builder(PREFIX + "round.trip", totals, x -> count(x, cohort, kind, Counter.RTT_SAMPLES),
+                        x -> count(x, cohort, kind, Counter.RTT_NANOS_TOTAL), TimeUnit.NANOSECONDS).tags("transport", t, "cohort", c)
                 .description("Round trips measured by the server: WebSocket ping to pong; polling answer to the next receive").register(r);
-        FunctionCounter.builder(PREFIX + "session.cpu", totals, x -> x.recentSnapshot().get(cohort, kind, Counter.CPU_NANOS) / 1e9).baseUnit("seconds")
+        FunctionCounter.builder(PREFIX + "session.cpu", totals, x -> count(x, cohort, kind, Counter.CPU_NANOS) / 1e9).baseUnit("seconds")
                 .tags("transport", t, "cohort", c).description("Estimated CPU time of session work (sampled)").register(r);
+    }
+
+    /** One counter of one cohort and transport, from the scrape's shared snapshot (one fold per scrape). */
+    private static long count(TransportTotals totals, Cohort cohort, TransportKind kind, Counter counter) {
+        return totals.recentSnapshot().get(cohort, kind, counter);
     }
 
     /** Micrometer holds the state object weakly: it must be one the bridge keeps (its totals), never a lambda. */
