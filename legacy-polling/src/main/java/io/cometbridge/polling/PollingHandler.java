@@ -27,8 +27,9 @@ import java.util.List;
  * here (method, origin, content type, size, session) before its body is read; the body is read as
  * it arrives (a client trickling it holds a socket, never a server thread: docs/BAD_INPUT.md
  * H48), then the session's executor answers it, so no thread waits with a held poll either.
+ * Nothing here blocks, so Jetty runs it on the selector thread that read the request.
  */
-final class PollingHandler extends Handler.Abstract {
+final class PollingHandler extends Handler.Abstract.NonBlocking {
     private final Bridge bridge;
     private final OriginPolicy origins;
     private final OwnerForwarding forwarding;

@@ -23,6 +23,10 @@ import java.util.List;
  * first (421), then the WebSocket upgrade at {@code {prefix}/ws} with its Origin check and frame
  * limits, the modules' contexts (long-polling, files), the upgrade diagnosis for requests to
  * {@code {prefix}/ws} that did not upgrade, and the statistics when enabled.
+ *
+ * <p>The tree never blocks, so Jetty handles each request on the selector thread that read it,
+ * without a hand-off to another thread: a module whose context may block runs on a pool thread
+ * instead ({@link PoolDispatch}).
  */
 final class BridgeHandlerTree {
     private BridgeHandlerTree() {
@@ -33,9 +37,9 @@ final class BridgeHandlerTree {
 
     static Handler build(Server server, Bridge bridge, Settings s) {
         OriginPolicy origins = new OriginPolicy(bridge.config().allowedOrigins());
-        ContextHandlerCollection contexts = new ContextHandlerCollection();
+        ContextHandlerCollection contexts = new ContextHandlerCollection(false); // fixed once built: a dynamic one counts as blocking
         BridgeModule.ModuleContext moduleContext = new BridgeModule.ModuleContext(bridge, s.prefix(), origins);
-        for (BridgeModule m : s.modules()) contexts.addHandler(m.createContext(moduleContext));
+        for (BridgeModule m : s.modules()) contexts.addHandler(PoolDispatch.ifBlocking(m.createContext(moduleContext)));
         // {prefix}/ws requests that did not upgrade end here: tell the client why (PROTOCOL.md 3.1).
         ContextHandler damaged = new ContextHandler(new DamagedUpgradeHandler(bridge, origins), s.prefix() + "/ws");
         damaged.setAllowNullPathInContext(true);

@@ -33,7 +33,7 @@ public final class PollingFloorModule implements BridgeModule {
         return context;
     }
 
-    private static final class FloorHandler extends Handler.Abstract {
+    private static final class FloorHandler extends Handler.Abstract.NonBlocking { // as the bridge's: run on the selector
         private final AtomicLong sessions = new AtomicLong();
         private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
         private final ConcurrentHashMap<String, AtomicLong> sent = new ConcurrentHashMap<>();
