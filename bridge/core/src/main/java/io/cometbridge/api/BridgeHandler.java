@@ -8,8 +8,11 @@ import java.util.Set;
  * The application's side of a bridge. The same handler serves every transport: nothing here says
  * whether a session is on WebSocket or long-polling.
  *
- * <p>Callbacks for one session run one at a time, in order (never concurrently), on a pool thread.
- * Do not block in them; {@link BridgeSession#send} never blocks.
+ * <p>Callbacks for one session run one at a time, in order (never concurrently), on the thread that
+ * gave the session its work: usually the server's I/O thread that read the message, which for a
+ * long-polling request is its connection's selector thread, shared with other connections. Do not
+ * block in them (hand blocking work to an executor of your own); {@link BridgeSession#send} never
+ * blocks.
  */
 public interface BridgeHandler {
 

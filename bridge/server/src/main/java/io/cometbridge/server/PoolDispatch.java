@@ -15,9 +15,9 @@ import org.eclipse.jetty.util.Callback;
  * <p>Why it matters: Jetty runs a request on the selector thread that read it only when the whole
  * tree says it never blocks. Otherwise every readable connection is handed to another thread
  * first, and that hand-off (a wake-up, a thread taking over the selector) cost more server CPU
- * than the polling endpoints' own work: 66 against 26 µs per polling exchange (docs/BENCHMARK.md,
- * "The selector runs the polling requests"). One blocking module would make the whole tree
- * blocking, so each is wrapped here instead.
+ * than the polling endpoints' own work: the polling echo took 138 against 48 µs per round trip
+ * (docs/BENCHMARK.md, "Latest echo run: the selector runs the polling requests"). One blocking
+ * module would make the whole tree blocking, so each is wrapped here instead.
  *
  * <p>A wrapped context that declines a request (returns false) answers the documented JSON 404:
  * its answer is decided on another thread, after the tree has moved on.
