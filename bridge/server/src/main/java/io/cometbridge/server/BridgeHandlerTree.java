@@ -80,6 +80,7 @@ final class BridgeHandlerTree {
                     return null;
                 }
                 MeteredEndPoint.pinClientAddress(request);
+                SelectorReads.forWebSocket(request); // WebSocketTransport never blocks
                 WireMeter meter = WireMeter.of(request);
                 meter.upgrade(); // the handshake and every frame belong to the session this socket attaches
                 return new WebSocketTransport(bridge, new IncomingMessage(maxText, maxBinary), meter,

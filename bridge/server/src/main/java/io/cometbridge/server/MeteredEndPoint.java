@@ -6,18 +6,25 @@ import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.Scheduler;
+import org.eclipse.jetty.websocket.core.WebSocketConnection;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
-/** A socket endpoint that reports every byte it reads and writes to its {@link WireMeter}. */
+/**
+ * A socket endpoint that reports every byte it reads and writes to its {@link WireMeter}, and
+ * that can have its WebSocket's reads run on the selector thread ({@link SelectorReads}).
+ */
 final class MeteredEndPoint extends SocketChannelEndPoint {
     private final WireMeter meter;
     private volatile SocketAddress clientAddress; // a trusted proxy's client, once this socket is a WebSocket
+    private volatile boolean webSocketReadsOnSelector;
 
     MeteredEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
                     TransportTotals totals) {
@@ -36,14 +43,60 @@ final class MeteredEndPoint extends SocketChannelEndPoint {
      */
     static void pinClientAddress(Request upgrade) {
         SocketAddress client = upgrade.getConnectionMetaData().getRemoteSocketAddress();
-        Connection connection = upgrade.getConnectionMetaData().getConnection();
+        MeteredEndPoint metered = of(upgrade);
+        if (metered != null && !client.equals(metered.getRemoteSocketAddress())) metered.clientAddress = client;
+    }
+
+    /** The socket a request arrived on, below any TLS or other wrapping; null on another connector's. */
+    static MeteredEndPoint of(Request request) {
+        Connection connection = request.getConnectionMetaData().getConnection();
         EndPoint endPoint = connection == null ? null : connection.getEndPoint();
         while (endPoint != null) {
-            if (endPoint instanceof MeteredEndPoint metered) {
-                if (!client.equals(metered.getRemoteSocketAddress())) metered.clientAddress = client;
-                return;
-            }
+            if (endPoint instanceof MeteredEndPoint metered) return metered;
             endPoint = endPoint instanceof EndPoint.Wrapper w ? w.unwrap() : null;
+        }
+        return null;
+    }
+
+    /** Once this socket is a plain WebSocket, its reads run on the selector ({@link SelectorReads}). */
+    void webSocketReadsOnSelector() {
+        webSocketReadsOnSelector = true;
+    }
+
+    boolean runsWebSocketReadsOnSelector() {
+        return webSocketReadsOnSelector && getConnection() instanceof WebSocketConnection;
+    }
+
+    /**
+     * Jetty's WebSocket connection declares its reads blocking, so the selector would hand each
+     * readable socket to another thread; for a WebSocket whose frame handler never blocks, the
+     * task says it does not, and the selector runs it itself.
+     */
+    @Override
+    public Runnable onSelected() {
+        Runnable task = super.onSelected();
+        return task != null && runsWebSocketReadsOnSelector() ? onSelector(task) : task;
+    }
+
+    static Runnable onSelector(Runnable task) {
+        return new OnSelector(task);
+    }
+
+    /** The selector's task for this socket, declared non-blocking; still closed with the selector. */
+    private record OnSelector(Runnable task) implements Invocable.Task, Closeable {
+        @Override
+        public void run() {
+            task.run();
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (task instanceof Closeable c) c.close();
         }
     }
 

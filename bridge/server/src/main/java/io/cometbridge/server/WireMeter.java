@@ -4,9 +4,7 @@ import io.cometbridge.api.TransportKind;
 import io.cometbridge.session.TransportTotals;
 import io.cometbridge.transport.ConnectionMeter;
 import io.cometbridge.transport.WireTally;
-import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 
 /**
@@ -51,17 +49,10 @@ public final class WireMeter implements ConnectionMeter {
 
     /** The meter of the connection a request arrived on, or {@link #NONE}. */
     public static WireMeter of(Request request) {
-        if (request == null) return NONE;
-        Connection connection = request.getConnectionMetaData().getConnection();
-        EndPoint endPoint = connection == null ? null : connection.getEndPoint();
-        while (endPoint != null) {
-            if (endPoint instanceof MeteredEndPoint metered) {
-                if (request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_2) metered.meter().multiplexed();
-                return metered.meter();
-            }
-            endPoint = endPoint instanceof EndPoint.Wrapper w ? w.unwrap() : null;
-        }
-        return NONE;
+        MeteredEndPoint metered = request == null ? null : MeteredEndPoint.of(request);
+        if (metered == null) return NONE;
+        if (request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_2) metered.meter().multiplexed();
+        return metered.meter();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.cometbridge.samples.bench.floor;
 
 import io.cometbridge.protocol.FrameCodec;
 import io.cometbridge.protocol.Message;
+import io.cometbridge.server.SelectorReads;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
@@ -60,6 +61,7 @@ public final class WebSocketFloor {
     public Handler inFrontOf(Server server, Handler next, String path) {
         WebSocketUpgradeHandler ws = new WebSocketUpgradeHandler(WebSocketServerComponents.ensureWebSocketComponents(server),
                 upgrade -> upgrade.addMapping(path, (request, response, callback) -> {
+                    SelectorReads.forWebSocket(request); // as the bridge's: the echo never blocks
                     long id = sessions.incrementAndGet();
                     return new Echo("floor-" + id, shards.get((int) (id % shards.size())).members);
                 }));
