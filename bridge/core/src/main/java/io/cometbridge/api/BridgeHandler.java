@@ -9,8 +9,8 @@ import java.util.Set;
  * whether a session is on WebSocket or long-polling.
  *
  * <p>Callbacks for one session run one at a time, in order (never concurrently), on the thread that
- * gave the session its work: usually the server's I/O thread that read the message, which for a
- * long-polling request is its connection's selector thread, shared with other connections. Do not
+ * gave the session its work: usually the server's I/O thread that read the message, which on the
+ * standalone server is its connection's selector thread, shared with other connections. Do not
  * block in them (hand blocking work to an executor of your own); {@link BridgeSession#send} never
  * blocks.
  */

@@ -16,7 +16,7 @@ import org.eclipse.jetty.util.Callback;
  * tree says it never blocks. Otherwise every readable connection is handed to another thread
  * first, and that hand-off (a wake-up, a thread taking over the selector) cost more server CPU
  * than the polling endpoints' own work: the polling echo took 138 against 48 µs per round trip
- * (docs/BENCHMARK.md, "Latest echo run: the selector runs the polling requests"). One blocking
+ * (docs/BENCHMARK.md, "The selector runs the polling requests"). One blocking
  * module would make the whole tree blocking, so each is wrapped here instead.
  *
  * <p>A wrapped context that declines a request (returns false) answers the documented JSON 404:
