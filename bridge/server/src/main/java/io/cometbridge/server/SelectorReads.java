@@ -10,10 +10,10 @@ import org.eclipse.jetty.server.Request;
  * does, so the selector hands every readable WebSocket to another thread first (a wake-up, and a
  * thread taking over the selector): the WebSocket echo took 31-56 against 21-26 µs of server CPU
  * per round trip without it (docs/BENCHMARK.md, "Latest echo run: the selector runs the polling
- * requests and the WebSocket reads"). Call this from
- * an upgrade whose frame handler never blocks; the socket's reads then run on its selector once
- * it is a WebSocket. It applies to plain WebSockets on the bridge's connectors; one over TLS, or
- * on another server's connector, keeps Jetty's hand-off.
+ * requests and the WebSocket reads"). Call this from an upgrade whose frame handler never blocks;
+ * the socket's reads then run on its selector once it is a WebSocket. It applies to plain
+ * WebSockets on the bridge's connectors; one over TLS, or on another server's connector, keeps
+ * Jetty's hand-off.
  */
 public final class SelectorReads {
     private SelectorReads() {
