@@ -25,6 +25,7 @@ final class MeteredEndPoint extends SocketChannelEndPoint {
     private final WireMeter meter;
     private volatile SocketAddress clientAddress; // a trusted proxy's client, once this socket is a WebSocket
     private volatile boolean webSocketReadsOnSelector;
+    private OnSelector lastOnSelector; // reused while the selector's task is the same one: onSelected runs on the selector only
 
     MeteredEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
                     TransportTotals totals) {
@@ -75,15 +76,18 @@ final class MeteredEndPoint extends SocketChannelEndPoint {
     @Override
     public Runnable onSelected() {
         Runnable task = super.onSelected();
-        return task != null && runsWebSocketReadsOnSelector() ? onSelector(task) : task;
+        if (task == null || !runsWebSocketReadsOnSelector()) return task;
+        // One of the endpoint's few fixed tasks (read, write, both): wrap it once, not per message.
+        if (lastOnSelector == null || lastOnSelector.task() != task) lastOnSelector = onSelector(task);
+        return lastOnSelector;
     }
 
-    static Runnable onSelector(Runnable task) {
+    static OnSelector onSelector(Runnable task) {
         return new OnSelector(task);
     }
 
     /** The selector's task for this socket, declared non-blocking; still closed with the selector. */
-    private record OnSelector(Runnable task) implements Invocable.Task, Closeable {
+    record OnSelector(Runnable task) implements Invocable.Task, Closeable {
         @Override
         public void run() {
             task.run();

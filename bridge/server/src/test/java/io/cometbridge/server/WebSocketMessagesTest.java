@@ -43,7 +43,7 @@ class WebSocketMessagesTest {
             ws.send(RawWebSocket.TEXT, Arrays.copyOfRange(whole, 0, inE), false);
             ws.send(0, Arrays.copyOfRange(whole, inE, inE + 3), false);
             ws.send(0, Arrays.copyOfRange(whole, inE + 3, whole.length), true);
-            assertThat(readData(ws).text()).startsWith("[1,\"caf\u00e9 cr\u00e8me\"");
+            assertThat(ws.readData().text()).startsWith("[1,\"caf\u00e9 cr\u00e8me\"");
         }
     }
 
@@ -56,7 +56,7 @@ class WebSocketMessagesTest {
             assertThat(pong.opcode()).isEqualTo(RawWebSocket.PONG);
             assertThat(pong.text()).isEqualTo("p");
             ws.send(0, utf8("tween\"]"), true);
-            assertThat(readData(ws).text()).startsWith("[1,\"between\"");
+            assertThat(ws.readData().text()).startsWith("[1,\"between\"");
         }
     }
 
@@ -86,7 +86,7 @@ class WebSocketMessagesTest {
             ws.send(RawWebSocket.BINARY, Arrays.copyOfRange(whole, 0, 5), false); // the header split too
             ws.send(0, Arrays.copyOfRange(whole, 5, 200), false);
             ws.send(0, Arrays.copyOfRange(whole, 200, whole.length), true);
-            RawWebSocket.Frame echo = readData(ws);
+            RawWebSocket.Frame echo = ws.readData();
             assertThat(echo.opcode()).isEqualTo(RawWebSocket.BINARY);
             assertThat(Arrays.copyOfRange(echo.payload(), 9, echo.payload().length)).isEqualTo(data);
         }
@@ -110,9 +110,9 @@ class WebSocketMessagesTest {
             ws.sendText("[2,\"two\"]");
             ws.send(RawWebSocket.TEXT, utf8("[3,"), false);
             ws.send(0, utf8("\"three\"]"), true);
-            assertThat(readData(ws).text()).startsWith("[1,\"one\"");
-            assertThat(readData(ws).text()).startsWith("[2,\"two\"");
-            assertThat(readData(ws).text()).startsWith("[3,\"three\"");
+            assertThat(ws.readData().text()).startsWith("[1,\"one\"");
+            assertThat(ws.readData().text()).startsWith("[2,\"two\"");
+            assertThat(ws.readData().text()).startsWith("[3,\"three\"");
         }
     }
 
@@ -121,14 +121,6 @@ class WebSocketMessagesTest {
         ws.sendText("{\"t\":\"attach\",\"last\":0}");
         assertThat(ws.read().text()).contains("\"t\":\"open\"");
         return ws;
-    }
-
-    /** The next data frame from the server (text starting with '[', or binary), skipping acks and heartbeats. */
-    private static RawWebSocket.Frame readData(RawWebSocket ws) throws Exception {
-        while (true) {
-            RawWebSocket.Frame f = ws.read();
-            if (f.opcode() == RawWebSocket.BINARY || f.opcode() == RawWebSocket.TEXT && f.text().startsWith("[")) return f;
-        }
     }
 
     private static int indexOf(byte[] bytes, byte b) {

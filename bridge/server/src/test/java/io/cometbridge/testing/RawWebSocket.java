@@ -140,6 +140,14 @@ public final class RawWebSocket implements AutoCloseable {
         return new Frame(b0 & 0x0f, payload, (b0 & 0x40) != 0);
     }
 
+    /** The next data frame from the server (text starting with '[', or binary), skipping acks and heartbeats. */
+    public Frame readData() throws IOException {
+        while (true) {
+            Frame f = read();
+            if (f.opcode() == BINARY || f.opcode() == TEXT && f.text().startsWith("[")) return f;
+        }
+    }
+
     /** Reads frames until a close frame arrives; returns it. */
     public Frame readUntilClose() throws IOException {
         while (true) {
