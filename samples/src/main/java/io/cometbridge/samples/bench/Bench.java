@@ -2,11 +2,12 @@ package io.cometbridge.samples.bench;
 
 import io.cometbridge.samples.bench.load.Target;
 
-
+import com.sun.management.UnixOperatingSystemMXBean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -177,6 +178,23 @@ public final class Bench implements Callable<Integer> {
         return s;
     }
 
+    /**
+     * Refuses, before anything starts, a run whose sessions need more sockets than this process may
+     * open ({@code ulimit -n}): it would otherwise end in failed connects and unreadable figures.
+     */
+    private void requireFileDescriptors(Settings s) {
+        if (!(ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os)) return;
+        String shortfall = fileDescriptorShortfall(s, os.getMaxFileDescriptorCount());
+        if (shortfall != null) throw new CommandLine.ParameterException(new CommandLine(this), shortfall);
+    }
+
+    /** Why {@code limit} open files are too few for {@code s}'s workloads, or null when they are enough. */
+    static String fileDescriptorShortfall(Settings s, long limit) {
+        long needed = Workloads.socketsNeeded(s);
+        return needed <= limit ? null : "these workloads hold at least " + needed + " sockets open but this process may open "
+                + limit + " files (ulimit -n): raise the limit or lower --connects / --idle-sessions / --fanout-clients";
+    }
+
     private <T> T pick(T explicit, T full, T quickValue) {
         return explicit != null ? explicit : quick ? quickValue : full;
     }
@@ -192,6 +210,7 @@ public final class Bench implements Callable<Integer> {
             return 0;
         }
         Settings s = settings();
+        requireFileDescriptors(s);
         Path dir = out != null ? out
                 : Path.of("reports", "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         List<String> jvm = new ArrayList<>(List.of(serverJvm.trim().split("\\s+")));

@@ -65,13 +65,18 @@ public record ProcStats(long nanos, long cpuNanos, long rssBytes) {
         return -1;
     }
 
-    /** CPU used between this sample and a later one, in % of one core. */
+    /** CPU used between this sample and a later one, in % of one core; NaN when either could not be read. */
     public double cpuPercentUntil(ProcStats later) {
-        return (later.cpuNanos - cpuNanos) * 100.0 / Math.max(1, later.nanos - nanos);
+        return cpuNanosUntil(later) * 100.0 / Math.max(1, later.nanos - nanos);
     }
 
-    public long cpuNanosUntil(ProcStats later) {
-        return later.cpuNanos - cpuNanos;
+    /**
+     * CPU used between this sample and a later one, in ns; NaN when either could not be read (a
+     * load generator out of file descriptors cannot open /proc): shown as "-", never as a
+     * negative figure.
+     */
+    public double cpuNanosUntil(ProcStats later) {
+        return cpuNanos < 0 || later.cpuNanos < 0 ? Double.NaN : later.cpuNanos - cpuNanos;
     }
 
     public double secondsUntil(ProcStats later) {

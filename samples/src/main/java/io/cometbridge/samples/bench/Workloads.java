@@ -180,7 +180,7 @@ final class Workloads {
             m.put("wireDownPerMsg", wire.down() / n);
             m.put("serverCpuPercent", server.cpuPercentUntil(server1) + (redis == null ? 0 : redis.cpuPercentUntil(redis1)));
             m.put("loadgenCpuPercent", self.cpuPercentUntil(self1));
-            m.put("serverRssMB", server1.rssBytes() / 1048576.0);
+            m.put("serverRssMB", server1.rssBytes() < 0 ? Double.NaN : server1.rssBytes() / 1048576.0);
             m.put("seconds", server.secondsUntil(server1));
         }
     }
@@ -323,8 +323,9 @@ final class Workloads {
         run.control.gc();
         ProcStats after = ProcStats.settled(run.server.nodePids());
         m.put("sessions", (double) n);
-        m.put("memoryPerSessionBytes", (after.rssBytes() - base.rssBytes()) / (double) n);
-        m.put("serverRssMB", after.rssBytes() / 1048576.0);
+        boolean read = after.rssBytes() >= 0 && base.rssBytes() >= 0; // unread: "-", not a figure
+        m.put("memoryPerSessionBytes", read ? (after.rssBytes() - base.rssBytes()) / (double) n : Double.NaN);
+        m.put("serverRssMB", read ? after.rssBytes() / 1048576.0 : Double.NaN);
         m.put("sessionsLost", (double) clients.stream().filter(BenchClient::lost).count());
         return m;
     }
@@ -397,6 +398,25 @@ final class Workloads {
 
     private static void sleep(double seconds) throws InterruptedException {
         Thread.sleep((long) (seconds * 1000));
+    }
+
+    /**
+     * The fewest sockets the load generator holds open at once in the largest of {@code s}'s
+     * workloads, its warm-up's included: one per session (a polling client's send may need a
+     * second), plus a margin for the process's own files.
+     */
+    static long socketsNeeded(Bench.Settings s) {
+        long sessions = 0;
+        for (String w : s.workloads) {
+            sessions = Math.max(sessions, switch (w) {
+                case "echo" -> s.clients;
+                case "fanout" -> s.fanoutClients;
+                case "idle" -> s.idleSessions + Math.max(1, Math.min(100, s.idleSessions / 10));
+                case "connect" -> s.connects + Math.max(1, Math.min(1000, s.connects / 5));
+                default -> 0;
+            });
+        }
+        return sessions + 500;
     }
 
     /** The 1-minute load average, or -1. */

@@ -31,4 +31,12 @@ class BenchOptionsTest {
         assertThat(parse().idleSeconds).isGreaterThan(Bench.LONGEST_QUIET_SECONDS);
         assertThat(parse("--quick").idleSeconds).isGreaterThan(Bench.LONGEST_QUIET_SECONDS);
     }
+
+    @Test
+    void aRunNeedingMoreSocketsThanTheFileLimitIsRefusedBeforeItStarts() {
+        assertThat(Bench.fileDescriptorShortfall(parse(), 20_000)).isNull(); // the full run fits this machine's 20,000
+        assertThat(Bench.fileDescriptorShortfall(parse("--connects", "20000"), 20_000))
+                .contains("at least 21500 sockets").contains("ulimit -n");
+        assertThat(Bench.fileDescriptorShortfall(parse("--workloads", "idle", "--idle-sessions", "19500"), 20_000)).isNotNull();
+    }
 }
