@@ -77,18 +77,26 @@ final class Report {
             new Row("idle", "serverCpuPercent", "server CPU", "% core", 1, false),
             new Row("idle", "loadgenCpuPercent", "load generator CPU", "% core", 1, false),
 
-            new Row("connect", "connectSeconds", "time for all connects", "s", 2, false, 1, NONE, NONE, Target.WEBSOCKET),
-            new Row("connect", "throughput", "connects/s", "", 0, true),
-            new Row("connect", "latencyP50Ms", "connect time p50", "ms", 1, false),
-            new Row("connect", "latencyP99Ms", "connect time p99", "ms", 1, false),
-            new Row("connect", "latencyP999Ms", "connect time p99.9", "ms", 1, false),
-            new Row("connect", "serverCpuUsPerMsg", "server CPU per connect", "µs", 0, false),
+            new Row("connect", "connectSeconds", "fresh server: time for all connects", "s", 2, false, 1, NONE, NONE, Target.WEBSOCKET),
+            new Row("connect", "throughput", "fresh server: connects/s", "", 0, true),
+            new Row("connect", "latencyP50Ms", "fresh server: connect time p50", "ms", 1, false),
+            new Row("connect", "latencyP99Ms", "fresh server: connect time p99", "ms", 1, false),
+            new Row("connect", "latencyP999Ms", "fresh server: connect time p99.9", "ms", 1, false),
+            new Row("connect", "serverCpuUsPerMsg", "fresh server: server CPU per connect", "µs", 0, false),
+            new Row("connect", "serverCpuPercent", "fresh server: server CPU", "% core", 0, false),
+            new Row("connect", "loadgenCpuPercent", "fresh server: load generator CPU", "% core", 0, false),
+            new Row("connect", "runningConnectSeconds", "running server: time for all connects", "s", 2, false, 1, NONE, NONE, Target.WEBSOCKET),
+            new Row("connect", "runningThroughput", "running server: connects/s", "", 0, true),
+            new Row("connect", "runningLatencyP50Ms", "running server: connect time p50", "ms", 1, false),
+            new Row("connect", "runningLatencyP99Ms", "running server: connect time p99", "ms", 1, false),
+            new Row("connect", "runningLatencyP999Ms", "running server: connect time p99.9", "ms", 1, false),
+            new Row("connect", "runningServerCpuUsPerMsg", "running server: server CPU per connect", "µs", 0, false),
+            new Row("connect", "runningServerCpuPercent", "running server: server CPU", "% core", 0, false),
+            new Row("connect", "runningLoadgenCpuPercent", "running server: load generator CPU", "% core", 0, false),
             new Row("connect", "wireUpPerMsg", "wire bytes up per connect", "B", 0, false),
             new Row("connect", "wireDownPerMsg", "wire bytes down per connect", "B", 0, false),
             new Row("connect", "sessionsLost", "sessions lost", "", 0, false),
-            new Row("connect", "connectFailures", "connects failed", "", 0, false),
-            new Row("connect", "serverCpuPercent", "server CPU", "% core", 0, false),
-            new Row("connect", "loadgenCpuPercent", "load generator CPU", "% core", 0, false));
+            new Row("connect", "connectFailures", "connects failed", "", 0, false));
 
     private static final Target.Sys[] SYSTEMS = Target.Sys.PEERS.toArray(Target.Sys[]::new);
     private final Bench.Settings settings;
@@ -155,8 +163,9 @@ final class Report {
                     m.get("throughput"), m.get("latencyP99Ms"), m.get("serverCpuUsPerMsg"), m.get("lost")) + lg;
             case "idle" -> String.format(Locale.ROOT, "%,.0f sessions: %.1f KB per session, %.0f B/min down per session, %.0f lost",
                     m.get("sessions"), m.get("memoryPerSessionBytes") / 1024, m.get("wireDownPerSessionMin"), m.get("sessionsLost")) + lg;
-            default -> String.format(Locale.ROOT, "%,.0f connects in %.2f s, p99 %.1f ms, %.0f µs server CPU/connect",
-                    m.get("connects"), m.get("connectSeconds"), m.get("latencyP99Ms"), m.get("serverCpuUsPerMsg")) + lg;
+            default -> String.format(Locale.ROOT, "%,.0f connects in %.2f s (fresh server), %.2f s (running server), p99 %.1f / %.1f ms,"
+                    + " %.0f / %.0f µs server CPU/connect", m.get("connects"), m.get("connectSeconds"), m.get("runningConnectSeconds"),
+                    m.get("latencyP99Ms"), m.get("runningLatencyP99Ms"), m.get("serverCpuUsPerMsg"), m.get("runningServerCpuUsPerMsg")) + lg;
         };
     }
 
@@ -418,7 +427,7 @@ final class Report {
                 h.append("</table>\n<div class=\"charts\">\n");
                 if (!w.equals("idle")) h.append(charts.latencyChart(w, t));
                 for (Row r : ROWS) {
-                    if (r.workload().equals(w) && !r.metric().startsWith("latency") && !r.metric().equals("lost")
+                    if (r.workload().equals(w) && !r.metric().startsWith("latency") && !r.metric().startsWith("runningLatency") && !r.metric().equals("lost")
                             && !r.metric().equals("sessionsLost") && !r.metric().equals("connectFailures")) {
                         h.append(charts.barChart(r, t));
                     }

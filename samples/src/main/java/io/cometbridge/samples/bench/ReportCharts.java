@@ -65,7 +65,7 @@ final class ReportCharts {
                 .append(switch (workload) {
                     case "echo" -> "round-trip";
                     case "fanout" -> "delivery";
-                    default -> "connect";
+                    default -> "fresh server's connect";
                 }).append(" latency (ms)</text>");
         s.append("<line x1=\"20\" x2=\"").append(width - 10).append("\" y1=\"").append(base).append("\" y2=\"").append(base).append("\" stroke=\"#999\"/>");
         for (int g = 0; g < metrics.length; g++) {

@@ -332,16 +332,36 @@ final class Workloads {
 
     // ================================================================ connect storm
 
-    /** K sessions opened as fast as the server takes them (a window of P at a time), each until connected. */
+    /**
+     * K sessions opened as fast as the server takes them (a window of P at a time), each until
+     * connected, twice on one server. First on a fresh server, after 1,000 warm-up sessions: a node
+     * just started meeting its clients coming back (the JVM is still compiling its connect path).
+     * Then, once every session of the first is closed and the server has settled, on that server
+     * again: a node that has run for a while. The second storm's figures are the first's keys with
+     * the prefix {@code running}.
+     */
     private Map<String, Double> connect(Run run) throws Exception {
         int warm = Math.max(1, Math.min(1000, s.connects / 5));
-        run.connect(warm, s.connectParallel, i -> (c, t) -> { }, null, "warm-up connects");
+        List<BenchClient> first = new ArrayList<>(run.connect(warm, s.connectParallel, i -> (c, t) -> { }, null, "warm-up connects"));
         sleep(Math.min(1, s.warmupSeconds));
+        Map<String, Double> m = storm(run, first, "connecting");
+        progress.phase(run.label + " closing", () -> "");
+        first.forEach(BenchClient::close); // no goodbye: the clients' sockets close, as when a network drops them
+        sleep(s.warmupSeconds); // the server handles those closes before the second storm
+        Map<String, Double> again = storm(run, new ArrayList<>(), "connecting again (running server)");
+        m.merge("sessionsLost", again.remove("sessionsLost"), Double::sum); // one count for the run
+        again.forEach((k, v) -> m.put("running" + Character.toUpperCase(k.charAt(0)) + k.substring(1), v));
+        return m;
+    }
+
+    /** One storm of {@code s.connects} sessions, its clients added to {@code opened}: its figures. */
+    private Map<String, Double> storm(Run run, List<BenchClient> opened, String what) throws Exception {
         Recorder times = new Recorder(3);
         Window w = Window.begin(run);
         long t0 = System.nanoTime();
-        List<BenchClient> clients = run.connect(s.connects, s.connectParallel, i -> (c, t) -> { }, times, "connecting");
+        List<BenchClient> clients = run.connect(s.connects, s.connectParallel, i -> (c, t) -> { }, times, what);
         double secs = (System.nanoTime() - t0) / 1e9;
+        opened.addAll(clients);
         Map<String, Double> m = new LinkedHashMap<>();
         w.end(run, m, s.connects);
         m.put("connects", (double) s.connects);

@@ -138,7 +138,12 @@ class BenchSmokeTest {
             JsonObject connect = medians.getAsJsonObject("connect").getAsJsonObject(t);
             assertThat(connect.get("connectSeconds").getAsDouble()).as(t).isPositive();
             assertThat(connect.get("latencySamples").getAsDouble()).as(t).isEqualTo(5);
+            // The second storm, on the server the first one warmed: as many connects, measured alike.
+            assertThat(connect.get("runningConnectSeconds").getAsDouble()).as(t).isPositive();
+            assertThat(connect.get("runningLatencySamples").getAsDouble()).as(t).isEqualTo(5);
+            assertThat(connect.get("sessionsLost").getAsDouble()).as(t).isZero();
         }
+        assertThat(Files.readString(out.resolve("table.txt"))).contains("running server: time for all connects");
         assertThat(Files.readString(out.resolve("table.txt"))).contains("per-session idle overhead (CPU, wire bytes) not measured");
     }
 
