@@ -5,14 +5,16 @@ import java.util.List;
 
 /**
  * The decoding fast path for the frames that make up nearly all traffic, in their compact form:
- * data frames with a plain text payload ({@code [seq,"text"]}, {@code [seq,"text",ack]}) and ack
- * frames ({@code {"t":"ack","a":N}}), alone or in a batch. Anything else — whitespace, escapes,
+ * data frames with a plain text payload ({@code [seq,"text"]}, {@code [seq,"text",ack]}), ack
+ * frames ({@code {"t":"ack","a":N}}), alone or in a batch, and a new session's attach
+ * ({@code {"t":"attach","last":0}}, once per connect). Anything else — whitespace, escapes,
  * control characters, binary payloads, other frame types, leading zeros, numbers too long — returns
  * null and the caller parses with the full strict decoder, so what is accepted and how it decodes
  * stay exactly the same; this only skips the general parser's allocations.
  */
 final class FastDecoder {
     private static final String ACK_PREFIX = "{\"t\":\"ack\",\"a\":";
+    private static final String NEW_SESSION_PREFIX = "{\"t\":\"attach\",\"last\":"; // a new session's attach: no sid, key, ws or auth
     private static final int MAX_DIGITS = 15; // always below 2^53 (longer numbers: the strict reader checks the range)
 
     private final String s;
@@ -51,14 +53,25 @@ final class FastDecoder {
         if (i >= s.length()) return null;
         char c = s.charAt(i);
         if (c == '[') return data();
-        if (c == '{' && s.startsWith(ACK_PREFIX, i)) {
-            i += ACK_PREFIX.length();
-            long a = number(true);
-            if (a < 0 || i >= s.length() || s.charAt(i) != '}') return null;
-            i++;
-            return new Frame.Ack(a);
+        if (c != '{') return null;
+        if (s.startsWith(ACK_PREFIX, i)) {
+            long a = numberClosing(ACK_PREFIX);
+            return a < 0 ? null : new Frame.Ack(a);
+        }
+        if (s.startsWith(NEW_SESSION_PREFIX, i)) {
+            long last = numberClosing(NEW_SESSION_PREFIX);
+            return last < 0 ? null : new Frame.Attach(null, last);
         }
         return null;
+    }
+
+    /** The number that ends an object starting with {@code prefix} (which starts at i), then its '}'; -1 if not so. */
+    private long numberClosing(String prefix) {
+        i += prefix.length();
+        long v = number(true);
+        if (v < 0 || i >= s.length() || s.charAt(i) != '}') return -1;
+        i++;
+        return v;
     }
 
     /** {@code [seq,"text"]} or {@code [seq,"text",ack]} with a plain string. */

@@ -16,7 +16,7 @@ class FastDecoderTest {
     @ParameterizedTest
     @ValueSource(strings = {
             "[1,\"hello\"]", "[42,\"\",7]", "[900719925474099,\"x\",0]", "[3,\"é ☃ 😀\"]", "{\"t\":\"ack\",\"a\":0}",
-            "{\"t\":\"ack\",\"a\":123456789}"})
+            "{\"t\":\"ack\",\"a\":123456789}", "{\"t\":\"attach\",\"last\":0}", "{\"t\":\"attach\",\"last\":17}"})
     void fastPathTakesTheCommonFramesAndDecodesThemLikeTheStrictDecoder(String json) {
         Frame fast = FastDecoder.frame(json);
         assertThat(fast).isNotNull().isEqualTo(FrameReader.frame(json, false));
@@ -28,7 +28,9 @@ class FastDecoderTest {
             "[0,\"x\"]", "[01,\"x\"]", "[1,\"x\",01]", "[-1,\"x\"]", "[1.0,\"x\"]", "[1e2,\"x\"]", "[1,\"a\\\"b\"]", "[1,\"a\\u0041\"]",
             "[1, \"x\"]", " [1,\"x\"]", "[1,\"x\"] ", "[1,\"x\",2,3]", "[1,\"x\"", "[1,\"x", "[1,{\"b64\":\"AA==\"}]",
             "[1234567890123456789012,\"x\"]", "[9007199254740993,\"x\",0]", "{\"t\":\"ack\",\"a\":-1}", "{\"t\":\"ack\",\"a\":1,\"x\":2}", "{\"a\":1,\"t\":\"ack\"}",
-            "{\"t\":\"ping\",\"ts\":5}", "[1,\"tab\tinside\"]", "[1,\"x\",]", "[]", "", "[", "null"})
+            "{\"t\":\"ping\",\"ts\":5}", "{\"t\":\"attach\",\"last\":00}", "{\"t\":\"attach\",\"last\":0,\"ws\":\"x\"}",
+            "{\"t\":\"attach\",\"sid\":\"abc\",\"last\":0}", "{\"t\":\"attach\",\"last\":-1}", "{\"t\":\"attach\",\"last\":0} ",
+            "[1,\"tab\tinside\"]", "[1,\"x\",]", "[]", "", "[", "null"})
     void anythingUnusualGoesToTheStrictDecoderWithTheSameOutcome(String json) {
         assertThat(FastDecoder.frame(json)).isNull();
         assertSameOutcome(() -> FrameCodec.decode(json), () -> FrameReader.frame(json, false));
@@ -50,8 +52,8 @@ class FastDecoderTest {
     @Test
     void randomMutationsOfValidFramesDecodeTheSameBothWays() {
         Random random = new Random(7);
-        String[] seeds = {"[12,\"hello world\",3]", "{\"t\":\"ack\",\"a\":99}", "[[1,\"a\"],[2,\"b\"],{\"t\":\"ack\",\"a\":1}]"};
-        String alphabet = "[]{},:\"\\0123456789atck-. e\t";
+        String[] seeds = {"[12,\"hello world\",3]", "{\"t\":\"ack\",\"a\":99}", "{\"t\":\"attach\",\"last\":0}", "[[1,\"a\"],[2,\"b\"],{\"t\":\"ack\",\"a\":1}]"};
+        String alphabet = "[]{},:\"\\0123456789atckhls-. e\t";
         for (int round = 0; round < 20_000; round++) {
             StringBuilder b = new StringBuilder(seeds[random.nextInt(seeds.length)]);
             int edits = 1 + random.nextInt(3);
