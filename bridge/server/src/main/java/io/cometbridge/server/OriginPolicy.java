@@ -47,7 +47,7 @@ public final class OriginPolicy {
     /** The Origin header of a request, its values joined if it came more than once (then no origin matches), or null. */
     public static String originHeader(HttpFields headers) {
         List<String> values = headers.getValuesList(HttpHeader.ORIGIN);
-        return values.isEmpty() ? null : String.join(", ", values);
+        return values.isEmpty() ? null : values.size() == 1 ? values.get(0) : String.join(", ", values);
     }
 
     /**

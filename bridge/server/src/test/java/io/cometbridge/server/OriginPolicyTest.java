@@ -1,5 +1,7 @@
 package io.cometbridge.server;
 
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -96,5 +98,15 @@ class OriginPolicyTest {
         assertThat(new OriginPolicy(List.of("https://x.example")).refusal("http://a.example/p", "http://b.example"))
                 .startsWith("origin http://a.example/p is not an origin (scheme://host[:port] only)")
                 .endsWith("(--allowed-origins, 1 entry)");
+    }
+
+    /** One Origin header is its value as sent; two are joined, which no origin matches; none is null. */
+    @Test
+    void theOriginHeaderOfARequest() {
+        assertThat(OriginPolicy.originHeader(HttpFields.build().add(HttpHeader.ORIGIN, SELF))).isEqualTo(SELF);
+        String twice = OriginPolicy.originHeader(HttpFields.build().add(HttpHeader.ORIGIN, SELF).add(HttpHeader.ORIGIN, "http://evil.example"));
+        assertThat(twice).isEqualTo(SELF + ", http://evil.example");
+        assertThat(new OriginPolicy(List.of("*")).allows(twice, SELF)).isFalse();
+        assertThat(OriginPolicy.originHeader(HttpFields.build().add(HttpHeader.HOST, "127.0.0.1:8080"))).isNull();
     }
 }
