@@ -240,11 +240,11 @@ final class Report {
             for (String t : Target.ALL_TRANSPORTS) {
                 if (!hasGroup(w, t)) continue;
                 b.append('\n').append(heading(w)).append(" — ").append(t).append(t.equals(Target.POLLING) ? " (CometD: long-polling)" : "").append('\n');
-                b.append(String.format(Locale.ROOT, "  %-38s %11s %11s %11s %9s %9s   %s%n", "", "bridge", "socketio", "cometd",
+                b.append(String.format(Locale.ROOT, "  %-48s %11s %11s %11s %9s %9s   %s%n", "", "bridge", "socketio", "cometd",
                         "b÷sio", "b÷cometd", "target (bridge ÷ peer)"));
                 for (Row r : ROWS) {
                     if (!r.workload().equals(w)) continue;
-                    b.append(String.format(Locale.ROOT, "  %-38s", r.title() + (r.unit().isEmpty() ? "" : " (" + r.unit() + ")")));
+                    b.append(String.format(Locale.ROOT, "  %-48s", r.title() + (r.unit().isEmpty() ? "" : " (" + r.unit() + ")")));
                     Double[] v = new Double[SYSTEMS.length];
                     for (int i = 0; i < SYSTEMS.length; i++) {
                         v[i] = value(w, new Target(SYSTEMS[i], t), r.metric());

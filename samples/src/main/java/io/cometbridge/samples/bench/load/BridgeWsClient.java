@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class BridgeWsClient extends WsClient {
     static final String JOIN = "j";
+    private static final String OPEN = "{\"t\":\"open\",";
     private final int[] end = new int[1];
     // guarded by this
     private long lastIn;
@@ -40,6 +41,10 @@ final class BridgeWsClient extends WsClient {
     void onText(String text) {
         if (text.charAt(0) == '[') {
             onData(text);
+            return;
+        }
+        if (text.startsWith(OPEN)) { // the server's usual form: no parse, as the Socket.IO client reads its OPEN packet's type only
+            opened.complete(null);
             return;
         }
         JsonObject frame = JsonParser.parseString(text).getAsJsonObject();
