@@ -54,6 +54,37 @@ public record ProcStats(long nanos, long cpuNanos, long rssBytes) {
         return last;
     }
 
+    /**
+     * CPU time of the processes' JIT compiler threads (HotSpot's "C1 CompilerThread" and "C2
+     * CompilerThread", from /proc/<pid>/task): how much of a Java server's CPU went to compiling
+     * rather than to the work itself. -1 when no such thread is found (a Node process) or a
+     * process cannot be read. A compiler thread that ended meanwhile takes its time with it.
+     */
+    public static long jitCpuNanos(long... pids) {
+        long sum = 0;
+        boolean found = false;
+        for (long pid : pids) {
+            try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    String stat;
+                    try {
+                        stat = Files.readString(task.resolve("stat"));
+                    } catch (IOException gone) { // the thread ended as it was listed
+                        continue;
+                    }
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) continue;
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
+                    found = true;
+                }
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+        return found ? sum : -1;
+    }
+
     public static ProcStats self() {
         return of(ProcessHandle.current().pid());
     }

@@ -152,9 +152,10 @@ final class Workloads {
      * Server CPU (the nodes', and the redis-server's when the run has its own), load-generator CPU
      * and wire bytes over a measured window.
      */
-    private record Window(ProcStats server, ProcStats redis, ProcStats self, WireCounter.Reading wire) {
+    private record Window(ProcStats server, long serverJit, ProcStats redis, ProcStats self, WireCounter.Reading wire) {
         static Window begin(Run run) {
-            return new Window(ProcStats.sum(run.server.nodePids()), redisStats(run), ProcStats.self(), run.load.wire());
+            return new Window(ProcStats.sum(run.server.nodePids()), ProcStats.jitCpuNanos(run.server.nodePids()), redisStats(run),
+                    ProcStats.self(), run.load.wire());
         }
 
         private static ProcStats redisStats(Run run) {
@@ -164,6 +165,7 @@ final class Workloads {
         /** Adds the window's costs, per {@code units} (round trips, deliveries, connects), to {@code m}. */
         void end(Run run, Map<String, Double> m, double units) {
             ProcStats server1 = ProcStats.sum(run.server.nodePids());
+            long serverJit1 = ProcStats.jitCpuNanos(run.server.nodePids());
             ProcStats redis1 = redis == null ? null : redisStats(run);
             ProcStats self1 = ProcStats.self();
             WireCounter.Reading wire = run.load.wire().minus(this.wire);
@@ -176,6 +178,8 @@ final class Workloads {
                 m.put("redisCpuPercent", redis.cpuPercentUntil(redis1));
             }
             m.put("serverCpuUsPerMsg", (nodesCpu + redisCpu) / n);
+            // Of the nodes' CPU, what their JIT compilers took (Java servers only: "-" for Node).
+            m.put("jitCpuUsPerMsg", serverJit < 0 || serverJit1 < 0 ? Double.NaN : (serverJit1 - serverJit) / 1000.0 / n);
             m.put("wireUpPerMsg", wire.up() / n);
             m.put("wireDownPerMsg", wire.down() / n);
             m.put("serverCpuPercent", server.cpuPercentUntil(server1) + (redis == null ? 0 : redis.cpuPercentUntil(redis1)));
@@ -336,9 +340,9 @@ final class Workloads {
      * K sessions opened as fast as the server takes them (a window of P at a time), each until
      * connected, twice on one server. First on a fresh server, after 1,000 warm-up sessions: a node
      * just started meeting its clients coming back (the JVM is still compiling its connect path).
-     * Then, once every session of the first is closed and the server has settled, on that server
-     * again: a node that has run for a while. The second storm's figures are the first's keys with
-     * the prefix {@code running}.
+     * Then, once every session of the first is closed and the server has settled, a second storm
+     * on that server: warmer, though a JVM may still be compiling (the JIT's share is a figure of
+     * each storm). The second storm's figures are the first's keys with the prefix {@code second}.
      */
     private Map<String, Double> connect(Run run) throws Exception {
         int warm = Math.max(1, Math.min(1000, s.connects / 5));
@@ -348,9 +352,9 @@ final class Workloads {
         progress.phase(run.label + " closing", () -> "");
         first.forEach(BenchClient::close); // no goodbye: the clients' sockets close, as when a network drops them
         sleep(s.warmupSeconds); // the server handles those closes before the second storm
-        Map<String, Double> again = storm(run, new ArrayList<>(), "connecting again (running server)");
+        Map<String, Double> again = storm(run, new ArrayList<>(), "second storm: connecting");
         m.merge("sessionsLost", again.remove("sessionsLost"), Double::sum); // one count for the run
-        again.forEach((k, v) -> m.put("running" + Character.toUpperCase(k.charAt(0)) + k.substring(1), v));
+        again.forEach((k, v) -> m.put("second" + Character.toUpperCase(k.charAt(0)) + k.substring(1), v));
         return m;
     }
 
