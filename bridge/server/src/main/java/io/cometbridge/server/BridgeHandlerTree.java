@@ -62,6 +62,19 @@ final class BridgeHandlerTree {
      * before any upgrade. The endpoint keeps nothing of the upgrade's HTTP exchange: the headers it
      * needs are copied here.
      */
+    /**
+     * A backstop only (the heartbeat ends a silent session first): 10 s past the heartbeat timeout,
+     * and never below the idle timeout of the connector that carries the bridge
+     * ({@link BridgeMount#idleTimeout}). Jetty keeps a socket's idle timer when the upgrade's
+     * timeout is no shorter; a shorter one made it cancel and schedule that timer again, on its one
+     * scheduler queue, at every upgrade.
+     */
+    static Duration webSocketIdleTimeout(Bridge bridge) {
+        Duration past = bridge.config().heartbeatTimeout().plus(Duration.ofSeconds(10));
+        Duration connector = BridgeMount.idleTimeout(bridge);
+        return past.compareTo(connector) >= 0 ? past : connector;
+    }
+
     static WebSocketUpgradeHandler webSocket(WebSocketComponents components, Bridge bridge, OriginPolicy origins, String path) {
         BridgeConfig config = bridge.config();
         // JSON escaping can grow text up to 6x; the exact per-message limit is checked by the session.
@@ -69,7 +82,7 @@ final class BridgeHandlerTree {
         long maxBinary = config.maxMessageBytes() + 9L;
         return new WebSocketUpgradeHandler(components, upgrade -> {
             Configuration c = upgrade.getConfiguration();
-            c.setIdleTimeout(config.heartbeatTimeout().plus(Duration.ofSeconds(10)));
+            c.setIdleTimeout(webSocketIdleTimeout(bridge));
             c.setMaxTextMessageSize(maxText);
             c.setMaxBinaryMessageSize(maxBinary);
             upgrade.addMapping(path, (request, response, callback) -> {

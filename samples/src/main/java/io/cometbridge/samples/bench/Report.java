@@ -167,7 +167,7 @@ final class Report {
                     m.get("throughput"), m.get("latencyP99Ms"), m.get("serverCpuUsPerMsg"), m.get("lost")) + lg;
             case "idle" -> String.format(Locale.ROOT, "%,.0f sessions: %.1f KB per session, %.0f B/min down per session, %.0f lost",
                     m.get("sessions"), m.get("memoryPerSessionBytes") / 1024, m.get("wireDownPerSessionMin"), m.get("sessionsLost")) + lg;
-            default -> String.format(Locale.ROOT, "%,.0f connects in %.2f s (fresh server), %.2f s (running server), p99 %.1f / %.1f ms,"
+            default -> String.format(Locale.ROOT, "%,.0f connects in %.2f s (fresh server), %.2f s (second storm), p99 %.1f / %.1f ms,"
                     + " %.0f / %.0f µs server CPU/connect", m.get("connects"), m.get("connectSeconds"), m.get("secondConnectSeconds"),
                     m.get("latencyP99Ms"), m.get("secondLatencyP99Ms"), m.get("serverCpuUsPerMsg"), m.get("secondServerCpuUsPerMsg")) + lg;
         };
