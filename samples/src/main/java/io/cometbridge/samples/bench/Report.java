@@ -23,7 +23,7 @@ import java.util.Map;
  * (self-contained, inline SVG charts), results.json, results.csv, table.txt.
  */
 final class Report {
-    private static final double NONE = Double.NaN;
+    static final double NONE = Double.NaN;
 
     /**
      * A row: a metric, how to show it, and the issue's targets as ratios bridge ÷ peer
@@ -40,67 +40,6 @@ final class Report {
             return only == null || transport.equals(only) || transport.startsWith(only + "-"); // polling-h2 too
         }
     }
-
-    static final List<Row> ROWS = List.of(
-            new Row("echo", "throughput", "round trips/s", "", 0, true, 1, 1, NONE, null),
-            new Row("echo", "serverCpuUsPerMsg", "server CPU per round trip", "µs", 1, false, 0.8, 0.5, NONE, null),
-            new Row("echo", "jitCpuUsPerMsg", "of which JIT compilers", "µs", 1, false),
-            new Row("echo", "latencyP50Ms", "latency p50", "ms", 2, false),
-            new Row("echo", "latencyP99Ms", "latency p99", "ms", 2, false, 1, 1, NONE, null),
-            new Row("echo", "latencyP999Ms", "latency p99.9", "ms", 2, false),
-            new Row("echo", "wireUpPerMsg", "wire bytes up per round trip", "B", 0, false, NONE, NONE, 250, Target.POLLING),
-            new Row("echo", "wireDownPerMsg", "wire bytes down per round trip", "B", 0, false, NONE, NONE, 250, Target.POLLING),
-            new Row("echo", "sessionsLost", "sessions lost", "", 0, false),
-            new Row("echo", "connectFailures", "connects failed", "", 0, false),
-            new Row("echo", "serverCpuPercent", "server CPU", "% core", 0, false),
-            new Row("echo", "loadgenCpuPercent", "load generator CPU", "% core", 0, false),
-
-            new Row("fanout", "throughput", "deliveries/s", "", 0, true),
-            new Row("fanout", "serverCpuUsPerMsg", "server CPU per delivery", "µs", 2, false),
-            new Row("fanout", "jitCpuUsPerMsg", "of which JIT compilers", "µs", 2, false),
-            new Row("fanout", "latencyP50Ms", "delivery latency p50", "ms", 1, false),
-            new Row("fanout", "latencyP99Ms", "delivery latency p99", "ms", 1, false, 1, NONE, NONE, null),
-            new Row("fanout", "latencyP999Ms", "delivery latency p99.9", "ms", 1, false),
-            new Row("fanout", "lost", "messages lost", "", 0, false, NONE, NONE, 0, null),
-            new Row("fanout", "wireDownPerMsg", "wire bytes down per delivery", "B", 0, false),
-            new Row("fanout", "wireUpPerMsg", "wire bytes up per delivery", "B", 1, false),
-            new Row("fanout", "sessionsLost", "sessions lost", "", 0, false),
-            new Row("fanout", "connectFailures", "connects failed", "", 0, false),
-            new Row("fanout", "serverCpuPercent", "server CPU", "% core", 0, false),
-            new Row("fanout", "loadgenCpuPercent", "load generator CPU", "% core", 0, false),
-
-            new Row("idle", "memoryPerSessionBytes", "memory per session (RSS growth)", "B", 0, false, 1, NONE, NONE, null),
-            new Row("idle", "serverCpuUsPerSessionSec", "server CPU per session", "µs/s", 2, false),
-            new Row("idle", "wireUpPerSessionMin", "wire bytes up per session", "B/min", 0, false),
-            new Row("idle", "wireDownPerSessionMin", "wire bytes down per session", "B/min", 0, false),
-            new Row("idle", "serverRssMB", "server RSS with all sessions", "MB", 0, false),
-            new Row("idle", "sessionsLost", "sessions lost", "", 0, false),
-            new Row("idle", "connectFailures", "connects failed", "", 0, false),
-            new Row("idle", "serverCpuPercent", "server CPU", "% core", 1, false),
-            new Row("idle", "loadgenCpuPercent", "load generator CPU", "% core", 1, false),
-
-            new Row("connect", "connectSeconds", "fresh server: time for all connects", "s", 2, false, 1, NONE, NONE, Target.WEBSOCKET),
-            new Row("connect", "throughput", "fresh server: connects/s", "", 0, true),
-            new Row("connect", "latencyP50Ms", "fresh server: connect time p50", "ms", 1, false),
-            new Row("connect", "latencyP99Ms", "fresh server: connect time p99", "ms", 1, false),
-            new Row("connect", "latencyP999Ms", "fresh server: connect time p99.9", "ms", 1, false),
-            new Row("connect", "serverCpuUsPerMsg", "fresh server: server CPU per connect", "µs", 0, false),
-            new Row("connect", "jitCpuUsPerMsg", "fresh server: of which JIT compilers", "µs", 0, false),
-            new Row("connect", "serverCpuPercent", "fresh server: server CPU", "% core", 0, false),
-            new Row("connect", "loadgenCpuPercent", "fresh server: load generator CPU", "% core", 0, false),
-            new Row("connect", "secondConnectSeconds", "second storm: time for all connects", "s", 2, false, 1, NONE, NONE, Target.WEBSOCKET),
-            new Row("connect", "secondThroughput", "second storm: connects/s", "", 0, true),
-            new Row("connect", "secondLatencyP50Ms", "second storm: connect time p50", "ms", 1, false),
-            new Row("connect", "secondLatencyP99Ms", "second storm: connect time p99", "ms", 1, false),
-            new Row("connect", "secondLatencyP999Ms", "second storm: connect time p99.9", "ms", 1, false),
-            new Row("connect", "secondServerCpuUsPerMsg", "second storm: server CPU per connect", "µs", 0, false),
-            new Row("connect", "secondJitCpuUsPerMsg", "second storm: of which JIT compilers", "µs", 0, false),
-            new Row("connect", "secondServerCpuPercent", "second storm: server CPU", "% core", 0, false),
-            new Row("connect", "secondLoadgenCpuPercent", "second storm: load generator CPU", "% core", 0, false),
-            new Row("connect", "wireUpPerMsg", "wire bytes up per connect", "B", 0, false),
-            new Row("connect", "wireDownPerMsg", "wire bytes down per connect", "B", 0, false),
-            new Row("connect", "sessionsLost", "sessions lost", "", 0, false),
-            new Row("connect", "connectFailures", "connects failed", "", 0, false));
 
     private static final Target.Sys[] SYSTEMS = Target.Sys.PEERS.toArray(Target.Sys[]::new);
     private final Bench.Settings settings;
@@ -246,7 +185,7 @@ final class Report {
                 b.append('\n').append(heading(w)).append(" — ").append(t).append(t.equals(Target.POLLING) ? " (CometD: long-polling)" : "").append('\n');
                 b.append(String.format(Locale.ROOT, "  %-48s %11s %11s %11s %9s %9s   %s%n", "", "bridge", "socketio", "cometd",
                         "b÷sio", "b÷cometd", "target (bridge ÷ peer)"));
-                for (Row r : ROWS) {
+                for (Row r : ReportRows.ALL) {
                     if (!r.workload().equals(w)) continue;
                     b.append(String.format(Locale.ROOT, "  %-48s", r.title() + (r.unit().isEmpty() ? "" : " (" + r.unit() + ")")));
                     Double[] v = new Double[SYSTEMS.length];
@@ -349,7 +288,7 @@ final class Report {
         });
         root.add("medians", med);
         JsonArray targets = new JsonArray();
-        for (Row r : ROWS) {
+        for (Row r : ReportRows.ALL) {
             for (String t : Target.ALL_TRANSPORTS) {
                 for (String v : verdicts(r, t)) {
                     JsonObject o = new JsonObject();
@@ -414,7 +353,7 @@ final class Report {
                 h.append("<h2>").append(esc(heading(w))).append(" — ").append(t).append("</h2>\n<table><tr><th></th>");
                 for (Target.Sys s : SYSTEMS) h.append("<th>").append(esc(s.id)).append("</th>");
                 h.append("<th>bridge ÷ socketio</th><th>bridge ÷ cometd</th><th>target (bridge ÷ peer)</th></tr>\n");
-                for (Row r : ROWS) {
+                for (Row r : ReportRows.ALL) {
                     if (!r.workload().equals(w)) continue;
                     h.append("<tr><td>").append(esc(r.title())).append(r.unit().isEmpty() ? "" : " (" + esc(r.unit()) + ")").append("</td>");
                     Double[] v = new Double[SYSTEMS.length];
@@ -430,7 +369,7 @@ final class Report {
                 }
                 h.append("</table>\n<div class=\"charts\">\n");
                 if (!w.equals("idle")) h.append(charts.latencyChart(w, t));
-                for (Row r : ROWS) {
+                for (Row r : ReportRows.ALL) {
                     if (r.workload().equals(w) && !r.metric().startsWith("latency") && !r.metric().startsWith("secondLatency") && !r.metric().equals("lost")
                             && !r.metric().equals("sessionsLost") && !r.metric().equals("connectFailures")) {
                         h.append(charts.barChart(r, t));

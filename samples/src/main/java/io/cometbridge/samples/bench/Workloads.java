@@ -4,7 +4,6 @@ import io.cometbridge.samples.bench.load.Target;
 
 import io.cometbridge.samples.bench.load.BenchClient;
 import io.cometbridge.samples.bench.load.LoadGenerator;
-import io.cometbridge.samples.bench.load.WireCounter;
 import io.cometbridge.samples.bench.peer.Control;
 
 import io.cometbridge.samples.bench.peer.Deployment;
@@ -31,7 +30,7 @@ import java.util.function.IntFunction;
 /**
  * The four workloads, the same for every system and transport. Each run gets a fresh server
  * process (or fresh nodes and redis-server) and a fresh load generator, and returns its figures by
- * name (see {@link Report#ROWS}). Server CPU and memory come from /proc for the server's pid (the
+ * name (see {@link ReportRows#ALL}). Server CPU and memory come from /proc for the server's pid (the
  * nodes' pids summed, and the redis-server's), the load generator's CPU from /proc for this
  * process, wire bytes from the load generator's sockets.
  */
@@ -148,47 +147,6 @@ final class Workloads {
         }
     }
 
-    /**
-     * Server CPU (the nodes', and the redis-server's when the run has its own), load-generator CPU
-     * and wire bytes over a measured window.
-     */
-    private record Window(ProcStats server, long serverJit, ProcStats redis, ProcStats self, WireCounter.Reading wire) {
-        static Window begin(Run run) {
-            return new Window(ProcStats.sum(run.server.nodePids()), ProcStats.jitCpuNanos(run.server.nodePids()), redisStats(run),
-                    ProcStats.self(), run.load.wire());
-        }
-
-        private static ProcStats redisStats(Run run) {
-            return run.server.redisPid() > 0 ? ProcStats.of(run.server.redisPid()) : null;
-        }
-
-        /** Adds the window's costs, per {@code units} (round trips, deliveries, connects), to {@code m}. */
-        void end(Run run, Map<String, Double> m, double units) {
-            ProcStats server1 = ProcStats.sum(run.server.nodePids());
-            long serverJit1 = ProcStats.jitCpuNanos(run.server.nodePids());
-            ProcStats redis1 = redis == null ? null : redisStats(run);
-            ProcStats self1 = ProcStats.self();
-            WireCounter.Reading wire = run.load.wire().minus(this.wire);
-            double n = Math.max(1, units);
-            double nodesCpu = server.cpuNanosUntil(server1) / 1000.0, redisCpu = 0;
-            m.put("nodeCpuUsPerMsg", nodesCpu / n);
-            if (redis != null) { // server CPU = nodes + Redis; each also on its own
-                redisCpu = redis.cpuNanosUntil(redis1) / 1000.0;
-                m.put("redisCpuUsPerMsg", redisCpu / n);
-                m.put("redisCpuPercent", redis.cpuPercentUntil(redis1));
-            }
-            m.put("serverCpuUsPerMsg", (nodesCpu + redisCpu) / n);
-            // Of the nodes' CPU, what their JIT compilers took (Java servers only: "-" for Node).
-            m.put("jitCpuUsPerMsg", serverJit < 0 || serverJit1 < 0 ? Double.NaN : (serverJit1 - serverJit) / 1000.0 / n);
-            m.put("wireUpPerMsg", wire.up() / n);
-            m.put("wireDownPerMsg", wire.down() / n);
-            m.put("serverCpuPercent", server.cpuPercentUntil(server1) + (redis == null ? 0 : redis.cpuPercentUntil(redis1)));
-            m.put("loadgenCpuPercent", self.cpuPercentUntil(self1));
-            m.put("serverRssMB", server1.rssBytes() < 0 ? Double.NaN : server1.rssBytes() / 1048576.0);
-            m.put("seconds", server.secondsUntil(server1));
-        }
-    }
-
     // ================================================================ echo
 
     /** N clients in a closed loop: send, wait for the echo, send the next. */
@@ -211,12 +169,12 @@ final class Workloads {
             sleep(s.warmupSeconds);
             latency.getIntervalHistogram(); // discard the warm-up
             long n0 = completed.sum();
-            Window w = Window.begin(run);
+            MeasuredWindow w = MeasuredWindow.begin(run.server, run.load);
             progress.phase(run.label + " measuring", () -> rate + " rt/s");
             sleep(s.durationSeconds);
             long n = completed.sum() - n0;
             Map<String, Double> m = new LinkedHashMap<>();
-            w.end(run, m, n);
+            w.end(m, n);
             Histogram h = latency.getIntervalHistogram();
             m.put("clients", (double) s.clients);
             m.put("throughput", n / m.get("seconds"));
@@ -264,12 +222,12 @@ final class Workloads {
         progress.phase(run.label + " warm-up", () -> rate + " deliveries/s");
         sleep(s.warmupSeconds);
         long d0 = delivered.sum();
-        Window w = Window.begin(run);
+        MeasuredWindow w = MeasuredWindow.begin(run.server, run.load);
         progress.phase(run.label + " measuring", () -> rate + " deliveries/s");
         sleep(s.durationSeconds);
         long deliveries = delivered.sum() - d0;
         Map<String, Double> m = new LinkedHashMap<>();
-        w.end(run, m, deliveries);
+        w.end(m, deliveries);
 
         // Every client must get every broadcast; what has not arrived by the end of the drain window is lost.
         progress.phase(run.label + " draining", () -> "");
@@ -306,13 +264,13 @@ final class Workloads {
         List<BenchClient> clients = run.connect(s.idleSessions, 500, i -> (c, t) -> { }, null, "connecting");
         progress.phase(run.label + " settling", () -> "");
         sleep(s.warmupSeconds);
-        Window w = Window.begin(run);
+        MeasuredWindow w = MeasuredWindow.begin(run.server, run.load);
         progress.phase(run.label + " idle for " + (int) s.idleSeconds + " s", () -> clients.stream().filter(BenchClient::lost).count() + " lost");
         sleep(s.idleSeconds);
         Map<String, Double> m = new LinkedHashMap<>();
         // Per session alive at the end of the window (lost sessions no longer cost anything).
         long n = Math.max(1, clients.stream().filter(c -> !c.lost()).count());
-        w.end(run, m, n);
+        w.end(m, n);
         double secs = m.get("seconds");
         // per session per minute instead of per message
         m.put("serverCpuUsPerSessionSec", m.remove("serverCpuUsPerMsg") / secs);
@@ -361,13 +319,13 @@ final class Workloads {
     /** One storm of {@code s.connects} sessions, its clients added to {@code opened}: its figures. */
     private Map<String, Double> storm(Run run, List<BenchClient> opened, String what) throws Exception {
         Recorder times = new Recorder(3);
-        Window w = Window.begin(run);
+        MeasuredWindow w = MeasuredWindow.begin(run.server, run.load);
         long t0 = System.nanoTime();
         List<BenchClient> clients = run.connect(s.connects, s.connectParallel, i -> (c, t) -> { }, times, what);
         double secs = (System.nanoTime() - t0) / 1e9;
         opened.addAll(clients);
         Map<String, Double> m = new LinkedHashMap<>();
-        w.end(run, m, s.connects);
+        w.end(m, s.connects);
         m.put("connects", (double) s.connects);
         m.put("connectSeconds", secs);
         m.put("throughput", s.connects / secs);
