@@ -440,6 +440,7 @@ final class ClientSession {
         if (watchdog != null) watchdog.cancel(false);
         if (fromServer && current != null) current.stop();
         if (pending != null) pending.stop();
+        pending = null; // a closed session attaches nowhere: a late open frame of the stopped attach is stale, not a reopening
         channel.failAll(f -> f.completeExceptionally(new SessionClosedException(reason)));
         connected.completeExceptionally(connectFailure != null ? connectFailure : new SessionClosedException(reason));
         if (switched != null) switched.completeExceptionally(new SessionClosedException(reason));
