@@ -99,8 +99,12 @@ class ClientWebSocketProbeTest {
             c.connect().get();
             await().atMost(Duration.ofSeconds(30)).until(() -> c.transport() == TransportKind.WEBSOCKET);
             c.send("after the move").get();
-            // The listener hears after the state changed. A failure says how the client got to WebSocket
-            // (one flaky run on a loaded machine reached it without an upgrade event: not understood yet).
+            // The listener hears after the state changed. A failure says how the client got to WebSocket.
+            // Runs on a loaded machine have reached it without an upgrade event; in one (4 December 2026) the
+            // second client was straight on WebSocket (transports [WEBSOCKET], 1 open): most likely the first
+            // client's probe got through after its close() and its late open frame reopened that closed session,
+            // which then remembered WebSocket as working. ClientSession.finish now forgets the stopped attach.
+            // Not reproduced on demand.
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(second.upgrades)
                     .as("upgrade events, with transports %s and %d opens", second.transports, second.opens).isNotEmpty());
             // Started on polling, then moved up by a probe (a loaded machine may drop and redo that later: not counted here).
