@@ -78,12 +78,8 @@ final class MeteredEndPoint extends SocketChannelEndPoint {
         Runnable task = super.onSelected();
         if (task == null || !runsWebSocketReadsOnSelector()) return task;
         // One of the endpoint's few fixed tasks (read, write, both): wrap it once, not per message.
-        if (lastOnSelector == null || lastOnSelector.task() != task) lastOnSelector = onSelector(task);
+        if (lastOnSelector == null || lastOnSelector.task() != task) lastOnSelector = new OnSelector(task);
         return lastOnSelector;
-    }
-
-    static OnSelector onSelector(Runnable task) {
-        return new OnSelector(task);
     }
 
     /** The selector's task for this socket, declared non-blocking; still closed with the selector. */

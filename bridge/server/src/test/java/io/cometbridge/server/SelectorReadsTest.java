@@ -83,7 +83,7 @@ class SelectorReadsTest {
                 closed.set(true);
             }
         }
-        Runnable task = MeteredEndPoint.onSelector(new Blocking());
+        Runnable task = new MeteredEndPoint.OnSelector(new Blocking());
         assertThat(Invocable.getInvocationType(task)).isEqualTo(Invocable.InvocationType.NON_BLOCKING);
         task.run();
         ((Closeable) task).close();

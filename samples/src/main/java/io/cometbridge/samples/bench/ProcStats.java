@@ -15,11 +15,7 @@ public record ProcStats(long nanos, long cpuNanos, long rssBytes) {
     public static ProcStats of(long pid) {
         long now = System.nanoTime();
         try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-            // The command name (field 2) is in parentheses and may hold spaces: split after it.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime (fields 14, 15)
-            return new ProcStats(now, ticks * TICK_NANOS, rss(pid));
+            return new ProcStats(now, cpuNanosOf(Files.readString(Path.of("/proc", String.valueOf(pid), "stat"))), rss(pid));
         } catch (IOException | RuntimeException e) {
             return new ProcStats(now, -1, -1);
         }
@@ -74,8 +70,7 @@ public record ProcStats(long nanos, long cpuNanos, long rssBytes) {
                     }
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) continue;
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
+                    sum += cpuNanosOf(stat);
                     found = true;
                 }
             } catch (IOException | RuntimeException e) {
@@ -83,6 +78,13 @@ public record ProcStats(long nanos, long cpuNanos, long rssBytes) {
             }
         }
         return found ? sum : -1;
+    }
+
+    /** utime + stime (fields 14 and 15) of a process's or thread's stat line, in ns. */
+    private static long cpuNanosOf(String stat) {
+        // The command name (field 2) is in parentheses and may hold spaces: split after it.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
     }
 
     public static ProcStats self() {

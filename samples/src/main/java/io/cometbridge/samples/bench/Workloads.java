@@ -256,7 +256,7 @@ final class Workloads {
 
     /** K sessions held open doing nothing: memory, CPU and wire bytes per session. */
     private Map<String, Double> idle(Run run) throws Exception {
-        int warm = Math.max(1, Math.min(100, s.idleSessions / 10));
+        int warm = idleWarmup(s);
         run.connect(warm, 100, i -> (c, t) -> { }, null, "warm-up sessions");
         sleep(Math.min(1, s.warmupSeconds));
         run.control.gc();
@@ -303,7 +303,7 @@ final class Workloads {
      * each storm). The second storm's figures are the first's keys with the prefix {@code second}.
      */
     private Map<String, Double> connect(Run run) throws Exception {
-        int warm = Math.max(1, Math.min(1000, s.connects / 5));
+        int warm = connectWarmup(s);
         List<BenchClient> first = new ArrayList<>(run.connect(warm, s.connectParallel, i -> (c, t) -> { }, null, "warm-up connects"));
         sleep(Math.min(1, s.warmupSeconds));
         Map<String, Double> m = storm(run, first, "connecting");
@@ -382,6 +382,16 @@ final class Workloads {
         Thread.sleep((long) (seconds * 1000));
     }
 
+    /** The idle workload's warm-up sessions, opened before its first memory reading and kept open. */
+    private static int idleWarmup(Bench.Settings s) {
+        return Math.max(1, Math.min(100, s.idleSessions / 10));
+    }
+
+    /** The connect storm's warm-up sessions, opened before the fresh server's storm and kept open through it. */
+    private static int connectWarmup(Bench.Settings s) {
+        return Math.max(1, Math.min(1000, s.connects / 5));
+    }
+
     /**
      * The fewest sockets the load generator holds open at once in the largest of {@code s}'s
      * workloads, its warm-up's included: one per session (a polling client's send may need a
@@ -393,8 +403,8 @@ final class Workloads {
             sessions = Math.max(sessions, switch (w) {
                 case "echo" -> s.clients;
                 case "fanout" -> s.fanoutClients;
-                case "idle" -> s.idleSessions + Math.max(1, Math.min(100, s.idleSessions / 10));
-                case "connect" -> s.connects + Math.max(1, Math.min(1000, s.connects / 5));
+                case "idle" -> s.idleSessions + idleWarmup(s);
+                case "connect" -> s.connects + connectWarmup(s);
                 default -> 0;
             });
         }
