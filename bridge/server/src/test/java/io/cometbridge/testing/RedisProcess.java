@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real {@code redis-server} (the Debian package) for a test: loopback only, a free port, no
  * persistence, its files in a temp folder. {@link #restart()} starts it again on the same port
- * with nothing in it (a Redis that lost its data). Stopped on close.
+ * with nothing in it (a Redis that lost its data). Stopped on close, and its folder deleted.
  */
 public final class RedisProcess implements AutoCloseable {
     public static final String BINARY = "/usr/bin/redis-server";
@@ -83,5 +83,9 @@ public final class RedisProcess implements AutoCloseable {
     @Override
     public void close() throws Exception {
         stop();
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) Files.deleteIfExists(f);
+        }
+        Files.deleteIfExists(dir);
     }
 }
