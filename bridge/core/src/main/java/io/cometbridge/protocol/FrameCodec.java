@@ -27,7 +27,7 @@ public final class FrameCodec {
             String json = d.message().json();
             return d.ack() >= 0 ? "[" + d.seq() + "," + json + "," + d.ack() + "]" : "[" + d.seq() + "," + json + "]";
         }
-        StringBuilder out = new StringBuilder(64);
+        StringBuilder out = new StringBuilder(frame instanceof Frame.Open ? 128 : 64); // an open frame with two ids: ~110 chars
         encodeInto(out, frame);
         return out.toString();
     }
@@ -70,15 +70,18 @@ public final class FrameCodec {
             if (o.key() != null) stringField(out, "key", o.key());
             out.append(",\"ack\":").append(o.ack())
                     .append(",\"next\":").append(o.next())
-                    .append(",\"resumed\":").append(o.resumed())
-                    .append(",\"hb\":").append(c.heartbeatMillis())
-                    .append(",\"poll\":").append(c.pollMillis())
-                    .append(",\"grace\":").append(c.graceMillis())
-                    .append(",\"ackMs\":").append(c.ackMillis())
-                    .append(",\"ackEvery\":").append(c.ackEvery())
-                    .append(",\"maxMessage\":").append(c.maxMessageBytes())
-                    .append(",\"maxRequest\":").append(c.maxRequestBytes())
-                    .append(",\"maxFrames\":").append(c.maxBatchFrames());
+                    .append(",\"resumed\":").append(o.resumed());
+            // A setting a client would assume anyway (PROTOCOL.md 1.2) is left out: with the
+            // defaults, an open frame is a third of its full size.
+            Frame.Settings d = Frame.Settings.DEFAULTS;
+            longField(out, "hb", c.heartbeatMillis(), d.heartbeatMillis());
+            longField(out, "poll", c.pollMillis(), d.pollMillis());
+            longField(out, "grace", c.graceMillis(), d.graceMillis());
+            longField(out, "ackMs", c.ackMillis(), d.ackMillis());
+            longField(out, "ackEvery", c.ackEvery(), d.ackEvery());
+            longField(out, "maxMessage", c.maxMessageBytes(), d.maxMessageBytes());
+            longField(out, "maxRequest", c.maxRequestBytes(), d.maxRequestBytes());
+            longField(out, "maxFrames", c.maxBatchFrames(), d.maxBatchFrames());
             if (o.cohort() != null) stringField(out, "cohort", o.cohort());
             out.append('}');
         } else if (frame instanceof Frame.Close c) {
@@ -97,6 +100,11 @@ public final class FrameCodec {
         } else {
             throw new IllegalArgumentException("unknown frame " + frame);
         }
+    }
+
+    /** Appends {@code ,"name":value} unless the value is the one a missing field means. */
+    private static void longField(StringBuilder out, String name, long value, long meantWhenMissing) {
+        if (value != meantWhenMissing) out.append(",\"").append(name).append("\":").append(value);
     }
 
     /** Appends {@code ,"name":"value"} with the value escaped. */

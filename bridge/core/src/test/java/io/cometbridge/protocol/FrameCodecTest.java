@@ -62,6 +62,16 @@ class FrameCodecTest {
     }
 
     @Test
+    void anOpenFrameLeavesOutTheSettingsThatEqualTheDefaults() {
+        String plain = FrameCodec.encode(new Frame.Open("S", "K", 0, 1, false, Frame.Settings.DEFAULTS));
+        assertThat(plain).isEqualTo("{\"t\":\"open\",\"sid\":\"S\",\"key\":\"K\",\"ack\":0,\"next\":1,\"resumed\":false}");
+        Frame.Settings d = Frame.Settings.DEFAULTS;
+        String tuned = FrameCodec.encode(new Frame.Open("S", "K", 0, 1, false, new Frame.Settings(d.heartbeatMillis(), 5000,
+                d.graceMillis(), d.ackMillis(), d.ackEvery(), d.maxMessageBytes(), d.maxRequestBytes(), 50)));
+        assertThat(tuned).endsWith("\"resumed\":false,\"poll\":5000,\"maxFrames\":50}");
+    }
+
+    @Test
     void anOpenWithoutSettingsMeansTheVersion1Defaults() {
         Frame.Open open = (Frame.Open) FrameCodec.decode("{\"t\":\"open\",\"sid\":\"s\",\"ack\":0}");
         assertThat(open.settings()).isEqualTo(Frame.Settings.DEFAULTS);
