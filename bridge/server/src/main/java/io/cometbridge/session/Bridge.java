@@ -5,6 +5,7 @@ import io.cometbridge.api.AuthResult;
 import io.cometbridge.api.Authenticator;
 import io.cometbridge.api.BridgeHandler;
 import io.cometbridge.api.CloseReason;
+import io.cometbridge.channel.ChannelPolicy;
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.ErrorCode;
 import io.cometbridge.protocol.Frame;
@@ -41,6 +42,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
     private final Scheduler scheduler;
     private final long startNanos;
     private final Frame.Settings clientSettings;
+    private final ChannelPolicy channelPolicy;
     private final Executor workers;
     private final boolean ownsWorkers;
     private final AtomicInteger opened = new AtomicInteger();
@@ -67,6 +69,8 @@ public final class Bridge implements SessionContext, AutoCloseable {
         this.scheduler = scheduler != null ? scheduler : Scheduler.system("bridge-timer");
         this.startNanos = this.scheduler.nanoTime();
         this.clientSettings = config.clientSettings();
+        this.channelPolicy = new ChannelPolicy(config.ackDelay(), config.ackEvery(), config.maxMessageBytes(),
+                config.maxQueuedMessages(), config.maxQueuedBytes());
         this.ownsWorkers = workers == null;
         this.workers = workers != null ? workers
                 : Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), daemonThreads("bridge-worker"));
@@ -269,6 +273,11 @@ public final class Bridge implements SessionContext, AutoCloseable {
     @Override
     public Frame.Settings clientSettings() {
         return clientSettings;
+    }
+
+    @Override
+    public ChannelPolicy channelPolicy() {
+        return channelPolicy;
     }
 
     @Override

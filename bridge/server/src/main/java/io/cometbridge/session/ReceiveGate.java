@@ -50,7 +50,7 @@ final class ReceiveGate {
     private volatile boolean paused;
 
     // ---- confined to the session's executor ----
-    private final ArrayDeque<Frame> held = new ArrayDeque<>();
+    private final ArrayDeque<Frame> held = new ArrayDeque<>(2); // it grows when an application pauses: most never do
     private long heldBytes;
     private long lastHeld; // sequence number of the last data frame held (0: none)
     private Waiting waiting;

@@ -4,7 +4,6 @@ import io.cometbridge.api.AuthResult;
 import io.cometbridge.api.CloseReason;
 import io.cometbridge.api.SessionClosedException;
 import io.cometbridge.channel.Channel;
-import io.cometbridge.channel.ChannelPolicy;
 import io.cometbridge.channel.Framing;
 import io.cometbridge.channel.Heartbeat;
 import io.cometbridge.protocol.BridgeException;
@@ -68,8 +67,7 @@ public final class Session extends SessionView implements TransportListener {
         this.backlog = new SendBacklog(executor, ctx.config().maxQueuedMessages(), () -> closeNow(CloseReason.QUEUE_FULL, true));
         BridgeConfig c = ctx.config();
         this.app = new SessionEvents(this, ctx.handler(), () -> ctx.micros(ctx.scheduler().nanoTime()));
-        this.channel = new Channel<>(new ChannelPolicy(c.ackDelay(), c.ackEvery(), c.maxMessageBytes(),
-                c.maxQueuedMessages(), c.maxQueuedBytes()), app);
+        this.channel = new Channel<>(ctx.channelPolicy(), app);
         this.heartbeat = new Heartbeat(c.heartbeatInterval().toNanos(), 0, ctx.scheduler().nanoTime());
         this.timers = new SessionTimers(ctx.scheduler(), executor);
         this.acks = new Acks(executor, timers, channel, ctx.scheduler(),

@@ -25,6 +25,9 @@ interface SessionContext {
     /** The settings every open frame tells clients. */
     io.cometbridge.protocol.Frame.Settings clientSettings();
 
+    /** The acknowledgement policy and limits every session's channel follows (one object for all). */
+    io.cometbridge.channel.ChannelPolicy channelPolicy();
+
     Executor workers();
 
     /** Server-wide counters per transport that every session's statistics add to. */

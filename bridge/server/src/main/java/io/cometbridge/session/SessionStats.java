@@ -5,6 +5,8 @@ import io.cometbridge.api.TransportKind;
 import io.cometbridge.protocol.Frame;
 import io.cometbridge.transport.WireTally;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -69,7 +71,10 @@ public final class SessionStats implements WireTally {
     private final String label;
     private final TransportTotals totals;
     private final Cohort cohort;
-    private final AtomicLongArray values = new AtomicLongArray(SLOTS * TransportKind.values().length);
+    private static final int KINDS = TransportKind.values().length;
+    private static final VarHandle KIND = MethodHandles.arrayElementVarHandle(AtomicLongArray[].class);
+    /** One array of counters per transport kind, made when the session first counts on it: most sessions use one or two kinds. */
+    private final AtomicLongArray[] byKind = new AtomicLongArray[KINDS];
     private volatile long duplicatesDropped;
     private long lastSendNanos; // when frames last went out, on the session's executor (a batch round trip starts)
     private volatile TransportKind lastKind = TransportKind.WEBSOCKET; // the transport attached last: CPU is charged to it
@@ -105,8 +110,8 @@ public final class SessionStats implements WireTally {
 
     /** Single-writer increment (the session executor, which also retires: it sees {@code retired} in order). */
     private void add(TransportKind kind, int counter, long delta) {
-        int i = kind.ordinal() * SLOTS + counter;
-        values.lazySet(i, values.get(i) + delta);
+        AtomicLongArray values = counters(kind);
+        values.lazySet(counter, values.get(counter) + delta);
         if (retired) totals.retiredCounted(this);
     }
 
@@ -116,8 +121,26 @@ public final class SessionStats implements WireTally {
      * the totals move only what they have not moved yet, so the bytes are counted once.
      */
     private void addAtomic(TransportKind kind, int counter, long delta) {
-        values.getAndAdd(kind.ordinal() * SLOTS + counter, delta);
+        counters(kind).getAndAdd(counter, delta);
         if (retired) totals.retiredCounted(this);
+    }
+
+    /** The counters of {@code kind}, made on first use; two threads that race make one array (any thread). */
+    private AtomicLongArray counters(TransportKind kind) {
+        AtomicLongArray values = (AtomicLongArray) KIND.getAcquire(byKind, kind.ordinal());
+        if (values != null) return values;
+        AtomicLongArray made = new AtomicLongArray(SLOTS);
+        AtomicLongArray raced = (AtomicLongArray) KIND.compareAndExchange(byKind, kind.ordinal(), null, made);
+        return raced == null ? made : raced;
+    }
+
+    /**
+     * The counters of {@code kind} if it has any (any thread). A volatile read, as the array's
+     * creation is a volatile write: the retirement's argument ({@link #addAtomic}) holds for an
+     * array made after the totals looked.
+     */
+    private AtomicLongArray countersIfAny(int kind) {
+        return (AtomicLongArray) KIND.getVolatile(byKind, kind);
     }
 
     /** The session ended (its executor): its counts move to the server's totals, and so will later ones. */
@@ -132,21 +155,31 @@ public final class SessionStats implements WireTally {
 
     /** Adds what the totals have not moved yet of these counters to {@code sums} at {@code offset} (the totals' lock held). */
     void moveInto(long[] sums, int offset) {
-        if (moved == null) moved = new long[values.length()];
-        for (int i = 0; i < moved.length; i++) {
-            long now = values.get(i);
-            sums[offset + i] += now - moved[i];
-            moved[i] = now;
+        if (moved == null) moved = new long[KINDS * SLOTS];
+        for (int k = 0; k < KINDS; k++) {
+            AtomicLongArray values = countersIfAny(k);
+            if (values == null) continue;
+            for (int c = 0; c < SLOTS; c++) {
+                int i = k * SLOTS + c;
+                long now = values.get(c);
+                sums[offset + i] += now - moved[i];
+                moved[i] = now;
+            }
         }
     }
 
     /** Adds these counters to {@code sums} at {@code offset} (a snapshot of a live session). */
     void addTo(long[] sums, int offset) {
-        for (int i = 0; i < values.length(); i++) sums[offset + i] += values.get(i);
+        for (int k = 0; k < KINDS; k++) {
+            AtomicLongArray values = countersIfAny(k);
+            if (values == null) continue;
+            for (int c = 0; c < SLOTS; c++) sums[offset + k * SLOTS + c] += values.get(c);
+        }
     }
 
     public long get(TransportKind kind, Counter c) {
-        return values.get(kind.ordinal() * SLOTS + c.ordinal());
+        AtomicLongArray values = countersIfAny(kind.ordinal());
+        return values == null ? 0 : values.get(c.ordinal());
     }
 
     void received(TransportKind kind, int payloadBytes) {
