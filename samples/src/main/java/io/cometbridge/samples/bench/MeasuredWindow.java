@@ -10,10 +10,10 @@ import java.util.Map;
  * Server CPU (the nodes', and the redis-server's when the run has its own), load-generator CPU
  * and wire bytes over a measured window.
  */
-record MeasuredWindow(Deployment deployment, LoadGenerator load, ProcStats server, long serverJit, ProcStats redis, ProcStats self,
+record MeasuredWindow(Deployment deployment, LoadGenerator load, ProcStats server, ProcStats.JvmThreads serverJvm, ProcStats redis, ProcStats self,
                       WireCounter.Reading wire) {
     static MeasuredWindow begin(Deployment deployment, LoadGenerator load) {
-        return new MeasuredWindow(deployment, load, ProcStats.sum(deployment.nodePids()), ProcStats.jitCpuNanos(deployment.nodePids()),
+        return new MeasuredWindow(deployment, load, ProcStats.sum(deployment.nodePids()), ProcStats.jvmThreads(deployment.nodePids()),
                 redisStats(deployment), ProcStats.self(), load.wire());
     }
 
@@ -24,7 +24,7 @@ record MeasuredWindow(Deployment deployment, LoadGenerator load, ProcStats serve
     /** Adds the window's costs, per {@code units} (round trips, deliveries, connects), to {@code m}. */
     void end(Map<String, Double> m, double units) {
         ProcStats server1 = ProcStats.sum(deployment.nodePids());
-        long serverJit1 = ProcStats.jitCpuNanos(deployment.nodePids());
+        ProcStats.JvmThreads serverJvm1 = ProcStats.jvmThreads(deployment.nodePids());
         ProcStats redis1 = redis == null ? null : redisStats(deployment);
         ProcStats self1 = ProcStats.self();
         WireCounter.Reading wire = load.wire().minus(this.wire);
@@ -37,8 +37,9 @@ record MeasuredWindow(Deployment deployment, LoadGenerator load, ProcStats serve
             m.put("redisCpuPercent", redis.cpuPercentUntil(redis1));
         }
         m.put("serverCpuUsPerMsg", (nodesCpu + redisCpu) / n);
-        // Of the nodes' CPU, what their JIT compilers took (Java servers only: "-" for Node).
-        m.put("jitCpuUsPerMsg", serverJit < 0 || serverJit1 < 0 ? Double.NaN : (serverJit1 - serverJit) / 1000.0 / n);
+        // Of the nodes' CPU, what their JIT compilers and their garbage collector took (Java servers only: "-" for Node).
+        m.put("jitCpuUsPerMsg", serverJvm.jitMicrosUntil(serverJvm1, n));
+        m.put("gcCpuUsPerMsg", serverJvm.gcMicrosUntil(serverJvm1, n));
         m.put("wireUpPerMsg", wire.up() / n);
         m.put("wireDownPerMsg", wire.down() / n);
         m.put("serverCpuPercent", server.cpuPercentUntil(server1) + (redis == null ? 0 : redis.cpuPercentUntil(redis1)));

@@ -51,13 +51,31 @@ public record ProcStats(long nanos, long cpuNanos, long rssBytes) {
     }
 
     /**
-     * CPU time of the processes' JIT compiler threads (HotSpot's "C1 CompilerThread" and "C2
-     * CompilerThread", from /proc/<pid>/task): how much of a Java server's CPU went to compiling
-     * rather than to the work itself. -1 when no such thread is found (a Node process) or a
-     * process cannot be read. A compiler thread that ended meanwhile takes its time with it.
+     * CPU time of a JVM's own threads, read from /proc/<pid>/task: its JIT compilers (HotSpot's
+     * "C1 CompilerThread" and "C2 CompilerThread") and its garbage collector (G1's "GC Thread#",
+     * "G1 Conc#", "G1 Refine#", "G1 Main Marker", "G1 Service"; ZGC's and Shenandoah's workers
+     * alike): how much of a Java server's CPU went to compiling and collecting rather than to the
+     * work itself. Both -1 when no compiler thread is found (a Node process) or a process cannot
+     * be read. A thread that ended meanwhile takes its time with it.
      */
-    public static long jitCpuNanos(long... pids) {
-        long sum = 0;
+    public record JvmThreads(long jitNanos, long gcNanos) {
+        static final JvmThreads UNKNOWN = new JvmThreads(-1, -1);
+
+        /** The JIT's CPU from this reading to a later one, in µs per {@code units}; NaN when either is unknown. */
+        double jitMicrosUntil(JvmThreads later, double units) {
+            return jitNanos < 0 || later.jitNanos < 0 ? Double.NaN : (later.jitNanos - jitNanos) / 1000.0 / units;
+        }
+
+        /** The collector's CPU from this reading to a later one, in µs per {@code units}; NaN when either is unknown. */
+        double gcMicrosUntil(JvmThreads later, double units) {
+            return gcNanos < 0 || later.gcNanos < 0 ? Double.NaN : (later.gcNanos - gcNanos) / 1000.0 / units;
+        }
+    }
+
+    private static final String[] GC_THREADS = {"GC Thread", "G1 ", "ZWorker", "ZDriver", "ZDirector", "Shenandoah"};
+
+    public static JvmThreads jvmThreads(long... pids) {
+        long jit = 0, gc = 0;
         boolean found = false;
         for (long pid : pids) {
             try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
@@ -69,15 +87,25 @@ public record ProcStats(long nanos, long cpuNanos, long rssBytes) {
                         continue;
                     }
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) continue;
-                    sum += cpuNanosOf(stat);
-                    found = true;
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        jit += cpuNanosOf(stat);
+                        found = true;
+                    } else if (isGcThread(name)) {
+                        gc += cpuNanosOf(stat);
+                    }
                 }
             } catch (IOException | RuntimeException e) {
-                return -1;
+                return JvmThreads.UNKNOWN;
             }
         }
-        return found ? sum : -1;
+        return found ? new JvmThreads(jit, gc) : JvmThreads.UNKNOWN;
+    }
+
+    static boolean isGcThread(String name) {
+        for (String prefix : GC_THREADS) {
+            if (name.startsWith(prefix)) return true;
+        }
+        return false;
     }
 
     /** utime + stime (fields 14 and 15) of a process's or thread's stat line, in ns. */
