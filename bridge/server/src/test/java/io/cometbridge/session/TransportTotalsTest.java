@@ -47,6 +47,20 @@ class TransportTotalsTest {
         assertThat(totals.get(POLLING, Counter.HTTP_REQUESTS)).isEqualTo(1);
     }
 
+    @Test
+    void aSessionKeepsCountersOnlyForTheKindsItUsesAndOneFirstUsedAfterItEndedStillCounts() {
+        TransportTotals totals = new TransportTotals();
+        SessionStats session = new SessionStats("a", totals);
+        session.wire(TransportKind.WEBSOCKET, 5, 6);
+        assertThat(session.get(POLLING, Counter.WIRE_BYTES_IN)).isZero();
+        session.retire();
+        session.wire(POLLING, 7, 0); // a kind first counted after the session ended
+
+        assertThat(totals.get(TransportKind.WEBSOCKET, Counter.WIRE_BYTES_OUT)).isEqualTo(6);
+        assertThat(totals.get(POLLING, Counter.WIRE_BYTES_IN)).isEqualTo(7);
+        assertThat(totals.get(TransportKind.BAYEUX_POLLING, Counter.WIRE_BYTES_IN)).isZero();
+    }
+
     /**
      * I/O threads count bytes for sessions that end while they count, and a reader folds the
      * totals all the while: no snapshot goes down, and the last one holds every byte exactly once.
