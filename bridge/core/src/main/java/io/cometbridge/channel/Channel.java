@@ -300,7 +300,8 @@ public final class Channel<T> {
      * {@link Framing#BATCH}: an owed acknowledgement ends the batch as an ack frame.
      */
     public List<Frame> drain(Framing framing, int maxBytes, int maxFrames) {
-        List<Frame> out = new ArrayList<>(Math.min(maxFrames, controls.size() + 4));
+        // Sized for everything waiting (a session behind a burst drains dozens at once), within the frame limit.
+        List<Frame> out = new ArrayList<>(Math.min(maxFrames, controls.size() + outbound.unsent() + 1));
         while (!controls.isEmpty() && out.size() < maxFrames) out.add(controls.poll());
         if (!closing) {
             long budget = maxBytes;

@@ -92,6 +92,11 @@ public final class ReplayBuffer<T> {
         return cursor < nextSeq;
     }
 
+    /** How many messages wait to be sent (at most {@link #size()}). */
+    public int unsent() {
+        return (int) (nextSeq - cursor);
+    }
+
     /** The next message to send; advances the cursor. Call only when {@link #hasUnsent()}. */
     public Entry<T> nextUnsent() {
         Entry<T> e = peekUnsent();

@@ -34,13 +34,20 @@ public final class FrameCodec {
 
     /** A batch: a JSON array of frames. */
     public static String encodeBatch(List<? extends Frame> frames) {
-        StringBuilder out = new StringBuilder(32 * frames.size() + 2);
+        StringBuilder out = new StringBuilder(batchLength(frames));
         out.append('[');
         for (int i = 0; i < frames.size(); i++) {
             if (i > 0) out.append(',');
             encodeInto(out, frames.get(i));
         }
         return out.append(']').toString();
+    }
+
+    /** About the length of a batch's JSON, so its builder never grows: data frames by their messages' JSON. */
+    private static int batchLength(List<? extends Frame> frames) {
+        long length = 2;
+        for (Frame f : frames) length += f instanceof Frame.Data d ? d.message().json().length() + 24 : 40;
+        return (int) Math.min(length, Integer.MAX_VALUE - 8);
     }
 
     public static void encodeInto(StringBuilder out, Frame frame) {
