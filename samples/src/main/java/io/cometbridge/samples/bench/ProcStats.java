@@ -50,6 +50,27 @@ public record ProcStats(long nanos, long cpuNanos, long rssBytes) {
         return last;
     }
 
+    /** CPU a JVM's own threads took, in ns: its JIT compilers and its garbage collector (-1: unknown). */
+    public record JvmThreads(long jitNanos, long gcNanos) {
+        static final JvmThreads UNKNOWN = new JvmThreads(-1, -1);
+
+        /** The JIT's CPU from this reading to a later one, in µs per {@code units}; NaN when either is unknown. */
+        double jitMicrosUntil(JvmThreads later, double units) {
+            return microsPer(jitNanos, later.jitNanos, units);
+        }
+
+        /** The collector's CPU from this reading to a later one, in µs per {@code units}; NaN when either is unknown. */
+        double gcMicrosUntil(JvmThreads later, double units) {
+            return microsPer(gcNanos, later.gcNanos, units);
+        }
+
+        private static double microsPer(long fromNanos, long toNanos, double units) {
+            return fromNanos < 0 || toNanos < 0 ? Double.NaN : (toNanos - fromNanos) / 1000.0 / units;
+        }
+    }
+
+    private static final String[] GC_THREADS = {"GC Thread", "G1 ", "ZWorker", "ZDriver", "ZDirector", "Shenandoah"};
+
     /**
      * CPU time of a JVM's own threads, read from /proc/<pid>/task: its JIT compilers (HotSpot's
      * "C1 CompilerThread" and "C2 CompilerThread") and its garbage collector (G1's "GC Thread#",
@@ -58,22 +79,6 @@ public record ProcStats(long nanos, long cpuNanos, long rssBytes) {
      * work itself. Both -1 when no compiler thread is found (a Node process) or a process cannot
      * be read. A thread that ended meanwhile takes its time with it.
      */
-    public record JvmThreads(long jitNanos, long gcNanos) {
-        static final JvmThreads UNKNOWN = new JvmThreads(-1, -1);
-
-        /** The JIT's CPU from this reading to a later one, in µs per {@code units}; NaN when either is unknown. */
-        double jitMicrosUntil(JvmThreads later, double units) {
-            return jitNanos < 0 || later.jitNanos < 0 ? Double.NaN : (later.jitNanos - jitNanos) / 1000.0 / units;
-        }
-
-        /** The collector's CPU from this reading to a later one, in µs per {@code units}; NaN when either is unknown. */
-        double gcMicrosUntil(JvmThreads later, double units) {
-            return gcNanos < 0 || later.gcNanos < 0 ? Double.NaN : (later.gcNanos - gcNanos) / 1000.0 / units;
-        }
-    }
-
-    private static final String[] GC_THREADS = {"GC Thread", "G1 ", "ZWorker", "ZDriver", "ZDirector", "Shenandoah"};
-
     public static JvmThreads jvmThreads(long... pids) {
         long jit = 0, gc = 0;
         boolean found = false;

@@ -107,8 +107,9 @@ final class Report {
             case "idle" -> String.format(Locale.ROOT, "%,.0f sessions: %.1f KB per session, %.0f B/min down per session, %.0f lost",
                     m.get("sessions"), m.get("memoryPerSessionBytes") / 1024, m.get("wireDownPerSessionMin"), m.get("sessionsLost")) + lg;
             default -> String.format(Locale.ROOT, "%,.0f connects in %.2f s (fresh server), %.2f s (second storm), p99 %.1f / %.1f ms,"
-                    + " %.0f / %.0f µs server CPU/connect", m.get("connects"), m.get("connectSeconds"), m.get("secondConnectSeconds"),
-                    m.get("latencyP99Ms"), m.get("secondLatencyP99Ms"), m.get("serverCpuUsPerMsg"), m.get("secondServerCpuUsPerMsg")) + lg;
+                    + " %.0f / %.0f µs server CPU/connect", m.get("connects"), m.get("connectSeconds"), m.get(Workloads.secondStorm("connectSeconds")),
+                    m.get("latencyP99Ms"), m.get(Workloads.secondStorm("latencyP99Ms")), m.get("serverCpuUsPerMsg"),
+                    m.get(Workloads.secondStorm("serverCpuUsPerMsg"))) + lg;
         };
     }
 
@@ -370,7 +371,7 @@ final class Report {
                 h.append("</table>\n<div class=\"charts\">\n");
                 if (!w.equals("idle")) h.append(charts.latencyChart(w, t));
                 for (Row r : ReportRows.ALL) {
-                    if (r.workload().equals(w) && !r.metric().startsWith("latency") && !r.metric().startsWith("secondLatency") && !r.metric().equals("lost")
+                    if (r.workload().equals(w) && !r.metric().startsWith("latency") && !r.metric().startsWith(Workloads.secondStorm("latency")) && !r.metric().equals("lost")
                             && !r.metric().equals("sessionsLost") && !r.metric().equals("connectFailures")) {
                         h.append(charts.barChart(r, t));
                     }

@@ -3,6 +3,7 @@ package io.cometbridge.samples.bench;
 import io.cometbridge.samples.bench.load.Target;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import static io.cometbridge.samples.bench.Report.NONE;
 
@@ -14,7 +15,7 @@ final class ReportRows {
     private ReportRows() {
     }
 
-    static final List<Report.Row> ALL = List.of(
+    static final List<Report.Row> ALL = concat(List.of(
             new Report.Row("echo", "throughput", "round trips/s", "", 0, true, 1, 1, NONE, null),
             new Report.Row("echo", "serverCpuUsPerMsg", "server CPU per round trip", "µs", 1, false, 0.8, 0.5, NONE, null),
             new Report.Row("echo", "jitCpuUsPerMsg", "of which JIT compilers", "µs", 1, false),
@@ -52,30 +53,34 @@ final class ReportRows {
             new Report.Row("idle", "sessionsLost", "sessions lost", "", 0, false),
             new Report.Row("idle", "connectFailures", "connects failed", "", 0, false),
             new Report.Row("idle", "serverCpuPercent", "server CPU", "% core", 1, false),
-            new Report.Row("idle", "loadgenCpuPercent", "load generator CPU", "% core", 1, false),
+            new Report.Row("idle", "loadgenCpuPercent", "load generator CPU", "% core", 1, false)),
+            storm("fresh server: ", key -> key),
+            storm("second storm: ", Workloads::secondStorm),
+            List.of(new Report.Row("connect", "wireUpPerMsg", "wire bytes up per connect", "B", 0, false),
+                    new Report.Row("connect", "wireDownPerMsg", "wire bytes down per connect", "B", 0, false),
+                    new Report.Row("connect", "sessionsLost", "sessions lost", "", 0, false),
+                    new Report.Row("connect", "connectFailures", "connects failed", "", 0, false)));
 
-            new Report.Row("connect", "connectSeconds", "fresh server: time for all connects", "s", 2, false, 1, NONE, NONE, Target.WEBSOCKET),
-            new Report.Row("connect", "throughput", "fresh server: connects/s", "", 0, true),
-            new Report.Row("connect", "latencyP50Ms", "fresh server: connect time p50", "ms", 1, false),
-            new Report.Row("connect", "latencyP99Ms", "fresh server: connect time p99", "ms", 1, false),
-            new Report.Row("connect", "latencyP999Ms", "fresh server: connect time p99.9", "ms", 1, false),
-            new Report.Row("connect", "serverCpuUsPerMsg", "fresh server: server CPU per connect", "µs", 0, false),
-            new Report.Row("connect", "jitCpuUsPerMsg", "fresh server: of which JIT compilers", "µs", 0, false),
-            new Report.Row("connect", "gcCpuUsPerMsg", "fresh server: of which garbage collector", "µs", 0, false),
-            new Report.Row("connect", "serverCpuPercent", "fresh server: server CPU", "% core", 0, false),
-            new Report.Row("connect", "loadgenCpuPercent", "fresh server: load generator CPU", "% core", 0, false),
-            new Report.Row("connect", "secondConnectSeconds", "second storm: time for all connects", "s", 2, false, 1, NONE, NONE, Target.WEBSOCKET),
-            new Report.Row("connect", "secondThroughput", "second storm: connects/s", "", 0, true),
-            new Report.Row("connect", "secondLatencyP50Ms", "second storm: connect time p50", "ms", 1, false),
-            new Report.Row("connect", "secondLatencyP99Ms", "second storm: connect time p99", "ms", 1, false),
-            new Report.Row("connect", "secondLatencyP999Ms", "second storm: connect time p99.9", "ms", 1, false),
-            new Report.Row("connect", "secondServerCpuUsPerMsg", "second storm: server CPU per connect", "µs", 0, false),
-            new Report.Row("connect", "secondJitCpuUsPerMsg", "second storm: of which JIT compilers", "µs", 0, false),
-            new Report.Row("connect", "secondGcCpuUsPerMsg", "second storm: of which garbage collector", "µs", 0, false),
-            new Report.Row("connect", "secondServerCpuPercent", "second storm: server CPU", "% core", 0, false),
-            new Report.Row("connect", "secondLoadgenCpuPercent", "second storm: load generator CPU", "% core", 0, false),
-            new Report.Row("connect", "wireUpPerMsg", "wire bytes up per connect", "B", 0, false),
-            new Report.Row("connect", "wireDownPerMsg", "wire bytes down per connect", "B", 0, false),
-            new Report.Row("connect", "sessionsLost", "sessions lost", "", 0, false),
-            new Report.Row("connect", "connectFailures", "connects failed", "", 0, false));
+    /**
+     * The rows of one connect storm: titles start with {@code title}, and each figure's key is
+     * {@code key} applied to the fresh storm's ({@link Workloads#secondStorm} for the second).
+     */
+    private static List<Report.Row> storm(String title, UnaryOperator<String> key) {
+        return List.of(
+                new Report.Row("connect", key.apply("connectSeconds"), title + "time for all connects", "s", 2, false, 1, NONE, NONE, Target.WEBSOCKET),
+                new Report.Row("connect", key.apply("throughput"), title + "connects/s", "", 0, true),
+                new Report.Row("connect", key.apply("latencyP50Ms"), title + "connect time p50", "ms", 1, false),
+                new Report.Row("connect", key.apply("latencyP99Ms"), title + "connect time p99", "ms", 1, false),
+                new Report.Row("connect", key.apply("latencyP999Ms"), title + "connect time p99.9", "ms", 1, false),
+                new Report.Row("connect", key.apply("serverCpuUsPerMsg"), title + "server CPU per connect", "µs", 0, false),
+                new Report.Row("connect", key.apply("jitCpuUsPerMsg"), title + "of which JIT compilers", "µs", 0, false),
+                new Report.Row("connect", key.apply("gcCpuUsPerMsg"), title + "of which garbage collector", "µs", 0, false),
+                new Report.Row("connect", key.apply("serverCpuPercent"), title + "server CPU", "% core", 0, false),
+                new Report.Row("connect", key.apply("loadgenCpuPercent"), title + "load generator CPU", "% core", 0, false));
+    }
+
+    @SafeVarargs
+    private static List<Report.Row> concat(List<Report.Row>... parts) {
+        return java.util.Arrays.stream(parts).flatMap(List::stream).toList();
+    }
 }

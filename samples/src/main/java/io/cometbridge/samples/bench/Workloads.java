@@ -312,7 +312,7 @@ final class Workloads {
         sleep(s.warmupSeconds); // the server handles those closes before the second storm
         Map<String, Double> again = storm(run, new ArrayList<>(), "second storm: connecting");
         m.merge("sessionsLost", again.remove("sessionsLost"), Double::sum); // one count for the run
-        again.forEach((k, v) -> m.put("second" + Character.toUpperCase(k.charAt(0)) + k.substring(1), v));
+        again.forEach((k, v) -> m.put(secondStorm(k), v));
         return m;
     }
 
@@ -380,6 +380,11 @@ final class Workloads {
 
     private static void sleep(double seconds) throws InterruptedException {
         Thread.sleep((long) (seconds * 1000));
+    }
+
+    /** The key of a second-storm figure: the fresh storm's key with the prefix {@code second} ("connectSeconds" -> "secondConnectSeconds"). */
+    static String secondStorm(String key) {
+        return "second" + Character.toUpperCase(key.charAt(0)) + key.substring(1);
     }
 
     /** The idle workload's warm-up sessions, opened before its first memory reading and kept open. */
