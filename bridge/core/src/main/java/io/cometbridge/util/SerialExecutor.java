@@ -35,7 +35,12 @@ public final class SerialExecutor implements Executor {
     private final LongConsumer cpu; // null: not measured
     private int runs; // touched only by the thread that owns the run loop (handed over through `pending`)
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    /** Tasks offered and not yet run. The thread that moves it from 0 to 1 owns the run loop. */
+    /**
+     * Tasks submitted and not yet run, counted before they are offered: so a count of zero means
+     * nothing is queued or on its way, and the thread that moves it from 0 to 1 owns the run loop
+     * and may run its task at once. (Counting after offering let the count reach zero with a task
+     * still queued, so a submitter's next task could run inline before its previous one.)
+     */
     private final AtomicInteger pending = new AtomicInteger();
 
     public SerialExecutor(Executor pool) {
@@ -54,23 +59,12 @@ public final class SerialExecutor implements Executor {
 
     @Override
     public void execute(Runnable task) {
-        if (pending.get() == 0) { // idle: nothing waits, nothing runs
-            if (RUNNING.get() != null) { // this thread runs another queue: never nest it
-                executeLater(task);
-                return;
-            }
-            if (pending.compareAndSet(0, 1)) { // ours: run it here without queueing it
-                runLoop(task);
-                return;
-            }
-        }
-        tasks.offer(task); // offer before counting: a positive count always means poll() succeeds
-        if (pending.getAndIncrement() == 0) { // went idle meanwhile: ours after all
-            if (RUNNING.get() != null) {
-                pool.execute(this::runQueue);
-            } else {
-                runQueue();
-            }
+        if (pending.getAndIncrement() != 0) { // busy: the owner reaches it in turn
+            tasks.offer(task);
+        } else if (RUNNING.get() != null) { // ours, but this thread runs another queue: never nest it
+            pool.execute(() -> runLoop(task));
+        } else { // ours: run it here without queueing it
+            runLoop(task);
         }
     }
 
@@ -89,8 +83,11 @@ public final class SerialExecutor implements Executor {
 
     /** Submits to the pool instead of running inline (for callers that must not run session work). */
     public void executeLater(Runnable task) {
-        tasks.offer(task);
-        if (pending.getAndIncrement() == 0) pool.execute(this::runQueue);
+        if (pending.getAndIncrement() != 0) {
+            tasks.offer(task);
+        } else {
+            pool.execute(() -> runLoop(task));
+        }
     }
 
     /**
@@ -98,8 +95,9 @@ public final class SerialExecutor implements Executor {
      * start it with {@link #runQueued()} on some thread ({@link FanOut} starts many on one pool task).
      */
     boolean queue(Runnable task) {
+        boolean idle = pending.getAndIncrement() == 0;
         tasks.offer(task);
-        return pending.getAndIncrement() == 0;
+        return idle;
     }
 
     /** Runs what {@link #queue} left waiting; only by the caller that {@code queue} answered true. */
@@ -121,7 +119,7 @@ public final class SerialExecutor implements Executor {
         RUNNING.set(this);
         try {
             int budget = BUDGET;
-            Runnable task = first != null ? first : tasks.poll();
+            Runnable task = first != null ? first : next();
             while (true) {
                 try {
                     task.run();
@@ -133,12 +131,24 @@ public final class SerialExecutor implements Executor {
                     pool.execute(this::runQueue);
                     return;
                 }
-                task = tasks.poll();
+                task = next();
             }
         } finally {
             RUNNING.set(null); // not remove(): the thread keeps its entry, and the next get() need not create one
             if (started >= 0) measured(started);
         }
+    }
+
+    /**
+     * The oldest queued task. The count says one is there; its submitter may still be between
+     * counting it and offering it (a few instructions), so wait for it rather than end the loop.
+     */
+    private Runnable next() {
+        Runnable task;
+        for (int spins = 0; (task = tasks.poll()) == null; spins++) {
+            if (spins < 64) Thread.onSpinWait(); else Thread.yield(); // the submitter may be descheduled
+        }
+        return task;
     }
 
     private void measured(long started) {
