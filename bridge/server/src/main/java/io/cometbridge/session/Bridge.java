@@ -54,6 +54,7 @@ public final class Bridge implements SessionContext, AutoCloseable {
     private final Set<String> attachHeaders;
     private final AuthCheck authenticator; // null: every attach is accepted as nobody in particular
     private final AttachDeadlines attachDeadlines;
+    private final Heartbeats heartbeats;
 
     private Bridge(BridgeConfig config, BridgeHandler handler, SessionStore store, SessionLog log, Executor workers, Scheduler scheduler,
                    Authenticator authenticator) {
@@ -78,6 +79,8 @@ public final class Bridge implements SessionContext, AutoCloseable {
         this.scheduler.every(TimeUnit.SECONDS.toNanos(1), this::reap);
         this.attachDeadlines = new AttachDeadlines(this.scheduler, config.attachTimeout().toNanos());
         this.scheduler.every(attachDeadlines.sweepPeriodNanos(), attachDeadlines::sweep);
+        this.heartbeats = new Heartbeats(this.scheduler, config.heartbeatInterval().toNanos(), this.workers);
+        this.scheduler.every(heartbeats.sweepPeriodNanos(), heartbeats::sweep);
     }
 
     public static Builder builder(BridgeHandler handler) {
@@ -263,6 +266,11 @@ public final class Bridge implements SessionContext, AutoCloseable {
     @Override
     public Scheduler scheduler() {
         return scheduler;
+    }
+
+    @Override
+    public Heartbeats heartbeats() {
+        return heartbeats;
     }
 
     @Override

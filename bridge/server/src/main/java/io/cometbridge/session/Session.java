@@ -69,7 +69,7 @@ public final class Session extends SessionView implements TransportListener {
         this.app = new SessionEvents(this, ctx.handler(), () -> ctx.micros(ctx.scheduler().nanoTime()));
         this.channel = new Channel<>(ctx.channelPolicy(), app);
         this.heartbeat = new Heartbeat(c.heartbeatInterval().toNanos(), 0, ctx.scheduler().nanoTime());
-        this.timers = new SessionTimers(ctx.scheduler(), executor);
+        this.timers = new SessionTimers(ctx.scheduler(), ctx.heartbeats(), executor);
         this.acks = new Acks(executor, timers, channel, ctx.scheduler(),
                 () -> state == SessionState.ATTACHED && transport != null && transport.framing() == Framing.STREAM, this::flush);
         this.gate = new ReceiveGate(c, channel, why -> closeNow(why, false));
@@ -81,7 +81,7 @@ public final class Session extends SessionView implements TransportListener {
     void adopted(SessionLog.Restored stored) {
         rooms.rejoin(stored.rooms(), stored.roomsAt()); // with what it missed meanwhile
         executor.execute(() -> detach(null, "taken over from another node"));
-        executor.execute(() -> timers.startHeartbeat(ctx.config().heartbeatInterval(), this::heartbeat));
+        executor.execute(() -> timers.startHeartbeat(this::heartbeat));
     }
 
     // ================================================================ application API
@@ -205,7 +205,7 @@ public final class Session extends SessionView implements TransportListener {
         opening = null;
         t.opened(this, open);
         if (!open.resumed()) {
-            timers.startHeartbeat(ctx.config().heartbeatInterval(), this::heartbeat);
+            timers.startHeartbeat(this::heartbeat);
             app.opened();
         }
         if (Cohorts.refuses(cohort, t)) detach(ErrorCode.POLLING_COHORT, "the session is in the polling cohort: attach over long-polling");

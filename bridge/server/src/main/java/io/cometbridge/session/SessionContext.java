@@ -16,6 +16,9 @@ interface SessionContext {
     /** The clock and timers. */
     Scheduler scheduler();
 
+    /** Every session's heartbeat, at the configured interval. */
+    Heartbeats heartbeats();
+
     /**
      * Microseconds since the bridge started, for a nano time of its clock: the timestamp of a ping,
      * which must stay below 2^53 (exact in every JSON implementation) for centuries.

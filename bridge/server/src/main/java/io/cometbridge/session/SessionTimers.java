@@ -7,13 +7,14 @@ import java.time.Duration;
 
 
 /**
- * A session's timers: the heartbeat, the grace period, the delayed acknowledgement and the bound
- * on CLOSING. Each hands its task to the session's executor, to run on the worker pool like any
- * other session work: never on the timer thread itself, which every session shares. Touched only
- * on that executor.
+ * A session's timers: the heartbeat (one beat in the bridge's {@link Heartbeats}), the grace
+ * period, the delayed acknowledgement and the bound on CLOSING. Each hands its task to the
+ * session's executor, to run on the worker pool like any other session work: never on the timer
+ * thread itself, which every session shares. Touched only on that executor.
  */
 final class SessionTimers {
     private final Scheduler scheduler;
+    private final Heartbeats heartbeats;
     private final SerialExecutor session;
     private Scheduler.Timer heartbeat;
     private Scheduler.Timer grace;
@@ -21,13 +22,15 @@ final class SessionTimers {
     private Scheduler.Timer closing;
     private boolean ackCheckQueued;
 
-    SessionTimers(Scheduler scheduler, SerialExecutor session) {
+    SessionTimers(Scheduler scheduler, Heartbeats heartbeats, SerialExecutor session) {
         this.scheduler = scheduler;
+        this.heartbeats = heartbeats;
         this.session = session;
     }
 
-    void startHeartbeat(Duration period, Runnable task) {
-        heartbeat = scheduler.every(period.toNanos(), () -> session.executeLater(task));
+    /** Runs {@code task} every heartbeat interval, the first time one interval from now. */
+    void startHeartbeat(Runnable task) {
+        heartbeat = heartbeats.start(session, task);
     }
 
     void startGrace(Duration delay, Runnable task) {

@@ -216,7 +216,7 @@ class SessionTest {
         assertThat(s.state()).isEqualTo(SessionState.CLOSED);
         assertThat(app.closed.get(s.id())).isEqualTo(CloseReason.GRACE_EXPIRED);
         assertThat(bridge.find(s.id())).isNull();
-        assertThat(clock.pending()).isEqualTo(2); // only the bridge's own: the reaper and the attach-deadline sweep
+        assertThat(clock.pending()).isEqualTo(3); // only the bridge's own: the reaper, the attach-deadline and the heartbeat sweeps
     }
 
     @Test
