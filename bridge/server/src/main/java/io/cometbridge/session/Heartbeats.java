@@ -15,12 +15,14 @@ import java.util.concurrent.Executor;
  * sessions that fell due to their executors through a {@link FanOut}, {@value FanOut#CHUNK} to a
  * pool task.
  *
- * <p>Every session beats with the bridge's one period, so beats fall due in the order the sessions
- * started: a sweep looks only at the head, and a beat that fell due goes back to the tail one
- * period later. A beat runs at the first sweep after it is due, at most one sweep period late
- * ({@link #sweepPeriodNanos}: a 64th of the period); after a stall longer than a period (a long GC
- * pause) a session skips the beats it missed rather than running them back to back. A cancelled
- * beat lets go of its session at once, and leaves the queue at its next turn.
+ * <p>Every session beats with the bridge's one period, and a beat is queued due one period after it
+ * was queued: a new session's at its start, and a beat that ran again by the sweep that ran it. So
+ * beats fall due in the order they were queued, and a sweep looks only at the head. A beat runs at
+ * the first sweep after it is due ({@link #sweepPeriodNanos}: every 64th of the period), or at the
+ * one after that when a session that started during a sweep got in line ahead of it; two beats of
+ * a session are one period apart plus up to two sweeps. A stall longer than a period (a long GC
+ * pause) costs a session the beats it missed, never a burst of them. A cancelled beat lets go of its
+ * session at once, and leaves the queue at its next turn.
  * Lock-free: started and cancelled on session executors, swept on the timer thread.
  */
 final class Heartbeats {
@@ -60,7 +62,7 @@ final class Heartbeats {
             if (session == null || task == null) continue; // cancelled: out of the queue for good
             if (due == null) due = new FanOut(workers);
             due.add(session, task);
-            b.due = now - b.due < periodNanos ? b.due + periodNanos : now + periodNanos;
+            b.due = now + periodNanos;
             beats.add(b);
         }
         if (due != null) due.finish();
