@@ -1,13 +1,10 @@
 package io.cometbridge.polling;
 
-import io.cometbridge.api.BridgeHandler;
 import io.cometbridge.api.BridgeSession;
-import io.cometbridge.api.CloseReason;
 import io.cometbridge.api.TransportKind;
 import io.cometbridge.client.BridgeClient;
 import io.cometbridge.protocol.Message;
-import io.cometbridge.server.BridgeServer;
-import io.cometbridge.session.Bridge;
+import io.cometbridge.testing.RecordingApp;
 import io.cometbridge.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,36 +76,12 @@ class ConcurrentSendersTest {
         });
     }
 
-    static final class App implements BridgeHandler {
-        final Map<String, BridgeSession> sessions = new ConcurrentHashMap<>();
-        final Map<String, Streams> received = new ConcurrentHashMap<>();
-        final Map<String, CloseReason> closed = new ConcurrentHashMap<>();
-
-        @Override
-        public void onOpen(BridgeSession session) {
-            received.put(session.id(), new Streams());
-            session.join("all");
-            sessions.put(session.id(), session);
-        }
-
-        @Override
-        public void onMessage(BridgeSession session, Message message) {
-            received.get(session.id()).accept(message);
-        }
-
-        @Override
-        public void onClose(BridgeSession session, CloseReason reason) {
-            closed.put(session.id(), reason);
-        }
-    }
-
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void everySendersMessagesArriveOnceAndInItsOrderOnBothTransports() throws Exception {
-        App app = new App();
-        Bridge bridge = Bridge.builder(app).config(TestServer.config().build()).build();
-        BridgeServer server = BridgeServer.builder(bridge).host("127.0.0.1").port(0).module(new LongPollingModule()).build().start();
-        URI uri = URI.create("http://127.0.0.1:" + server.port() + "/bridge");
+        TestServer server = new TestServer(new RecordingApp(RecordingApp.Mode.RECORD), TestServer.config().build(),
+                List.of(new LongPollingModule()));
+        URI uri = server.uri();
         Map<TransportKind, Streams> atClient = Map.of(TransportKind.WEBSOCKET, new Streams(), TransportKind.POLLING, new Streams());
         List<BridgeClient> clients = new ArrayList<>();
         AtomicInteger failed = new AtomicInteger();
@@ -121,11 +93,12 @@ class ConcurrentSendersTest {
                 assertThat(c.transport()).isEqualTo(e.getKey());
                 clients.add(c);
             }
-            await().until(() -> bridge.rooms().size("all") == 2);
+            await().until(() -> server.app.opened.size() == 2);
+            server.app.opened.values().forEach(session -> session.join("all"));
 
             List<Thread> threads = new ArrayList<>();
             int n = 0;
-            for (BridgeSession s : app.sessions.values()) {
+            for (BridgeSession s : server.app.opened.values()) {
                 n++;
                 for (int k = 0; k < SENDERS; k++) threads.add(sender("server" + n + "-" + k, s::send, failed));
             }
@@ -134,7 +107,7 @@ class ConcurrentSendersTest {
             }
             threads.add(started("broadcaster", () -> {
                 for (int i = 1; i <= BROADCASTS; i++) {
-                    bridge.rooms().broadcast("all", Message.text("broadcast:" + i));
+                    server.bridge.rooms().broadcast("all", Message.text("broadcast:" + i));
                     if (i % 100 == 0) sleepQuietly(5); // a broadcast has no acknowledgement to pace it
                 }
             }));
@@ -143,17 +116,19 @@ class ConcurrentSendersTest {
             int toEachClient = SENDERS * EACH + BROADCASTS;
             await().atMost(Duration.ofSeconds(60)).until(() ->
                     atClient.values().stream().allMatch(s -> s.received() >= toEachClient)
-                            && app.received.values().stream().allMatch(s -> s.received() >= SENDERS * EACH));
+                            && server.app.received.values().stream().allMatch(list -> list.size() >= SENDERS * EACH));
             for (var e : atClient.entrySet()) {
                 assertThat(e.getValue().faults()).as("out of order or repeated at the %s client", e.getKey()).isEmpty();
                 assertThat(e.getValue().received()).as("at the %s client", e.getKey()).isEqualTo(toEachClient);
             }
-            for (Streams s : app.received.values()) {
-                assertThat(s.faults()).as("out of order or repeated at the server").isEmpty();
-                assertThat(s.received()).isEqualTo(SENDERS * EACH);
+            for (List<Message> list : server.app.received.values()) {
+                Streams atServer = new Streams();
+                list.forEach(atServer::accept);
+                assertThat(atServer.faults()).as("out of order or repeated at the server").isEmpty();
+                assertThat(atServer.received()).isEqualTo(SENDERS * EACH);
             }
             assertThat(failed.get()).as("sends that failed").isZero();
-            assertThat(app.closed).as("sessions closed").isEmpty();
+            assertThat(server.app.closed).as("sessions closed").isEmpty();
         } finally {
             for (BridgeClient c : clients) c.close();
             server.close();
