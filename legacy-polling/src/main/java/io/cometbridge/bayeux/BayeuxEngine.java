@@ -10,7 +10,6 @@ import io.cometbridge.protocol.Frame;
 import io.cometbridge.protocol.Message;
 import io.cometbridge.session.Bridge;
 import io.cometbridge.session.Session;
-import io.cometbridge.util.Scheduler;
 
 import java.util.List;
 
@@ -31,10 +30,6 @@ final class BayeuxEngine {
         this.options = options;
         this.replies = new MetaReplies(bridge.config().pollTimeout().toMillis(), bridge.config().gracePeriod().toMillis());
         this.publisher = new BayeuxPublisher(bridge, options);
-    }
-
-    Scheduler scheduler() {
-        return bridge.scheduler();
     }
 
     MetaReplies replies() {

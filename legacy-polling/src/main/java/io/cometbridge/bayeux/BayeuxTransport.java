@@ -99,9 +99,9 @@ final class BayeuxTransport implements Transport {
             if (held == hc) unhold();
         }));
         if (hc.timeoutMillis > 0) {
-            holdTimer = engine.scheduler().schedule(hc.timeoutMillis * 1_000_000L, () -> session.execute(() -> {
+            holdTimer = session.schedule(hc.timeoutMillis * 1_000_000L, () -> {
                 if (held == hc) answerEmpty(hc);
-            }));
+            });
         }
     }
 

@@ -133,9 +133,9 @@ final class PollingTransport implements Transport {
      */
     private void armTimeout(PollExchange exchange) {
         if (held != exchange || holdTimer != null) return;
-        holdTimer = bridge.scheduler().schedule(bridge.config().pollTimeout().toNanos(), () -> session.execute(() -> {
+        holdTimer = session.schedule(bridge.config().pollTimeout().toNanos(), () -> {
             if (held == exchange) send(List.of());
-        }));
+        });
     }
 
     /** Forgets a parked request (answered elsewhere, or its client left). */

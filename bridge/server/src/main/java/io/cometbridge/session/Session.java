@@ -15,6 +15,7 @@ import io.cometbridge.transport.Transport;
 import io.cometbridge.transport.TransportListener;
 import io.cometbridge.util.CoalescingTask;
 import io.cometbridge.util.FanOut;
+import io.cometbridge.util.Scheduler;
 import io.cometbridge.util.SerialExecutor;
 
 import java.util.List;
@@ -296,9 +297,10 @@ public final class Session extends SessionView implements TransportListener {
 
     @Override
     public void writable(Transport t) { executor.execute(this::flush); }
-
     @Override
     public void execute(Runnable task) { executor.execute(task); }
+    @Override
+    public Scheduler.Timer schedule(long delayNanos, Runnable task) { return timers.later(delayNanos, task); }
 
     // ================================================================ internals (on the executor)
 

@@ -35,7 +35,7 @@ final class SessionTimers {
 
     void startGrace(Duration delay, Runnable task) {
         cancel(grace);
-        grace = once(delay.toNanos(), task);
+        grace = later(delay.toNanos(), task);
     }
 
     void cancelGrace() {
@@ -44,7 +44,7 @@ final class SessionTimers {
     }
 
     void startClosing(Duration bound, Runnable task) {
-        closing = once(bound.toNanos(), task);
+        closing = later(bound.toNanos(), task);
     }
 
     /** An ack check is queued on the executor or its timer is armed: no second one is needed. */
@@ -63,7 +63,7 @@ final class SessionTimers {
     }
 
     void armAck(long delayNanos, Runnable task) {
-        if (ack == null) ack = once(Math.max(0, delayNanos), task);
+        if (ack == null) ack = later(Math.max(0, delayNanos), task);
     }
 
     /** The session is ending: no timer fires for it any more (CLOSING's own bound is started afterwards). */
@@ -75,7 +75,8 @@ final class SessionTimers {
         heartbeat = grace = ack = closing = null;
     }
 
-    private Scheduler.Timer once(long nanos, Runnable task) {
+    /** Runs {@code task} on the session's executor after {@code nanos}: the timer thread only hands it to the pool. */
+    Scheduler.Timer later(long nanos, Runnable task) {
         return scheduler.schedule(nanos, () -> session.executeLater(task));
     }
 

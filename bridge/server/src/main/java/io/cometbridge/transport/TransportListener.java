@@ -2,6 +2,7 @@ package io.cometbridge.transport;
 
 import io.cometbridge.protocol.BridgeException;
 import io.cometbridge.protocol.Frame;
+import io.cometbridge.util.Scheduler;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -40,6 +41,14 @@ public interface TransportListener {
 
     /** Runs a task on the session's executor, where the transport's own state is touched too. */
     void execute(Runnable task);
+
+    /**
+     * Runs {@code task} on the session's executor once {@code delayNanos} have passed (a held
+     * request's timeout), unless cancelled first. The timer thread only hands it over: it is
+     * shared by every session and never runs one's work, which would make every other timer
+     * wait behind it (a burst of held polls timing out together, say).
+     */
+    Scheduler.Timer schedule(long delayNanos, Runnable task);
 
     /** Where this session's bytes on the wire are counted. */
     WireTally wireTally();
