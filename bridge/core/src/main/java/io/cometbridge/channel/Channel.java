@@ -308,12 +308,13 @@ public final class Channel<T> {
             int reserve = framing == Framing.BATCH && ackOwedSince >= 0 ? 1 : 0;
             boolean any = false;
             while (outbound.hasUnsent() && out.size() + reserve < maxFrames) {
-                long cost = outbound.peekUnsent().message().wireSize() + FRAME_OVERHEAD;
+                Message message = outbound.peekUnsent();
+                long cost = message.wireSize() + FRAME_OVERHEAD;
                 if (any && cost > budget) break;
-                ReplayBuffer.Entry<T> e = outbound.nextUnsent();
+                long seq = outbound.takeUnsent();
                 long ack = -1;
-                if (framing == Framing.STREAM && ackOwedSince >= 0 && !e.message().isBinary()) ack = takeAck();
-                out.add(new Frame.Data(e.seq(), e.message(), ack));
+                if (framing == Framing.STREAM && ackOwedSince >= 0 && !message.isBinary()) ack = takeAck();
+                out.add(new Frame.Data(seq, message, ack));
                 budget -= cost;
                 any = true;
             }

@@ -9,24 +9,26 @@ import java.util.function.Consumer;
  * bounded in count and bytes. A cursor marks the next message to put on the wire; re-attaching
  * moves it back to the first message the peer lacks. Not thread-safe: its owner serializes access.
  *
- * <p>A ring array that grows on demand keeps an idle session small.
+ * <p>A ring array that grows on demand keeps an idle session small. The messages' sequence numbers
+ * are consecutive, so they are not stored: the oldest is {@code nextSeq - count}. The ring holds
+ * the messages themselves (a broadcast's one shared {@link Message} in every receiver's ring), and
+ * a second ring beside it the tokens, made only when a message comes with one (a broadcast has
+ * none). So queuing a message allocates nothing, and acknowledging reads no per-message object but
+ * the shared message.
  *
  * @param <T> what the owner wants back when a message is acknowledged (a future, say); may be null
  */
 public final class ReplayBuffer<T> {
 
-    /** A queued message and its completion token (null when nobody waits for it, e.g. a broadcast). */
-    public record Entry<T>(long seq, Message message, T token) {
-    }
-
     /** Ring slots kept across acknowledgements; a larger ring goes once emptied. */
     static final int STEADY = 64;
+    private static final int SMALLEST = 4; // a power of two, as every ring length is
 
     private final int maxMessages;
     private final long maxBytes;
-    @SuppressWarnings("unchecked")
-    private Entry<T>[] ring = new Entry[4];
-    private int head;          // index of the oldest unacknowledged entry
+    private Message[] messages = new Message[SMALLEST];
+    private Object[] tokens;   // same length and slots as messages; null until a message comes with a token
+    private int head;          // slot of the oldest unacknowledged message
     private int count;
     private long bytes;
     private long nextSeq = 1;  // sequence number of the next message offered
@@ -41,18 +43,34 @@ public final class ReplayBuffer<T> {
     public boolean offer(Message message, T token) {
         int size = message.size();
         if (count == maxMessages || (count > 0 && bytes + size > maxBytes)) return false;
-        if (count == ring.length) grow();
-        ring[(head + count) % ring.length] = new Entry<>(nextSeq++, message, token);
+        if (count == messages.length) grow();
+        int slot = slot(count);
+        messages[slot] = message;
+        if (token != null) {
+            if (tokens == null) tokens = new Object[messages.length];
+            tokens[slot] = token;
+        }
+        nextSeq++;
         count++;
         bytes += size;
         return true;
     }
 
-    @SuppressWarnings("unchecked")
+    /** The ring slot of the message {@code offset} places after the oldest. */
+    private int slot(int offset) {
+        return (head + offset) & (messages.length - 1);
+    }
+
     private void grow() {
-        Entry<T>[] bigger = new Entry[Math.min(Math.max(ring.length * 2, 4), Math.max(maxMessages, 4))];
-        for (int i = 0; i < count; i++) bigger[i] = ring[(head + i) % ring.length];
-        ring = bigger;
+        Message[] biggerMessages = new Message[messages.length * 2];
+        Object[] biggerTokens = tokens == null ? null : new Object[biggerMessages.length];
+        for (int i = 0; i < count; i++) {
+            int from = slot(i);
+            biggerMessages[i] = messages[from];
+            if (tokens != null) biggerTokens[i] = tokens[from];
+        }
+        messages = biggerMessages;
+        tokens = biggerTokens;
         head = 0;
     }
 
@@ -66,19 +84,24 @@ public final class ReplayBuffer<T> {
     /** Releases every message up to {@code seq}, handing each non-null token to {@code acked}. */
     @SuppressWarnings("unchecked")
     public void acknowledge(long seq, Consumer<? super T> acked) {
-        while (count > 0 && ring[head].seq() <= seq) {
-            Entry<T> e = ring[head];
-            ring[head] = null;
-            head = (head + 1) % ring.length;
+        for (long n = Math.min(count, seq - firstSeq() + 1); n > 0; n--) {
+            int slot = head;
+            bytes -= messages[slot].size();
+            messages[slot] = null;
+            Object token = tokens == null ? null : tokens[slot];
+            head = slot(1);
             count--;
-            bytes -= e.message().size();
-            if (e.token() != null) acked.accept(e.token());
+            if (token != null) {
+                tokens[slot] = null;
+                acked.accept((T) token);
+            }
         }
         if (cursor <= seq) cursor = seq + 1;
         // Shrink after a burst only: a session that streams steadily (a broadcast every few ms,
         // acknowledged every few dozen) keeps its ring rather than regrowing it 4, 8, 16, ... per ack.
-        if (count == 0 && ring.length > STEADY) {
-            ring = new Entry[4];
+        if (count == 0 && messages.length > STEADY) {
+            messages = new Message[SMALLEST];
+            tokens = null;
             head = 0;
         }
     }
@@ -97,16 +120,14 @@ public final class ReplayBuffer<T> {
         return (int) (nextSeq - cursor);
     }
 
-    /** The next message to send; advances the cursor. Call only when {@link #hasUnsent()}. */
-    public Entry<T> nextUnsent() {
-        Entry<T> e = peekUnsent();
-        cursor++;
-        return e;
+    /** The next message to send, without taking it. Call only when {@link #hasUnsent()}. */
+    public Message peekUnsent() {
+        return messages[slot((int) (cursor - firstSeq()))];
     }
 
-    /** Peeks at the next message to send without advancing. */
-    public Entry<T> peekUnsent() {
-        return ring[(head + (int) (cursor - firstSeq())) % ring.length];
+    /** Takes the next message to send (the one {@link #peekUnsent} shows): returns its sequence number. */
+    public long takeUnsent() {
+        return cursor++;
     }
 
     private long firstSeq() {
@@ -134,14 +155,20 @@ public final class ReplayBuffer<T> {
     /** Empties the buffer, handing every non-null token to {@code failed}. Nothing is sent after this. */
     @SuppressWarnings("unchecked")
     public void failAll(Consumer<? super T> failed) {
-        for (int i = 0; i < count; i++) {
-            Entry<T> e = ring[(head + i) % ring.length];
-            if (e.token() != null) failed.accept(e.token());
-        }
-        ring = new Entry[4];
+        Object[] pending = tokens;
+        int first = head;
+        int waiting = count;
+        int mask = messages.length - 1;
+        messages = new Message[SMALLEST];
+        tokens = null;
         head = 0;
         count = 0;
         bytes = 0;
         cursor = nextSeq;
+        if (pending == null) return;
+        for (int i = 0; i < waiting; i++) {
+            Object token = pending[(first + i) & mask];
+            if (token != null) failed.accept((T) token);
+        }
     }
 }

@@ -21,12 +21,12 @@ class ReplayBufferTest {
             acks.add(f);
             assertThat(buf.offer(Message.text("m" + i), f)).isTrue();
         }
-        for (int i = 1; i <= 6; i++) assertThat(buf.nextUnsent().seq()).isEqualTo(i);
+        for (int i = 1; i <= 6; i++) assertThat(buf.takeUnsent()).isEqualTo(i);
         buf.acknowledge(3, DONE);
         assertThat(acks.subList(0, 3)).allMatch(CompletableFuture::isDone);
         assertThat(acks.get(3)).isNotDone();
         buf.rewindTo(3); // the peer lost 4..6
-        assertThat(buf.nextUnsent().seq()).isEqualTo(4);
+        assertThat(buf.takeUnsent()).isEqualTo(4);
         assertThat(buf.size()).isEqualTo(7);
         buf.acknowledge(10, DONE);
         assertThat(buf.hasUnsent()).isFalse();
@@ -55,13 +55,14 @@ class ReplayBufferTest {
         long acked = 0;
         for (int round = 0; round < 50; round++) {
             for (int i = 0; i < 7; i++) buf.offer(Message.text("r" + round + "i" + i), null);
-            while (buf.hasUnsent()) buf.nextUnsent();
+            while (buf.hasUnsent()) buf.takeUnsent();
             acked += 5;
             buf.acknowledge(acked, DONE);
         }
         assertThat(buf.size()).isEqualTo(50 * 7 - (int) acked);
         buf.rewindTo(acked);
-        assertThat(buf.nextUnsent().message().text()).isEqualTo("r35i5");
+        assertThat(buf.peekUnsent().text()).isEqualTo("r35i5");
+        assertThat(buf.takeUnsent()).isEqualTo(acked + 1);
     }
 
     @Test
@@ -72,5 +73,47 @@ class ReplayBufferTest {
         buf.failAll(x -> x.completeExceptionally(new IllegalStateException()));
         assertThat(f).isCompletedExceptionally();
         assertThat(buf.size()).isZero();
+    }
+
+    @Test
+    void tokensComeBackInOrderWhenOnlySomeMessagesCarryOne() {
+        // Broadcasts carry no token; direct sends do. The tokens' ring appears with the first token,
+        // then grows and wraps with the messages' ring.
+        ReplayBuffer<String> buf = new ReplayBuffer<>(1000, 1 << 20);
+        List<String> acked = new ArrayList<>();
+        long seq = 0;
+        for (int round = 0; round < 20; round++) {
+            for (int i = 0; i < 9; i++) {
+                seq++;
+                buf.offer(Message.text("m" + seq), seq % 3 == 0 ? "t" + seq : null);
+            }
+            while (buf.hasUnsent()) buf.takeUnsent();
+            buf.acknowledge(seq - 4, acked::add); // the last four stay, so the ring wraps
+        }
+        List<String> expected = new ArrayList<>();
+        for (long s = 3; s <= seq - 4; s += 3) expected.add("t" + s);
+        assertThat(acked).isEqualTo(expected);
+        assertThat(buf.size()).isEqualTo(4);
+
+        List<String> failed = new ArrayList<>();
+        buf.failAll(failed::add);
+        assertThat(failed).containsExactly("t" + (seq - 3), "t" + seq); // of the four left (177..180), 177 and 180 carried one
+        assertThat(buf.size()).isZero();
+        assertThat(buf.bytes()).isZero();
+        assertThat(buf.hasUnsent()).isFalse();
+    }
+
+    @Test
+    void aBurstLargerThanTheSteadyRingIsReleasedAndTheRingShrinks() {
+        ReplayBuffer<String> buf = new ReplayBuffer<>(10_000, 1 << 24);
+        for (int i = 1; i <= 5 * ReplayBuffer.STEADY; i++) buf.offer(Message.text("b" + i), i == 7 ? "seven" : null);
+        List<String> acked = new ArrayList<>();
+        buf.acknowledge(5L * ReplayBuffer.STEADY, acked::add);
+        assertThat(acked).containsExactly("seven");
+        assertThat(buf.size()).isZero();
+        assertThat(buf.offer(Message.text("after"), "after")).isTrue();
+        assertThat(buf.takeUnsent()).isEqualTo(5L * ReplayBuffer.STEADY + 1);
+        buf.acknowledge(5L * ReplayBuffer.STEADY + 1, acked::add);
+        assertThat(acked).containsExactly("seven", "after");
     }
 }
