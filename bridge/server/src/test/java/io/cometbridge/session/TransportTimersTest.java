@@ -50,7 +50,7 @@ class TransportTimersTest {
     void aTimerThatFiresHandsItsTaskToThePool() {
         Session session = open();
         List<String> ran = new ArrayList<>();
-        session.schedule(Duration.ofSeconds(5).toNanos(), () -> ran.add(Thread.currentThread().getName()));
+        session.schedule(Duration.ofSeconds(5).toNanos(), () -> ran.add("ran"));
 
         clock.advance(Duration.ofSeconds(4));
         runPool();
@@ -60,7 +60,7 @@ class TransportTimersTest {
         assertThat(ran).as("nothing runs on the thread that fired the timer").isEmpty();
         assertThat(pool).isNotEmpty();
         runPool();
-        assertThat(ran).hasSize(1);
+        assertThat(ran).containsExactly("ran");
     }
 
     @Test
