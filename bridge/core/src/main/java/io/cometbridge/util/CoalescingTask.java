@@ -13,6 +13,7 @@ package io.cometbridge.util;
 public final class CoalescingTask implements Runnable {
     private final SerialExecutor executor;
     private final Runnable task;
+    private final Runnable queuedRun = this::runQueued; // made once: a session behind a burst queues it per burst
     private boolean queued; // a run waits behind the executor's queued tasks
 
     public CoalescingTask(SerialExecutor executor, Runnable task) {
@@ -26,7 +27,7 @@ public final class CoalescingTask implements Runnable {
             task.run();
         } else if (!queued) {
             queued = true;
-            executor.execute(this::runQueued);
+            executor.execute(queuedRun);
         }
     }
 
