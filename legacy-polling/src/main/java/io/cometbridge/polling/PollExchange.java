@@ -48,6 +48,13 @@ public final class PollExchange {
         return respond(200, json);
     }
 
+    /** Answers 200 with a JSON body already in UTF-8 (a batch, {@code FrameCodec.encodeBatchUtf8}). */
+    public boolean respond(byte[] utf8Json) {
+        if (!answered.compareAndSet(false, true)) return false;
+        write(response, callback, 200, utf8Json);
+        return true;
+    }
+
     public boolean fail(BridgeException e) {
         return respond(e.code().httpStatus(), e.toJson());
     }
@@ -61,7 +68,10 @@ public final class PollExchange {
 
     /** Writes a complete JSON answer and completes the request (a write that fails fails it). */
     public static void write(Response response, Callback callback, int status, String json) {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        write(response, callback, status, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void write(Response response, Callback callback, int status, byte[] body) {
         response.setStatus(status);
         PollingHeaders.noStoreJson(response, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);

@@ -69,7 +69,7 @@ final class PollingTransport implements Transport {
             if (error != null) {
                 exchange.fail(error);
             } else {
-                exchange.respond(FrameCodec.encodeBatch(reply));
+                exchange.respond(FrameCodec.encodeBatchUtf8(reply));
             }
         });
     }
@@ -89,7 +89,7 @@ final class PollingTransport implements Transport {
                 return;
             }
             if (replaced || reply.stream().anyMatch(f -> f instanceof Frame.Close)) {
-                exchange.respond(FrameCodec.encodeBatch(reply));
+                exchange.respond(FrameCodec.encodeBatchUtf8(reply));
                 return;
             }
             hold(exchange, true);
@@ -193,7 +193,7 @@ final class PollingTransport implements Transport {
     public void send(List<Frame> frames) {
         PollExchange exchange = held;
         unhold(exchange);
-        exchange.respond(FrameCodec.encodeBatch(withOwedReply(frames)));
+        exchange.respond(FrameCodec.encodeBatchUtf8(withOwedReply(frames)));
     }
 
     /** An exchange's pong first, then the frames, then its acknowledgement unless the frames carry a newer one. */

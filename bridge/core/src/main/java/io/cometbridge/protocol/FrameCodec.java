@@ -2,6 +2,7 @@ package io.cometbridge.protocol;
 
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -41,6 +42,41 @@ public final class FrameCodec {
             encodeInto(out, frames.get(i));
         }
         return out.append(']').toString();
+    }
+
+    /**
+     * A batch as the UTF-8 bytes of {@link #encodeBatch}, built in one array of its exact size: each
+     * data frame from its message's UTF-8 JSON (encoded once per message, a broadcast's shared by
+     * every receiver), so a polling answer is not built as text, copied to a string and encoded again.
+     */
+    public static byte[] encodeBatchUtf8(List<? extends Frame> frames) {
+        int n = frames.size();
+        byte[][] others = null; // the few frames that are not data, encoded ahead to size the batch
+        long length = 2 + Math.max(0, n - 1);
+        for (int i = 0; i < n; i++) {
+            if (frames.get(i) instanceof Frame.Data d) {
+                length += dataLength(d.seq(), d.message().jsonUtf8().length, d.ack());
+            } else {
+                if (others == null) others = new byte[n][];
+                others[i] = encode(frames.get(i)).getBytes(StandardCharsets.UTF_8);
+                length += others[i].length;
+            }
+        }
+        if (length > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("batch of " + length + " bytes");
+        byte[] out = new byte[(int) length];
+        out[0] = '[';
+        int at = 1;
+        for (int i = 0; i < n; i++) {
+            if (i > 0) out[at++] = ',';
+            if (frames.get(i) instanceof Frame.Data d) {
+                at = putData(out, at, d.seq(), d.message().jsonUtf8(), d.ack());
+            } else {
+                System.arraycopy(others[i], 0, out, at, others[i].length);
+                at += others[i].length;
+            }
+        }
+        out[at] = ']';
+        return out;
     }
 
     /** About the length of a batch's JSON, so its builder never grows: data frames by their messages' JSON. */
@@ -134,20 +170,29 @@ public final class FrameCodec {
      */
     public static ByteBuffer encodeDataUtf8(long seq, Message message, long ack) {
         byte[] json = message.jsonUtf8();
-        int seqDigits = digits(seq);
-        int ackDigits = ack >= 0 ? digits(ack) : 0;
-        byte[] out = new byte[1 + seqDigits + 1 + json.length + (ack >= 0 ? 1 + ackDigits : 0) + 1];
-        out[0] = '[';
-        int at = putDigits(out, 1, seq, seqDigits);
+        byte[] out = new byte[dataLength(seq, json.length, ack)];
+        putData(out, 0, seq, json, ack);
+        return ByteBuffer.wrap(out);
+    }
+
+    /** Bytes of {@code [seq,json]} or {@code [seq,json,ack]}. */
+    private static int dataLength(long seq, int jsonLength, long ack) {
+        return 1 + digits(seq) + 1 + jsonLength + (ack >= 0 ? 1 + digits(ack) : 0) + 1;
+    }
+
+    /** Writes {@code [seq,json]} or {@code [seq,json,ack]} at {@code at}; returns the index after it. */
+    private static int putData(byte[] out, int at, long seq, byte[] json, long ack) {
+        out[at++] = '[';
+        at = putDigits(out, at, seq, digits(seq));
         out[at++] = ',';
         System.arraycopy(json, 0, out, at, json.length);
         at += json.length;
         if (ack >= 0) {
             out[at++] = ',';
-            at = putDigits(out, at, ack, ackDigits);
+            at = putDigits(out, at, ack, digits(ack));
         }
-        out[at] = ']';
-        return ByteBuffer.wrap(out);
+        out[at++] = ']';
+        return at;
     }
 
     /** Decimal digits of {@code n} (not negative), by multiplying rather than dividing. */

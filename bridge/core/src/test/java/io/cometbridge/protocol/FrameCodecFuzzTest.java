@@ -56,6 +56,8 @@ class FrameCodecFuzzTest {
             return check(input, () -> {
                 List<Frame> frames = FrameCodec.decodeBatch(input);
                 assertThat(FrameCodec.decodeBatch(FrameCodec.encodeBatch(frames))).as("re-encoded").isEqualTo(frames);
+                assertThat(FrameCodec.encodeBatchUtf8(frames)).as("in UTF-8")
+                        .isEqualTo(FrameCodec.encodeBatch(frames).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             });
         });
     }

@@ -34,6 +34,23 @@ class FrameCodecTest {
             assertThat(FrameCodec.decode(FrameCodec.encode(f))).as(FrameCodec.encode(f)).isEqualTo(f);
         }
         assertThat(FrameCodec.decodeBatch(FrameCodec.encodeBatch(frames))).isEqualTo(frames);
+        assertThat(new String(FrameCodec.encodeBatchUtf8(frames), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(FrameCodec.encodeBatch(frames));
+    }
+
+    @Test
+    void aBatchInUtf8IsTheUtf8OfItsJson() {
+        Message shared = Message.text("é 😀 \"quoted\"");
+        List<List<Frame>> batches = List.of(
+                List.of(),
+                List.of(new Frame.Ack(0)),
+                List.of(new Frame.Data(Long.MAX_VALUE, shared, 9)),
+                List.of(new Frame.Pong(1), new Frame.Data(10, shared), new Frame.Data(11, Message.binary(new byte[]{7})), new Frame.Ack(99)),
+                List.of(new Frame.Data(1, shared), new Frame.Close(4001, "gone: é")));
+        for (List<Frame> batch : batches) {
+            String text = FrameCodec.encodeBatch(batch);
+            assertThat(FrameCodec.encodeBatchUtf8(batch)).as(text).isEqualTo(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 
     @ParameterizedTest
