@@ -263,8 +263,26 @@ final class WebSocketTransport implements FrameHandler, Transport {
     private void write(byte opCode, ByteBuffer payload, boolean batch) {
         int size = payload.remaining();
         bytesInFlight.addAndGet(size);
-        socket.sendFrame(new org.eclipse.jetty.websocket.core.Frame(opCode, payload),
-                Callback.from(() -> released(size), failure -> released(size)), batch);
+        socket.sendFrame(new org.eclipse.jetty.websocket.core.Frame(opCode, payload), new Written(size), batch);
+    }
+
+    /** One frame's write ending, on the socket or not: its bytes leave the in-flight count. One object per write. */
+    private final class Written implements Callback {
+        private final int size;
+
+        Written(int size) {
+            this.size = size;
+        }
+
+        @Override
+        public void succeeded() {
+            released(size);
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            released(size);
+        }
     }
 
     private void released(int size) {
