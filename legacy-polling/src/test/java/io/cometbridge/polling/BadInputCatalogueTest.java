@@ -903,6 +903,15 @@ class BadInputCatalogueTest {
                 assertStillOpen(ws, 1);
             }
         });
+        row("W48", "an ack flood: 20,000 {\"t\":\"ack\"} frames in one burst", "read at once, merged, socket stays open", () -> {
+            try (RawWebSocket ws = attachedSocket()) {
+                byte[] burst = new ByteArrayOutputStream() {{
+                    for (int i = 0; i < 20_000; i++) writeBytes(ws.frame(0x80 | RawWebSocket.TEXT, utf8("{\"t\":\"ack\",\"a\":0}"), true));
+                }}.toByteArray();
+                ws.sendRaw(burst);
+                assertStillOpen(ws, 1);
+            }
+        });
         row("W37", "unsolicited pong frames (protocol and JSON)", "ignored, socket stays open", () -> {
             try (RawWebSocket ws = attachedSocket()) {
                 for (int i = 0; i < 100; i++) ws.send(RawWebSocket.PONG, utf8("unasked"), true);

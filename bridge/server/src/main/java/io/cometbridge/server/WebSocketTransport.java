@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * message goes to the session.
  *
  * <p>It demands the next WebSocket frame only after the session has processed the previous one,
- * so a fast client cannot queue unbounded work on the server. Writes are asynchronous; bytes
+ * so a fast client cannot queue unbounded work on the server; acknowledgements, merged while one
+ * is with the session, are the exception ({@link AckHandOff}). Writes are asynchronous; bytes
  * written but not yet on the socket are bounded, beyond which {@link #canSend()} says false and
  * the session waits.
  *
@@ -52,6 +53,7 @@ final class WebSocketTransport implements FrameHandler, Transport {
     private final AttachRequest attachRequest;
     private final AtomicLong bytesInFlight = new AtomicLong();
     private final ConnectionMeter meter;
+    private final AckHandOff acks = new AckHandOff(this, this::fail);
     private volatile AuthRequest credentials; // the upgrade request as the authenticator sees it; dropped once attached
 
     WebSocketTransport(Bridge bridge) {
@@ -154,7 +156,10 @@ final class WebSocketTransport implements FrameHandler, Transport {
 
     private void onMessage(Frame frame) {
         TransportListener s = session;
-        if (s != null) {
+        if (s != null && frame instanceof Frame.Ack ack) {
+            acks.read(ack.ack(), s);
+            socket.demand(); // at once: see AckHandOff
+        } else if (s != null) {
             s.received(this, List.of(frame), whenProcessed);
         } else if (frame instanceof Frame.Probe) {
             write(FrameCodec.encode(frame));

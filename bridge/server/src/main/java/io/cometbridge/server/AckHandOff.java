@@ -1,0 +1,59 @@
+package io.cometbridge.server;
+
+import io.cometbridge.protocol.BridgeException;
+import io.cometbridge.protocol.Frame;
+import io.cometbridge.transport.Transport;
+import io.cometbridge.transport.TransportListener;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A WebSocket's acknowledgement frames on their way to the session, one at a time.
+ *
+ * <p>A data frame is read only after the session has processed the one before it (that bounds
+ * what a client can queue on the server). An acknowledgement needs no such wait: it is
+ * cumulative, a few bytes, and never held back while the application pauses receiving. So the
+ * socket reads on at once. Waiting cost a thread hand-off per acknowledgement whenever the session
+ * was busy: the session's thread resumed the socket's reading, which Jetty then ran on another
+ * thread. In a large broadcast the session is busy most of the time.
+ *
+ * <p>The bound moves here: an acknowledgement read while an earlier one is still with the
+ * session is merged into it (the highest wins), so a session has at most one of them queued
+ * however fast a client sends them. Merged ones count as one frame in the session's statistics.
+ */
+final class AckHandOff {
+    private static final long NONE = Long.MIN_VALUE;
+
+    private final Transport from;
+    private final Consumer<BridgeException> failed;
+    private final AtomicLong latest = new AtomicLong(NONE); // read and not yet handed over
+    private final AtomicBoolean handing = new AtomicBoolean(); // one is with the session
+
+    /** {@code failed}: hears the documented error the session found in an acknowledgement (it ends the socket). */
+    AckHandOff(Transport from, Consumer<BridgeException> failed) {
+        this.from = from;
+        this.failed = failed;
+    }
+
+    /** An acknowledgement frame read from the socket; any thread. */
+    void read(long ack, TransportListener session) {
+        latest.accumulateAndGet(ack, Math::max);
+        if (handing.compareAndSet(false, true)) handOver(session);
+    }
+
+    private void handOver(TransportListener session) {
+        long ack = latest.getAndSet(NONE);
+        session.received(from, List.of(new Frame.Ack(ack)), (reply, error) -> {
+            if (error != null) {
+                failed.accept(error); // the socket ends: nothing more is handed over
+                return;
+            }
+            handing.set(false);
+            // One read while this one was with the session, and not handed over by its reader.
+            if (latest.get() != NONE && handing.compareAndSet(false, true)) handOver(session);
+        });
+    }
+}
