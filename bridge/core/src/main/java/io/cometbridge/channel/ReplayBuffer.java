@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  */
 public final class ReplayBuffer<T> {
 
-    /** Ring slots kept across acknowledgements; a larger ring goes once emptied. */
+    /** Ring slots kept across acknowledgements; a larger ring shrinks back to this once emptied. */
     static final int STEADY = 64;
     private static final int SMALLEST = 4; // a power of two, as every ring length is
 
@@ -54,6 +54,11 @@ public final class ReplayBuffer<T> {
         count++;
         bytes += size;
         return true;
+    }
+
+    /** Slots in the ring now (for tests). */
+    int capacity() {
+        return messages.length;
     }
 
     /** The ring slot of the message {@code offset} places after the oldest. */
@@ -97,10 +102,12 @@ public final class ReplayBuffer<T> {
             }
         }
         if (cursor <= seq) cursor = seq + 1;
-        // Shrink after a burst only: a session that streams steadily (a broadcast every few ms,
-        // acknowledged every few dozen) keeps its ring rather than regrowing it 4, 8, 16, ... per ack.
+        // Shrink after a burst only, and only to the steady size: a session that streams steadily
+        // keeps its ring rather than regrowing it 4, 8, 16, ... per acknowledgement. A polling
+        // session empties its ring on most polls (each acknowledges all it was sent); one that
+        // once held more than the steady size shrank back to the smallest and regrew every poll.
         if (count == 0 && messages.length > STEADY) {
-            messages = new Message[SMALLEST];
+            messages = new Message[STEADY];
             tokens = null;
             head = 0;
         }

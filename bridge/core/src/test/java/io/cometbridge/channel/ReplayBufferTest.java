@@ -111,9 +111,22 @@ class ReplayBufferTest {
         buf.acknowledge(5L * ReplayBuffer.STEADY, acked::add);
         assertThat(acked).containsExactly("seven");
         assertThat(buf.size()).isZero();
+        assertThat(buf.capacity()).isEqualTo(ReplayBuffer.STEADY);
         assertThat(buf.offer(Message.text("after"), "after")).isTrue();
         assertThat(buf.takeUnsent()).isEqualTo(5L * ReplayBuffer.STEADY + 1);
         buf.acknowledge(5L * ReplayBuffer.STEADY + 1, acked::add);
         assertThat(acked).containsExactly("seven", "after");
+    }
+
+    @Test
+    void aRingEmptiedOnEveryPollKeepsItsSizeInsteadOfRegrowing() {
+        ReplayBuffer<String> buf = new ReplayBuffer<>(10_000, 1 << 24);
+        long seq = 0;
+        for (int poll = 0; poll < 4; poll++) { // a poll's worth of messages, all acknowledged by the next poll
+            int messages = poll == 0 ? 2 * ReplayBuffer.STEADY : ReplayBuffer.STEADY / 2; // one burst, then steady
+            for (int i = 0; i < messages; i++) buf.offer(Message.text("m" + ++seq), null);
+            buf.acknowledge(seq, t -> { });
+            assertThat(buf.capacity()).as("after poll %d", poll).isEqualTo(ReplayBuffer.STEADY);
+        }
     }
 }
