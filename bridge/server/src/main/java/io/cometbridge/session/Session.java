@@ -317,7 +317,7 @@ public final class Session extends SessionView implements TransportListener {
             closeNow(CloseReason.QUEUE_FULL, true);
             return;
         }
-        flushSoon.run(); // falling behind a burst, it waits for the rest: one write for all of them
+        if (transport != null && transport.canSend()) flushSoon.run(); // one write per burst; else flushed once it can send
     }
 
     /** Puts whatever waits on the wire, while the transport can take it. */
