@@ -1,6 +1,7 @@
 package io.cometbridge.samples.bench;
 
 import org.junit.jupiter.api.Test;
+import io.cometbridge.samples.bench.load.Target;
 import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +31,24 @@ class BenchOptionsTest {
     void theIdleWindowOfEveryRunOutlastsTheLongestPollHoldAndHeartbeat() {
         assertThat(parse().idleSeconds).isGreaterThan(Bench.LONGEST_QUIET_SECONDS);
         assertThat(parse("--quick").idleSeconds).isGreaterThan(Bench.LONGEST_QUIET_SECONDS);
+    }
+
+    @Test
+    void theOrderOfTheSystemsChangesFromRepeatToRepeat() {
+        java.util.List<Target> two = parse("--systems", "bridge,socketio", "--transports", "websocket").targets;
+        assertThat(two).hasSize(2);
+        int sameFirstInAllFive = 0;
+        int runs = 1000;
+        java.util.Random clock = new java.util.Random(42);
+        for (int run = 0; run < runs; run++) {
+            long seed = 1_733_380_000_000L + clock.nextInt(1_000_000_000); // seeds as the clock gives them
+            java.util.Set<Target> firsts = new java.util.HashSet<>();
+            for (int r = 1; r <= 5; r++) firsts.add(Bench.runOrder(two, seed, "connect", r).get(0));
+            if (firsts.size() == 1) sameFirstInAllFive++;
+        }
+        // A fair shuffle puts one system first in all five repeats of 2 runs in 32 (about 62 in 1,000).
+        assertThat(sameFirstInAllFive).isBetween(30, 100);
+        assertThat(Bench.runOrder(two, 7, "echo", 3)).isEqualTo(Bench.runOrder(two, 7, "echo", 3)); // a seed repeats a run's order
     }
 
     @Test
