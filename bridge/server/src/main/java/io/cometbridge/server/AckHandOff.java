@@ -5,9 +5,9 @@ import io.cometbridge.protocol.Frame;
 import io.cometbridge.transport.Transport;
 import io.cometbridge.transport.TransportListener;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -26,11 +26,24 @@ import java.util.function.Consumer;
  */
 final class AckHandOff {
     private static final long NONE = Long.MIN_VALUE;
+    private static final VarHandle LATEST;
+    private static final VarHandle HANDING;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            LATEST = lookup.findVarHandle(AckHandOff.class, "latest", long.class);
+            HANDING = lookup.findVarHandle(AckHandOff.class, "handing", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Transport from;
     private final Consumer<BridgeException> failed;
-    private final AtomicLong latest = new AtomicLong(NONE); // read and not yet handed over
-    private final AtomicBoolean handing = new AtomicBoolean(); // one is with the session
+    // Fields with VarHandles rather than atomic objects: every WebSocket has one of these.
+    private volatile long latest = NONE; // read and not yet handed over
+    private volatile boolean handing;    // one is with the session
 
     /** {@code failed}: hears the documented error the session found in an acknowledgement (it ends the socket). */
     AckHandOff(Transport from, Consumer<BridgeException> failed) {
@@ -40,20 +53,31 @@ final class AckHandOff {
 
     /** An acknowledgement frame read from the socket; any thread. */
     void read(long ack, TransportListener session) {
-        latest.accumulateAndGet(ack, Math::max);
-        if (handing.compareAndSet(false, true)) handOver(session);
+        long seen;
+        do {
+            seen = latest;
+        } while (ack > seen && !LATEST.compareAndSet(this, seen, ack)); // the higher of two racing readers stays
+        if (HANDING.compareAndSet(this, false, true)) handOver(session);
     }
 
     private void handOver(TransportListener session) {
-        long ack = latest.getAndSet(NONE);
+        long ack = (long) LATEST.getAndSet(this, NONE);
+        if (ack == NONE) { // a racing reader's lower one: the higher went with the hand-over before
+            handedOver(session);
+            return;
+        }
         session.received(from, List.of(new Frame.Ack(ack)), (reply, error) -> {
             if (error != null) {
                 failed.accept(error); // the socket ends: nothing more is handed over
                 return;
             }
-            handing.set(false);
-            // One read while this one was with the session, and not handed over by its reader.
-            if (latest.get() != NONE && handing.compareAndSet(false, true)) handOver(session);
+            handedOver(session);
         });
+    }
+
+    /** The session is done with one: hand over what was read meanwhile, unless its reader does. */
+    private void handedOver(TransportListener session) {
+        handing = false;
+        if (latest != NONE && HANDING.compareAndSet(this, false, true)) handOver(session);
     }
 }

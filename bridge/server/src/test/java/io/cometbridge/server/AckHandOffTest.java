@@ -76,12 +76,14 @@ class AckHandOffTest {
         AtomicInteger withSession = new AtomicInteger();
         AtomicInteger mostAtOnce = new AtomicInteger();
         AtomicLong highestTaken = new AtomicLong(-1);
+        java.util.concurrent.atomic.AtomicBoolean notRead = new java.util.concurrent.atomic.AtomicBoolean();
         ExecutorService sessionThread = Executors.newSingleThreadExecutor(); // the session's executor
         TransportListener queued = mock(TransportListener.class);
         doAnswer(call -> {
             int now = withSession.incrementAndGet();
             mostAtOnce.accumulateAndGet(now, Math::max);
             long ack = ((Frame.Ack) ((List<Frame>) call.getArgument(1)).get(0)).ack();
+            if (ack < 0) notRead.set(true);
             TransportListener.Reply reply = call.getArgument(2);
             sessionThread.execute(() -> {
                 highestTaken.accumulateAndGet(ack, Math::max);
@@ -117,6 +119,7 @@ class AckHandOffTest {
 
         assertThat(highestTaken.get()).as("the last one read reaches the session").isEqualTo(highest);
         assertThat(mostAtOnce.get()).as("acknowledgements with the session at once").isEqualTo(1);
+        assertThat(notRead).as("an acknowledgement no reader read was handed over").isFalse();
         assertThat(failures).isEmpty();
     }
 
