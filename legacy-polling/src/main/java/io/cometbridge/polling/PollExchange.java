@@ -50,9 +50,7 @@ public final class PollExchange {
 
     /** Answers 200 with a JSON body already in UTF-8 (a batch, {@code FrameCodec.encodeBatchUtf8}). */
     public boolean respond(byte[] utf8Json) {
-        if (!answered.compareAndSet(false, true)) return false;
-        write(response, callback, 200, utf8Json);
-        return true;
+        return respond(200, utf8Json);
     }
 
     public boolean fail(BridgeException e) {
@@ -61,8 +59,12 @@ public final class PollExchange {
 
     /** Answers with this status and JSON body; false if it was already answered. */
     public boolean respond(int status, String json) {
+        return respond(status, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private boolean respond(int status, byte[] utf8Json) {
         if (!answered.compareAndSet(false, true)) return false;
-        write(response, callback, status, json);
+        write(response, callback, status, utf8Json);
         return true;
     }
 
