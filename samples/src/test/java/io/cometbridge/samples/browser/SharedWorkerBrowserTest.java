@@ -157,8 +157,11 @@ class SharedWorkerBrowserTest {
         browser.driver.switchTo().newWindow(WindowType.TAB).get(page);
         Object opened = connect("{ shared: { script: '/bridge/no-such-worker.js' } }", "", "sock.send('sent before it failed')");
         assertThat(opened).asString().startsWith("false "); // its own session (on whatever transport the origin remembers)
+        // Why, in the browser's words: the worker's error event, or, when Chromium does not fire it
+        // for a script that fails to load (seen once in CI, on a loaded machine), the client's own
+        // welcome timeout. Either way this tab falls back once and keeps what it sent meanwhile.
         assertThat((List<?>) browser.script("return events")).singleElement().asString()
-                .startsWith("shared false the shared worker failed to start");
+                .matches("shared false (the shared worker failed to start|no answer from the shared worker within).*");
         browser.script("sock.send('still here')");
         await().atMost(Duration.ofSeconds(30)).until(() -> got().size() == 2);
         assertThat(got()).containsExactly("sent before it failed", "still here");
