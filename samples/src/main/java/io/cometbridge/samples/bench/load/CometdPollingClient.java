@@ -41,7 +41,7 @@ final class CometdPollingClient extends AbstractClient {
     private void post(String path, String batch, Runnable after) {
         String c = cookie;
         HttpPoster.send(load, http, HttpMethod.POST, URI.create(base + path), JSON, batch,
-                load.onConnectionOf(this, http, c == null ? null : r -> r.headers(h -> h.put("Cookie", c))), a -> {
+                load.onConnectionOf(this, c == null ? null : r -> r.headers(h -> h.put("Cookie", c))), a -> {
             if (stopped) return;
             if (!a.ok()) {
                 fail(path + ": " + a.describe());
