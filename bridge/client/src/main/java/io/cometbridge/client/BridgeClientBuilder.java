@@ -120,9 +120,21 @@ public final class BridgeClientBuilder {
     public BridgeClient build() {
         String base = uri.toString().endsWith("/") ? uri.toString() : uri + "/";
         URI ws = webSocketUri != null ? webSocketUri : URI.create(base.replaceFirst("^http", "ws") + "ws");
-        HttpClient client = http != null ? http : HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        HttpClient client = http != null ? http : defaultHttpClient(uri, connectTimeout);
         return new BridgeClient(new ClientConfig(URI.create(base), ws, order, listener, headersWithOrigin(), tokenProvider, client, executor,
                 connectTimeout, openTimeout, maxQueuedMessages, maxQueuedBytes,
                 memory != null ? memory : ClientMemory.inMemory(), probes));
+    }
+
+    /**
+     * The client made when none is given: HTTP/2 over TLS (ALPN), HTTP/1.1 in clear text. The JDK's
+     * client would otherwise offer an h2c upgrade on every new clear-text connection, and it
+     * misreads the upgraded response now and then when that response spans several HTTP/2 frames
+     * (a poll answer above 16 KiB): a protocol error or an early EOF, seen with JDK 17 and 25
+     * against Jetty, while the bytes the server sent were well formed.
+     */
+    static HttpClient defaultHttpClient(URI uri, Duration connectTimeout) {
+        HttpClient.Version version = "https".equalsIgnoreCase(uri.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
+        return HttpClient.newBuilder().connectTimeout(connectTimeout).version(version).build();
     }
 }
