@@ -32,7 +32,7 @@ final class BridgePollingClient extends AbstractClient {
     private boolean carrying; // a recv carrying messages is in flight
     private long latest;      // the number of the newest recv sent; only its answer starts the next one
 
-    private final HttpClient http; // HTTP/1.1 or HTTP/2; the session's requests are tagged: connections of its own
+    private final HttpClient http; // HTTP/1.1 or HTTP/2 (with connections of its own either way: HttpPoster)
 
     BridgePollingClient(LoadGenerator load, HttpClient http, URI base, Listener listener) {
         super(load, base, listener);
@@ -40,8 +40,7 @@ final class BridgePollingClient extends AbstractClient {
     }
 
     private void post(String endpoint, String body, java.util.function.Consumer<Request> extra, java.util.function.Consumer<HttpPoster.Answer> done) {
-        HttpPoster.send(load, http, HttpMethod.POST, URI.create(base + "/poll/" + endpoint), JSON, body,
-                load.onConnectionOf(this, extra), done);
+        HttpPoster.send(load, http, this, HttpMethod.POST, URI.create(base + "/poll/" + endpoint), JSON, body, extra, done);
     }
 
     @Override

@@ -40,8 +40,8 @@ final class CometdPollingClient extends AbstractClient {
     /** Posts a batch; the answer's messages are handled, and a connect follows when one is due. */
     private void post(String path, String batch, Runnable after) {
         String c = cookie;
-        HttpPoster.send(load, http, HttpMethod.POST, URI.create(base + path), JSON, batch,
-                load.onConnectionOf(this, c == null ? null : r -> r.headers(h -> h.put("Cookie", c))), a -> {
+        HttpPoster.send(load, http, this, HttpMethod.POST, URI.create(base + path), JSON, batch,
+                c == null ? null : r -> r.headers(h -> h.put("Cookie", c)), a -> {
             if (stopped) return;
             if (!a.ok()) {
                 fail(path + ": " + a.describe());

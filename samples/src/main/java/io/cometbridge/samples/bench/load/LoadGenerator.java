@@ -133,23 +133,6 @@ public final class LoadGenerator implements AutoCloseable {
         return client;
     }
 
-    /**
-     * What a long-polling session adds to each of its requests (before {@code extra}): a tag naming
-     * the session. A tag is a destination of its own, so each session has connections of its own,
-     * on either HTTP client, as a browser page does (HTTP/2: sessions do not share one HPACK
-     * table). It also keeps the load generator cheap: one destination shared by a thousand
-     * sessions is a pool of a thousand connections that Jetty's client scans from the first for an
-     * idle one on every request (15 % of the load generator's CPU in a long-polling fan-out, where
-     * nearly all of them hold a poll). A run's destinations go when its load generator closes.
-     */
-    java.util.function.Consumer<org.eclipse.jetty.client.Request> onConnectionOf(Object session,
-                                                                                java.util.function.Consumer<org.eclipse.jetty.client.Request> extra) {
-        return r -> {
-            r.tag(session);
-            if (extra != null) extra.accept(r);
-        };
-    }
-
     @Override
     public void close() {
         timer.shutdownNow();

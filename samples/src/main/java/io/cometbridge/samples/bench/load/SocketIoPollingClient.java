@@ -24,12 +24,10 @@ final class SocketIoPollingClient extends AbstractClient {
     // guarded by this
     private final ArrayDeque<String> queue = new ArrayDeque<>();
     private boolean posting;
-    private final java.util.function.Consumer<org.eclipse.jetty.client.Request> ownConnections; // see LoadGenerator.onConnectionOf
 
     SocketIoPollingClient(LoadGenerator load, URI base, Listener listener) {
         super(load, base, listener);
         this.packets = new SocketIoPackets(this, opened, joined, listener, this::enqueue);
-        this.ownConnections = load.onConnectionOf(this, null);
     }
 
     private URI uri() {
@@ -39,7 +37,7 @@ final class SocketIoPollingClient extends AbstractClient {
 
     @Override
     void start() {
-        HttpPoster.send(load, HttpMethod.GET, uri(), null, null, ownConnections, a -> {
+        HttpPoster.send(load, load.http, this, HttpMethod.GET, uri(), null, null, null, a -> {
             if (stopped) return;
             if (!a.ok() || !a.body().startsWith("0")) {
                 fail("handshake: " + a.describe());
@@ -54,7 +52,7 @@ final class SocketIoPollingClient extends AbstractClient {
     }
 
     private void poll() {
-        HttpPoster.send(load, HttpMethod.GET, uri(), null, null, ownConnections, a -> {
+        HttpPoster.send(load, load.http, this, HttpMethod.GET, uri(), null, null, null, a -> {
             if (stopped) return;
             if (!a.ok()) {
                 fail("poll: " + a.describe());
@@ -97,7 +95,7 @@ final class SocketIoPollingClient extends AbstractClient {
                 body.append(queue.poll());
             }
         }
-        HttpPoster.send(load, HttpMethod.POST, uri(), TEXT, body.toString(), ownConnections, a -> {
+        HttpPoster.send(load, load.http, this, HttpMethod.POST, uri(), TEXT, body.toString(), null, a -> {
             if (stopped) return;
             if (!a.ok()) {
                 fail("post: " + a.describe());
