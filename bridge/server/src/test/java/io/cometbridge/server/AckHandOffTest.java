@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -76,7 +77,7 @@ class AckHandOffTest {
         AtomicInteger withSession = new AtomicInteger();
         AtomicInteger mostAtOnce = new AtomicInteger();
         AtomicLong highestTaken = new AtomicLong(-1);
-        java.util.concurrent.atomic.AtomicBoolean notRead = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean notRead = new AtomicBoolean();
         ExecutorService sessionThread = Executors.newSingleThreadExecutor(); // the session's executor
         TransportListener queued = mock(TransportListener.class);
         doAnswer(call -> {

@@ -139,7 +139,6 @@ public final class Bench implements Callable<Integer> {
         return new CommandLine(bench).execute(args);
     }
 
-    /** One run of one workload against one system/transport. {@code error} is null when it worked. */
     /**
      * The order of the systems in repeat {@code repeat} of {@code workload}: a shuffle drawn from
      * the run's seed. The three are mixed (SplitMix64's finalizer) before they seed the shuffle:
@@ -156,6 +155,7 @@ public final class Bench implements Callable<Integer> {
         return order;
     }
 
+    /** One run of one workload against one system/transport. {@code error} is null when it worked. */
     record Run(String workload, Target target, int index, int order, double loadBefore, double loadAfter,
                String error, Map<String, Double> metrics) {
     }
